@@ -1,0 +1,51 @@
+import {
+  type Mission as MissionMessage,
+  MissionServiceService,
+  type MissionServiceServer,
+  MissionStatus,
+} from '../../../../contracts/generated/game/mission/v1/mission_service.js';
+import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { unary } from '../../../../platform/src/grpc/unary-handler.js';
+import type { Logger } from '../../../../platform/src/logging/logger.js';
+import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
+import type { AchieveMission } from '../../application/achieve-mission.js';
+import type { GetMission } from '../../application/get-mission.js';
+import type { ListMissions } from '../../application/list-missions.js';
+import type { MissionState } from '../../domain/mission.js';
+
+/** The gRPC inbound adapter: maps proto messages to use-case calls and back, nothing more. */
+export function missionGrpcService(
+  useCases: { achieveMission: AchieveMission; getMission: GetMission; listMissions: ListMissions },
+  logger: Logger,
+): GrpcServiceBinding {
+  const implementation: MissionServiceServer = {
+    achieveMission: unary(logger, async (request) => toMessage(await useCases.achieveMission.execute(request))),
+    getMission: unary(logger, async (request) => toMessage(await useCases.getMission.execute(request))),
+    listMissions: unary(logger, async (request) => {
+      const page = await useCases.listMissions.execute(request);
+      return {
+        missions: page.missions.map(toMessage),
+        nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore),
+      };
+    }),
+  };
+  return { name: 'game.mission.v1.MissionService', definition: MissionServiceService, implementation };
+}
+
+const STATUS: Record<MissionState['status'], MissionStatus> = {
+  achieved: MissionStatus.MISSION_STATUS_ACHIEVED,
+  rewarded: MissionStatus.MISSION_STATUS_REWARDED,
+};
+
+function toMessage(mission: MissionState): MissionMessage {
+  return {
+    missionId: mission.id,
+    customerId: mission.customerId,
+    eventCode: mission.eventCode,
+    missionCode: mission.missionCode,
+    status: STATUS[mission.status],
+    rewardId: mission.rewardId ?? '',
+    achievedAt: mission.achievedAt,
+    rewardedAt: mission.rewardedAt,
+  };
+}

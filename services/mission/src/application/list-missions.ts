@@ -1,0 +1,21 @@
+import { requireCode, requirePage } from '../../../platform/src/validation/request-fields.js';
+import type { MissionState } from '../domain/mission.js';
+import type { MissionRepository } from '../domain/mission-repository.js';
+
+export interface ListMissionsQuery {
+  readonly customerId: string;
+  readonly pageSize: number;
+  readonly pageToken: string;
+}
+
+/** A customer's missions, newest first, a page at a time. */
+export class ListMissions {
+  constructor(private readonly deps: { missions: MissionRepository }) {}
+
+  async execute(query: ListMissionsQuery): Promise<{ missions: MissionState[]; nextBefore?: number }> {
+    const customerId = requireCode('customer_id', query.customerId);
+    const page = requirePage(query.pageSize, query.pageToken);
+    const result = await this.deps.missions.listByCustomer(customerId, page);
+    return { missions: result.missions.map((mission) => mission.state), nextBefore: result.nextBefore };
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * The port every service uses for events. Two transports implement it: RabbitMQ (amqplib)
+ * for real deployments and tests, and an in-process one for the embedded mode. Both give the
+ * same guarantees a consumer relies on: a durable queue per consuming service, competing
+ * consumers on it, at-least-once delivery, delayed retry, and a dead-letter queue.
+ */
+export interface EventEnvelope {
+  /** Unique per event; the inbox deduplicates on it. */
+  readonly id: string;
+  /** Full protobuf message name, e.g. game.mission.v1.MissionAchieved. */
+  readonly type: string;
+  /** `<context>.<past-verb>`, e.g. mission.achieved. */
+  readonly routingKey: string;
+  /** The record the event is about (its correlation key). */
+  readonly aggregateId: string;
+  readonly occurredAt: Date;
+  /** The protobuf-encoded message. */
+  readonly payload: Uint8Array;
+  /** 1 on the first delivery, then counts retries. */
+  readonly attempt: number;
+}
+
+/** What the consumer decided for each event of a batch, in the batch's order. */
+export type DeliveryOutcome = 'ack' | 'retry' | 'dead-letter';
+
+export interface SubscriptionSpec {
+  /** The consuming service's durable queue (without the deployment's prefix). */
+  readonly queue: string;
+  /** Routing-key patterns (AMQP topic syntax: `*` one word, `#` any number). */
+  readonly bindings: readonly string[];
+  /** Events held unacknowledged at once; also the largest batch handed over. */
+  readonly prefetch: number;
+}
+
+/**
+ * Gets a batch of deliveries (one or more, in queue order) and answers with an outcome for
+ * each. The next batch is not handed over until this one is settled.
+ */
+export type BatchHandler = (batch: readonly EventEnvelope[]) => Promise<DeliveryOutcome[]>;
+
+export interface Subscription {
+  /** Stops taking deliveries, waits for the batch in hand, and lets unsettled ones go back. */
+  close(): Promise<void>;
+}
+
+export interface EventBus {
+  /** Resolves once the transport has taken responsibility for every event (broker confirm). */
+  publish(events: readonly Omit<EventEnvelope, 'attempt'>[]): Promise<void>;
+  subscribe(spec: SubscriptionSpec, handler: BatchHandler): Promise<Subscription>;
+  /** Connected and able to publish now. */
+  isReady(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+import { type Env, readBool, readInt, readOptionalString, readString } from './env-reader.js';
+import type { LogLevel } from '../logging/logger.js';
+
+/** What every service shares: where the data lives, where events travel, how loud to log. */
+export interface PlatformConfig {
+  /** Postgres URL. Absent: the embedded PGlite database (one instance, one schema per service). */
+  databaseUrl?: string;
+  /** Directory for PGlite's files; absent means in memory. Only used without databaseUrl. */
+  pgliteDir?: string;
+  /** Postgres pool size per service. */
+  databasePoolSize: number;
+  /** RabbitMQ URL. Absent: the in-process event transport. */
+  amqpUrl?: string;
+  /** The durable topic exchange all domain events are published to. */
+  eventsExchange: string;
+  /** Prefix of every queue name, so several deployments (or test runs) can share a broker. */
+  queuePrefix: string;
+  /** Delay before a failed event is delivered again. */
+  eventRetryDelayMs: number;
+  /** Deliveries of one event before it is parked in the dead-letter queue. */
+  eventMaxAttempts: number;
+  /** Unacknowledged events a consumer holds at once; also the largest batch per transaction. */
+  eventPrefetch: number;
+  /** How often the outbox relay looks for rows another replica (or a crash) left behind. */
+  outboxPollMs: number;
+  /** Rows the relay publishes per broker confirm round-trip. */
+  outboxBatchSize: number;
+  /** Host the gRPC servers bind to. */
+  grpcHost: string;
+  logLevel: LogLevel;
+  /** Pretty, human logs instead of JSON lines. */
+  logPretty: boolean;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export function readPlatformConfig(env: Env = process.env): PlatformConfig {
+  const logLevel = readString(env, 'LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    databaseUrl: readOptionalString(env, 'DATABASE_URL'),
+    pgliteDir: readOptionalString(env, 'PGLITE_DIR'),
+    databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 100 }),
+    amqpUrl: readOptionalString(env, 'AMQP_URL'),
+    eventsExchange: readString(env, 'EVENTS_EXCHANGE', 'game.events'),
+    queuePrefix: readString(env, 'EVENTS_QUEUE_PREFIX', 'game'),
+    eventRetryDelayMs: readInt(env, 'EVENTS_RETRY_DELAY_MS', 1000, { min: 10 }),
+    eventMaxAttempts: readInt(env, 'EVENTS_MAX_ATTEMPTS', 5, { min: 1, max: 100 }),
+    eventPrefetch: readInt(env, 'EVENTS_PREFETCH', 100, { min: 1, max: 5000 }),
+    outboxPollMs: readInt(env, 'OUTBOX_POLL_MS', 500, { min: 10 }),
+    outboxBatchSize: readInt(env, 'OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10000 }),
+    grpcHost: readString(env, 'GRPC_HOST', '0.0.0.0'),
+    logLevel,
+    logPretty: readBool(env, 'LOG_PRETTY', false),
+  };
+}

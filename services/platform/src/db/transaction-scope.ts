@@ -1,0 +1,34 @@
+import type { Database, Executor, Transaction } from './database.js';
+
+/**
+ * Where a repository's writes run. Request paths use the database: each write is its own
+ * transaction and, after it commits, the outbox relay is woken. Event consumers pass their
+ * own transaction, so the effect, its outbox rows and the inbox row commit together.
+ */
+export class TransactionScope {
+  private constructor(
+    private readonly db: Database | undefined,
+    private readonly tx: Transaction | undefined,
+    private readonly afterCommit: () => void,
+  ) {}
+
+  static database(db: Database, afterCommit: () => void = () => {}): TransactionScope {
+    return new TransactionScope(db, undefined, afterCommit);
+  }
+
+  static transaction(tx: Transaction): TransactionScope {
+    return new TransactionScope(undefined, tx, () => {});
+  }
+
+  /** For reads: the caller's transaction if there is one. */
+  get reader(): Executor {
+    return (this.tx ?? this.db) as Executor;
+  }
+
+  async write<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    if (this.tx) return work(this.tx);
+    const result = await (this.db as Database).transaction(work);
+    this.afterCommit();
+    return result;
+  }
+}

@@ -1,0 +1,34 @@
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { DomainError, type ErrorKind, InvalidArgumentError } from '../errors/domain-error.js';
+import type { Logger } from '../logging/logger.js';
+
+const STATUS_BY_KIND: Record<ErrorKind, status> = {
+  'invalid-argument': status.INVALID_ARGUMENT,
+  'not-found': status.NOT_FOUND,
+  'already-exists': status.ALREADY_EXISTS,
+  'failed-precondition': status.FAILED_PRECONDITION,
+  'resource-exhausted': status.RESOURCE_EXHAUSTED,
+  aborted: status.ABORTED,
+  unavailable: status.UNAVAILABLE,
+};
+
+/** Metadata keys clients can rely on besides the status code and message. */
+export const ERROR_CODE_KEY = 'error-code';
+export const ERROR_FIELD_KEY = 'error-field';
+
+/**
+ * Domain errors become their status with the message and a stable `error-code` (and for bad
+ * input `error-field`) in the trailers. Anything else is a bug: logged whole, answered as
+ * INTERNAL without internals.
+ */
+export function toServiceError(error: unknown, logger: Logger, extra?: (error: DomainError, metadata: Metadata) => void): Partial<ServiceError> {
+  if (error instanceof DomainError) {
+    const metadata = new Metadata();
+    metadata.set(ERROR_CODE_KEY, error.code);
+    if (error instanceof InvalidArgumentError) metadata.set(ERROR_FIELD_KEY, error.field);
+    extra?.(error, metadata);
+    return { code: STATUS_BY_KIND[error.kind], details: error.message, metadata };
+  }
+  logger.error('unexpected error in RPC', { error, stack: error instanceof Error ? error.stack : undefined });
+  return { code: status.INTERNAL, details: 'internal error' };
+}

@@ -1,0 +1,156 @@
+import type { DeliveryOutcome, EventBus, EventEnvelope, Subscription } from '../bus/event-bus.js';
+import type { Database, Transaction } from '../db/database.js';
+import { DomainError } from '../errors/domain-error.js';
+import type { EventType } from '../events/event-type.js';
+import type { Logger } from '../logging/logger.js';
+import type { InboxTable } from './inbox-table.js';
+
+/** Applies one kind of event inside the consumer's transaction. */
+export interface EventHandler<T = unknown> {
+  readonly event: EventType<T>;
+  handle(tx: Transaction, message: T, envelope: EventEnvelope): Promise<void>;
+}
+
+/** A handler of any event type (handler lists mix them; each is matched by its event's name). */
+// biome-ignore lint/suspicious/noExplicitAny: the event type is invariant in T; lists hold many.
+export type AnyEventHandler = EventHandler<any>;
+
+export function handleEvent<T>(event: EventType<T>, handle: EventHandler<T>['handle']): EventHandler<T> {
+  return { event, handle };
+}
+
+/**
+ * An event that can never be applied (malformed, or breaking an invariant the publisher
+ * guarantees). It goes straight to the dead-letter queue instead of being retried.
+ */
+export class PoisonEventError extends Error {}
+
+export interface EventConsumerOptions {
+  db: Database;
+  bus: EventBus;
+  inbox: InboxTable;
+  /** The service's queue name. */
+  queue: string;
+  handlers: readonly AnyEventHandler[];
+  prefetch: number;
+  /** Deliveries of one event before it is dead-lettered. */
+  maxAttempts: number;
+  logger: Logger;
+  /** Called after each committed batch (the service wakes its outbox relay here). */
+  afterCommit?: () => void;
+}
+
+interface DecodedEvent {
+  index: number;
+  envelope: EventEnvelope;
+  handler: EventHandler<unknown>;
+  message: unknown;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The idempotent consumer every service uses. A batch of deliveries is applied in one
+ * transaction together with inbox rows for their ids; ids already in the inbox are skipped,
+ * so a redelivered event has no second effect. The broker ack is sent only after the commit.
+ * If a batch fails, its events are retried one by one so one bad event cannot hold back the
+ * rest; a failing event is retried with a delay and dead-lettered after maxAttempts.
+ */
+export class EventConsumer {
+  private subscription?: Subscription;
+  private readonly handlers = new Map<string, EventHandler<unknown>>();
+
+  constructor(private readonly options: EventConsumerOptions) {
+    for (const handler of options.handlers) this.handlers.set(handler.event.name, handler as EventHandler<unknown>);
+  }
+
+  get bindings(): string[] {
+    return [...new Set([...this.handlers.values()].map((handler) => handler.event.routingKey))];
+  }
+
+  async start(): Promise<void> {
+    if (this.subscription) return;
+    this.subscription = await this.options.bus.subscribe(
+      { queue: this.options.queue, bindings: this.bindings, prefetch: this.options.prefetch },
+      (batch) => this.process(batch),
+    );
+  }
+
+  async stop(): Promise<void> {
+    const subscription = this.subscription;
+    this.subscription = undefined;
+    await subscription?.close();
+  }
+
+  /** Exposed for the transports' contract: one outcome per delivery, in order. */
+  async process(batch: readonly EventEnvelope[]): Promise<DeliveryOutcome[]> {
+    const outcomes: DeliveryOutcome[] = batch.map(() => 'dead-letter');
+    const decoded = batch.flatMap((envelope, index) => this.decode(envelope, index));
+    if (decoded.length === 0) return outcomes;
+    try {
+      await this.apply(decoded);
+      for (const item of decoded) outcomes[item.index] = 'ack';
+    } catch (error) {
+      if (decoded.length === 1) {
+        outcomes[decoded[0].index] = this.failureOutcome(decoded[0], error);
+      } else {
+        // Isolate the failing event: apply each on its own.
+        for (const item of decoded) {
+          try {
+            await this.apply([item]);
+            outcomes[item.index] = 'ack';
+          } catch (itemError) {
+            outcomes[item.index] = this.failureOutcome(item, itemError);
+          }
+        }
+      }
+    }
+    this.options.afterCommit?.();
+    return outcomes;
+  }
+
+  private decode(envelope: EventEnvelope, index: number): DecodedEvent[] {
+    const handler = this.handlers.get(envelope.type);
+    if (!handler || !UUID.test(envelope.id)) {
+      this.options.logger.warn('event cannot be handled; dead-lettering', { queue: this.options.queue, eventId: envelope.id, type: envelope.type });
+      return [];
+    }
+    try {
+      return [{ index, envelope, handler, message: handler.event.codec.decode(envelope.payload) }];
+    } catch (error) {
+      this.options.logger.warn('event payload does not decode; dead-lettering', { queue: this.options.queue, eventId: envelope.id, error });
+      return [];
+    }
+  }
+
+  private async apply(events: readonly DecodedEvent[]): Promise<void> {
+    const unique = [...new Map(events.map((event) => [event.envelope.id.toLowerCase(), event])).values()];
+    const { inbox } = this.options;
+    await this.options.db.transaction(async (tx) => {
+      const fresh = await tx
+        .insert(inbox)
+        .values(unique.map(({ envelope }) => ({ eventId: envelope.id, eventType: envelope.type })))
+        .onConflictDoNothing()
+        .returning({ eventId: inbox.eventId });
+      const freshIds = new Set(fresh.map((row) => row.eventId.toLowerCase()));
+      for (const event of unique) {
+        if (freshIds.has(event.envelope.id.toLowerCase())) await event.handler.handle(tx, event.message, event.envelope);
+      }
+    });
+  }
+
+  private failureOutcome(event: DecodedEvent, error: unknown): DeliveryOutcome {
+    const permanent = error instanceof PoisonEventError || (error instanceof DomainError && error.kind === 'invalid-argument');
+    const exhausted = event.envelope.attempt >= this.options.maxAttempts;
+    const outcome = permanent || exhausted ? 'dead-letter' : 'retry';
+    this.options.logger.warn('event failed', {
+      queue: this.options.queue,
+      eventId: event.envelope.id,
+      type: event.envelope.type,
+      attempt: event.envelope.attempt,
+      outcome,
+      error,
+    });
+    return outcome;
+  }
+}

@@ -1,0 +1,128 @@
+import { asc, inArray, isNull, sql } from 'drizzle-orm';
+import type { EventBus } from '../bus/event-bus.js';
+import { type Database, rowsOf } from '../db/database.js';
+import type { Logger } from '../logging/logger.js';
+import type { OutboxTable } from './outbox-table.js';
+
+export interface OutboxRelayOptions {
+  db: Database;
+  bus: EventBus;
+  table: OutboxTable;
+  /** Names the advisory lock: one relay per service publishes at a time, across replicas. */
+  serviceName: string;
+  batchSize: number;
+  pollMs: number;
+  logger: Logger;
+}
+
+const LOCK_BUSY_RETRY_MS = 25;
+const MAX_BACKOFF_MS = 5000;
+
+/**
+ * Publishes what services wrote to their outbox. A batch is read, published, confirmed by the
+ * broker and marked published inside one transaction that holds a per-service advisory lock,
+ * so replicas never publish the same rows concurrently and events leave in commit order.
+ *
+ * Latency: a service calls wake() after each commit, so a quiet system publishes at once;
+ * under load each pass takes everything waiting (up to batchSize) for one confirm round trip.
+ * Polling (pollMs) picks up rows another replica or a crashed process left behind.
+ */
+export class OutboxRelay {
+  private running?: Promise<void>;
+  private stopped = true;
+  private woken = false;
+  private sleeper?: { resolve: () => void; timer: NodeJS.Timeout };
+  private failures = 0;
+  private readonly lockKey: number;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.lockKey = hashLockKey(`outbox:${options.serviceName}`);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.running = this.loop();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.interruptSleep();
+    await this.running;
+  }
+
+  /** Something was committed to the outbox: publish now rather than at the next poll. */
+  wake(): void {
+    this.woken = true;
+    this.interruptSleep();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      this.woken = false;
+      let published: number | 'locked';
+      try {
+        published = await this.publishBatch();
+        this.failures = 0;
+      } catch (error) {
+        this.failures += 1;
+        if (this.failures === 1 || this.failures % 20 === 0) this.options.logger.warn('outbox relay failed; will retry', { error, failures: this.failures });
+        await this.sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** Math.min(this.failures, 7)));
+        continue;
+      }
+      if (published === this.options.batchSize || this.woken) continue;
+      await this.sleep(published === 'locked' ? LOCK_BUSY_RETRY_MS : this.options.pollMs);
+    }
+  }
+
+  /** Returns how many rows it published, or 'locked' when another replica holds the lock. */
+  private async publishBatch(): Promise<number | 'locked'> {
+    const { db, bus, table, batchSize } = this.options;
+    return db.transaction(async (tx) => {
+      const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${this.lockKey}) as locked`));
+      if (!lock?.locked) return 'locked';
+      const rows = await tx.select().from(table).where(isNull(table.publishedAt)).orderBy(asc(table.seq)).limit(batchSize);
+      if (rows.length === 0) return 0;
+      await bus.publish(
+        rows.map((row) => ({
+          id: row.eventId,
+          type: row.eventType,
+          routingKey: row.routingKey,
+          aggregateId: row.aggregateId,
+          occurredAt: row.occurredAt,
+          payload: row.payload,
+        })),
+      );
+      await tx
+        .update(table)
+        .set({ publishedAt: new Date() })
+        .where(inArray(table.seq, rows.map((row) => row.seq)));
+      return rows.length;
+    });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.sleeper = undefined;
+        resolve();
+      }, ms);
+      this.sleeper = { resolve, timer };
+    });
+  }
+
+  private interruptSleep(): void {
+    if (!this.sleeper) return;
+    clearTimeout(this.sleeper.timer);
+    this.sleeper.resolve();
+    this.sleeper = undefined;
+  }
+}
+
+/** A stable 32-bit key for pg advisory locks. */
+function hashLockKey(name: string): number {
+  let hash = 0;
+  for (const char of name) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) | 0;
+  return hash;
+}

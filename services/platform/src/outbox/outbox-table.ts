@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, type PgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '../db/bytea.js';
+
+/**
+ * The transactional outbox: every service writes its events here in the same transaction as
+ * the state change they announce; the relay publishes them afterwards, in `seq` order.
+ * Published rows are kept (published_at set) so history can be replayed to a new read model.
+ */
+export function defineOutboxTable(schema: PgSchema) {
+  return schema.table(
+    'outbox_events',
+    {
+      seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+      eventId: uuid('event_id').notNull().unique(),
+      eventType: text('event_type').notNull(),
+      routingKey: text('routing_key').notNull(),
+      aggregateId: text('aggregate_id').notNull(),
+      payload: bytea('payload').notNull(),
+      occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
+      publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+    },
+    (t) => [index('outbox_events_unpublished_idx').on(t.seq).where(sql`published_at is null`)],
+  );
+}
+
+export type OutboxTable = ReturnType<typeof defineOutboxTable>;

@@ -1,0 +1,40 @@
+import type { EventBus } from '../bus/event-bus.js';
+import type { PlatformConfig } from '../config/platform-config.js';
+import type { Database } from '../db/database.js';
+import type { GrpcServiceBinding } from '../grpc/grpc-server.js';
+import type { AnyEventHandler } from '../inbox/event-consumer.js';
+import type { InboxTable } from '../inbox/inbox-table.js';
+import type { Logger } from '../logging/logger.js';
+import type { OutboxTable } from '../outbox/outbox-table.js';
+
+/** What a service's composition root is given. */
+export interface ServiceContext {
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly config: PlatformConfig;
+  readonly logger: Logger;
+  /** Tell the outbox relay that a transaction just committed events. */
+  readonly wakeRelay: () => void;
+}
+
+/** What a composition root hands back for the runner to serve. */
+export interface ServiceParts {
+  readonly grpc: readonly GrpcServiceBinding[];
+  /** The service publishes events through this outbox. */
+  readonly outbox?: OutboxTable;
+  /** The service consumes events into this inbox. */
+  readonly consumer?: { readonly inbox: InboxTable; readonly handlers: readonly AnyEventHandler[] };
+}
+
+/**
+ * A service as the platform sees it: a name (queue, schema, env prefix), its migrations, a
+ * default port, and a composition root that accepts overrides (tests replace a clock, a port
+ * adapter, a failure point) without touching anything else.
+ */
+export interface ServiceModule<Overrides = Record<string, never>> {
+  readonly name: string;
+  readonly schema: string;
+  readonly migrationsFolder: string;
+  readonly defaultPort: number;
+  create(context: ServiceContext, overrides?: Partial<Overrides>): ServiceParts;
+}

@@ -1,0 +1,94 @@
+import type { PlatformConfig } from '../config/platform-config.js';
+import { readInt } from '../config/env-reader.js';
+import type { DatabaseHandle } from '../db/database.js';
+import type { EventBus } from '../bus/event-bus.js';
+import { startGrpcServer } from '../grpc/grpc-server.js';
+import { EventConsumer } from '../inbox/event-consumer.js';
+import type { Logger } from '../logging/logger.js';
+import { OutboxRelay } from '../outbox/outbox-relay.js';
+import type { ServiceContext, ServiceModule } from './service-module.js';
+
+export interface RunServiceOptions<Overrides> {
+  database: DatabaseHandle;
+  bus: EventBus;
+  config: PlatformConfig;
+  logger: Logger;
+  /** Default: `<SERVICE>_GRPC_PORT`, else the module's default port. 0 picks a free port. */
+  port?: number;
+  /** Start the outbox relay (default true). Off simulates a crash between commit and publish. */
+  relay?: boolean;
+  /** Start consuming events (default true). */
+  consume?: boolean;
+  overrides?: Partial<Overrides>;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface RunningService {
+  readonly name: string;
+  readonly port: number;
+  readonly relay?: OutboxRelay;
+  readonly consumer?: EventConsumer;
+  /** Readiness off, in-flight calls drained, consumer and relay stopped. Infrastructure stays open. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts one service: migrations, gRPC server (with health and reflection), outbox relay and
+ * event consumer; reports SERVING only when all of it is up. Used by each service's own main,
+ * by the all-in-one launcher and by the tests, so they all run the service the same way.
+ */
+export async function runService<Overrides>(module: ServiceModule<Overrides>, options: RunServiceOptions<Overrides>): Promise<RunningService> {
+  const { config, bus, database } = options;
+  const logger = options.logger.child({ service: module.name });
+  await database.migrate({ migrationsFolder: module.migrationsFolder, schema: module.schema });
+
+  let relay: OutboxRelay | undefined;
+  const context: ServiceContext = { db: database.db, bus, config, logger, wakeRelay: () => relay?.wake() };
+  const parts = module.create(context, options.overrides);
+  if (parts.outbox) {
+    relay = new OutboxRelay({
+      db: database.db,
+      bus,
+      table: parts.outbox,
+      serviceName: module.name,
+      batchSize: config.outboxBatchSize,
+      pollMs: config.outboxPollMs,
+      logger: logger.child({ component: 'outbox-relay' }),
+    });
+  }
+  const consumer = parts.consumer
+    ? new EventConsumer({
+        db: database.db,
+        bus,
+        inbox: parts.consumer.inbox,
+        queue: module.name,
+        handlers: parts.consumer.handlers,
+        prefetch: config.eventPrefetch,
+        maxAttempts: config.eventMaxAttempts,
+        logger: logger.child({ component: 'consumer' }),
+        afterCommit: () => relay?.wake(),
+      })
+    : undefined;
+
+  const port = options.port ?? readInt(options.env ?? process.env, `${module.name.toUpperCase()}_GRPC_PORT`, module.defaultPort, { min: 0, max: 65535 });
+  const server = await startGrpcServer({ host: config.grpcHost, port, services: parts.grpc, logger });
+  if (options.relay !== false) relay?.start();
+  if (options.consume !== false) await consumer?.start();
+  server.setServing(true);
+  logger.info('service ready', { port: server.port });
+
+  return {
+    name: module.name,
+    port: server.port,
+    relay,
+    consumer,
+    async stop() {
+      // Readiness goes first so load balancers stop routing here while calls in flight finish.
+      server.setServing(false);
+      await consumer?.stop();
+      await server.stop();
+      await relay?.stop();
+      logger.info('service stopped');
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { readPlatformConfig } from '../config/platform-config.js';
+import { createLogger } from '../logging/logger.js';
+import { Infrastructure } from './infrastructure.js';
+import { stopOnSignals } from './process-lifecycle.js';
+import type { ServiceModule } from './service-module.js';
+import { runService } from './service-runner.js';
+
+/** A service's whole `main`: read config, open its infrastructure, serve until a signal. */
+export async function runStandalone<Overrides>(module: ServiceModule<Overrides>): Promise<void> {
+  const config = readPlatformConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const infrastructure = await Infrastructure.open(config, logger, module.name);
+  const service = await runService(module, {
+    database: await infrastructure.database(module.name),
+    bus: infrastructure.bus,
+    config,
+    logger,
+  });
+  stopOnSignals(async () => {
+    await service.stop();
+    await infrastructure.close();
+  }, logger);
+}

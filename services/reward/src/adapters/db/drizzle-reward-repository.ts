@@ -1,0 +1,51 @@
+import { and, desc, eq, lt } from 'drizzle-orm';
+import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
+import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
+import { Reward, type RewardState } from '../../domain/reward.js';
+import type { RewardPage, RewardRepository } from '../../domain/reward-repository.js';
+import { toOutboxEvent } from '../messaging/reward-event-mapper.js';
+import { outboxEvents, rewards } from './reward-schema.js';
+
+type RewardRow = typeof rewards.$inferSelect;
+
+/** Rewards in Postgres; every write stores the reward's new events in the outbox with it. */
+export class DrizzleRewardRepository implements RewardRepository {
+  constructor(private readonly scope: TransactionScope) {}
+
+  async add(reward: Reward): Promise<boolean> {
+    return this.scope.write(async (tx) => {
+      const { id, missionId, customerId, status, issuedAt } = reward.state;
+      const inserted = await tx
+        .insert(rewards)
+        .values({ id, missionId, customerId, status, issuedAt })
+        .onConflictDoNothing({ target: rewards.missionId })
+        .returning({ id: rewards.id });
+      if (inserted.length === 0) return false;
+      await appendToOutbox(tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
+      return true;
+    });
+  }
+
+  async findById(rewardId: string): Promise<Reward | undefined> {
+    const [row] = await this.scope.reader.select().from(rewards).where(eq(rewards.id, rewardId));
+    return row ? Reward.restore(fromRow(row)) : undefined;
+  }
+
+  async listByCustomer(customerId: string, page: { size: number; before?: number }): Promise<RewardPage> {
+    const rows = await this.scope.reader
+      .select()
+      .from(rewards)
+      .where(and(eq(rewards.customerId, customerId), page.before === undefined ? undefined : lt(rewards.seq, page.before)))
+      .orderBy(desc(rewards.seq))
+      .limit(page.size + 1);
+    const pageRows = rows.slice(0, page.size);
+    return {
+      rewards: pageRows.map((row) => Reward.restore(fromRow(row))),
+      nextBefore: rows.length > page.size ? pageRows[pageRows.length - 1].seq : undefined,
+    };
+  }
+}
+
+function fromRow(row: RewardRow): RewardState {
+  return { id: row.id, missionId: row.missionId, customerId: row.customerId, status: row.status, issuedAt: row.issuedAt };
+}

@@ -1,0 +1,34 @@
+import {
+  type Reward as RewardMessage,
+  RewardServiceService,
+  type RewardServiceServer,
+  RewardStatus,
+} from '../../../../contracts/generated/game/reward/v1/reward_service.js';
+import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { unary } from '../../../../platform/src/grpc/unary-handler.js';
+import type { Logger } from '../../../../platform/src/logging/logger.js';
+import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
+import type { GetReward } from '../../application/get-reward.js';
+import type { ListRewards } from '../../application/list-rewards.js';
+import type { RewardState } from '../../domain/reward.js';
+
+/** The gRPC inbound adapter of the reward service. */
+export function rewardGrpcService(useCases: { getReward: GetReward; listRewards: ListRewards }, logger: Logger): GrpcServiceBinding {
+  const implementation: RewardServiceServer = {
+    getReward: unary(logger, async (request) => toMessage(await useCases.getReward.execute(request))),
+    listRewards: unary(logger, async (request) => {
+      const page = await useCases.listRewards.execute(request);
+      return { rewards: page.rewards.map(toMessage), nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore) };
+    }),
+  };
+  return { name: 'game.reward.v1.RewardService', definition: RewardServiceService, implementation };
+}
+
+const STATUS: Record<RewardState['status'], RewardStatus> = {
+  issued: RewardStatus.REWARD_STATUS_ISSUED,
+  exchanged: RewardStatus.REWARD_STATUS_EXCHANGED,
+};
+
+function toMessage(reward: RewardState): RewardMessage {
+  return { rewardId: reward.id, missionId: reward.missionId, customerId: reward.customerId, status: STATUS[reward.status], issuedAt: reward.issuedAt };
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
+import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
+import { DrizzleRewardRepository } from './adapters/db/drizzle-reward-repository.js';
+import { inboxEvents, outboxEvents } from './adapters/db/reward-schema.js';
+import { rewardGrpcService } from './adapters/grpc/reward-grpc-service.js';
+import { rewardEventHandlers } from './adapters/messaging/reward-event-handlers.js';
+import { GetReward } from './application/get-reward.js';
+import { IssueReward } from './application/issue-reward.js';
+import { ListRewards } from './application/list-rewards.js';
+
+export interface RewardOverrides {
+  newId: () => string;
+  now: () => Date;
+}
+
+/** Wires the reward service: repository, use cases, gRPC adapter, event handlers. */
+export function createRewardService(context: ServiceContext, overrides: Partial<RewardOverrides> = {}): ServiceParts {
+  const rewards = new DrizzleRewardRepository(TransactionScope.database(context.db, context.wakeRelay));
+  const newId = overrides.newId ?? randomUUID;
+  const now = overrides.now ?? (() => new Date());
+  return {
+    grpc: [rewardGrpcService({ getReward: new GetReward({ rewards }), listRewards: new ListRewards({ rewards }) }, context.logger)],
+    outbox: outboxEvents,
+    consumer: {
+      inbox: inboxEvents,
+      handlers: rewardEventHandlers(
+        (tx) => new IssueReward({ rewards: new DrizzleRewardRepository(TransactionScope.transaction(tx)), newId, now }),
+      ),
+    },
+  };
+}
+
+export const rewardModule: ServiceModule<RewardOverrides> = {
+  name: 'reward',
+  schema: 'reward',
+  migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
+  defaultPort: 50052,
+  create: createRewardService,
+};

@@ -1,0 +1,14 @@
+import type { Reward } from './reward.js';
+
+export interface RewardPage {
+  readonly rewards: Reward[];
+  readonly nextBefore?: number;
+}
+
+/** Persistence port. Writes store the reward's pending events with the change, atomically. */
+export interface RewardRepository {
+  /** Stores a new reward; false if the mission already has one. */
+  add(reward: Reward): Promise<boolean>;
+  findById(rewardId: string): Promise<Reward | undefined>;
+  listByCustomer(customerId: string, page: { size: number; before?: number }): Promise<RewardPage>;
+}

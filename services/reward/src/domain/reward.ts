@@ -1,0 +1,39 @@
+export type RewardStatus = 'issued' | 'exchanged';
+
+export interface RewardState {
+  readonly id: string;
+  /** The mission the reward was issued for: one reward per mission. */
+  readonly missionId: string;
+  readonly customerId: string;
+  readonly status: RewardStatus;
+  readonly issuedAt: Date;
+}
+
+export type RewardEvent = { readonly type: 'reward-issued'; readonly reward: RewardState };
+
+/** A reward earned by achieving a mission; it lands in the customer's wallet. */
+export class Reward {
+  private pending: RewardEvent[] = [];
+
+  private constructor(private current: RewardState) {}
+
+  static issue(props: { id: string; missionId: string; customerId: string; at: Date }): Reward {
+    const reward = new Reward({ id: props.id, missionId: props.missionId, customerId: props.customerId, status: 'issued', issuedAt: props.at });
+    reward.pending.push({ type: 'reward-issued', reward: reward.current });
+    return reward;
+  }
+
+  static restore(state: RewardState): Reward {
+    return new Reward(state);
+  }
+
+  get state(): RewardState {
+    return this.current;
+  }
+
+  pullEvents(): RewardEvent[] {
+    const events = this.pending;
+    this.pending = [];
+    return events;
+  }
+}

@@ -1,0 +1,15 @@
+import { requireCode } from '../../../platform/src/validation/request-fields.js';
+import { type Wallet, walletOf } from '../domain/wallet.js';
+import { WalletNotFoundError } from '../domain/wallet-errors.js';
+import type { WalletRepository } from '../domain/wallet-repository.js';
+
+export class GetWallet {
+  constructor(private readonly deps: { wallets: WalletRepository }) {}
+
+  async execute(query: { customerId: string }): Promise<Wallet> {
+    const customerId = requireCode('customer_id', query.customerId);
+    const rewards = await this.deps.wallets.rewardsOf(customerId);
+    if (rewards.length === 0) throw new WalletNotFoundError(customerId);
+    return walletOf(customerId, rewards);
+  }
+}
