@@ -1,0 +1,3 @@
+export { missionModule } from '../../services/mission/src/composition-root.js';
+export { rewardModule } from '../../services/reward/src/composition-root.js';
+export { walletModule } from '../../services/wallet/src/composition-root.js';

@@ -1,0 +1,229 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import amqp from 'amqplib';
+import postgres from 'postgres';
+import { sql as drizzleSql } from 'drizzle-orm';
+import { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { RewardServiceClient } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
+import { WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
+import { InProcessEventBus } from '../../services/platform/src/bus/in-process-event-bus.js';
+import { type PlatformConfig, readPlatformConfig } from '../../services/platform/src/config/platform-config.js';
+import { type DatabaseHandle, rowsOf } from '../../services/platform/src/db/database.js';
+import type { NewEvent } from '../../services/platform/src/events/event-type.js';
+import { createLogger } from '../../services/platform/src/logging/logger.js';
+import { Infrastructure } from '../../services/platform/src/runtime/infrastructure.js';
+import type { ServiceModule } from '../../services/platform/src/runtime/service-module.js';
+import { type RunningService, runService } from '../../services/platform/src/runtime/service-runner.js';
+import { insecure } from './grpc-call.js';
+
+/**
+ * 'servers': the machine's real Postgres and RabbitMQ (a fresh database and exchange per system).
+ * 'embedded': PGlite and the in-process transport, as `npm start` runs on a bare machine.
+ */
+export type Mode = 'servers' | 'embedded';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+export interface ServiceInstance {
+  readonly service: RunningService;
+  readonly port: number;
+  readonly address: string;
+  stop(): Promise<void>;
+}
+
+interface StartOptions<Overrides> {
+  relay?: boolean;
+  consume?: boolean;
+  overrides?: Partial<Overrides>;
+}
+
+/**
+ * A whole platform for one test suite, isolated from every other: its own database and its own
+ * exchange and queue names. Each service instance started in 'servers' mode gets its own broker
+ * connection and database pool, like a separate process (so two instances are two replicas).
+ */
+export class TestSystem {
+  private readonly instances = new Set<ServiceInstance>();
+  private readonly byName = new Map<string, ServiceInstance[]>();
+  private readonly queues = new Set<string>();
+  private shared?: Infrastructure;
+  private adminSql?: postgres.Sql;
+  private assertionDb?: Promise<DatabaseHandle>;
+
+  private constructor(
+    readonly mode: Mode,
+    readonly id: string,
+    readonly config: PlatformConfig,
+    private readonly databaseName?: string,
+  ) {}
+
+  static async create(mode: Mode = 'servers', env: Record<string, string> = {}): Promise<TestSystem> {
+    const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+    const common = {
+      EVENTS_EXCHANGE: `test.${id}.events`,
+      EVENTS_QUEUE_PREFIX: `test.${id}`,
+      EVENTS_RETRY_DELAY_MS: '100',
+      EVENTS_MAX_ATTEMPTS: '3',
+      OUTBOX_POLL_MS: '100',
+      GRPC_HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...env,
+    };
+    if (mode === 'embedded') return new TestSystem(mode, id, readPlatformConfig(common));
+    const databaseName = `game_${id}`;
+    const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`create database "${databaseName}"`);
+    await admin.end();
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${databaseName}`;
+    return new TestSystem(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName);
+  }
+
+  /** Starts an instance (a replica, if one is running already) of a service. */
+  async start<Overrides>(module: ServiceModule<Overrides>, options: StartOptions<Overrides> = {}): Promise<ServiceInstance> {
+    const logger = createLogger({ level: this.config.logLevel });
+    const infrastructure = this.mode === 'embedded' ? await this.sharedInfrastructure() : await Infrastructure.open(this.config, logger, `${this.id}-${module.name}`);
+    const service = await runService(module, {
+      database: await infrastructure.database(module.name),
+      bus: infrastructure.bus,
+      config: this.config,
+      logger,
+      port: 0,
+      relay: options.relay,
+      consume: options.consume,
+      overrides: options.overrides,
+      env: {},
+    });
+    this.queues.add(module.name);
+    const instance: ServiceInstance = {
+      service,
+      port: service.port,
+      address: `127.0.0.1:${service.port}`,
+      stop: async () => {
+        if (!this.instances.delete(instance)) return;
+        this.byName.set(module.name, (this.byName.get(module.name) ?? []).filter((other) => other !== instance));
+        await service.stop();
+        if (infrastructure !== this.shared) await infrastructure.close();
+      },
+    };
+    this.instances.add(instance);
+    this.byName.set(module.name, [...(this.byName.get(module.name) ?? []), instance]);
+    return instance;
+  }
+
+  /** Address of the first running instance of a service. */
+  address(serviceName: string): string {
+    const instance = this.byName.get(serviceName)?.[0];
+    if (!instance) throw new Error(`no running ${serviceName} instance`);
+    return instance.address;
+  }
+
+  missionClient(address = this.address('mission')) {
+    return new MissionServiceClient(address, insecure());
+  }
+
+  rewardClient(address = this.address('reward')) {
+    return new RewardServiceClient(address, insecure());
+  }
+
+  walletClient(address = this.address('wallet')) {
+    return new WalletServiceClient(address, insecure());
+  }
+
+  /** Raw SQL against the system's database, for assertions on what services stored. */
+  async query<T = Record<string, unknown>>(text: string): Promise<T[]> {
+    if (this.mode === 'embedded') {
+      this.assertionDb ??= this.sharedInfrastructure().then((infrastructure) => infrastructure.database('assertions'));
+      return rowsOf<T>(await (await this.assertionDb).db.execute(drizzleSql.raw(text)));
+    }
+    this.adminSql ??= postgres(this.config.databaseUrl as string, { max: 2, onnotice: () => {} });
+    return (await this.adminSql.unsafe(text)) as unknown as T[];
+  }
+
+  async count(table: string, where = 'true'): Promise<number> {
+    const [row] = await this.query<{ n: string | number }>(`select count(*) as n from ${table} where ${where}`);
+    return Number(row.n);
+  }
+
+  /** Publishes events straight onto the system's exchange, as a (possibly misbehaving) producer would. */
+  async publish(events: NewEvent[]): Promise<void> {
+    if (this.mode === 'embedded') return (await this.sharedInfrastructure()).bus.publish(events);
+    await this.withChannel(async (channel) => {
+      for (const event of events) {
+        channel.publish(this.config.eventsExchange, event.routingKey, Buffer.from(event.payload), {
+          messageId: event.id,
+          type: event.type,
+          persistent: true,
+          headers: { 'x-routing-key': event.routingKey, 'x-aggregate-id': event.aggregateId, 'x-occurred-at': event.occurredAt.toISOString() },
+        });
+      }
+      await channel.waitForConfirms();
+    });
+  }
+
+  /** Publishes raw bytes with raw AMQP properties (poison-message tests). */
+  async publishRaw(routingKey: string, content: Buffer, properties: amqp.Options.Publish): Promise<void> {
+    await this.withChannel(async (channel) => {
+      channel.publish(this.config.eventsExchange, routingKey, content, properties);
+      await channel.waitForConfirms();
+    });
+  }
+
+  /** Events parked in a service's dead-letter queue. */
+  async deadLetterCount(serviceName: string): Promise<number> {
+    if (this.mode === 'embedded') {
+      const bus = (await this.sharedInfrastructure()).bus as InProcessEventBus;
+      return bus.deadLetters(serviceName).length;
+    }
+    return this.withChannel(async (channel) => (await channel.checkQueue(`${this.config.queuePrefix}.${serviceName}.dlq`)).messageCount);
+  }
+
+  /** Closes, from the broker's side, every connection this system's instances hold. */
+  async dropBrokerConnections(): Promise<number> {
+    const run = promisify(execFile);
+    const { stdout } = await run('rabbitmqctl', ['-q', 'list_connections', 'pid', 'client_properties']);
+    const pids = stdout
+      .split('\n')
+      .filter((line) => line.includes(this.id))
+      .map((line) => line.split('\t')[0]);
+    for (const pid of pids) await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test: broker-side close']);
+    return pids.length;
+  }
+
+  async close(): Promise<void> {
+    for (const instance of [...this.instances].reverse()) await instance.stop();
+    await this.shared?.close();
+    await this.adminSql?.end();
+    if (this.mode === 'servers') await this.dropServerResources();
+  }
+
+  private async sharedInfrastructure(): Promise<Infrastructure> {
+    this.shared ??= await Infrastructure.open(this.config, createLogger({ level: this.config.logLevel }), this.id, {});
+    return this.shared;
+  }
+
+  private async withChannel<T>(work: (channel: amqp.ConfirmChannel) => Promise<T>): Promise<T> {
+    const connection = await amqp.connect(TEST_AMQP_URL);
+    try {
+      const channel = await connection.createConfirmChannel();
+      return await work(channel);
+    } finally {
+      await connection.close().catch(() => {});
+    }
+  }
+
+  private async dropServerResources(): Promise<void> {
+    await this.withChannel(async (channel) => {
+      for (const queue of this.queues) {
+        for (const suffix of ['', '.retry', '.dlq']) await channel.deleteQueue(`${this.config.queuePrefix}.${queue}${suffix}`);
+      }
+      await channel.deleteExchange(this.config.eventsExchange);
+      await channel.deleteExchange(`${this.config.eventsExchange}.dlx`);
+    }).catch(() => {});
+    const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`drop database if exists "${this.databaseName}" with (force)`).catch(() => {});
+    await admin.end();
+  }
+}
