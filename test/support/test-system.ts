@@ -113,6 +113,11 @@ export class TestSystem {
     return instance;
   }
 
+  /** Running instances of a service, oldest first. */
+  instancesOf(serviceName: string): ServiceInstance[] {
+    return [...(this.byName.get(serviceName) ?? [])];
+  }
+
   /** Address of the first running instance of a service. */
   address(serviceName: string): string {
     const instance = this.byName.get(serviceName)?.[0];

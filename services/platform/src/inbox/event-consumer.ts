@@ -56,7 +56,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * If a batch fails, its events are retried one by one so one bad event cannot hold back the
  * rest; a failing event is retried with a delay and dead-lettered after maxAttempts.
  */
+export interface ConsumerStats {
+  /** Events whose effect this consumer committed. */
+  applied: number;
+  /** Events skipped because the inbox already had them (redeliveries). */
+  duplicates: number;
+  retried: number;
+  deadLettered: number;
+}
+
 export class EventConsumer {
+  readonly stats: ConsumerStats = { applied: 0, duplicates: 0, retried: 0, deadLettered: 0 };
   private subscription?: Subscription;
   private readonly handlers = new Map<string, EventHandler<unknown>>();
 
@@ -106,6 +116,10 @@ export class EventConsumer {
       }
     }
     this.options.afterCommit?.();
+    for (const outcome of outcomes) {
+      if (outcome === 'retry') this.stats.retried += 1;
+      if (outcome === 'dead-letter') this.stats.deadLettered += 1;
+    }
     return outcomes;
   }
 
@@ -126,7 +140,7 @@ export class EventConsumer {
   private async apply(events: readonly DecodedEvent[]): Promise<void> {
     const unique = [...new Map(events.map((event) => [event.envelope.id.toLowerCase(), event])).values()];
     const { inbox } = this.options;
-    await this.options.db.transaction(async (tx) => {
+    const applied = await this.options.db.transaction(async (tx) => {
       const fresh = await tx
         .insert(inbox)
         .values(unique.map(({ envelope }) => ({ eventId: envelope.id, eventType: envelope.type })))
@@ -136,7 +150,11 @@ export class EventConsumer {
       for (const event of unique) {
         if (freshIds.has(event.envelope.id.toLowerCase())) await event.handler.handle(tx, event.message, event.envelope);
       }
+      return freshIds.size;
     });
+    // Counted after commit: a rolled-back batch applied nothing.
+    this.stats.applied += applied;
+    this.stats.duplicates += events.length - applied;
   }
 
   private failureOutcome(event: DecodedEvent, error: unknown): DeliveryOutcome {

@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { sleep } from '../support/eventually.js';
+import { achieveMissions, expectWalletToHold } from '../support/chain-helpers.js';
+import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import { type Mode, TestSystem } from '../support/test-system.js';
+
+for (const mode of ['servers', 'embedded'] as Mode[]) {
+  describe(`Consumer catch-up (${mode})`, function () {
+    this.timeout(60_000);
+    let system: TestSystem;
+
+    before(async () => {
+      system = await TestSystem.create(mode);
+      await system.start(rewardModule);
+      await system.start(walletModule);
+      await system.start(missionModule);
+    });
+
+    after(async () => system?.close());
+
+    it('a reward service that was down issues every reward it missed once it restarts', async () => {
+      const [reward] = system.instancesOf('reward');
+      await reward.stop();
+      await achieveMissions(system, 'catch-up-1', 20);
+      await sleep(500);
+      expect(await system.count('reward.rewards', `customer_id = 'catch-up-1'`)).to.equal(0);
+
+      await system.start(rewardModule);
+      await expectWalletToHold(system, 'catch-up-1', 20);
+    });
+
+    it('a wallet service that was down credits every reward it missed once it restarts', async () => {
+      const [wallet] = system.instancesOf('wallet');
+      await wallet.stop();
+      await achieveMissions(system, 'catch-up-2', 20);
+      await sleep(500);
+      expect(await system.count('wallet.wallet_rewards', `customer_id = 'catch-up-2'`)).to.equal(0);
+
+      await system.start(walletModule);
+      await expectWalletToHold(system, 'catch-up-2', 20);
+    });
+  });
+}

@@ -1,0 +1,34 @@
+import { expect } from 'chai';
+import { missionAchieved } from '../../services/contracts/events.js';
+import { newEvent, type NewEvent } from '../../services/platform/src/events/event-type.js';
+import { eventually } from './eventually.js';
+import { call } from './grpc-call.js';
+import type { TestSystem } from './test-system.js';
+
+/** Achieves `count` distinct missions for one customer over gRPC; returns their ids. */
+export async function achieveMissions(system: TestSystem, customerId: string, count: number, prefix = 'm'): Promise<string[]> {
+  const missions = system.missionClient();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const mission = await call(missions, missions.achieveMission, { customerId, eventCode: 'test-event', missionCode: `${prefix}-${i}` });
+    ids.push(mission.missionId);
+  }
+  return ids;
+}
+
+/** Waits until the customer's wallet holds exactly `count` rewards, and checks nothing is doubled. */
+export async function expectWalletToHold(system: TestSystem, customerId: string, count: number, timeoutMs = 20_000): Promise<void> {
+  await eventually(
+    async () => {
+      expect(await system.count('wallet.wallet_rewards', `customer_id = '${customerId}'`)).to.equal(count);
+      expect(await system.count('mission.missions', `customer_id = '${customerId}' and reward_id is not null`)).to.equal(count);
+    },
+    { timeoutMs },
+  );
+  expect(await system.count('reward.rewards', `customer_id = '${customerId}'`)).to.equal(count);
+}
+
+/** A MissionAchieved event as the mission service would publish it (for direct publishing). */
+export function missionAchievedEvent(missionId: string, customerId: string, missionCode = 'direct'): NewEvent {
+  return newEvent(missionAchieved, { missionId, customerId, eventCode: 'test-event', missionCode, achievedAt: new Date() }, missionId);
+}
