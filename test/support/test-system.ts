@@ -7,6 +7,8 @@ import { sql as drizzleSql } from 'drizzle-orm';
 import { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { RewardServiceClient } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
 import { WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
+import { GiftServiceClient } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { DeliveryServiceClient } from '../../services/contracts/generated/game/delivery/v1/delivery_service.js';
 import { InProcessEventBus } from '../../services/platform/src/bus/in-process-event-bus.js';
 import { type PlatformConfig, readPlatformConfig } from '../../services/platform/src/config/platform-config.js';
 import { type DatabaseHandle, rowsOf } from '../../services/platform/src/db/database.js';
@@ -36,6 +38,7 @@ export interface ServiceInstance {
 interface StartOptions<Overrides> {
   relay?: boolean;
   consume?: boolean;
+  tasks?: boolean;
   overrides?: Partial<Overrides>;
 }
 
@@ -93,6 +96,7 @@ export class TestSystem {
       port: 0,
       relay: options.relay,
       consume: options.consume,
+      tasks: options.tasks,
       overrides: options.overrides,
       env: {},
     });
@@ -135,6 +139,14 @@ export class TestSystem {
 
   walletClient(address = this.address('wallet')) {
     return new WalletServiceClient(address, insecure());
+  }
+
+  giftClient(address = this.address('gift')) {
+    return new GiftServiceClient(address, insecure());
+  }
+
+  deliveryClient(address = this.address('delivery')) {
+    return new DeliveryServiceClient(address, insecure());
   }
 
   /** Raw SQL against the system's database, for assertions on what services stored. */

@@ -8,6 +8,7 @@ export type ErrorKind =
   | 'not-found'
   | 'already-exists'
   | 'failed-precondition'
+  | 'permission-denied'
   | 'resource-exhausted'
   | 'aborted'
   | 'unavailable';

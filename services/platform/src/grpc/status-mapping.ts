@@ -7,6 +7,7 @@ const STATUS_BY_KIND: Record<ErrorKind, status> = {
   'not-found': status.NOT_FOUND,
   'already-exists': status.ALREADY_EXISTS,
   'failed-precondition': status.FAILED_PRECONDITION,
+  'permission-denied': status.PERMISSION_DENIED,
   'resource-exhausted': status.RESOURCE_EXHAUSTED,
   aborted: status.ABORTED,
   unavailable: status.UNAVAILABLE,

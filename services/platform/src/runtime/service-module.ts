@@ -6,6 +6,7 @@ import type { AnyEventHandler } from '../inbox/event-consumer.js';
 import type { InboxTable } from '../inbox/inbox-table.js';
 import type { Logger } from '../logging/logger.js';
 import type { OutboxTable } from '../outbox/outbox-table.js';
+import type { PeriodicTask } from './periodic-task.js';
 
 /** What a service's composition root is given. */
 export interface ServiceContext {
@@ -24,6 +25,8 @@ export interface ServiceParts {
   readonly outbox?: OutboxTable;
   /** The service consumes events into this inbox. */
   readonly consumer?: { readonly inbox: InboxTable; readonly handlers: readonly AnyEventHandler[] };
+  /** Background work, started after the server and stopped before it. */
+  readonly tasks?: readonly PeriodicTask[];
 }
 
 /**

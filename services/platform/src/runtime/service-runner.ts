@@ -6,6 +6,7 @@ import { startGrpcServer } from '../grpc/grpc-server.js';
 import { EventConsumer } from '../inbox/event-consumer.js';
 import type { Logger } from '../logging/logger.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
+import type { PeriodicTask } from './periodic-task.js';
 import type { ServiceContext, ServiceModule } from './service-module.js';
 
 export interface RunServiceOptions<Overrides> {
@@ -19,6 +20,8 @@ export interface RunServiceOptions<Overrides> {
   relay?: boolean;
   /** Start consuming events (default true). */
   consume?: boolean;
+  /** Start the service's periodic background tasks (default true). */
+  tasks?: boolean;
   overrides?: Partial<Overrides>;
   env?: NodeJS.ProcessEnv;
 }
@@ -28,6 +31,7 @@ export interface RunningService {
   readonly port: number;
   readonly relay?: OutboxRelay;
   readonly consumer?: EventConsumer;
+  readonly tasks: readonly PeriodicTask[];
   /** Readiness off, in-flight calls drained, consumer and relay stopped. Infrastructure stays open. */
   stop(): Promise<void>;
 }
@@ -74,6 +78,8 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
   const server = await startGrpcServer({ host: config.grpcHost, port, services: parts.grpc, logger });
   if (options.relay !== false) relay?.start();
   if (options.consume !== false) await consumer?.start();
+  const tasks = parts.tasks ?? [];
+  if (options.tasks !== false) for (const task of tasks) task.start();
   server.setServing(true);
   logger.info('service ready', { port: server.port });
 
@@ -82,9 +88,11 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
     port: server.port,
     relay,
     consumer,
+    tasks,
     async stop() {
       // Readiness goes first so load balancers stop routing here while calls in flight finish.
       server.setServing(false);
+      await Promise.all(tasks.map((task) => task.stop()));
       await consumer?.stop();
       await server.stop();
       await relay?.stop();
