@@ -26,7 +26,8 @@ CREATE TABLE "reward"."rewards" (
 	"mission_id" uuid NOT NULL,
 	"customer_id" text NOT NULL,
 	"status" "reward"."reward_status" NOT NULL,
-	"issued_at" timestamp with time zone NOT NULL
+	"issued_at" timestamp with time zone NOT NULL,
+	"order_id" uuid
 );
 --> statement-breakpoint
 CREATE INDEX "outbox_events_unpublished_idx" ON "reward"."outbox_events" USING btree ("seq") WHERE published_at is null;--> statement-breakpoint

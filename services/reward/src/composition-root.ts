@@ -9,6 +9,7 @@ import { rewardEventHandlers } from './adapters/messaging/reward-event-handlers.
 import { GetReward } from './application/get-reward.js';
 import { IssueReward } from './application/issue-reward.js';
 import { ListRewards } from './application/list-rewards.js';
+import { RecordRewardExchange } from './application/record-reward-exchange.js';
 
 export interface RewardOverrides {
   newId: () => string;
@@ -25,9 +26,10 @@ export function createRewardService(context: ServiceContext, overrides: Partial<
     outbox: outboxEvents,
     consumer: {
       inbox: inboxEvents,
-      handlers: rewardEventHandlers(
-        (tx) => new IssueReward({ rewards: new DrizzleRewardRepository(TransactionScope.transaction(tx)), newId, now }),
-      ),
+      handlers: rewardEventHandlers((tx) => {
+        const inTransaction = new DrizzleRewardRepository(TransactionScope.transaction(tx));
+        return { issueReward: new IssueReward({ rewards: inTransaction, newId, now }), recordExchange: new RecordRewardExchange({ rewards: inTransaction }) };
+      }),
     },
   };
 }

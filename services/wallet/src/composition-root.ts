@@ -1,28 +1,61 @@
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
+import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
 import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
 import { DrizzleWalletRepository } from './adapters/db/drizzle-wallet-repository.js';
 import { inboxEvents, outboxEvents } from './adapters/db/wallet-schema.js';
+import { GiftShopPolicy } from './adapters/gift-shop/gift-shop-policy.js';
+import { GrpcGiftShop } from './adapters/gift-shop/grpc-gift-shop.js';
 import { walletGrpcService } from './adapters/grpc/wallet-grpc-service.js';
 import { walletEventHandlers } from './adapters/messaging/wallet-event-handlers.js';
 import { CreditReward } from './application/credit-reward.js';
+import { ExchangeReward } from './application/exchange-reward.js';
 import { GetWallet } from './application/get-wallet.js';
+import { RecoverStalledExchanges } from './application/recover-stalled-exchanges.js';
+import { ReturnReward } from './application/return-reward.js';
+import { SettleExchange } from './application/settle-exchange.js';
+import type { GiftShop } from './domain/gift-shop.js';
+import { readWalletConfig, type WalletConfig } from './wallet-config.js';
 
+/** What tests may replace. */
 export interface WalletOverrides {
   now: () => Date;
+  newId: () => string;
+  config: Partial<WalletConfig>;
+  /** Replaces the gRPC gift shop (e.g. one that crashes the process at a chosen step). */
+  giftShop: (real: GiftShop) => GiftShop;
 }
 
-/** Wires the wallet service: repository, use cases, gRPC adapter, event handlers. */
+/** Wires the wallet service: repository, gift shop adapter, use cases, gRPC, events, recovery. */
 export function createWalletService(context: ServiceContext, overrides: Partial<WalletOverrides> = {}): ServiceParts {
-  const wallets = new DrizzleWalletRepository(TransactionScope.database(context.db, context.wakeRelay));
+  const config = { ...readWalletConfig(), ...overrides.config };
   const now = overrides.now ?? (() => new Date());
+  const newId = overrides.newId ?? randomUUID;
+  const wallets = new DrizzleWalletRepository(TransactionScope.database(context.db, context.wakeRelay));
+
+  const policy = new GiftShopPolicy(config.giftShop, context.logger.child({ component: 'gift-shop' }));
+  const grpcGiftShop = new GrpcGiftShop(config.giftAddress, policy, config.giftShop.attemptTimeoutMs);
+  const giftShop = overrides.giftShop ? overrides.giftShop(grpcGiftShop) : grpcGiftShop;
+  const settle = new SettleExchange({ wallets, giftShop, now });
+  const recovery = new RecoverStalledExchanges({ wallets, settle, now, stalledAfterMs: config.exchangeStalledAfterMs });
+
   return {
-    grpc: [walletGrpcService({ getWallet: new GetWallet({ wallets }) }, context.logger)],
+    grpc: [walletGrpcService({ getWallet: new GetWallet({ wallets }), exchangeReward: new ExchangeReward({ wallets, settle, newId, now }) }, context.logger)],
     outbox: outboxEvents,
     consumer: {
       inbox: inboxEvents,
-      handlers: walletEventHandlers((tx) => new CreditReward({ wallets: new DrizzleWalletRepository(TransactionScope.transaction(tx)), now })),
+      handlers: walletEventHandlers((tx) => {
+        const inTransaction = new DrizzleWalletRepository(TransactionScope.transaction(tx));
+        return { creditReward: new CreditReward({ wallets: inTransaction, now }), returnReward: new ReturnReward({ wallets: inTransaction, now }) };
+      }),
     },
+    tasks: [
+      new PeriodicTask('recover-stalled-exchanges', config.exchangeRecoverySweepMs, async () => {
+        await recovery.execute();
+      }, context.logger),
+    ],
+    close: () => grpcGiftShop.close(),
   };
 }
 

@@ -17,6 +17,8 @@ export abstract class DomainError extends Error {
   abstract readonly kind: ErrorKind;
   /** Stable, SCREAMING_SNAKE code, e.g. MISSION_ALREADY_ACHIEVED. */
   abstract readonly code: string;
+  /** Extra facts a client can act on (e.g. retry-after-ms), sent as response trailers. */
+  readonly details: Readonly<Record<string, string>> = {};
   constructor(message: string) {
     super(message);
     this.name = new.target.name;

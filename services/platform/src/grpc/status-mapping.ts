@@ -22,12 +22,12 @@ export const ERROR_FIELD_KEY = 'error-field';
  * input `error-field`) in the trailers. Anything else is a bug: logged whole, answered as
  * INTERNAL without internals.
  */
-export function toServiceError(error: unknown, logger: Logger, extra?: (error: DomainError, metadata: Metadata) => void): Partial<ServiceError> {
+export function toServiceError(error: unknown, logger: Logger): Partial<ServiceError> {
   if (error instanceof DomainError) {
     const metadata = new Metadata();
     metadata.set(ERROR_CODE_KEY, error.code);
     if (error instanceof InvalidArgumentError) metadata.set(ERROR_FIELD_KEY, error.field);
-    extra?.(error, metadata);
+    for (const [key, value] of Object.entries(error.details)) metadata.set(key, value);
     return { code: STATUS_BY_KIND[error.kind], details: error.message, metadata };
   }
   logger.error('unexpected error in RPC', { error, stack: error instanceof Error ? error.stack : undefined });

@@ -27,6 +27,8 @@ export interface ServiceParts {
   readonly consumer?: { readonly inbox: InboxTable; readonly handlers: readonly AnyEventHandler[] };
   /** Background work, started after the server and stopped before it. */
   readonly tasks?: readonly PeriodicTask[];
+  /** Releases what the composition root opened (clients of other services), last at stop. */
+  readonly close?: () => Promise<void> | void;
 }
 
 /**

@@ -96,6 +96,7 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
       await consumer?.stop();
       await server.stop();
       await relay?.stop();
+      await parts.close?.();
       logger.info('service stopped');
     },
   };

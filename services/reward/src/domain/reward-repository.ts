@@ -9,6 +9,8 @@ export interface RewardPage {
 export interface RewardRepository {
   /** Stores a new reward; false if the mission already has one. */
   add(reward: Reward): Promise<boolean>;
+  /** Loads the reward locked for update, applies the change, stores it; undefined if absent. */
+  update(rewardId: string, change: (reward: Reward) => void): Promise<Reward | undefined>;
   findById(rewardId: string): Promise<Reward | undefined>;
   listByCustomer(customerId: string, page: { size: number; before?: number }): Promise<RewardPage>;
 }

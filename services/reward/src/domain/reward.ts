@@ -7,6 +7,8 @@ export interface RewardState {
   readonly customerId: string;
   readonly status: RewardStatus;
   readonly issuedAt: Date;
+  /** The gift order the reward was exchanged for. */
+  readonly orderId?: string;
 }
 
 export type RewardEvent = { readonly type: 'reward-issued'; readonly reward: RewardState };
@@ -29,6 +31,18 @@ export class Reward {
 
   get state(): RewardState {
     return this.current;
+  }
+
+  /** The wallet spent the reward on a gift order (seed 000 req. 5). Repeats change nothing. */
+  markExchanged(orderId: string): void {
+    if (this.current.status === 'exchanged') return;
+    this.current = { ...this.current, status: 'exchanged', orderId };
+  }
+
+  /** The order was cancelled or rejected and the reward is back in the wallet. */
+  markReturned(orderId: string): void {
+    if (this.current.status !== 'exchanged' || this.current.orderId !== orderId) return;
+    this.current = { ...this.current, status: 'issued', orderId: undefined };
   }
 
   pullEvents(): RewardEvent[] {

@@ -13,8 +13,7 @@ export class CreditReward {
   constructor(private readonly deps: { wallets: WalletRepository; now: () => Date }) {}
 
   async execute(command: CreditRewardCommand): Promise<void> {
-    await this.deps.wallets.add(
-      WalletReward.credit({ rewardId: command.rewardId, customerId: command.customerId, missionId: command.missionId, at: this.deps.now() }),
-    );
+    const reward = WalletReward.credit({ rewardId: command.rewardId, customerId: command.customerId, missionId: command.missionId, at: this.deps.now() });
+    await this.deps.wallets.transaction((tx) => tx.addReward(reward));
   }
 }

@@ -26,6 +26,18 @@ export class DrizzleRewardRepository implements RewardRepository {
     });
   }
 
+  async update(rewardId: string, change: (reward: Reward) => void): Promise<Reward | undefined> {
+    return this.scope.write(async (tx) => {
+      const [row] = await tx.select().from(rewards).where(eq(rewards.id, rewardId)).for('update');
+      if (!row) return undefined;
+      const reward = Reward.restore(fromRow(row));
+      change(reward);
+      await tx.update(rewards).set({ status: reward.state.status, orderId: reward.state.orderId ?? null }).where(eq(rewards.id, rewardId));
+      await appendToOutbox(tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
+      return reward;
+    });
+  }
+
   async findById(rewardId: string): Promise<Reward | undefined> {
     const [row] = await this.scope.reader.select().from(rewards).where(eq(rewards.id, rewardId));
     return row ? Reward.restore(fromRow(row)) : undefined;
@@ -47,5 +59,5 @@ export class DrizzleRewardRepository implements RewardRepository {
 }
 
 function fromRow(row: RewardRow): RewardState {
-  return { id: row.id, missionId: row.missionId, customerId: row.customerId, status: row.status, issuedAt: row.issuedAt };
+  return { id: row.id, missionId: row.missionId, customerId: row.customerId, status: row.status, issuedAt: row.issuedAt, orderId: row.orderId ?? undefined };
 }

@@ -16,6 +16,7 @@ export const rewards = rewardSchema.table(
     customerId: text('customer_id').notNull(),
     status: rewardStatus('status').notNull(),
     issuedAt: timestamp('issued_at', { withTimezone: true, mode: 'date' }).notNull(),
+    orderId: uuid('order_id'),
   },
   (t) => [
     // One reward per mission, whatever is redelivered.

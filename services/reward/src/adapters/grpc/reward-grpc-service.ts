@@ -30,5 +30,12 @@ const STATUS: Record<RewardState['status'], RewardStatus> = {
 };
 
 function toMessage(reward: RewardState): RewardMessage {
-  return { rewardId: reward.id, missionId: reward.missionId, customerId: reward.customerId, status: STATUS[reward.status], issuedAt: reward.issuedAt };
+  return {
+    rewardId: reward.id,
+    missionId: reward.missionId,
+    customerId: reward.customerId,
+    status: STATUS[reward.status],
+    issuedAt: reward.issuedAt,
+    orderId: reward.orderId ?? '',
+  };
 }

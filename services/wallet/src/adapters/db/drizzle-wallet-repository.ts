@@ -1,30 +1,100 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import type { Transaction } from '../../../../platform/src/db/database.js';
 import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
 import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
-import type { WalletRepository } from '../../domain/wallet-repository.js';
-import type { WalletReward, WalletRewardState } from '../../domain/wallet-reward.js';
+import { Exchange, type ExchangeState } from '../../domain/exchange.js';
+import type { WalletRepository, WalletTransaction } from '../../domain/wallet-repository.js';
+import { WalletReward, type WalletRewardState } from '../../domain/wallet-reward.js';
 import { toOutboxEvent } from '../messaging/wallet-event-mapper.js';
-import { outboxEvents, walletRewards } from './wallet-schema.js';
+import { exchanges, outboxEvents, walletRewards } from './wallet-schema.js';
 
-/** Wallet rewards in Postgres; every write stores its new events in the outbox with it. */
+/** The wallet in Postgres. Every save stores the entity's new events in the outbox with it. */
 export class DrizzleWalletRepository implements WalletRepository {
   constructor(private readonly scope: TransactionScope) {}
 
-  async add(reward: WalletReward): Promise<boolean> {
-    return this.scope.write(async (tx) => {
-      const inserted = await tx.insert(walletRewards).values(reward.state).onConflictDoNothing().returning({ rewardId: walletRewards.rewardId });
-      if (inserted.length === 0) return false;
-      await appendToOutbox(tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
-      return true;
-    });
+  transaction<T>(work: (tx: WalletTransaction) => Promise<T>): Promise<T> {
+    return this.scope.write((tx) => work(new DrizzleWalletTransaction(tx)));
   }
 
   async rewardsOf(customerId: string): Promise<WalletRewardState[]> {
+    const rows = await this.scope.reader.select().from(walletRewards).where(eq(walletRewards.customerId, customerId)).orderBy(desc(walletRewards.seq));
+    return rows.map(rewardFromRow);
+  }
+
+  async findExchange(customerId: string, idempotencyKey: string): Promise<ExchangeState | undefined> {
+    const [row] = await this.scope.reader
+      .select()
+      .from(exchanges)
+      .where(and(eq(exchanges.customerId, customerId), eq(exchanges.idempotencyKey, idempotencyKey)));
+    return row ? exchangeFromRow(row) : undefined;
+  }
+
+  async stalledExchanges(olderThan: Date, limit: number): Promise<ExchangeState[]> {
     const rows = await this.scope.reader
       .select()
-      .from(walletRewards)
-      .where(eq(walletRewards.customerId, customerId))
-      .orderBy(desc(walletRewards.seq));
-    return rows.map(({ seq: _seq, ...state }) => state);
+      .from(exchanges)
+      .where(and(eq(exchanges.status, 'pending'), lt(exchanges.updatedAt, olderThan)))
+      .orderBy(asc(exchanges.updatedAt))
+      .limit(limit);
+    return rows.map(exchangeFromRow);
   }
+}
+
+class DrizzleWalletTransaction implements WalletTransaction {
+  constructor(private readonly tx: Transaction) {}
+
+  async lockReward(rewardId: string): Promise<WalletReward | undefined> {
+    const [row] = await this.tx.select().from(walletRewards).where(eq(walletRewards.rewardId, rewardId)).for('update');
+    return row ? WalletReward.restore(rewardFromRow(row)) : undefined;
+  }
+
+  async lockExchange(customerId: string, idempotencyKey: string): Promise<Exchange | undefined> {
+    const [row] = await this.tx
+      .select()
+      .from(exchanges)
+      .where(and(eq(exchanges.customerId, customerId), eq(exchanges.idempotencyKey, idempotencyKey)))
+      .for('update');
+    return row ? Exchange.restore(exchangeFromRow(row)) : undefined;
+  }
+
+  async addReward(reward: WalletReward): Promise<boolean> {
+    const inserted = await this.tx.insert(walletRewards).values(rewardToRow(reward.state)).onConflictDoNothing().returning({ rewardId: walletRewards.rewardId });
+    if (inserted.length === 0) return false;
+    await appendToOutbox(this.tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
+    return true;
+  }
+
+  async saveReward(reward: WalletReward): Promise<void> {
+    const { status, orderId } = reward.state;
+    await this.tx.update(walletRewards).set({ status, orderId: orderId ?? null }).where(eq(walletRewards.rewardId, reward.state.rewardId));
+    await appendToOutbox(this.tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
+  }
+
+  async saveExchange(exchange: Exchange): Promise<void> {
+    const row = exchangeToRow(exchange.state);
+    await this.tx
+      .insert(exchanges)
+      .values(row)
+      .onConflictDoUpdate({ target: [exchanges.customerId, exchanges.idempotencyKey], set: row });
+    await appendToOutbox(this.tx, outboxEvents, exchange.pullEvents().map(toOutboxEvent));
+  }
+}
+
+type RewardRow = typeof walletRewards.$inferSelect;
+type ExchangeRow = typeof exchanges.$inferSelect;
+
+function rewardToRow(state: WalletRewardState): typeof walletRewards.$inferInsert {
+  return { ...state, orderId: state.orderId ?? null };
+}
+
+function rewardFromRow({ seq: _seq, orderId, ...row }: RewardRow): WalletRewardState {
+  return { ...row, orderId: orderId ?? undefined };
+}
+
+function exchangeToRow(state: ExchangeState): typeof exchanges.$inferInsert {
+  return { ...state, failureReason: state.failureReason ?? null };
+}
+
+function exchangeFromRow({ failureReason, ...row }: ExchangeRow): ExchangeState {
+  return { ...row, failureReason: failureReason ?? undefined };
 }

@@ -1,4 +1,6 @@
 import {
+  type Exchange as ExchangeMessage,
+  ExchangeStatus,
   type Wallet as WalletMessage,
   WalletRewardStatus,
   WalletServiceService,
@@ -7,32 +9,55 @@ import {
 import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
+import type { ExchangeReward } from '../../application/exchange-reward.js';
 import type { GetWallet } from '../../application/get-wallet.js';
+import type { ExchangeState } from '../../domain/exchange.js';
 import type { Wallet } from '../../domain/wallet.js';
 import type { WalletRewardState } from '../../domain/wallet-reward.js';
 
 /** The gRPC inbound adapter of the wallet service. */
-export function walletGrpcService(useCases: { getWallet: GetWallet }, logger: Logger): GrpcServiceBinding {
+export function walletGrpcService(useCases: { getWallet: GetWallet; exchangeReward: ExchangeReward }, logger: Logger): GrpcServiceBinding {
   const implementation: WalletServiceServer = {
-    getWallet: unary(logger, async (request) => toMessage(await useCases.getWallet.execute(request))),
+    getWallet: unary(logger, async (request) => toWalletMessage(await useCases.getWallet.execute(request))),
+    exchangeReward: unary(logger, async (request) => toExchangeMessage(await useCases.exchangeReward.execute(request))),
   };
   return { name: 'game.wallet.v1.WalletService', definition: WalletServiceService, implementation };
 }
 
-const STATUS: Record<WalletRewardState['status'], WalletRewardStatus> = {
+const REWARD_STATUS: Record<WalletRewardState['status'], WalletRewardStatus> = {
   available: WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE,
+  held: WalletRewardStatus.WALLET_REWARD_STATUS_HELD,
   spent: WalletRewardStatus.WALLET_REWARD_STATUS_SPENT,
 };
 
-function toMessage(wallet: Wallet): WalletMessage {
+const EXCHANGE_STATUS: Record<ExchangeState['status'], ExchangeStatus> = {
+  pending: ExchangeStatus.EXCHANGE_STATUS_PENDING,
+  completed: ExchangeStatus.EXCHANGE_STATUS_COMPLETED,
+  failed: ExchangeStatus.EXCHANGE_STATUS_FAILED,
+};
+
+function toWalletMessage(wallet: Wallet): WalletMessage {
   return {
     customerId: wallet.customerId,
     availableCount: wallet.availableCount,
     rewards: wallet.rewards.map((reward) => ({
       rewardId: reward.rewardId,
       missionId: reward.missionId,
-      status: STATUS[reward.status],
+      status: REWARD_STATUS[reward.status],
       addedAt: reward.addedAt,
+      orderId: reward.orderId ?? '',
     })),
+  };
+}
+
+function toExchangeMessage(exchange: ExchangeState): ExchangeMessage {
+  return {
+    idempotencyKey: exchange.idempotencyKey,
+    customerId: exchange.customerId,
+    rewardId: exchange.rewardId,
+    giftId: exchange.giftId,
+    orderId: exchange.orderId,
+    status: EXCHANGE_STATUS[exchange.status],
+    requestedAt: exchange.requestedAt,
   };
 }

@@ -1,0 +1,57 @@
+import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { Exchange, type ExchangeState } from '../domain/exchange.js';
+import { ExchangeInProgressError, IdempotencyKeyReusedError, RewardNotInWalletError } from '../domain/wallet-errors.js';
+import type { WalletRepository } from '../domain/wallet-repository.js';
+import type { SettleExchange } from './settle-exchange.js';
+
+export interface ExchangeRewardCommand {
+  readonly customerId: string;
+  readonly rewardId: string;
+  readonly giftId: string;
+  readonly idempotencyKey: string;
+}
+
+/**
+ * A customer exchanges a reward for a gift (seed 000 req. 4-5; seed 002's order and payment).
+ * 1. One transaction records the exchange as pending and holds the reward.
+ * 2. The gift shop reserves the gift, synchronously (SettleExchange).
+ * 3. One transaction spends the reward (RewardSpent pays the gift order), or releases it.
+ * A crash between the steps leaves a pending exchange that RecoverStalledExchanges settles.
+ */
+export class ExchangeReward {
+  constructor(
+    private readonly deps: { wallets: WalletRepository; settle: SettleExchange; newId: () => string; now: () => Date },
+  ) {}
+
+  async execute(command: ExchangeRewardCommand): Promise<ExchangeState> {
+    const request = {
+      customerId: requireCode('customer_id', command.customerId),
+      rewardId: requireUuid('reward_id', command.rewardId),
+      giftId: requireCode('gift_id', command.giftId),
+      idempotencyKey: requireCode('idempotency_key', command.idempotencyKey),
+    };
+    const begun = await this.begin(request);
+    if (begun.status === 'completed') return begun;
+    return this.deps.settle.execute(begun);
+  }
+
+  /** Step 1, or the earlier result when the same request comes again. */
+  private begin(request: ExchangeRewardCommand): Promise<ExchangeState> {
+    return this.deps.wallets.transaction(async (tx) => {
+      const existing = await tx.lockExchange(request.customerId, request.idempotencyKey);
+      if (existing && !existing.matches(request)) throw new IdempotencyKeyReusedError(request.idempotencyKey);
+      if (existing?.state.status === 'completed') return existing.state;
+      if (existing?.state.status === 'pending') throw new ExchangeInProgressError(request.rewardId);
+
+      const reward = await tx.lockReward(request.rewardId);
+      if (!reward || reward.state.customerId !== request.customerId) throw new RewardNotInWalletError(request.customerId, request.rewardId);
+      const at = this.deps.now();
+      const exchange = existing ?? Exchange.request({ ...request, orderId: this.deps.newId(), at });
+      if (existing) exchange.retry(this.deps.newId(), at);
+      reward.hold(exchange.state.orderId);
+      await tx.saveReward(reward);
+      await tx.saveExchange(exchange);
+      return exchange.state;
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import { DomainError } from '../../../platform/src/errors/domain-error.js';
+import type { ExchangeState } from '../domain/exchange.js';
+import type { GiftShop } from '../domain/gift-shop.js';
+import type { WalletRepository } from '../domain/wallet-repository.js';
+
+/**
+ * The second half of an exchange, shared by the request path and crash recovery: ask the gift
+ * shop to reserve the gift, then either spend the reward (completed) or release it (failed,
+ * announcing the abandoned order so any reservation is let go). Safe to run again for the same
+ * exchange: the gift shop is idempotent on the order id, and settled exchanges stay settled.
+ */
+export class SettleExchange {
+  constructor(private readonly deps: { wallets: WalletRepository; giftShop: GiftShop; now: () => Date }) {}
+
+  /** Returns the settled exchange, or rethrows the gift shop's error after failing the exchange. */
+  async execute(exchange: ExchangeState): Promise<ExchangeState> {
+    try {
+      await this.deps.giftShop.reserve({
+        orderId: exchange.orderId,
+        customerId: exchange.customerId,
+        giftId: exchange.giftId,
+        rewardId: exchange.rewardId,
+      });
+    } catch (error) {
+      await this.fail(exchange, error instanceof DomainError ? error.code : 'GIFT_SHOP_ERROR');
+      throw error;
+    }
+    return this.complete(exchange);
+  }
+
+  private async complete(pending: ExchangeState): Promise<ExchangeState> {
+    return this.deps.wallets.transaction(async (tx) => {
+      const exchange = await tx.lockExchange(pending.customerId, pending.idempotencyKey);
+      const reward = await tx.lockReward(pending.rewardId);
+      if (!exchange || !reward || exchange.state.orderId !== pending.orderId) throw new Error('exchange vanished while settling');
+      const at = this.deps.now();
+      reward.spend(pending.orderId, pending.giftId, at);
+      exchange.complete(at);
+      await tx.saveReward(reward);
+      await tx.saveExchange(exchange);
+      return exchange.state;
+    });
+  }
+
+  private async fail(pending: ExchangeState, reason: string): Promise<void> {
+    await this.deps.wallets.transaction(async (tx) => {
+      const exchange = await tx.lockExchange(pending.customerId, pending.idempotencyKey);
+      const reward = await tx.lockReward(pending.rewardId);
+      if (!exchange || exchange.state.orderId !== pending.orderId || exchange.state.status !== 'pending') return;
+      exchange.fail(reason, this.deps.now());
+      reward?.release(pending.orderId);
+      if (reward) await tx.saveReward(reward);
+      await tx.saveExchange(exchange);
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import { type Env, readInt, readString } from '../../platform/src/config/env-reader.js';
+import type { GiftShopPolicyOptions } from './adapters/gift-shop/gift-shop-policy.js';
+
+/** The wallet's own settings (besides the platform's), read once at start. */
+export interface WalletConfig {
+  /** Where the gift service (or the mesh in front of it) listens. */
+  giftAddress: string;
+  giftShop: GiftShopPolicyOptions;
+  /** A pending exchange older than this is taken for interrupted and settled by the recovery sweep. */
+  exchangeStalledAfterMs: number;
+  exchangeRecoverySweepMs: number;
+}
+
+export function readWalletConfig(env: Env = process.env): WalletConfig {
+  return {
+    giftAddress: readString(env, 'WALLET_GIFT_ADDRESS', '127.0.0.1:50054'),
+    giftShop: {
+      attemptTimeoutMs: readInt(env, 'WALLET_GIFT_TIMEOUT_MS', 1000, { min: 10 }),
+      maxRetries: readInt(env, 'WALLET_GIFT_MAX_RETRIES', 2, { min: 0, max: 10 }),
+      breakerThreshold: readInt(env, 'WALLET_GIFT_BREAKER_THRESHOLD', 5, { min: 1 }),
+      halfOpenAfterMs: readInt(env, 'WALLET_GIFT_BREAKER_HALF_OPEN_MS', 5000, { min: 100 }),
+    },
+    exchangeStalledAfterMs: readInt(env, 'WALLET_EXCHANGE_STALLED_AFTER_MS', 30_000, { min: 100 }),
+    exchangeRecoverySweepMs: readInt(env, 'WALLET_EXCHANGE_RECOVERY_SWEEP_MS', 10_000, { min: 50 }),
+  };
+}
