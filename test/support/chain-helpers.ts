@@ -32,3 +32,15 @@ export async function expectWalletToHold(system: TestSystem, customerId: string,
 export function missionAchievedEvent(missionId: string, customerId: string, missionCode = 'direct'): NewEvent {
   return newEvent(missionAchieved, { missionId, customerId, eventCode: 'test-event', missionCode, achievedAt: new Date() }, missionId);
 }
+
+/** Achieves one mission and waits until its reward is in the customer's wallet; returns the reward id. */
+export async function rewardInWallet(system: TestSystem, customerId: string, missionCode = 'exchange-me'): Promise<string> {
+  const missions = system.missionClient();
+  const mission = await call(missions, missions.achieveMission, { customerId, eventCode: 'test-event', missionCode });
+  return eventually(async () => {
+    const current = await call(missions, missions.getMission, { missionId: mission.missionId });
+    expect(current.rewardId, 'reward issued').to.not.equal('');
+    expect(await system.count('wallet.wallet_rewards', `reward_id = '${current.rewardId}'`), 'reward in wallet').to.equal(1);
+    return current.rewardId;
+  });
+}

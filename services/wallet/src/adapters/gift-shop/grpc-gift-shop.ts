@@ -38,9 +38,12 @@ export class GrpcGiftShop implements GiftShop {
 
   private callReserve(request: GiftReservationRequest, signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      const call = this.client.reserveGift(request, new Metadata(), { deadline: Date.now() + this.attemptTimeoutMs }, (error) =>
-        error ? reject(error) : resolve(),
-      );
+      const call = this.client.reserveGift(request, new Metadata(), { deadline: Date.now() + this.attemptTimeoutMs }, (error) => {
+        if (!error) resolve();
+        // Our own cancel (below) answers CANCELLED first; report it as the timeout it is, so the
+        // breaker counts the slowness and the retry policy may try again.
+        else reject(signal.aborted ? new TaskCancelledError('gift shop attempt timed out') : error);
+      });
       // The per-attempt timeout aborts: stop waiting on the wire too.
       signal.addEventListener('abort', () => call.cancel(), { once: true });
     });

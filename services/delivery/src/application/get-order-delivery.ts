@@ -1,0 +1,16 @@
+import { requireUuid } from '../../../platform/src/validation/request-fields.js';
+import type { DeliveryState } from '../domain/delivery.js';
+import { DeliveryNotFoundError } from '../domain/delivery-errors.js';
+import type { DeliveryRepository } from '../domain/delivery-repository.js';
+
+/** The delivery of a gift order; none until the order is paid, and none if it was cancelled first. */
+export class GetOrderDelivery {
+  constructor(private readonly deps: { deliveries: DeliveryRepository }) {}
+
+  async execute(query: { orderId: string }): Promise<DeliveryState> {
+    const orderId = requireUuid('order_id', query.orderId);
+    const delivery = await this.deps.deliveries.findByOrder(orderId);
+    if (!delivery || delivery.isTombstone) throw new DeliveryNotFoundError({ orderId });
+    return delivery.state;
+  }
+}
