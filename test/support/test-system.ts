@@ -32,10 +32,13 @@ export interface ServiceInstance {
   readonly service: RunningService;
   readonly port: number;
   readonly address: string;
-  stop(): Promise<void>;
+  /** Graceful stop; graceMs 0 cuts calls in flight off at once, as a crash would. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 interface StartOptions<Overrides> {
+  /** Default: a free port. */
+  port?: number;
   relay?: boolean;
   consume?: boolean;
   tasks?: boolean;
@@ -93,7 +96,7 @@ export class TestSystem {
       bus: infrastructure.bus,
       config: this.config,
       logger,
-      port: 0,
+      port: options.port ?? 0,
       relay: options.relay,
       consume: options.consume,
       tasks: options.tasks,
@@ -105,10 +108,10 @@ export class TestSystem {
       service,
       port: service.port,
       address: `127.0.0.1:${service.port}`,
-      stop: async () => {
+      stop: async (graceMs?: number) => {
         if (!this.instances.delete(instance)) return;
         this.byName.set(module.name, (this.byName.get(module.name) ?? []).filter((other) => other !== instance));
-        await service.stop();
+        await service.stop(graceMs);
         if (infrastructure !== this.shared) await infrastructure.close();
       },
     };

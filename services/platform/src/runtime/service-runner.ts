@@ -32,8 +32,11 @@ export interface RunningService {
   readonly relay?: OutboxRelay;
   readonly consumer?: EventConsumer;
   readonly tasks: readonly PeriodicTask[];
-  /** Readiness off, in-flight calls drained, consumer and relay stopped. Infrastructure stays open. */
-  stop(): Promise<void>;
+  /**
+   * Readiness off, in-flight calls drained (for up to graceMs, then cut off), consumer and relay
+   * stopped. Infrastructure stays open.
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /**
@@ -89,12 +92,12 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
     relay,
     consumer,
     tasks,
-    async stop() {
+    async stop(graceMs = 5000) {
       // Readiness goes first so load balancers stop routing here while calls in flight finish.
       server.setServing(false);
       await Promise.all(tasks.map((task) => task.stop()));
       await consumer?.stop();
-      await server.stop();
+      await server.stop(graceMs);
       await relay?.stop();
       await parts.close?.();
       logger.info('service stopped');
