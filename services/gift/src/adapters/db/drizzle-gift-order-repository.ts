@@ -1,0 +1,108 @@
+import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
+import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
+import { GiftOrder, type GiftOrderState } from '../../domain/gift-order.js';
+import type { GiftOrderPage, GiftOrderRepository } from '../../domain/gift-order-repository.js';
+import { toOutboxEvent } from '../messaging/gift-event-mapper.js';
+import { giftOrders, outboxEvents } from './gift-schema.js';
+
+type GiftOrderRow = typeof giftOrders.$inferSelect;
+
+/** Gift orders in Postgres; every write stores the order's new events in the outbox with it. */
+export class DrizzleGiftOrderRepository implements GiftOrderRepository {
+  constructor(private readonly scope: TransactionScope) {}
+
+  async add(order: GiftOrder): Promise<boolean> {
+    return this.scope.write(async (tx) => {
+      // A concurrent insert of the same id waits here until the other transaction ends.
+      const inserted = await tx.insert(giftOrders).values(toRow(order.state)).onConflictDoNothing({ target: giftOrders.id }).returning({ id: giftOrders.id });
+      if (inserted.length === 0) return false;
+      await appendToOutbox(tx, outboxEvents, order.pullEvents().map(toOutboxEvent));
+      return true;
+    });
+  }
+
+  async lock(orderId: string): Promise<GiftOrder | undefined> {
+    return this.scope.write(async (tx) => {
+      const [row] = await tx.select().from(giftOrders).where(eq(giftOrders.id, orderId)).for('update');
+      return row ? GiftOrder.restore(fromRow(row)) : undefined;
+    });
+  }
+
+  async lockExpired(now: Date, limit: number): Promise<GiftOrder[]> {
+    return this.scope.write(async (tx) => {
+      const rows = await tx
+        .select()
+        .from(giftOrders)
+        .where(and(eq(giftOrders.status, 'reserved'), lt(giftOrders.reservedUntil, now)))
+        .orderBy(asc(giftOrders.reservedUntil))
+        .limit(limit)
+        .for('update', { skipLocked: true });
+      return rows.map((row) => GiftOrder.restore(fromRow(row)));
+    });
+  }
+
+  async save(order: GiftOrder): Promise<void> {
+    await this.scope.write(async (tx) => {
+      const events = order.pullEvents();
+      if (order.hasChanges) {
+        const { id, ...values } = toRow(order.state);
+        await tx.update(giftOrders).set(values).where(eq(giftOrders.id, id));
+      }
+      await appendToOutbox(tx, outboxEvents, events.map(toOutboxEvent));
+    });
+  }
+
+  async findById(orderId: string): Promise<GiftOrder | undefined> {
+    const [row] = await this.scope.reader.select().from(giftOrders).where(eq(giftOrders.id, orderId));
+    return row ? GiftOrder.restore(fromRow(row)) : undefined;
+  }
+
+  async listByCustomer(customerId: string, page: { size: number; before?: number }): Promise<GiftOrderPage> {
+    const rows = await this.scope.reader
+      .select()
+      .from(giftOrders)
+      .where(and(eq(giftOrders.customerId, customerId), page.before === undefined ? undefined : lt(giftOrders.seq, page.before)))
+      .orderBy(desc(giftOrders.seq))
+      .limit(page.size + 1);
+    const pageRows = rows.slice(0, page.size);
+    return {
+      orders: pageRows.map((row) => GiftOrder.restore(fromRow(row))),
+      nextBefore: rows.length > page.size ? pageRows[pageRows.length - 1].seq : undefined,
+    };
+  }
+}
+
+function toRow(state: GiftOrderState): typeof giftOrders.$inferInsert {
+  return {
+    id: state.id,
+    customerId: state.customerId,
+    giftId: state.giftId,
+    giftName: state.giftName,
+    rewardId: state.rewardId,
+    status: state.status,
+    stockState: state.stockState,
+    deliveryId: state.deliveryId ?? null,
+    reservedUntil: state.reservedUntil,
+    rejectedAt: state.rejectedAt ?? null,
+    placedAt: state.placedAt,
+    updatedAt: state.updatedAt,
+  };
+}
+
+function fromRow(row: GiftOrderRow): GiftOrderState {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    giftId: row.giftId,
+    giftName: row.giftName,
+    rewardId: row.rewardId,
+    status: row.status,
+    stockState: row.stockState,
+    deliveryId: row.deliveryId ?? undefined,
+    reservedUntil: row.reservedUntil,
+    rejectedAt: row.rejectedAt ?? undefined,
+    placedAt: row.placedAt,
+    updatedAt: row.updatedAt,
+  };
+}

@@ -1,0 +1,62 @@
+import { giftOrderCancelled, giftOrderDelivered, giftOrderPaid, giftOrderRejected, giftStockChanged } from '../../../../contracts/events.js';
+import { newEvent, type NewEvent } from '../../../../platform/src/events/event-type.js';
+import { availableCount, type GiftEvent } from '../../domain/gift.js';
+import type { GiftOrderEvent } from '../../domain/gift-order.js';
+
+/** Domain events to the protobuf messages of proto/game/gift/v1/gift_events.proto. */
+export function toOutboxEvent(event: GiftEvent | GiftOrderEvent): NewEvent {
+  switch (event.type) {
+    case 'gift-stock-changed': {
+      const { gift } = event;
+      return newEvent(
+        giftStockChanged,
+        {
+          giftId: gift.id,
+          name: gift.name,
+          stockCount: gift.stockCount,
+          reservedCount: gift.reservedCount,
+          availableCount: availableCount(gift),
+          changedAt: gift.updatedAt,
+        },
+        gift.id,
+        gift.updatedAt,
+      );
+    }
+    case 'gift-order-paid': {
+      const { order } = event;
+      return newEvent(
+        giftOrderPaid,
+        { orderId: order.id, customerId: order.customerId, giftId: order.giftId, giftName: order.giftName, rewardId: order.rewardId, paidAt: order.updatedAt },
+        order.id,
+        order.updatedAt,
+      );
+    }
+    case 'gift-order-cancelled': {
+      const { order } = event;
+      return newEvent(
+        giftOrderCancelled,
+        { orderId: order.id, customerId: order.customerId, giftId: order.giftId, rewardId: order.rewardId, cancelledAt: order.updatedAt },
+        order.id,
+        order.updatedAt,
+      );
+    }
+    case 'gift-order-rejected': {
+      const { order } = event;
+      return newEvent(
+        giftOrderRejected,
+        { orderId: order.id, customerId: order.customerId, giftId: order.giftId, rewardId: order.rewardId, reason: event.reason, rejectedAt: order.updatedAt },
+        order.id,
+        order.updatedAt,
+      );
+    }
+    case 'gift-order-delivered': {
+      const { order } = event;
+      return newEvent(
+        giftOrderDelivered,
+        { orderId: order.id, customerId: order.customerId, giftId: order.giftId, deliveredAt: order.updatedAt },
+        order.id,
+        order.updatedAt,
+      );
+    }
+  }
+}

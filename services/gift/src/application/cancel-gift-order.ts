@@ -1,0 +1,32 @@
+import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import type { GiftOrderState } from '../domain/gift-order.js';
+import { GiftOrderNotFoundError } from '../domain/gift-errors.js';
+import type { GiftUnitOfWork } from '../domain/gift-unit-of-work.js';
+import { applyStockMove } from './apply-stock-move.js';
+
+export interface CancelGiftOrderCommand {
+  readonly orderId: string;
+  /** The customer asking; must own the order. */
+  readonly customerId: string;
+}
+
+/**
+ * A customer cancels a paid order before it is delivered. GiftOrderCancelled tells the delivery
+ * to stop and the wallet to return the reward; a unit that was only reserved is released at once.
+ */
+export class CancelGiftOrder {
+  constructor(private readonly deps: { transactions: GiftUnitOfWork; now: () => Date }) {}
+
+  async execute(command: CancelGiftOrderCommand): Promise<GiftOrderState> {
+    const orderId = requireUuid('order_id', command.orderId);
+    const customerId = requireCode('customer_id', command.customerId);
+    const at = this.deps.now();
+    return this.deps.transactions.run(async ({ gifts, orders }) => {
+      const order = await orders.lock(orderId);
+      if (!order) throw new GiftOrderNotFoundError(orderId);
+      await applyStockMove(gifts, order.state, order.cancel(customerId, at), at);
+      await orders.save(order);
+      return order.state;
+    });
+  }
+}

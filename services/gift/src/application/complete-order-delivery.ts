@@ -1,0 +1,19 @@
+import { GiftOrderNotFoundError } from '../domain/gift-errors.js';
+import type { GiftUnitOfWork } from '../domain/gift-unit-of-work.js';
+import { applyStockMove } from './apply-stock-move.js';
+import type { OrderDeliveryCommand } from './start-order-delivery.js';
+
+/** The gift was handed over (delivery.completed): the order is delivered. */
+export class CompleteOrderDelivery {
+  constructor(private readonly deps: { transactions: GiftUnitOfWork; now: () => Date }) {}
+
+  async execute(command: OrderDeliveryCommand): Promise<void> {
+    const at = this.deps.now();
+    await this.deps.transactions.run(async ({ gifts, orders }) => {
+      const order = await orders.lock(command.orderId);
+      if (!order) throw new GiftOrderNotFoundError(command.orderId);
+      await applyStockMove(gifts, order.state, order.completeDelivery(command.deliveryId, at), at);
+      await orders.save(order);
+    });
+  }
+}

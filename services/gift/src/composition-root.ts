@@ -1,0 +1,97 @@
+import { fileURLToPath } from 'node:url';
+import { readInt } from '../../platform/src/config/env-reader.js';
+import type { Transaction } from '../../platform/src/db/database.js';
+import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
+import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
+import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
+import { DrizzleGiftOrderRepository } from './adapters/db/drizzle-gift-order-repository.js';
+import { DrizzleGiftRepository } from './adapters/db/drizzle-gift-repository.js';
+import { DrizzleGiftUnitOfWork } from './adapters/db/drizzle-gift-unit-of-work.js';
+import { inboxEvents, outboxEvents } from './adapters/db/gift-schema.js';
+import { giftGrpcService } from './adapters/grpc/gift-grpc-service.js';
+import { type GiftEventUseCases, giftEventHandlers } from './adapters/messaging/gift-event-handlers.js';
+import { CancelGiftOrder } from './application/cancel-gift-order.js';
+import { CancelOrderDelivery } from './application/cancel-order-delivery.js';
+import { CompleteOrderDelivery } from './application/complete-order-delivery.js';
+import { CreateGift } from './application/create-gift.js';
+import { GetGift } from './application/get-gift.js';
+import { GetGiftOrder } from './application/get-gift-order.js';
+import { ListGiftOrders } from './application/list-gift-orders.js';
+import { ListGifts } from './application/list-gifts.js';
+import { PayGiftOrder } from './application/pay-gift-order.js';
+import { ReleaseAbandonedOrder } from './application/release-abandoned-order.js';
+import { ReleaseExpiredReservations } from './application/release-expired-reservations.js';
+import { ReserveGift } from './application/reserve-gift.js';
+import { SetGiftStock } from './application/set-gift-stock.js';
+import { StartOrderDelivery } from './application/start-order-delivery.js';
+
+/** What tests may replace. */
+export interface GiftOverrides {
+  /**
+   * Accepted like every service's, but the gift service mints no ids of its own: order ids come
+   * from the wallet, gift ids from operators.
+   */
+  newId: () => string;
+  now: () => Date;
+  /** How long ReserveGift holds a unit for an unpaid order (GIFT_RESERVATION_TTL_MS). */
+  reservationTtlMs: number;
+  /** How often expired reservations are released (GIFT_EXPIRY_SWEEP_MS). */
+  expirySweepMs: number;
+}
+
+/** Wires the gift service: repositories, use cases, gRPC adapter, event handlers, expiry sweep. */
+export function createGiftService(context: ServiceContext, overrides: Partial<GiftOverrides> = {}): ServiceParts {
+  const now = overrides.now ?? (() => new Date());
+  const reservationTtlMs = overrides.reservationTtlMs ?? readInt(process.env, 'GIFT_RESERVATION_TTL_MS', 120_000, { min: 1 });
+  const expirySweepMs = overrides.expirySweepMs ?? readInt(process.env, 'GIFT_EXPIRY_SWEEP_MS', 5_000, { min: 10 });
+
+  const scope = TransactionScope.database(context.db, context.wakeRelay);
+  const gifts = new DrizzleGiftRepository(scope);
+  const orders = new DrizzleGiftOrderRepository(scope);
+  const transactions = new DrizzleGiftUnitOfWork(scope);
+  const useCases = {
+    createGift: new CreateGift({ gifts, now }),
+    setGiftStock: new SetGiftStock({ gifts, now }),
+    getGift: new GetGift({ gifts }),
+    listGifts: new ListGifts({ gifts }),
+    reserveGift: new ReserveGift({ transactions, reservationTtlMs, now }),
+    getGiftOrder: new GetGiftOrder({ orders }),
+    listGiftOrders: new ListGiftOrders({ orders }),
+    cancelGiftOrder: new CancelGiftOrder({ transactions, now }),
+  };
+  const eventUseCasesIn = (tx: Transaction): GiftEventUseCases => {
+    const inConsumer = new DrizzleGiftUnitOfWork(TransactionScope.transaction(tx));
+    return {
+      payGiftOrder: new PayGiftOrder({ transactions: inConsumer, now }),
+      releaseAbandonedOrder: new ReleaseAbandonedOrder({ transactions: inConsumer, now }),
+      startOrderDelivery: new StartOrderDelivery({ transactions: inConsumer, now }),
+      cancelOrderDelivery: new CancelOrderDelivery({ transactions: inConsumer, now }),
+      completeOrderDelivery: new CompleteOrderDelivery({ transactions: inConsumer, now }),
+    };
+  };
+  const releaseExpired = new ReleaseExpiredReservations({ transactions, now });
+  return {
+    grpc: [giftGrpcService(useCases, context.logger)],
+    outbox: outboxEvents,
+    consumer: { inbox: inboxEvents, handlers: giftEventHandlers(eventUseCasesIn) },
+    tasks: [
+      new PeriodicTask(
+        'gift-reservation-expiry',
+        expirySweepMs,
+        async () => {
+          const released = await releaseExpired.execute();
+          if (released > 0) context.logger.info('expired reservations released', { released });
+        },
+        context.logger,
+      ),
+    ],
+  };
+}
+
+export const giftModule: ServiceModule<GiftOverrides> = {
+  name: 'gift',
+  schema: 'gift',
+  migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
+  defaultPort: 50054,
+  create: createGiftService,
+};
