@@ -2,7 +2,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help install gen typecheck lint-proto build test start bench
+.PHONY: help install gen typecheck lint-proto build test start bench up down ps
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -29,3 +29,12 @@ start: ## Run the whole platform in one process (embedded defaults without DATAB
 
 bench: ## Benchmark the reward chain (see README, "Benchmark")
 	npm run bench
+
+up: ## Every service as its own processes (REPLICAS=2 each) on the local Postgres and RabbitMQ
+	npx tsx services/launcher/src/local-cluster.ts up
+
+down: ## Stop what `make up` started (SIGTERM: each process drains and exits)
+	npx tsx services/launcher/src/local-cluster.ts down
+
+ps: ## Health of every process `make up` started
+	npx tsx services/launcher/src/local-cluster.ts ps

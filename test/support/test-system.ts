@@ -120,6 +120,11 @@ export class TestSystem {
     return instance;
   }
 
+  /** Removes this service's queues at close (for services run outside the harness, as processes). */
+  trackQueue(serviceName: string): void {
+    this.queues.add(serviceName);
+  }
+
   /** Running instances of a service, oldest first. */
   instancesOf(serviceName: string): ServiceInstance[] {
     return [...(this.byName.get(serviceName) ?? [])];

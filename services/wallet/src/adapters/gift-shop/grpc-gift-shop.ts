@@ -21,7 +21,10 @@ export class GrpcGiftShop implements GiftShop {
     private readonly policy: GiftShopPolicy,
     private readonly attemptTimeoutMs: number,
   ) {
-    this.client = new GiftServiceClient(address, credentials.createInsecure());
+    // Round robin over every address the target resolves to (all gift replicas, or one mesh address).
+    this.client = new GiftServiceClient(address, credentials.createInsecure(), {
+      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
+    });
   }
 
   async reserve(request: GiftReservationRequest): Promise<void> {

@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import { HealthCheckResponse_ServingStatus, HealthClient } from '../../contracts/generated/grpc/health/v1/health.js';
+
+/** One replica of a service running as its own OS process. */
+export interface ServiceProcess {
+  readonly service: string;
+  readonly replica: number;
+  readonly port: number;
+  readonly child: ChildProcess;
+}
+
+export interface SupervisorOptions {
+  /** The repository root (entry points are services/<service>/src/main.ts below it). */
+  root: string;
+  /** Environment shared by every process (DATABASE_URL, AMQP_URL, queue names, ...). */
+  env: NodeJS.ProcessEnv;
+  /** Where each process's output goes (<service>-<replica>.log). */
+  logDir: string;
+  /** Let processes outlive this one (`make up` returns while the cluster keeps running). */
+  detached?: boolean;
+}
+
+/** Port of a replica: the service's base port, plus 100 per replica after the first. */
+export function replicaPort(basePort: number, replica: number): number {
+  return basePort + 100 * replica;
+}
+
+/**
+ * Runs services as separate processes, the way the cluster does, without containers: start a
+ * replica and wait until its gRPC health check says SERVING, stop one with SIGTERM (graceful:
+ * readiness off, calls and messages drained) or SIGKILL (a crash), and replace replicas one at
+ * a time (a rolling restart).
+ */
+export class ProcessSupervisor {
+  private readonly processes = new Set<ServiceProcess>();
+
+  constructor(private readonly options: SupervisorOptions) {
+    mkdirSync(options.logDir, { recursive: true });
+  }
+
+  get running(): ServiceProcess[] {
+    return [...this.processes];
+  }
+
+  async start(service: string, replica: number, port: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
+    const log = openSync(join(this.options.logDir, `${service}-${replica}.log`), 'a');
+    const child = spawn(process.execPath, ['--import', 'tsx', join('services', service, 'src', 'main.ts')], {
+      cwd: this.options.root,
+      env: { ...process.env, ...this.options.env, ...extraEnv, [`${service.toUpperCase()}_GRPC_PORT`]: String(port) },
+      stdio: ['ignore', log, log],
+      detached: this.options.detached ?? false,
+    });
+    closeSync(log);
+    if (this.options.detached) child.unref();
+    const started: ServiceProcess = { service, replica, port, child };
+    this.processes.add(started);
+    child.once('exit', () => this.processes.delete(started));
+    await waitUntilServing(`127.0.0.1:${port}`, child, 60_000);
+    return started;
+  }
+
+  /** SIGTERM and wait for the process to finish its graceful shutdown. */
+  async stop(target: ServiceProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (target.child.exitCode !== null || target.child.signalCode !== null) return target.child.exitCode;
+    const exited = once(target.child, 'exit');
+    target.child.kill(signal);
+    const [code] = (await exited) as [number | null];
+    return code;
+  }
+
+  /** Replaces every replica of a service, one at a time, each back to SERVING before the next goes. */
+  async rollingRestart(service: string): Promise<void> {
+    const replicas = this.running.filter((p) => p.service === service).sort((a, b) => a.replica - b.replica);
+    for (const old of replicas) {
+      await this.stop(old);
+      await this.start(service, old.replica, old.port);
+    }
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.running.map((p) => this.stop(p)));
+  }
+}
+
+/** Polls grpc.health.v1 until SERVING; fails early if the process dies. */
+export async function waitUntilServing(address: string, child: ChildProcess | undefined, timeoutMs: number): Promise<void> {
+  const client = new HealthClient(address, credentials.createInsecure());
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      if (child && child.exitCode !== null) throw new Error(`process for ${address} exited with ${child.exitCode}`);
+      const serving = await new Promise<boolean>((resolve) =>
+        client.check({ service: '' }, new Metadata(), { deadline: Date.now() + 1000 }, (error, response) =>
+          resolve(!error && response.status === HealthCheckResponse_ServingStatus.SERVING),
+        ),
+      ).catch(() => false);
+      if (serving) return;
+      if (Date.now() > deadline) throw new Error(`${address} not SERVING after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    client.close();
+  }
+}

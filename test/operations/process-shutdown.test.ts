@@ -1,0 +1,110 @@
+import { expect } from 'chai';
+import type { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { expectWalletToHold } from '../support/chain-helpers.js';
+import { sleep } from '../support/eventually.js';
+import { call } from '../support/grpc-call.js';
+import { ProcessCluster } from '../support/process-cluster.js';
+import { TestSystem } from '../support/test-system.js';
+
+/** Sends AchieveMission calls back to back (several in flight) until stopped; counts what happened. */
+function runLoad(client: MissionServiceClient, customerId: string, concurrency = 4) {
+  let running = true;
+  let next = 0;
+  const failures: string[] = [];
+  let succeeded = 0;
+  const worker = async () => {
+    while (running) {
+      const missionCode = `m-${next++}`;
+      try {
+        await call(client, client.achieveMission, { customerId, eventCode: 'ops', missionCode });
+        succeeded += 1;
+      } catch (error) {
+        failures.push(`${missionCode}: ${(error as Error).message}`);
+      }
+    }
+  };
+  const workers = Array.from({ length: concurrency }, worker);
+  return {
+    async stop() {
+      running = false;
+      await Promise.all(workers);
+      return { succeeded, failures };
+    },
+  };
+}
+
+/**
+ * The local multi-process mode (`make up`): services as OS processes on the real servers.
+ * Graceful shutdown on SIGTERM (readiness off, calls and messages drained) loses no request and
+ * no event; a crash (SIGKILL) loses nothing either; a rolling restart fails no request.
+ */
+describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under load', function () {
+  this.timeout(180_000);
+  let system: TestSystem;
+  let cluster: ProcessCluster;
+
+  before(async () => {
+    system = await TestSystem.create('servers');
+    cluster = new ProcessCluster(system, { reward: 2, wallet: 1, mission: 2 });
+    await cluster.startAll();
+  });
+
+  after(async () => {
+    await cluster?.stopAll();
+    await system?.close();
+  });
+
+  it('SIGTERM to a consumer replica during load loses no event: every mission ends in the wallet once', async () => {
+    const load = runLoad(cluster.missionClient(), 'ops-term');
+    await sleep(1500);
+    expect(await cluster.supervisor.stop(cluster.replica('reward', 0), 'SIGTERM')).to.equal(0);
+    await sleep(1000);
+    await cluster.startReplica('reward', 0);
+    await sleep(1000);
+    const { succeeded, failures } = await load.stop();
+    expect(failures).to.deep.equal([]);
+    await expectWalletToHold(system, 'ops-term', succeeded, 60_000);
+  });
+
+  it('SIGKILL (a crash) of a consumer replica during load loses nothing and doubles nothing', async () => {
+    const load = runLoad(cluster.missionClient(), 'ops-kill');
+    await sleep(1500);
+    await cluster.supervisor.stop(cluster.replica('reward', 1), 'SIGKILL');
+    await sleep(1000);
+    await cluster.startReplica('reward', 1);
+    await sleep(1000);
+    const { succeeded, failures } = await load.stop();
+    expect(failures).to.deep.equal([]);
+    await expectWalletToHold(system, 'ops-kill', succeeded, 60_000);
+  });
+
+  it('a rolling restart of the mission service under load fails no request, and every accepted mission is rewarded', async () => {
+    const load = runLoad(cluster.missionClient(), 'ops-roll');
+    await sleep(1000);
+    await cluster.supervisor.rollingRestart('mission');
+    await sleep(1000);
+    const { succeeded, failures } = await load.stop();
+    expect(failures, 'failed requests').to.deep.equal([]);
+    expect(succeeded).to.be.greaterThan(0);
+    await expectWalletToHold(system, 'ops-roll', succeeded, 60_000);
+  });
+
+  it('a rolling restart of every consumer under load loses no event', async () => {
+    const load = runLoad(cluster.missionClient(), 'ops-roll-all');
+    await sleep(500);
+    await cluster.supervisor.rollingRestart('reward');
+    await cluster.supervisor.rollingRestart('wallet');
+    const { succeeded, failures } = await load.stop();
+    expect(failures).to.deep.equal([]);
+    await expectWalletToHold(system, 'ops-roll-all', succeeded, 60_000);
+  });
+
+  it('a gracefully stopped service exits with code 0 after draining', async () => {
+    const client = cluster.missionClient();
+    await call(client, client.achieveMission, { customerId: 'ops-exit', eventCode: 'ops', missionCode: 'one' });
+    const code = await cluster.supervisor.stop(cluster.replica('wallet', 0), 'SIGTERM');
+    expect(code).to.equal(0);
+    await cluster.startReplica('wallet', 0);
+    await expectWalletToHold(system, 'ops-exit', 1);
+  });
+});
