@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { seqBefore, toPage } from '../../../../platform/src/db/keyset-page.js';
 import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
 import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
 import { GiftOrder, type GiftOrderState } from '../../domain/gift-order.js';
@@ -62,14 +63,11 @@ export class DrizzleGiftOrderRepository implements GiftOrderRepository {
     const rows = await this.scope.reader
       .select()
       .from(giftOrders)
-      .where(and(eq(giftOrders.customerId, customerId), page.before === undefined ? undefined : lt(giftOrders.seq, page.before)))
+      .where(and(eq(giftOrders.customerId, customerId), seqBefore(giftOrders.seq, page.before)))
       .orderBy(desc(giftOrders.seq))
       .limit(page.size + 1);
-    const pageRows = rows.slice(0, page.size);
-    return {
-      orders: pageRows.map((row) => GiftOrder.restore(fromRow(row))),
-      nextBefore: rows.length > page.size ? pageRows[pageRows.length - 1].seq : undefined,
-    };
+    const { items, nextBefore } = toPage(rows, page.size, (row) => GiftOrder.restore(fromRow(row)));
+    return { orders: items, nextBefore };
   }
 }
 

@@ -1,4 +1,5 @@
-import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { seqBefore, toPage } from '../../../../platform/src/db/keyset-page.js';
 import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
 import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
 import { Gift, type GiftState, type StockMove, stockChanged } from '../../domain/gift.js';
@@ -78,14 +79,11 @@ export class DrizzleGiftRepository implements GiftRepository {
     const rows = await this.scope.reader
       .select()
       .from(gifts)
-      .where(page.before === undefined ? undefined : lt(gifts.seq, page.before))
+      .where(seqBefore(gifts.seq, page.before))
       .orderBy(desc(gifts.seq))
       .limit(page.size + 1);
-    const pageRows = rows.slice(0, page.size);
-    return {
-      gifts: pageRows.map((row) => Gift.restore(fromRow(row))),
-      nextBefore: rows.length > page.size ? pageRows[pageRows.length - 1].seq : undefined,
-    };
+    const { items, nextBefore } = toPage(rows, page.size, (row) => Gift.restore(fromRow(row)));
+    return { gifts: items, nextBefore };
   }
 }
 

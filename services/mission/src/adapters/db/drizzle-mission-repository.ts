@@ -1,4 +1,5 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { seqBefore, toPage } from '../../../../platform/src/db/keyset-page.js';
 import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
 import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
 import { Mission, type MissionState } from '../../domain/mission.js';
@@ -45,14 +46,11 @@ export class DrizzleMissionRepository implements MissionRepository {
     const rows = await this.scope.reader
       .select()
       .from(missions)
-      .where(and(eq(missions.customerId, customerId), page.before === undefined ? undefined : lt(missions.seq, page.before)))
+      .where(and(eq(missions.customerId, customerId), seqBefore(missions.seq, page.before)))
       .orderBy(desc(missions.seq))
       .limit(page.size + 1);
-    const pageRows = rows.slice(0, page.size);
-    return {
-      missions: pageRows.map((row) => Mission.restore(fromRow(row))),
-      nextBefore: rows.length > page.size ? pageRows[pageRows.length - 1].seq : undefined,
-    };
+    const { items, nextBefore } = toPage(rows, page.size, (row) => Mission.restore(fromRow(row)));
+    return { missions: items, nextBefore };
   }
 }
 

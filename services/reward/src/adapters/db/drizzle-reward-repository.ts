@@ -1,4 +1,5 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
+import { seqBefore, toPage } from '../../../../platform/src/db/keyset-page.js';
 import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
 import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
 import { Reward, type RewardState } from '../../domain/reward.js';
@@ -47,14 +48,11 @@ export class DrizzleRewardRepository implements RewardRepository {
     const rows = await this.scope.reader
       .select()
       .from(rewards)
-      .where(and(eq(rewards.customerId, customerId), page.before === undefined ? undefined : lt(rewards.seq, page.before)))
+      .where(and(eq(rewards.customerId, customerId), seqBefore(rewards.seq, page.before)))
       .orderBy(desc(rewards.seq))
       .limit(page.size + 1);
-    const pageRows = rows.slice(0, page.size);
-    return {
-      rewards: pageRows.map((row) => Reward.restore(fromRow(row))),
-      nextBefore: rows.length > page.size ? pageRows[pageRows.length - 1].seq : undefined,
-    };
+    const { items, nextBefore } = toPage(rows, page.size, (row) => Reward.restore(fromRow(row)));
+    return { rewards: items, nextBefore };
   }
 }
 
