@@ -12,8 +12,11 @@ export interface MissionPage {
 export interface MissionRepository {
   /** Stores a newly achieved mission; false if the customer already achieved it. */
   add(mission: Mission): Promise<boolean>;
-  /** Loads the mission locked for update, applies the change, stores it; undefined if absent. */
-  update(missionId: string, change: (mission: Mission) => void): Promise<Mission | undefined>;
+  /**
+   * Loads the missions locked for update, applies the change to each, stores the changed ones
+   * in one go; returns the missions found (absent ids are simply missing from the result).
+   */
+  updateAll(missionIds: readonly string[], change: (mission: Mission) => void): Promise<Mission[]>;
   findById(missionId: string): Promise<Mission | undefined>;
   listByCustomer(customerId: string, page: { size: number; before?: number }): Promise<MissionPage>;
 }

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import type { Logger } from '../logging/logger.js';
-import type { BatchHandler, DeliveryOutcome, EventBus, EventEnvelope, Subscription, SubscriptionSpec } from './event-bus.js';
+import { type BatchHandler, type DeliveryOutcome, type EventBus, type EventEnvelope, QueueNotFoundError, type Subscription, type SubscriptionSpec } from './event-bus.js';
 
 export interface AmqpEventBusOptions {
   url: string;
@@ -62,6 +62,8 @@ export class AmqpEventBus implements EventBus {
     const { logger } = this.options;
     this.connection = await amqp.connect(this.options.url, {
       clientProperties: { connection_name: this.options.connectionName },
+      // Small frames go out at once: Nagle's delay added tens of milliseconds per hop.
+      noDelay: true,
       recovery: {
         initialDelay: 100,
         maxDelay: 5000,
@@ -99,6 +101,30 @@ export class AmqpEventBus implements EventBus {
     for (const event of events) {
       const written = channel.publish(this.options.exchange, event.routingKey, Buffer.from(event.payload), toProperties(event, 1));
       // Respect the socket's backpressure rather than buffering without bound.
+      if (!written) await once(channel, 'drain');
+    }
+    await channel.waitForConfirms();
+  }
+
+  /** Through the default exchange straight into `<prefix>.<queue>`, with publisher confirms. */
+  async sendToQueue(queue: string, events: readonly Omit<EventEnvelope, 'attempt'>[]): Promise<void> {
+    const channel = this.publisher;
+    const model = this.model;
+    if (!channel || !model) throw new BrokerUnavailableError('broker unavailable');
+    const name = this.queueName(queue);
+    // The default exchange silently drops what no queue takes, so check first. A missing queue
+    // closes the channel it was checked on: use a throwaway one.
+    const probe = await model.createChannel();
+    probe.on('error', () => {});
+    try {
+      await probe.checkQueue(name);
+    } catch (error) {
+      throw (error as { code?: unknown }).code === 404 ? new QueueNotFoundError(name) : error;
+    } finally {
+      await probe.close().catch(() => {});
+    }
+    for (const event of events) {
+      const written = channel.sendToQueue(name, Buffer.from(event.payload), toProperties(event, 1));
       if (!written) await once(channel, 'drain');
     }
     await channel.waitForConfirms();

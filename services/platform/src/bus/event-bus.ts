@@ -47,7 +47,20 @@ export interface EventBus {
   /** Resolves once the transport has taken responsibility for every event (broker confirm). */
   publish(events: readonly Omit<EventEnvelope, 'attempt'>[]): Promise<void>;
   subscribe(spec: SubscriptionSpec, handler: BatchHandler): Promise<Subscription>;
+  /**
+   * Puts events into one consuming service's queue only, past the exchange's routing, so no
+   * other consumer sees them (a replay into a read model being rebuilt). Resolves once the
+   * transport has taken every event; rejects with QueueNotFoundError if the queue does not exist.
+   */
+  sendToQueue?(queue: string, events: readonly Omit<EventEnvelope, 'attempt'>[]): Promise<void>;
   /** Connected and able to publish now. */
   isReady(): boolean;
   close(): Promise<void>;
+}
+
+/** sendToQueue was given a queue no consuming service ever declared. */
+export class QueueNotFoundError extends Error {
+  constructor(readonly queue: string) {
+    super(`queue ${queue} does not exist`);
+  }
 }

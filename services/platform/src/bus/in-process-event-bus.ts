@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger.js';
-import type { BatchHandler, DeliveryOutcome, EventBus, EventEnvelope, Subscription, SubscriptionSpec } from './event-bus.js';
+import { type BatchHandler, type DeliveryOutcome, type EventBus, type EventEnvelope, QueueNotFoundError, type Subscription, type SubscriptionSpec } from './event-bus.js';
 import { topicMatches } from './topic-pattern.js';
 
 /**
@@ -28,6 +28,13 @@ export class InProcessEventBus implements EventBus {
         }
       }
     }
+  }
+
+  async sendToQueue(queue: string, events: readonly Omit<EventEnvelope, 'attempt'>[]): Promise<void> {
+    if (this.closed) throw new Error('event bus is closed');
+    const target = this.queues.get(queue);
+    if (!target) throw new QueueNotFoundError(queue);
+    for (const event of events) target.enqueue({ ...event, attempt: 1 });
   }
 
   async subscribe(spec: SubscriptionSpec, handler: BatchHandler): Promise<Subscription> {

@@ -1,4 +1,5 @@
-import type { Executor } from '../db/database.js';
+import { type SQL, sql } from 'drizzle-orm';
+import { type Executor, rowsOf } from '../db/database.js';
 import type { NewEvent } from '../events/event-type.js';
 import type { OutboxTable } from './outbox-table.js';
 
@@ -15,4 +16,26 @@ export async function appendToOutbox(tx: Executor, table: OutboxTable, events: r
       occurredAt: event.occurredAt,
     })),
   );
+}
+
+/**
+ * Inserts a row and its events in ONE statement (a data-modifying CTE): one round trip
+ * instead of BEGIN, INSERT, INSERT, COMMIT, and still atomic. The events are written only if
+ * the insert stored a row (it may skip one with ON CONFLICT DO NOTHING). Returns whether it did.
+ * `insert` must be an INSERT ... RETURNING statement.
+ */
+export async function insertWithEvents(executor: Executor, insert: SQL, table: OutboxTable, events: readonly NewEvent[]): Promise<boolean> {
+  const values = sql.join(
+    events.map(
+      (event) =>
+        sql`(${event.id}::uuid, ${event.type}, ${event.routingKey}, ${event.aggregateId}, ${Buffer.from(event.payload)}::bytea, ${event.occurredAt.toISOString()}::timestamptz)`,
+    ),
+    sql`, `,
+  );
+  const result = await executor.execute(sql`with stored as (${insert})
+    insert into ${table} (event_id, event_type, routing_key, aggregate_id, payload, occurred_at)
+    select v.* from (values ${values}) as v(event_id, event_type, routing_key, aggregate_id, payload, occurred_at)
+    where exists (select 1 from stored)
+    returning event_id`);
+  return rowsOf(result).length > 0;
 }

@@ -6,6 +6,7 @@ import { startGrpcServer } from '../grpc/grpc-server.js';
 import { EventConsumer } from '../inbox/event-consumer.js';
 import type { Logger } from '../logging/logger.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
+import { eventReplayGrpcService, OutboxReplay } from '../outbox/outbox-replay.js';
 import type { PeriodicTask } from './periodic-task.js';
 import type { ServiceContext, ServiceModule } from './service-module.js';
 
@@ -78,7 +79,11 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
     : undefined;
 
   const port = options.port ?? readInt(options.env ?? process.env, `${module.name.toUpperCase()}_GRPC_PORT`, module.defaultPort, { min: 0, max: 65535 });
-  const server = await startGrpcServer({ host: config.grpcHost, port, services: parts.grpc, logger });
+  // Every publisher can replay its published events into one consumer's queue (internal API).
+  const replay = parts.outbox
+    ? [eventReplayGrpcService(new OutboxReplay({ db: database.db, bus, table: parts.outbox, batchSize: config.outboxBatchSize, logger: logger.child({ component: 'outbox-replay' }) }), module.name, logger)]
+    : [];
+  const server = await startGrpcServer({ host: config.grpcHost, port, services: [...parts.grpc, ...replay], logger });
   if (options.relay !== false) relay?.start();
   if (options.consume !== false) await consumer?.start();
   const tasks = parts.tasks ?? [];

@@ -7,14 +7,17 @@ export interface IssueRewardCommand {
 }
 
 /**
- * A mission was achieved: issue its reward. A mission earns exactly one reward, so a repeated
- * command (even one that slipped past the inbox) changes nothing.
+ * Missions were achieved: issue their rewards (many at once when events arrive in a burst).
+ * A mission earns exactly one reward, so a repeated command (even one that slipped past the
+ * inbox) changes nothing.
  */
 export class IssueReward {
   constructor(private readonly deps: { rewards: RewardRepository; newId: () => string; now: () => Date }) {}
 
-  async execute(command: IssueRewardCommand): Promise<void> {
-    const reward = Reward.issue({ id: this.deps.newId(), missionId: command.missionId, customerId: command.customerId, at: this.deps.now() });
-    await this.deps.rewards.add(reward);
+  async execute(commands: readonly IssueRewardCommand[]): Promise<void> {
+    const at = this.deps.now();
+    await this.deps.rewards.addAll(
+      commands.map((command) => Reward.issue({ id: this.deps.newId(), missionId: command.missionId, customerId: command.customerId, at })),
+    );
   }
 }

@@ -7,8 +7,8 @@ export interface RewardPage {
 
 /** Persistence port. Writes store the reward's pending events with the change, atomically. */
 export interface RewardRepository {
-  /** Stores a new reward; false if the mission already has one. */
-  add(reward: Reward): Promise<boolean>;
+  /** Stores new rewards, skipping any whose mission already has one; returns how many were stored. */
+  addAll(rewards: readonly Reward[]): Promise<number>;
   /** Loads the reward locked for update, applies the change, stores it; undefined if absent. */
   update(rewardId: string, change: (reward: Reward) => void): Promise<Reward | undefined>;
   findById(rewardId: string): Promise<Reward | undefined>;

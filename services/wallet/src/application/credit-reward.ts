@@ -8,12 +8,15 @@ export interface CreditRewardCommand {
   readonly issuedAt: Date;
 }
 
-/** A reward was issued: put it in the customer's wallet (once, however often it is announced). */
+/** Rewards were issued: put each in its customer's wallet (once, however often it is announced). */
 export class CreditReward {
   constructor(private readonly deps: { wallets: WalletRepository; now: () => Date }) {}
 
-  async execute(command: CreditRewardCommand): Promise<void> {
-    const reward = WalletReward.credit({ rewardId: command.rewardId, customerId: command.customerId, missionId: command.missionId, at: this.deps.now() });
-    await this.deps.wallets.transaction((tx) => tx.addReward(reward));
+  async execute(commands: readonly CreditRewardCommand[]): Promise<void> {
+    const at = this.deps.now();
+    const rewards = commands.map((command) =>
+      WalletReward.credit({ rewardId: command.rewardId, customerId: command.customerId, missionId: command.missionId, at }),
+    );
+    await this.deps.wallets.transaction((tx) => tx.addRewards(rewards));
   }
 }

@@ -7,8 +7,8 @@ export interface WalletTransaction {
   lockReward(rewardId: string): Promise<WalletReward | undefined>;
   /** The exchange, locked until the transaction ends. */
   lockExchange(customerId: string, idempotencyKey: string): Promise<Exchange | undefined>;
-  /** Adds a newly credited reward; false if it is in the wallet already. */
-  addReward(reward: WalletReward): Promise<boolean>;
+  /** Adds newly credited rewards, skipping any already in a wallet; returns how many were added. */
+  addRewards(rewards: readonly WalletReward[]): Promise<number>;
   saveReward(reward: WalletReward): Promise<void>;
   saveExchange(exchange: Exchange): Promise<void>;
 }

@@ -13,17 +13,18 @@ type RewardRow = typeof rewards.$inferSelect;
 export class DrizzleRewardRepository implements RewardRepository {
   constructor(private readonly scope: TransactionScope) {}
 
-  async add(reward: Reward): Promise<boolean> {
+  async addAll(newRewards: readonly Reward[]): Promise<number> {
+    if (newRewards.length === 0) return 0;
     return this.scope.write(async (tx) => {
-      const { id, missionId, customerId, status, issuedAt } = reward.state;
       const inserted = await tx
         .insert(rewards)
-        .values({ id, missionId, customerId, status, issuedAt })
+        .values(newRewards.map(({ state }) => ({ id: state.id, missionId: state.missionId, customerId: state.customerId, status: state.status, issuedAt: state.issuedAt })))
         .onConflictDoNothing({ target: rewards.missionId })
         .returning({ id: rewards.id });
-      if (inserted.length === 0) return false;
-      await appendToOutbox(tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
-      return true;
+      const stored = new Set(inserted.map((row) => row.id));
+      const events = newRewards.filter((reward) => stored.has(reward.state.id)).flatMap((reward) => reward.pullEvents());
+      await appendToOutbox(tx, outboxEvents, events.map(toOutboxEvent));
+      return stored.size;
     });
   }
 

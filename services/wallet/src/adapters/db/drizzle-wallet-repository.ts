@@ -57,11 +57,17 @@ class DrizzleWalletTransaction implements WalletTransaction {
     return row ? Exchange.restore(exchangeFromRow(row)) : undefined;
   }
 
-  async addReward(reward: WalletReward): Promise<boolean> {
-    const inserted = await this.tx.insert(walletRewards).values(rewardToRow(reward.state)).onConflictDoNothing().returning({ rewardId: walletRewards.rewardId });
-    if (inserted.length === 0) return false;
-    await appendToOutbox(this.tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
-    return true;
+  async addRewards(rewards: readonly WalletReward[]): Promise<number> {
+    if (rewards.length === 0) return 0;
+    const inserted = await this.tx
+      .insert(walletRewards)
+      .values(rewards.map((reward) => rewardToRow(reward.state)))
+      .onConflictDoNothing()
+      .returning({ rewardId: walletRewards.rewardId });
+    const stored = new Set(inserted.map((row) => row.rewardId));
+    const events = rewards.filter((reward) => stored.has(reward.state.rewardId)).flatMap((reward) => reward.pullEvents());
+    await appendToOutbox(this.tx, outboxEvents, events.map(toOutboxEvent));
+    return stored.size;
   }
 
   async saveReward(reward: WalletReward): Promise<void> {

@@ -1,0 +1,111 @@
+/**
+ * Reward chain benchmark: `npm run bench -- --help`. Starts mission, reward and wallet in this
+ * process on an isolated database and exchange (the tests' harness), drives AchieveMission over
+ * gRPC and times each mission until its reward is credited to the wallet.
+ */
+import { missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
+import { TestSystem } from '../test/support/test-system.js';
+import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from './bench-options.js';
+import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
+import { ChainBench } from './chain-bench.js';
+import { subscribeToWalletCredits } from './wallet-credit-feed.js';
+
+/** Platform variables a run may tune from the environment (e.g. EVENTS_PREFETCH=500 npm run bench). */
+const TUNING_VARIABLES = ['DATABASE_POOL_SIZE', 'EVENTS_PREFETCH', 'OUTBOX_BATCH_SIZE', 'OUTBOX_POLL_MS', 'EVENTS_RETRY_DELAY_MS', 'EVENTS_MAX_ATTEMPTS'];
+
+const QUIET_TIMEOUT_MS = 30_000;
+const QUIET_CHECK_MS = 100;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  if (!options) {
+    console.log(USAGE);
+    return;
+  }
+  const host = hostInfo();
+  log(`starting mission, reward and wallet (mode: ${options.mode})`);
+  const system = await TestSystem.create(options.mode, platformEnv());
+  // Ctrl-C must still drop the run's database and exchange.
+  process.once('SIGINT', () => {
+    log('interrupted; cleaning up');
+    void system.close().finally(() => process.exit(130));
+  });
+  let summaries: PhaseSummary[];
+  try {
+    summaries = await runPhases(system, options);
+  } finally {
+    await system.close();
+  }
+  // Printed only after clean-up: a reader that closes stdout early (| head) must not leak the database.
+  console.log(formatReport(options.mode, summaries, host));
+  console.log(summaryJson(options.mode, summaries, host));
+}
+
+/**
+ * The service defaults a deployment runs with, not the harness's test settings (fast retries,
+ * 100 ms outbox polling), unless the environment overrides them.
+ */
+function platformEnv(): Record<string, string> {
+  const env: Record<string, string> = { OUTBOX_POLL_MS: '500', EVENTS_RETRY_DELAY_MS: '1000', EVENTS_MAX_ATTEMPTS: '5' };
+  for (const name of TUNING_VARIABLES) {
+    const value = process.env[name];
+    if (value) env[name] = value;
+  }
+  return env;
+}
+
+async function runPhases(system: TestSystem, options: BenchOptions): Promise<PhaseSummary[]> {
+  // Consumers first, so their queues exist before the first MissionAchieved is published.
+  await system.start(walletModule);
+  await system.start(rewardModule);
+  await system.start(missionModule);
+  const missions = system.missionClient();
+  const bench = new ChainBench(missions, { drainIdleMs: options.drainIdleMs, log });
+  const feed = await subscribeToWalletCredits(system, bench.onCredit);
+  try {
+    if (options.warmup > 0) await runWarmup(system, bench, options.warmup);
+    const summaries: PhaseSummary[] = [];
+    for (const profile of options.profiles) {
+      log(`[${profile.phase}] ${profile.count} missions at ${profile.rate === 0 ? 'unlimited' : `${profile.rate}/s`}, at most ${profile.concurrency} in flight`);
+      summaries.push(summarize(await bench.run(profile)));
+      await waitForQuiet(system);
+    }
+    return summaries;
+  } finally {
+    await feed.close();
+    missions.close();
+  }
+}
+
+async function runWarmup(system: TestSystem, bench: ChainBench, count: number): Promise<void> {
+  const profile: LoadProfile = { phase: 'warmup', count, rate: 0, concurrency: 32 };
+  const warmup = summarize(await bench.run(profile));
+  log(`[warmup] ${warmup.completed}/${warmup.sent} credited in ${warmup.durationS} s (not reported)`);
+  await waitForQuiet(system);
+}
+
+/**
+ * The wallet branch is what a phase waits for, but the mission service is still recording
+ * reward ids and publishing MissionRewarded. Let that finish so the next phase starts on an
+ * idle system rather than paying for the previous one's tail.
+ */
+async function waitForQuiet(system: TestSystem): Promise<void> {
+  const deadline = performance.now() + QUIET_TIMEOUT_MS;
+  while (performance.now() < deadline) {
+    const pending =
+      (await system.count('mission.missions', 'reward_id is null')) +
+      (await system.count('mission.outbox_events', 'published_at is null')) +
+      (await system.count('reward.outbox_events', 'published_at is null')) +
+      (await system.count('wallet.outbox_events', 'published_at is null'));
+    if (pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, QUIET_CHECK_MS));
+  }
+  log(`system still busy after ${QUIET_TIMEOUT_MS / 1000} s; going on`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});
