@@ -1,0 +1,312 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { createFileRegistry, type DescService, type FileRegistry, fromBinary, type JsonObject } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { parse } from 'yaml';
+import { REPO_ROOT } from './support/envoy-api-registry.js';
+import { checkEnvoyConfig, connectionManagers, httpFilterConfig, list, object, routeFor } from './support/envoy-config-check.js';
+
+/**
+ * envoy/envoy.yaml, checked offline as Envoy would check it at start (there is no Envoy binary
+ * here): strictly parsed against Envoy's own v3 API, its PGV rules applied, its cross-references
+ * resolved (support/envoy-config-check.ts); then what the platform needs from it.
+ */
+
+const ENVOY_YAML = join(REPO_ROOT, 'envoy/envoy.yaml');
+const OUR_DESCRIPTOR_SET = join(REPO_ROOT, 'services/contracts/generated/descriptor-set.binpb');
+/** Where the deployment (k8s/) mounts the descriptor set built by `npm run gen:envoy`. */
+const MOUNTED_DESCRIPTOR_SET = '/etc/envoy/descriptor-set.binpb';
+
+const TYPE = 'type.googleapis.com/envoy.extensions.filters.http';
+const BUFFER = `${TYPE}.buffer.v3.Buffer`;
+const TRANSCODER = `${TYPE}.grpc_json_transcoder.v3.GrpcJsonTranscoder`;
+const ROUTER = `${TYPE}.router.v3.Router`;
+const RESERVE_GIFT = '/game.gift.v1.GiftService/ReserveGift';
+/** Retry conditions that prove the request never reached a service (nothing to repeat). */
+const NEVER_DELIVERED = new Set(['connect-failure', 'refused-stream']);
+
+describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API', function () {
+  this.timeout(60_000);
+
+  let yamlText: string;
+  let ours: FileRegistry;
+  let config: JsonObject;
+  const options = () => ({ descriptorSets: { [MOUNTED_DESCRIPTOR_SET]: ours } });
+
+  before(() => {
+    yamlText = readFileSync(ENVOY_YAML, 'utf8');
+    ours = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(OUR_DESCRIPTOR_SET)));
+    const checked = checkEnvoyConfig(yamlText, options());
+    if (!checked.config) throw new Error(`envoy.yaml does not parse: ${checked.problems.join('; ')}`);
+    config = checked.config;
+  });
+
+  const services = () => [...ours].filter((type): type is DescService => type.kind === 'service');
+  const publicServices = () => services().filter((service) => isPublicPackage(service.file.proto.package ?? ''));
+  const listener = (name: string) => {
+    const found = list(object(config.staticResources)?.listeners).map(object).find((l) => l?.name === name);
+    if (!found) throw new Error(`no listener ${name}`);
+    return found;
+  };
+  const hcm = (listenerName: string) => connectionManagers(listener(listenerName))[0]!;
+  const routes = (listenerName: string) => object(hcm(listenerName).routeConfig);
+  const clusters = () => list(object(config.staticResources)?.clusters).map((c) => object(c)!);
+  const transcoder = () => httpFilterConfig(hcm('edge'), TRANSCODER)!;
+
+  it('envoy.yaml passes the strict schema, every PGV rule and the start-up cross-references', () => {
+    expect(checkEnvoyConfig(yamlText, options()).problems).to.deep.equal([]);
+  });
+
+  it('every public gRPC service in proto/ is served by Envoy: transcoded, routed on the edge, with its own cluster', () => {
+    const found = publicServices();
+    expect(found.map((s) => s.typeName)).to.include.members(['game.mission.v1.MissionService', 'game.wallet.v1.WalletService']);
+    const transcoded = list(transcoder().services);
+    for (const service of found) {
+      const context = service.typeName.split('.')[1]!;
+      expect(transcoded, `transcoder services`).to.include(service.typeName);
+
+      for (const method of service.methods) {
+        const path = `/${service.typeName}/${method.name}`;
+        const route = routeFor(routes('edge'), path);
+        expect(route, `edge route for ${path}`).to.not.equal(undefined);
+        if (path !== RESERVE_GIFT) expect(object(route!.route)?.cluster, `cluster of ${path}`).to.equal(context);
+      }
+
+      const cluster = clusters().find((c) => c.name === context);
+      expect(cluster, `cluster ${context}`).to.not.equal(undefined);
+      expect(cluster!.type).to.equal('STRICT_DNS');
+      const endpoints = list(object(cluster!.loadAssignment)?.endpoints).flatMap((e) => list(object(e)?.lbEndpoints));
+      const addresses = endpoints.map((e) => object(object(object(object(e)?.endpoint)?.address)?.socketAddress));
+      expect(addresses.map((a) => `${String(a?.address)}:${String(a?.portValue)}`)).to.deep.equal([`${context}.game.svc.cluster.local:50051`]);
+      const healthCheck = object(object(list(cluster!.healthChecks)[0])?.grpcHealthCheck);
+      expect(healthCheck?.serviceName, `health-checked service of cluster ${context}`).to.equal(service.typeName);
+    }
+  });
+
+  it('the edge exposes no internal API: game.platform.v1 is neither transcoded nor routed', () => {
+    const transcoded = list(transcoder().services).map(String);
+    const publicNames = publicServices().map((s) => s.typeName);
+    expect(transcoded.filter((name) => !publicNames.includes(name))).to.deep.equal([]);
+    for (const service of services().filter((s) => s.file.proto.package === 'game.platform.v1')) {
+      for (const method of service.methods) {
+        expect(routeFor(routes('edge'), `/${service.typeName}/${method.name}`), method.name).to.equal(undefined);
+      }
+    }
+  });
+
+  it('ReserveGift is refused at the edge with 403 (REST and gRPC) and reaches gift through the mesh with retries', () => {
+    const refused = routeFor(routes('edge'), RESERVE_GIFT)!;
+    const response = object(refused.directResponse)!;
+    expect(response.status).to.equal(403);
+    // The router answers a gRPC request (a transcoded one included) with grpc-status 7 and this
+    // text as grpc-message; the transcoder turns that into {"code":7,"message":<text>,"details":[]}.
+    expect(String(object(response.body)?.inlineString)).to.match(/^ReserveGift is internal/);
+
+    const mesh = routeFor(routes('mesh'), RESERVE_GIFT)!;
+    const action = object(mesh.route)!;
+    expect(action.cluster).to.equal('gift');
+    expect(action.timeout).to.be.a('string');
+    const retries = object(action.retryPolicy)!;
+    expect(String(retries.retryOn).split(',')).to.include('unavailable');
+    expect(retries.numRetries).to.be.greaterThan(0);
+    expect(list(listener('mesh').filterChains)).to.have.length(1);
+    expect(hcm('mesh').codecType).to.equal('HTTP2');
+  });
+
+  it('the edge retries every read (Get*/List*) on UNAVAILABLE but never a write that may have reached a service', () => {
+    for (const service of publicServices()) {
+      for (const method of service.methods) {
+        const path = `/${service.typeName}/${method.name}`;
+        const route = routeFor(routes('edge'), path)!;
+        if (route.directResponse) continue;
+        const action = object(route.route)!;
+        expect(action.timeout, `timeout of ${path}`).to.be.a('string');
+        const retryOn = String(object(action.retryPolicy)?.retryOn ?? '').split(',').filter(Boolean);
+        if (/^(Get|List)/.test(method.name)) {
+          expect(retryOn, `retries of ${path}`).to.include('unavailable');
+        } else {
+          expect(retryOn.filter((condition) => !NEVER_DELIVERED.has(condition)), `retries of ${path}`).to.deep.equal([]);
+        }
+      }
+    }
+    // Nor can a client ask for retries: x-envoy-* control headers are stripped from external
+    // requests, and only loopback counts as internal.
+    expect(object(hcm('edge').internalAddressConfig)?.cidrRanges).to.deep.equal([{ addressPrefix: '127.0.0.1', prefixLen: 32 }]);
+  });
+
+  it('the edge caps request bodies at 64 KiB and transcodes REST with proto3 JSON, zero values and google.rpc.Status errors', () => {
+    const socket = object(object(listener('edge').address)?.socketAddress);
+    expect(`${String(socket?.address)}:${String(socket?.portValue)}`).to.equal('0.0.0.0:8080');
+    const filters = list(hcm('edge').httpFilters).map((f) => String(object(object(f)?.typedConfig)?.['@type']));
+    expect(filters).to.deep.equal([BUFFER, TRANSCODER, ROUTER]);
+    expect(httpFilterConfig(hcm('edge'), BUFFER)?.maxRequestBytes).to.equal(65536);
+
+    const t = transcoder();
+    expect(t.protoDescriptor).to.equal(MOUNTED_DESCRIPTOR_SET);
+    expect(t.convertGrpcStatus).to.equal(true);
+    expect(object(t.printOptions)?.alwaysPrintPrimitiveFields).to.equal(true);
+    expect(object(t.printOptions)?.preserveProtoFieldNames ?? false).to.equal(false);
+    expect(object(t.requestValidationOptions)).to.deep.equal({ rejectUnknownMethod: true, rejectUnknownQueryParameters: true });
+
+    const admin = object(object(config.admin)?.address)?.socketAddress;
+    expect(admin).to.deep.equal({ address: '127.0.0.1', portValue: 9901 });
+  });
+
+  it('every cluster health-checks each pod over gRPC on HTTP/2, ejects failing pods, caps load and never panics', () => {
+    for (const cluster of clusters()) {
+      const name = String(cluster.name);
+      const http2 = object(object(object(cluster.typedExtensionProtocolOptions)?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'])?.explicitHttpConfig);
+      expect(http2?.http2ProtocolOptions, `${name} speaks HTTP/2`).to.not.equal(undefined);
+      expect(cluster.connectTimeout, `${name} connect timeout`).to.be.a('string');
+
+      const outlier = object(cluster.outlierDetection)!;
+      const ejectsOnGrpcFailures = outlier.enforcingConsecutiveGatewayFailure === 100 && Number(outlier.consecutiveGatewayFailure) > 0;
+      // The wallet's UNAVAILABLE is its "gift shop busy" answer, not a sick pod: only failures the
+      // pod itself causes (refused connections, resets, timeouts) eject it.
+      const ejectsOnLocalFailures = outlier.splitExternalLocalOriginErrors === true && outlier.enforcingConsecutiveLocalOriginFailure === 100;
+      expect(ejectsOnGrpcFailures || (name === 'wallet' && ejectsOnLocalFailures), `${name} ejects failing pods`).to.equal(true);
+      expect(outlier.baseEjectionTime, `${name} base ejection time`).to.be.a('string');
+      expect(outlier.maxEjectionPercent, `${name} max ejection percent`).to.be.within(1, 100);
+
+      const thresholds = object(list(object(cluster.circuitBreakers)?.thresholds)[0])!;
+      for (const limit of ['maxConnections', 'maxPendingRequests', 'maxRequests', 'maxRetries']) {
+        expect(thresholds[limit], `${name} ${limit}`).to.be.a('number');
+      }
+      const panic = object(object(cluster.commonLbConfig)?.healthyPanicThreshold);
+      expect(panic, `${name} healthy_panic_threshold`).to.not.equal(undefined);
+      expect(panic!.value ?? 0, `${name} healthy_panic_threshold`).to.equal(0);
+    }
+  });
+
+  describe('a broken copy is refused with a message that says what is wrong and where', () => {
+    let document: Record<string, any>;
+    before(() => {
+      document = parse(yamlText);
+    });
+
+    /** A deep copy of the config, changed by `edit`, and the problems the check finds in it. */
+    const problemsAfter = (edit: (copy: Record<string, any>) => void): string[] => {
+      const copy = structuredClone(document);
+      edit(copy);
+      return checkEnvoyConfig(copy, options()).problems;
+    };
+    const cluster = (copy: Record<string, any>, name: string) => copy.static_resources.clusters.find((c: any) => c.name === name);
+    const edgeManager = (copy: Record<string, any>) => copy.static_resources.listeners[0].filter_chains[0].filters[0].typed_config;
+
+    it('a misspelled field (conect_timeout) is named, with where it is', () => {
+      const problems = problemsAfter((copy) => {
+        const gift = cluster(copy, 'gift');
+        gift.conect_timeout = gift.connect_timeout;
+        delete gift.connect_timeout;
+      });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.include('envoy.config.cluster.v3.Cluster').and.include('"conect_timeout" is unknown').and.include('static_resources.clusters[3]');
+    });
+
+    it('an unknown typed_config @type is named', () => {
+      const problems = problemsAfter((copy) => {
+        edgeManager(copy).http_filters[2].typed_config['@type'] = `${ROUTER}s`;
+      });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.include(`${ROUTER}s is not in the type registry`).and.include('http_filters[2].typed_config.@type');
+    });
+
+    it('a missing required field (a health check without healthy_threshold) is named', () => {
+      const problems = problemsAfter((copy) => {
+        delete cluster(copy, 'gift').health_checks[0].healthy_threshold;
+      });
+      expect(problems).to.deep.equal(['static_resources.clusters[3].health_checks[0].healthy_threshold: is required']);
+    });
+
+    it('an out-of-range value (port 70000, status 700) is named with its bound', () => {
+      const problems = problemsAfter((copy) => {
+        copy.static_resources.listeners[1].address.socket_address.port_value = 70000;
+        edgeManager(copy).route_config.virtual_hosts[0].routes[0].direct_response.status = 700;
+      });
+      expect(problems).to.deep.equal([
+        'static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].direct_response.status: must be >= 200 and < 600, is 700',
+        'static_resources.listeners[1].address.socket_address.port_value: must be <= 65535, is 70000',
+      ]);
+    });
+
+    it('an undefined enum value is refused', () => {
+      const problems = problemsAfter((copy) => {
+        edgeManager(copy).codec_type = 7;
+      });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.include('typed_config.codec_type: 7 is not a value of');
+    });
+
+    it('a route to a cluster that does not exist is named', () => {
+      const problems = problemsAfter((copy) => {
+        edgeManager(copy).route_config.virtual_hosts[0].routes[1].route = { cluster: 'missions', timeout: '5s' };
+      });
+      expect(problems).to.deep.equal(['listener edge, route mission-reads: cluster missions does not exist']);
+    });
+
+    it('a gRPC health check on an HTTP/1.1 cluster is refused, as Envoy refuses to start with it', () => {
+      const problems = problemsAfter((copy) => {
+        delete cluster(copy, 'gift').typed_extension_protocol_options;
+      });
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^cluster gift: a gRPC health check needs an HTTP\/2 cluster/);
+    });
+
+    it('a transcoded service missing from the descriptor set is named', () => {
+      const problems = problemsAfter((copy) => {
+        edgeManager(copy).http_filters[1].typed_config.services.push('game.ghost.v1.GhostService');
+      });
+      expect(problems).to.deep.equal([
+        `listener edge: the transcoder serves game.ghost.v1.GhostService, which is not in the descriptor set ${MOUNTED_DESCRIPTOR_SET}`,
+      ]);
+    });
+
+    it('two methods on one REST verb and path are refused, naming both', () => {
+      const set = fromBinary(FileDescriptorSetSchema, readFileSync(OUR_DESCRIPTOR_SET));
+      const method = (pkg: string, name: string) =>
+        set.file.find((file) => file.package === pkg && file.service.length > 0)!.service[0]!.method.find((m) => m.name === name)!;
+      // GetReward now claims GET /v1/wallets/{customer_id} as well.
+      method('game.reward.v1', 'GetReward').options = method('game.wallet.v1', 'GetWallet').options;
+      const problems = checkEnvoyConfig(yamlText, { descriptorSets: { [MOUNTED_DESCRIPTOR_SET]: createFileRegistry(set) } }).problems;
+      expect(problems).to.deep.equal([
+        'listener edge: GET /v1/wallets/{} is mapped by both /game.reward.v1.RewardService/GetReward and /game.wallet.v1.WalletService/GetWallet',
+      ]);
+    });
+
+    it('a transcoded method without a route, two listeners on one port, and an unknown retry_on are named', () => {
+      const problems = problemsAfter((copy) => {
+        const routesOfEdge = edgeManager(copy).route_config.virtual_hosts[0].routes;
+        edgeManager(copy).route_config.virtual_hosts[0].routes = routesOfEdge.filter((r: any) => !String(r.name).startsWith('delivery-'));
+        copy.static_resources.listeners[1].address.socket_address.port_value = 8080;
+        copy.static_resources.listeners[1].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.retry_policy = {
+          retry_on: 'unavailible',
+        };
+      });
+      expect(problems).to.include('listener edge: no route for /game.delivery.v1.DeliveryService/GetDelivery, which the transcoder produces');
+      expect(problems).to.include('listener mesh: 0.0.0.0:8080 is already bound by listener edge');
+      expect(problems).to.include('listener mesh, route gift-reserve: retry_on unavailible is not a condition Envoy knows');
+    });
+
+    it('ignore_empty, which this copy of validate.proto lacks, is honoured: an empty header name passes, a bad one fails', () => {
+      const withSniHeader = (header: string) => (copy: Record<string, any>) => {
+        cluster(copy, 'reward').typed_extension_protocol_options = {
+          'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+            '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+            upstream_http_protocol_options: { auto_sni: true, override_auto_sni_header: header },
+            explicit_http_config: { http2_protocol_options: {} },
+          },
+        };
+      };
+      expect(problemsAfter(withSniHeader(''))).to.deep.equal([]);
+      const problems = problemsAfter(withSniHeader('bad header'));
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.include('override_auto_sni_header: must be an HTTP header name, is "bad header"');
+    });
+  });
+});
+
+/** game.<context>.v1, except the internal operations APIs of game.platform.v1. */
+function isPublicPackage(pkg: string): boolean {
+  return /^game\.[a-z][a-z0-9_]*\.v1$/.test(pkg) && pkg !== 'game.platform.v1';
+}
