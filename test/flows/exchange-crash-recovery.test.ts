@@ -12,6 +12,7 @@ import { type ServiceInstance, TestSystem } from '../support/test-system.js';
 /** A wallet process that dies at a chosen point of the exchange: the call never returns. */
 function dyingAt(point: 'before-gift' | 'after-gift-reserved') {
   return (real: GiftShop): GiftShop => ({
+    ensureAvailable: () => real.ensureAvailable(),
     async reserve(request: GiftReservationRequest) {
       if (point === 'after-gift-reserved') await real.reserve(request);
       await new Promise(() => {});

@@ -41,7 +41,7 @@ export function createWalletService(context: ServiceContext, overrides: Partial<
   const recovery = new RecoverStalledExchanges({ wallets, settle, now, stalledAfterMs: config.exchangeStalledAfterMs });
 
   return {
-    grpc: [walletGrpcService({ getWallet: new GetWallet({ wallets }), exchangeReward: new ExchangeReward({ wallets, settle, newId, now }) }, context.logger)],
+    grpc: [walletGrpcService({ getWallet: new GetWallet({ wallets }), exchangeReward: new ExchangeReward({ wallets, settle, giftShop, newId, now }) }, context.logger)],
     outbox: outboxEvents,
     consumer: {
       inbox: inboxEvents,

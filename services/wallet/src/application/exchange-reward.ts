@@ -2,6 +2,7 @@ import { requireCode, requireUuid } from '../../../platform/src/validation/reque
 import { Exchange, type ExchangeState } from '../domain/exchange.js';
 import { ExchangeInProgressError, IdempotencyKeyReusedError, RewardNotInWalletError } from '../domain/wallet-errors.js';
 import type { WalletRepository } from '../domain/wallet-repository.js';
+import type { GiftShop } from '../domain/gift-shop.js';
 import type { SettleExchange } from './settle-exchange.js';
 
 export interface ExchangeRewardCommand {
@@ -20,7 +21,7 @@ export interface ExchangeRewardCommand {
  */
 export class ExchangeReward {
   constructor(
-    private readonly deps: { wallets: WalletRepository; settle: SettleExchange; newId: () => string; now: () => Date },
+    private readonly deps: { wallets: WalletRepository; settle: SettleExchange; giftShop: GiftShop; newId: () => string; now: () => Date },
   ) {}
 
   async execute(command: ExchangeRewardCommand): Promise<ExchangeState> {
@@ -30,6 +31,8 @@ export class ExchangeReward {
       giftId: requireCode('gift_id', command.giftId),
       idempotencyKey: requireCode('idempotency_key', command.idempotencyKey),
     };
+    // Fail fast while the gift shop is known to be down: nothing is held, written or called.
+    this.deps.giftShop.ensureAvailable();
     const begun = await this.begin(request);
     if (begun.status === 'completed') return begun;
     return this.deps.settle.execute(begun);

@@ -14,6 +14,11 @@ export interface GiftReservationRequest {
  */
 export interface GiftShop {
   reserve(request: GiftReservationRequest): Promise<void>;
+  /**
+   * Throws GiftShopUnavailableError when the gift shop is known to be down right now (its
+   * breaker is open), so an exchange can be refused before anything is held or written.
+   */
+  ensureAvailable(): void;
 }
 
 export class GiftOutOfStockError extends DomainError {

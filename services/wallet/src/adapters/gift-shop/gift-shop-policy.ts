@@ -1,6 +1,8 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import {
   BrokenCircuitError,
+  type CircuitBreakerPolicy,
+  CircuitState,
   circuitBreaker,
   ConsecutiveBreaker,
   ExponentialBackoff,
@@ -33,6 +35,7 @@ export interface GiftShopPolicyOptions {
  */
 export class GiftShopPolicy {
   readonly policy: IPolicy;
+  private readonly breaker: CircuitBreakerPolicy;
   private openedAt = 0;
 
   constructor(
@@ -43,6 +46,7 @@ export class GiftShopPolicy {
       halfOpenAfter: options.halfOpenAfterMs,
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
     });
+    this.breaker = breaker;
     breaker.onBreak(() => {
       this.openedAt = Date.now();
       logger.warn('gift shop circuit opened: exchanges fail fast', { halfOpenAfterMs: options.halfOpenAfterMs });
@@ -53,6 +57,11 @@ export class GiftShopPolicy {
       { maxAttempts: options.maxRetries, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }) },
     );
     this.policy = wrap(retries, breaker, timeout(options.attemptTimeoutMs, TimeoutStrategy.Aggressive));
+  }
+
+  /** Open and still inside its pause: calls would be refused without being tried. */
+  isOpen(): boolean {
+    return this.breaker.state === CircuitState.Open && Date.now() - this.openedAt < this.options.halfOpenAfterMs;
   }
 
   /** How long until the breaker lets a call through again (at least a second, to be honest to people). */

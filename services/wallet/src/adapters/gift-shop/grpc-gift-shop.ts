@@ -27,9 +27,14 @@ export class GrpcGiftShop implements GiftShop {
     });
   }
 
+  ensureAvailable(): void {
+    if (this.policy.isOpen()) throw new GiftShopUnavailableError(this.policy.retryAfterMs());
+  }
+
   async reserve(request: GiftReservationRequest): Promise<void> {
     try {
-      await this.policy.policy.execute(({ signal }) => this.callReserve(request, signal));
+      // A signal of its own per call: cockatiel's default one is shared by every concurrent call.
+      await this.policy.policy.execute(({ signal }) => this.callReserve(request, signal), new AbortController().signal);
     } catch (error) {
       throw this.translate(error, request);
     }

@@ -1,0 +1,186 @@
+/**
+ * REST through the gateway against direct gRPC, for a read (GetWallet) and a write
+ * (ExchangeReward): `npx tsx bench/gateway-bench.ts [--concurrency 16] [--seconds 5]`.
+ *
+ * Starts mission, reward, wallet, gift and delivery in this process on an isolated database and
+ * exchange (the tests' harness) with the gateway in front, as `npm start` runs them. The callers
+ * run in a worker thread (bench/gateway-bench-client.ts), a closed loop of N concurrent callers
+ * per phase; each reward is exchanged once, so the pool of rewards is built first (MissionAchieved
+ * events straight onto the exchange) and the platform is left to go quiet between phases.
+ */
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { call } from '../test/support/grpc-call.js';
+import { missionAchievedEvent } from '../test/support/chain-helpers.js';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
+import { TestSystem } from '../test/support/test-system.js';
+import type { ClientJob, ClientResult } from './gateway-bench-client.js';
+import { hostInfo } from './bench-report.js';
+import { latencyStats } from './latency-stats.js';
+
+const USAGE = `Usage: npx tsx bench/gateway-bench.ts [options]
+
+  --concurrency N   callers in the closed loop (default 16)
+  --seconds S       length of each measured phase (default 5)
+  --exchanges N     rewards prepared per transport for ExchangeReward (default 2500)
+  --readers N       customers read round robin by GetWallet, 3 rewards each (default 50)`;
+
+const GIFT_ID = 'bench-gift';
+const WARMUP_MS = 1000;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface PhaseReport {
+  operation: string;
+  transport: string;
+  calls: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  failures: Record<string, number>;
+  exhausted: boolean;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      concurrency: { type: 'string', default: '16' },
+      seconds: { type: 'string', default: '5' },
+      exchanges: { type: 'string', default: '2500' },
+      readers: { type: 'string', default: '50' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  const concurrency = Number(values.concurrency);
+  const durationMs = Number(values.seconds) * 1000;
+  const exchangesPerTransport = Number(values.exchanges);
+  const readers = Number(values.readers);
+
+  const host = hostInfo();
+  const system = await TestSystem.create('servers', { OUTBOX_POLL_MS: '500', EVENTS_RETRY_DELAY_MS: '1000', EVENTS_MAX_ATTEMPTS: '5' });
+  process.once('SIGINT', () => void system.close().finally(() => process.exit(130)));
+  try {
+    log('starting delivery, gift, reward, wallet, mission and the gateway');
+    await system.start(deliveryModule);
+    const gift = await system.start(giftModule);
+    await system.start(rewardModule);
+    const wallet = await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } } as never);
+    await system.start(missionModule);
+    const gateway = await system.startGateway();
+    const gifts = system.giftClient();
+    await call(gifts, gifts.createGift, { giftId: GIFT_ID, name: 'Bench gift', stockCount: 1_000_000 });
+
+    const warmupExchanges = 100;
+    const pool = 2 * (exchangesPerTransport + warmupExchanges);
+    log(`preparing ${readers * 3} rewards for ${readers} readers and ${pool} rewards to exchange`);
+    await prepareRewards(system, readers, pool);
+    const rewards = await system.query<{ customer_id: string; reward_id: string }>(
+      `select customer_id, reward_id from wallet.wallet_rewards where customer_id like 'bx-%' order by reward_id`,
+    );
+    const work = rewards.map((row) => ({ customerId: row.customer_id, rewardId: row.reward_id }));
+    const grpcPool = work.filter((_, index) => index % 2 === 0);
+    const restPool = work.filter((_, index) => index % 2 === 1);
+    const readWork = Array.from({ length: readers }, (_, index) => ({ customerId: `br-${index}` }));
+    await quiet(system);
+
+    const target = { grpc: wallet.address, rest: gateway.url };
+    const job = (transport: 'grpc' | 'rest', operation: ClientJob['operation'], work: ClientJob['work'], ms: number): ClientJob => ({
+      transport,
+      operation,
+      target: target[transport],
+      concurrency,
+      durationMs: ms,
+      work,
+      giftId: GIFT_ID,
+      keyPrefix: `${transport}-${operation}-${ms}`,
+    });
+    const reports: PhaseReport[] = [];
+    for (const transport of ['grpc', 'rest'] as const) {
+      log(`GetWallet over ${transport}: warm-up, then ${durationMs / 1000} s`);
+      await runClient(job(transport, 'GetWallet', readWork, WARMUP_MS));
+      reports.push(report('GetWallet', transport, await runClient(job(transport, 'GetWallet', readWork, durationMs))));
+    }
+    for (const transport of ['grpc', 'rest'] as const) {
+      const mine = transport === 'grpc' ? grpcPool : restPool;
+      log(`ExchangeReward over ${transport}: warm-up, then ${durationMs / 1000} s`);
+      await runClient(job(transport, 'ExchangeReward', mine.slice(0, warmupExchanges), 60_000));
+      await quiet(system);
+      reports.push(report('ExchangeReward', transport, await runClient(job(transport, 'ExchangeReward', mine.slice(warmupExchanges), durationMs))));
+      await quiet(system);
+    }
+
+    console.log(`\nREST via the gateway vs direct gRPC: closed loop, ${concurrency} callers, ${durationMs / 1000} s per phase; ${host.cpus} cores, load average ${host.loadAverage} at start\n`);
+    console.log(`${'operation'.padEnd(16)}${'transport'.padEnd(11)}${'calls'.padStart(8)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}  failures`);
+    for (const r of reports) {
+      const failures = Object.entries(r.failures).map(([kind, n]) => `${kind} x${n}`).join(', ') || '-';
+      console.log(
+        `${r.operation.padEnd(16)}${r.transport.padEnd(11)}${String(r.calls).padStart(8)}${r.perSecond.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}  ${failures}${r.exhausted ? ' (ran out of rewards before the time was up)' : ''}`,
+      );
+    }
+    console.log(JSON.stringify({ concurrency, seconds: durationMs / 1000, host, phases: reports }));
+  } finally {
+    await system.close();
+  }
+}
+
+/** MissionAchieved events straight onto the exchange: the reward service issues, the wallet credits. */
+async function prepareRewards(system: TestSystem, readers: number, pool: number): Promise<void> {
+  const events = [];
+  for (let reader = 0; reader < readers; reader += 1) {
+    for (let n = 0; n < 3; n += 1) events.push(missionAchievedEvent(crypto.randomUUID(), `br-${reader}`, `read-${n}`));
+  }
+  // Several rewards per customer, as a player collects them; the wallet locks per reward.
+  for (let n = 0; n < pool; n += 1) events.push(missionAchievedEvent(crypto.randomUUID(), `bx-${n % 500}`, `exchange-${n}`));
+  for (let at = 0; at < events.length; at += 500) await system.publish(events.slice(at, at + 500));
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const credited = await system.count('wallet.wallet_rewards');
+    if (credited >= events.length) return;
+    if (Date.now() > deadline) throw new Error(`only ${credited} of ${events.length} rewards reached the wallets`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Waits until no outbox holds an unpublished event and every paid gift order has its delivery. */
+async function quiet(system: TestSystem): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  let calm = 0;
+  while (calm < 3 && Date.now() < deadline) {
+    let pending = 0;
+    for (const schema of ['mission', 'reward', 'wallet', 'gift', 'delivery']) pending += await system.count(`${schema}.outbox_events`, 'published_at is null');
+    pending += Math.abs((await system.count('gift.gift_orders')) - (await system.count('delivery.deliveries')));
+    calm = pending === 0 ? calm + 1 : 0;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function runClient(job: ClientJob): Promise<ClientResult> {
+  return new Promise((resolve, reject) => {
+    // A worker does not inherit tsx's loader: register it there before importing the TypeScript.
+    const entry = new URL('./gateway-bench-client.ts', import.meta.url).href;
+    const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+    const worker = new Worker(bootstrap, { eval: true, workerData: job });
+    worker.once('message', (message: ClientResult | { error: string }) => ('error' in message ? reject(new Error(message.error)) : resolve(message)));
+    worker.once('error', reject);
+  });
+}
+
+function report(operation: string, transport: string, result: ClientResult): PhaseReport {
+  const stats = latencyStats(result.latencies);
+  return {
+    operation,
+    transport: transport === 'grpc' ? 'gRPC' : 'REST',
+    calls: stats.count,
+    perSecond: stats.count / (result.elapsedMs / 1000),
+    p50: stats.p50,
+    p95: stats.p95,
+    p99: stats.p99,
+    max: stats.max,
+    failures: result.failures,
+    exhausted: result.exhausted,
+  };
+}
+
+await main();

@@ -1,0 +1,164 @@
+/**
+ * My Page benchmark: `npx tsx bench/my-page-bench.ts [--missions 100] [--calls 2000]
+ * [--concurrency 8] [--burst 10000]`. Runs the mypage service alone on an isolated database and
+ * exchange (the tests' harness, real Postgres and RabbitMQ) and measures:
+ *   1. GetMyPage over gRPC for one customer with --missions missions (each rewarded and in the
+ *      wallet, every fifth one exchanged and shipping): p50/p99 one call at a time, with
+ *      --concurrency calls in flight, and the cheap poll (known_version still current).
+ *   2. The view's lag behind events under a burst: --burst events (customers x 4 events:
+ *      achieved, issued, credited, rewarded) published as fast as the broker confirms them;
+ *      per event, from the moment its chunk was handed to the broker to the moment the view's
+ *      transaction applying it began (inbox processed_at), and the time to drain the burst.
+ * Prints a human report on stderr and one JSON line on stdout.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { credentials } from '@grpc/grpc-js';
+import { giftOrderPaid, deliveryStarted, missionAchieved, missionRewarded, rewardIssued, rewardSpent, walletCredited } from '../services/contracts/events.js';
+import { MyPageServiceClient } from '../services/contracts/generated/game/mypage/v1/mypage_service.js';
+import { ReadModelAdminServiceClient } from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
+import { myPageModule } from '../services/mypage/src/composition-root.js';
+import { newEvent, type NewEvent } from '../services/platform/src/events/event-type.js';
+import { call } from '../test/support/grpc-call.js';
+import { TestSystem } from '../test/support/test-system.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const { values } = parseArgs({
+  options: {
+    missions: { type: 'string', default: '100' },
+    calls: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '8' },
+    burst: { type: 'string', default: '10000' },
+  },
+});
+const MISSIONS = Number(values.missions);
+const CALLS = Number(values.calls);
+const CONCURRENCY = Number(values.concurrency);
+const BURST = Math.ceil(Number(values.burst) / 4) * 4;
+
+interface Stats {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] * 100) / 100;
+  return { count: sorted.length, p50: at(0.5), p99: at(0.99), max: at(1) };
+}
+
+function missionEvents(customerId: string, start: Date, exchanged: boolean): NewEvent[] {
+  const missionId = randomUUID();
+  const rewardId = randomUUID();
+  const at = new Date(start);
+  const events = [
+    newEvent(missionAchieved, { missionId, customerId, eventCode: 'bench', missionCode: `m-${missionId.slice(0, 8)}`, achievedAt: at }, missionId, at),
+    newEvent(rewardIssued, { rewardId, missionId, customerId, issuedAt: at }, rewardId, at),
+    newEvent(walletCredited, { customerId, rewardId, missionId, creditedAt: at }, rewardId, at),
+    newEvent(missionRewarded, { missionId, customerId, rewardId, rewardedAt: at }, missionId, at),
+  ];
+  if (exchanged) {
+    const orderId = randomUUID();
+    const deliveryId = randomUUID();
+    events.push(
+      newEvent(rewardSpent, { customerId, rewardId, orderId, giftId: 'plush', spentAt: at }, rewardId, at),
+      newEvent(giftOrderPaid, { orderId, customerId, giftId: 'plush', giftName: 'Plush dragon', rewardId, paidAt: at }, orderId, at),
+      newEvent(deliveryStarted, { deliveryId, orderId, customerId, giftId: 'plush', startedAt: at }, deliveryId, at),
+    );
+  }
+  return events;
+}
+
+async function waitForApplied(admin: ReadModelAdminServiceClient, target: number, timeoutMs = 600_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await call(admin, admin.getReadModelStatus, {});
+    if (status.eventsApplied >= target) return Date.now();
+    if (Date.now() > deadline) throw new Error(`view stuck at ${status.eventsApplied} of ${target} events`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function timeCalls(concurrency: number, total: number, once: () => Promise<unknown>): Promise<{ latency: Stats; perSecond: number }> {
+  const samples: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next += 1;
+        const t0 = performance.now();
+        await once();
+        samples.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latency: stats(samples), perSecond: Math.round((total / (performance.now() - started)) * 1000) };
+}
+
+async function main(): Promise<void> {
+  const system = await TestSystem.create('servers', { OUTBOX_POLL_MS: '500', EVENTS_RETRY_DELAY_MS: '1000', EVENTS_MAX_ATTEMPTS: '5', LOG_LEVEL: 'warn' });
+  process.once('SIGINT', () => void system.close().finally(() => process.exit(130)));
+  try {
+    const mypage = await system.start(myPageModule);
+    const client = new MyPageServiceClient(mypage.address, credentials.createInsecure());
+    const admin = new ReadModelAdminServiceClient(mypage.address, credentials.createInsecure());
+
+    // 1. GetMyPage for a customer with MISSIONS missions.
+    const start = Date.now() - MISSIONS * 60_000;
+    const story = Array.from({ length: MISSIONS }, (_, i) => missionEvents('bench-page', new Date(start + i * 60_000), i % 5 === 0)).flat();
+    await system.publish(story);
+    await waitForApplied(admin, story.length);
+    const page = await call(client, client.getMyPage, { customerId: 'bench-page', knownVersion: 0 });
+    log(`page: ${page.missions.length} missions, ${page.rewards.length} rewards, ${page.orders.length} orders, version ${page.version}, ${story.length} events`);
+    const get = () => call(client, client.getMyPage, { customerId: 'bench-page', knownVersion: 0 });
+    await timeCalls(1, 200, get);
+    const sequential = await timeCalls(1, CALLS, get);
+    const concurrent = await timeCalls(CONCURRENCY, CALLS, get);
+    const poll = await timeCalls(1, CALLS, () => call(client, client.getMyPage, { customerId: 'bench-page', knownVersion: page.version }));
+    log(`GetMyPage (${MISSIONS} missions), 1 in flight:  p50 ${sequential.latency.p50} ms  p99 ${sequential.latency.p99} ms  (${sequential.perSecond}/s)`);
+    log(`GetMyPage (${MISSIONS} missions), ${CONCURRENCY} in flight:  p50 ${concurrent.latency.p50} ms  p99 ${concurrent.latency.p99} ms  (${concurrent.perSecond}/s)`);
+    log(`GetMyPage poll, unchanged:        p50 ${poll.latency.p50} ms  p99 ${poll.latency.p99} ms  (${poll.perSecond}/s)`);
+
+    // 2. Lag under a burst.
+    const customers = BURST / 4;
+    const burst = Array.from({ length: customers }, (_, i) => missionEvents(`burst-${i}`, new Date(), false)).flat();
+    const handedAt = new Map<string, number>();
+    const before = (await call(admin, admin.getReadModelStatus, {})).eventsApplied;
+    const burstStart = Date.now();
+    for (let i = 0; i < burst.length; i += 500) {
+      const chunk = burst.slice(i, i + 500);
+      const t = Date.now();
+      for (const event of chunk) handedAt.set(event.id, t);
+      await system.publish(chunk);
+    }
+    const published = Date.now();
+    const drained = await waitForApplied(admin, before + burst.length);
+    const rows = await system.query<{ event_id: string; at: number }>(
+      `select event_id, extract(epoch from processed_at) * 1000 as at from mypage.inbox_events where event_id in (${burst.map((e) => `'${e.id}'`).join(',')})`,
+    );
+    const lags = rows.map((row) => Math.max(0, Number(row.at) - (handedAt.get(row.event_id) ?? burstStart)));
+    const lag = stats(lags);
+    log(
+      `burst of ${burst.length} events (${customers} customers): published in ${published - burstStart} ms, view caught up ${drained - burstStart} ms after the first event ` +
+        `(${Math.round((burst.length / (drained - burstStart)) * 1000)} events/s); per-event lag p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms`,
+    );
+    console.log(
+      JSON.stringify({
+        host: { cpus: cpus().length, model: cpus()[0]?.model },
+        getMyPage: { missions: MISSIONS, events: story.length, sequential, concurrent: { concurrency: CONCURRENCY, ...concurrent }, unchangedPoll: poll },
+        burst: { events: burst.length, publishMs: published - burstStart, catchUpMs: drained - burstStart, lag },
+      }),
+    );
+    client.close();
+    admin.close();
+  } finally {
+    await system.close();
+  }
+}
+
+await main();

@@ -1,0 +1,161 @@
+/**
+ * Exchange benchmark: `npm run bench:exchange` (also part of `npm run bench`). On the local
+ * Postgres and RabbitMQ, with mission, reward, wallet, gift and delivery in this process:
+ *   1. exchanges:    N rewards exchanged for a gift, C calls in flight: sustained exchanges/s and
+ *                    the ExchangeReward call's p50/p99;
+ *   2. breaker open: a wallet whose gift shop is down, breaker open: the wallet's p99 when it
+ *                    refuses an exchange at once (target: under 5 ms).
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type { WalletServiceClient } from '../services/contracts/generated/game/wallet/v1/wallet_service.js';
+import { createGift } from '../test/support/exchange-helpers.js';
+import { call } from '../test/support/grpc-call.js';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
+import { TestSystem } from '../test/support/test-system.js';
+import { latencyStats, type LatencyStats } from './latency-stats.js';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const GIFTS = 20;
+
+/** Waits until the previous phase's follow-up events (payments, deliveries, stock) are all applied. */
+async function waitForQuiet(system: TestSystem): Promise<void> {
+  for (let i = 0; i < 600; i += 1) {
+    let pending = await system.count('gift.gift_orders', `status in ('reserved', 'paid')`);
+    for (const service of ['mission', 'reward', 'wallet', 'gift', 'delivery']) pending += await system.count(`${service}.outbox_events`, 'published_at is null');
+    if (pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  log('still busy after 60 s; going on');
+}
+
+interface ExchangeRequest {
+  customerId: string;
+  rewardId: string;
+  giftId: string;
+  idempotencyKey: string;
+}
+
+/** Runs requests with at most `concurrency` in flight; returns per-call latencies and failures. */
+async function closedLoop(requests: ExchangeRequest[], concurrency: number, send: (request: ExchangeRequest) => Promise<unknown>) {
+  const latencies: number[] = [];
+  const errors = new Map<string, number>();
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests.length) {
+        const request = requests[next++];
+        const begin = performance.now();
+        try {
+          await send(request);
+        } catch (error) {
+          const key = (error as Error).message.split(':')[0];
+          errors.set(key, (errors.get(key) ?? 0) + 1);
+        }
+        latencies.push(performance.now() - begin);
+      }
+    }),
+  );
+  return { latencies: latencyStats(latencies), seconds: (performance.now() - started) / 1000, errors: Object.fromEntries(errors) };
+}
+
+/** Achieves one mission for each of `count` customers and waits until every reward is in a wallet. */
+async function rewardsInWallets(system: TestSystem, count: number, prefix: string): Promise<{ customerId: string; rewardId: string }[]> {
+  const missions = system.missionClient();
+  const customers = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < customers.length) {
+        const customerId = customers[next++];
+        await call(missions, missions.achieveMission, { customerId, eventCode: 'bench', missionCode: 'exchange' });
+      }
+    }),
+  );
+  for (;;) {
+    const rows = await system.query<{ customer_id: string; reward_id: string }>(`select customer_id, reward_id from wallet.wallet_rewards where customer_id like '${prefix}-%'`);
+    if (rows.length >= count) return rows.map((row) => ({ customerId: row.customer_id, rewardId: row.reward_id }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function exchangeWith(wallets: WalletServiceClient) {
+  return (request: ExchangeRequest) => call(wallets, wallets.exchangeReward, request);
+}
+
+function row(name: string, stats: LatencyStats): string {
+  return `${name.padEnd(34)} ${String(stats.count).padStart(6)} ${[stats.p50, stats.p95, stats.p99, stats.max].map((v) => v.toFixed(1).padStart(8)).join('')}`;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { count: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' }, 'open-calls': { type: 'string', default: '2000' } },
+  });
+  const count = Number(values.count);
+  const concurrency = Number(values.concurrency);
+  const openCalls = Number(values['open-calls']);
+  const system = await TestSystem.create('servers', { OUTBOX_POLL_MS: '500', EVENTS_RETRY_DELAY_MS: '1000', EVENTS_MAX_ATTEMPTS: '5' });
+  try {
+    await system.start(deliveryModule);
+    const gift = await system.start(giftModule);
+    await system.start(rewardModule);
+    await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } });
+    await system.start(missionModule);
+    // Spread over several gifts: one gift's stock row serializes every reservation of it.
+    const giftIds = Array.from({ length: GIFTS }, (_, i) => `bench-gift-${i}`);
+    for (const giftId of giftIds) await createGift(system, giftId, 1_000_000);
+    log(`preparing ${count} rewards in wallets`);
+    const rewards = await rewardsInWallets(system, count + 200, 'bx');
+    const requests = rewards.map(({ customerId, rewardId }, i) => ({ customerId, rewardId, giftId: giftIds[i % GIFTS], idempotencyKey: randomUUID() }));
+
+    log('warming up (200 exchanges)');
+    await closedLoop(requests.slice(0, 200), 16, exchangeWith(system.walletClient()));
+    log(`[exchanges] ${count} exchanges, ${concurrency} in flight`);
+    const exchanges = await closedLoop(requests.slice(200, 200 + count), concurrency, exchangeWith(system.walletClient()));
+
+    await waitForQuiet(system);
+    // A second wallet whose gift shop is unreachable: trip its breaker, then time the refusals.
+    const isolated = await system.start(walletModule, {
+      overrides: { config: { giftAddress: '127.0.0.1:1', giftShop: { attemptTimeoutMs: 200, maxRetries: 0, breakerThreshold: 3, halfOpenAfterMs: 600_000 } } },
+    });
+    const spare = await rewardsInWallets(system, 10, 'open');
+    const openRequests = spare.map(({ customerId, rewardId }) => ({ customerId, rewardId, giftId: giftIds[0], idempotencyKey: randomUUID() }));
+    await waitForQuiet(system);
+    const openWallet = exchangeWith(system.walletClient(isolated.address));
+    for (const request of openRequests.slice(0, 3)) await openWallet(request).catch(() => undefined);
+    log(`[breaker open] ${openCalls} exchanges refused by an open breaker, 8 in flight`);
+    const looped = Array.from({ length: openCalls }, (_, i) => ({ ...openRequests[i % openRequests.length], idempotencyKey: randomUUID() }));
+    const open = await closedLoop(looped, 8, openWallet);
+
+    const report = [
+      'Exchange benchmark (servers mode: local Postgres + RabbitMQ; all services in this process)',
+      '',
+      `exchanges: ${count} completed (over ${GIFTS} gifts) in ${exchanges.seconds.toFixed(2)} s = ${(count / exchanges.seconds).toFixed(0)} exchanges/s (${concurrency} in flight); errors ${JSON.stringify(exchanges.errors)}`,
+      '',
+      `${'latency (ms)'.padEnd(34)} ${'count'.padStart(6)}${['p50', 'p95', 'p99', 'max'].map((h) => h.padStart(8)).join('')}`,
+      row('ExchangeReward (completed)', exchanges.latencies),
+      row('ExchangeReward (breaker open)', open.latencies),
+      '',
+      `breaker-open refusals: ${JSON.stringify(open.errors)}`,
+      `target: wallet p99 while the breaker is open < 5 ms: ${open.latencies.p99} ms ${open.latencies.p99 < 5 ? 'MET' : 'MISSED'}`,
+    ];
+    console.log(report.join('\n'));
+    console.log(
+      JSON.stringify({
+        bench: 'exchange',
+        exchangesPerSecond: Math.round(count / exchanges.seconds),
+        exchangeLatencyMs: exchanges.latencies,
+        breakerOpenLatencyMs: open.latencies,
+        errors: exchanges.errors,
+      }),
+    );
+  } finally {
+    await system.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exitCode = 1;
+});
