@@ -17,6 +17,9 @@ import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { Infrastructure } from '../../services/platform/src/runtime/infrastructure.js';
 import type { ServiceModule } from '../../services/platform/src/runtime/service-module.js';
 import { type RunningService, runService } from '../../services/platform/src/runtime/service-runner.js';
+import { createGateway } from '../../services/gateway/src/create-gateway.js';
+import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
+import { upstreamsFor } from '../../services/gateway/src/gateway-config.js';
 import { insecure } from './grpc-call.js';
 
 /**
@@ -123,6 +126,37 @@ export class TestSystem {
   /** Removes this service's queues at close (for services run outside the harness, as processes). */
   trackQueue(serviceName: string): void {
     this.queues.add(serviceName);
+  }
+
+  /**
+   * Starts the REST gateway (the Envoy stand-in) in this process, on a free port, in front of
+   * the system's running services: each public service goes to its first running instance (one
+   * not started answers 503). Stopped by close(), before the services behind it.
+   */
+  async startGateway(options: { staticDir?: string } = {}): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+    const registry = loadDescriptorRegistry();
+    const gateway = await createGateway({
+      upstreams: upstreamsFor(registry, (context) => this.byName.get(context)?.[0]?.address),
+      registry,
+      host: '127.0.0.1',
+      port: 0,
+      staticDir: options.staticDir,
+      logger: createLogger({ level: this.config.logLevel }),
+    });
+    // Held as an instance so close() stops it, last started and so first stopped.
+    const instance: ServiceInstance = {
+      service: { name: 'gateway', port: gateway.port, tasks: [], stop: (graceMs) => gateway.stop(graceMs) },
+      port: gateway.port,
+      address: `127.0.0.1:${gateway.port}`,
+      stop: async (graceMs?: number) => {
+        if (!this.instances.delete(instance)) return;
+        this.byName.set('gateway', (this.byName.get('gateway') ?? []).filter((other) => other !== instance));
+        await gateway.stop(graceMs);
+      },
+    };
+    this.instances.add(instance);
+    this.byName.set('gateway', [...(this.byName.get('gateway') ?? []), instance]);
+    return { url: gateway.url, port: gateway.port, stop: () => instance.stop() };
   }
 
   /** Running instances of a service, oldest first. */

@@ -4,6 +4,9 @@
  * needs nothing installed; set them to use the real servers. Each service still has its own
  * port, schema, queue and outbox, exactly as when it runs alone (services/<name>/src/main.ts).
  */
+import { createGateway } from '../../gateway/src/create-gateway.js';
+import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
+import { readGatewayConfig, upstreamsFor } from '../../gateway/src/gateway-config.js';
 import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
@@ -20,9 +23,20 @@ const services: RunningService[] = [];
 for (const module of SERVICE_MODULES) {
   services.push(await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger }));
 }
-logger.info('platform ready', { ports: Object.fromEntries(services.map((service) => [service.name, service.port])) });
+
+// The REST edge on 8080, as Envoy is in a deployment: every public RPC by its HTTP annotation.
+const registry = loadDescriptorRegistry();
+const portOf = new Map(services.map((service) => [service.name, service.port]));
+const gateway = await createGateway({
+  ...readGatewayConfig(registry),
+  registry,
+  logger,
+  upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
+});
+logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf) });
 
 stopOnSignals(async () => {
+  await gateway.stop();
   for (const service of [...services].reverse()) await service.stop();
   await infrastructure.close();
 }, logger);

@@ -1,0 +1,63 @@
+import type { FileRegistry } from '@bufbuild/protobuf';
+import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
+import type { LogLevel } from '../../platform/src/logging/logger.js';
+import { publicServices } from './edge-policy.js';
+import type { Upstreams } from './upstream/upstream-pool.js';
+
+/** The services' own default gRPC ports (services/<name>/src/composition-root.ts). */
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { mission: 50051, reward: 50052, wallet: 50053, gift: 50054, delivery: 50055, mypage: 50056, notification: 50057 };
+
+/** The request body limit envoy/envoy.yaml sets. */
+export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+
+export interface GatewayConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Directory served at `/` (outside /v1/); none by default. */
+  readonly staticDir?: string;
+  /** Overrides the per-route timeouts (edge-policy.ts) when set. */
+  readonly upstreamTimeoutMs?: number;
+  readonly maxRequestBytes: number;
+  readonly upstreams: Upstreams;
+  readonly logLevel: LogLevel;
+  readonly logPretty: boolean;
+}
+
+/**
+ * GATEWAY_HOST (0.0.0.0), GATEWAY_PORT (8080), GATEWAY_STATIC_DIR, GATEWAY_UPSTREAM_TIMEOUT_MS
+ * (default: per route, 5 s or 10 s as in envoy.yaml), GATEWAY_MAX_REQUEST_BYTES (65536), and for every public service of the contract
+ * `<CONTEXT>_ADDRESS` (MISSION_ADDRESS, ...; any gRPC target, default 127.0.0.1:<its port>).
+ * A public service with neither an address nor a known default port stops the start.
+ */
+export function readGatewayConfig(registry: FileRegistry, env: Env = process.env): GatewayConfig {
+  const upstreams = upstreamsFor(registry, (context) => {
+    const port = DEFAULT_PORTS[context];
+    return readOptionalString(env, `${context.toUpperCase()}_ADDRESS`) ?? (port === undefined ? undefined : `127.0.0.1:${port}`);
+  });
+  const missing = publicServices(registry).find((service) => !upstreams[service.name]);
+  if (missing) throw new ConfigError(`${missing.context.toUpperCase()}_ADDRESS is required: the gateway serves ${missing.name}`);
+  return {
+    host: readString(env, 'GATEWAY_HOST', '0.0.0.0'),
+    port: readInt(env, 'GATEWAY_PORT', 8080, { min: 0, max: 65535 }),
+    staticDir: readOptionalString(env, 'GATEWAY_STATIC_DIR'),
+    upstreamTimeoutMs: readOptionalString(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS') === undefined ? undefined : readInt(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 0, { min: 1 }),
+    maxRequestBytes: readInt(env, 'GATEWAY_MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1 }),
+    upstreams,
+    logLevel: readString(env, 'LOG_LEVEL', 'info') as LogLevel,
+    logPretty: readBool(env, 'LOG_PRETTY', false),
+  };
+}
+
+/**
+ * Upstreams for every public service whose context has an address: `addressOf('gift')` gives
+ * game.gift.v1.GiftService its target. The launcher passes its running services' ports this way
+ * (`(context) => running[context] && \`127.0.0.1:${running[context]}\``); services it does not run answer 503.
+ */
+export function upstreamsFor(registry: FileRegistry, addressOf: (context: string) => string | undefined): Upstreams {
+  const upstreams: Record<string, string> = {};
+  for (const service of publicServices(registry)) {
+    const address = addressOf(service.context);
+    if (address) upstreams[service.name] = address;
+  }
+  return upstreams;
+}

@@ -1,0 +1,16 @@
+/**
+ * The REST gateway alone: `npx tsx services/gateway/src/main.ts`. The stand-in for Envoy's
+ * gRPC-JSON transcoder when there is no Envoy (see create-gateway.ts); configuration in
+ * gateway-config.ts (GATEWAY_PORT, MISSION_ADDRESS, ...).
+ */
+import { createLogger } from '../../platform/src/logging/logger.js';
+import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
+import { createGateway } from './create-gateway.js';
+import { loadDescriptorRegistry } from './descriptor/descriptor-registry.js';
+import { readGatewayConfig } from './gateway-config.js';
+
+const registry = loadDescriptorRegistry();
+const config = readGatewayConfig(registry);
+const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+const gateway = await createGateway({ ...config, registry, logger });
+stopOnSignals(() => gateway.stop(), logger);

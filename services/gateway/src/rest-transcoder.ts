@@ -1,0 +1,75 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Registry } from '@bufbuild/protobuf';
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import type { Logger } from '../../platform/src/logging/logger.js';
+import { readBody } from './http/body-reader.js';
+import { GatewayError, statusBody } from './http/error-response.js';
+import { requestMetadata, responseHeaders } from './http/header-mapping.js';
+import { httpStatusOf } from './http/status-mapping.js';
+import type { RouteMatch } from './routing/route-table.js';
+import { buildRequest, parseQuery, RequestMappingError } from './transcoding/request-mapper.js';
+import { responseJson } from './transcoding/response-mapper.js';
+import type { UpstreamPool } from './upstream/upstream-pool.js';
+
+export interface TranscoderOptions {
+  readonly registry: Registry;
+  readonly upstreams: UpstreamPool;
+  /** Overrides every route's own timeout when set. */
+  readonly upstreamTimeoutMs?: number;
+  readonly maxRequestBytes: number;
+  readonly logger: Logger;
+}
+
+/**
+ * One REST call to one unary RPC, the way Envoy's grpc_json_transcoder with convert_grpc_status
+ * does it: body, query and path to the request message; the gRPC call with a deadline; the
+ * response message to JSON, or the gRPC status to an HTTP status with a google.rpc.Status body
+ * and the error trailers as headers.
+ */
+export class RestTranscoder {
+  constructor(private readonly options: TranscoderOptions) {}
+
+  async transcode(match: RouteMatch, rawQuery: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const { route } = match;
+    // The body limit comes first, as Envoy's buffer filter runs before routing.
+    const body = await readBody(request, this.options.maxRequestBytes);
+    if (route.refusal) throw GatewayError.forbidden(route.refusal);
+    let message: Uint8Array;
+    try {
+      message = buildRequest(route.method.input, this.options.registry, {
+        bodyMapping: route.body,
+        body,
+        query: parseQuery(rawQuery),
+        pathBindings: match.bindings,
+      });
+    } catch (error) {
+      if (error instanceof RequestMappingError) throw GatewayError.badRequest(error.message);
+      throw error;
+    }
+
+    const metadata = requestMetadata(request.headers, request.method as string, request.url as string);
+    const deadline = new Date(Date.now() + (this.options.upstreamTimeoutMs ?? route.timeoutMs));
+    const call = this.options.upstreams.call(route.service.typeName, route.grpcPath, message, metadata, deadline);
+    response.on('close', () => {
+      if (!response.writableFinished) call.cancel();
+    });
+    const reply = await call.reply;
+    if (response.destroyed) return;
+
+    if (reply.ok) {
+      const json = responseJson(route.method.output, this.options.registry, reply.bytes, route.responseBody);
+      sendJson(response, 200, JSON.stringify(json), responseHeaders(reply.headers));
+      return;
+    }
+    if (reply.code === GrpcStatus.INTERNAL || reply.code === GrpcStatus.UNKNOWN || reply.code === GrpcStatus.UNAVAILABLE) {
+      this.options.logger.warn('upstream call failed', { rpc: route.grpcPath, code: GrpcStatus[reply.code], message: reply.message });
+    }
+    sendJson(response, httpStatusOf(reply.code), statusBody(reply.code, reply.message), responseHeaders(reply.trailers));
+  }
+}
+
+export function sendJson(response: ServerResponse, httpStatus: number, body: string, headers: OutgoingHttpHeaders = {}): void {
+  if (response.headersSent || response.destroyed) return;
+  response.writeHead(httpStatus, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
