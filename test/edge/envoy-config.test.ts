@@ -153,6 +153,22 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
     expect(admin).to.deep.equal({ address: '127.0.0.1', portValue: 9901 });
   });
 
+  it("Envoy's own REST replies (404, 400, 413) carry the same JSON error body as the embedded gateway's", () => {
+    const mappers = list(object(hcm('edge').localReplyConfig)?.mappers).map((m) => object(m)!);
+    const byStatus = new Map(
+      mappers.map((mapper) => {
+        const filters = list(object(object(mapper.filter)?.andFilter)?.filters).map((f) => object(f)!);
+        const status = Number(object(object(object(filters[0]?.statusCodeFilter)?.comparison)?.value)?.defaultValue);
+        const notGrpc = object(object(filters[1]?.headerFilter)?.header);
+        expect(notGrpc, 'gRPC requests keep trailers-only statuses').to.deep.include({ name: 'content-type', invertMatch: true });
+        return [status, object(object(mapper.bodyFormatOverride)?.jsonFormat)];
+      }),
+    );
+    expect(byStatus.get(404)).to.deep.equal({ code: 5, message: '%LOCAL_REPLY_BODY%', details: [] });
+    expect(byStatus.get(400)).to.deep.equal({ code: 3, message: '%LOCAL_REPLY_BODY%', details: [] });
+    expect(byStatus.get(413)).to.deep.equal({ code: 8, message: '%LOCAL_REPLY_BODY%', details: [] });
+  });
+
   it('every cluster health-checks each pod over gRPC on HTTP/2, ejects failing pods, caps load and never panics', () => {
     for (const cluster of clusters()) {
       const name = String(cluster.name);
