@@ -38,3 +38,37 @@ down: ## Stop what `make up` started (SIGTERM: each process drains and exits)
 
 ps: ## Health of every process `make up` started
 	npx tsx services/launcher/src/local-cluster.ts ps
+
+# ---- Deploy: containers and a local kind cluster (needs docker, kind and kubectl) -------------
+# k8s/overlays/kind runs $(IMAGE):$(TAG) as written below; `make deploy TAG=x` builds and runs x.
+IMAGE ?= game-event-rewards
+TAG ?= dev
+KIND_CLUSTER ?= game-event-rewards
+NAMESPACE := game
+SERVICE ?=
+export IMAGE TAG KIND_CLUSTER NAMESPACE
+
+.PHONY: image kind-cluster deploy undeploy status logs
+
+image: ## Build the container image IMAGE:TAG (default game-event-rewards:dev; one image, every service)
+	@scripts/deploy/require-tools.sh docker
+	docker build -t $(IMAGE):$(TAG) .
+
+kind-cluster: ## Create the kind cluster from k8s/kind-cluster.yaml unless it exists
+	@scripts/deploy/kind-cluster.sh
+
+deploy: ## Build the image, load it into kind, roll out everything (k8s/overlays/kind); serves http://localhost:8080
+	@scripts/deploy/deploy.sh
+
+undeploy: ## Delete the kind cluster (and with it every deployed resource and volume)
+	@scripts/deploy/require-tools.sh kind
+	kind delete cluster --name $(KIND_CLUSTER)
+
+status: ## Pods, services and autoscalers in namespace game
+	@scripts/deploy/require-tools.sh kubectl
+	kubectl --context kind-$(KIND_CLUSTER) -n $(NAMESPACE) get pods,services,hpa -o wide
+
+logs: ## Follow one service's logs, every pod: make logs SERVICE=wallet
+	@scripts/deploy/require-tools.sh kubectl
+	@if [ -z "$(SERVICE)" ]; then echo "usage: make logs SERVICE=<mission|reward|wallet|gift|delivery|mypage|notification|envoy>" >&2; exit 2; fi
+	kubectl --context kind-$(KIND_CLUSTER) -n $(NAMESPACE) logs -f --prefix --max-log-requests 10 -l app.kubernetes.io/name=$(SERVICE) --all-containers
