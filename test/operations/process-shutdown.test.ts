@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import type { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { createGateway } from '../../services/gateway/src/create-gateway.js';
+import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { expectWalletToHold } from '../support/chain-helpers.js';
 import { sleep } from '../support/eventually.js';
 import { call } from '../support/grpc-call.js';
@@ -97,6 +99,43 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
     const { succeeded, failures } = await load.stop();
     expect(failures).to.deep.equal([]);
     await expectWalletToHold(system, 'ops-roll-all', succeeded, 60_000);
+  });
+
+  it('a rolling restart under load through the REST gateway fails no request', async () => {
+    const gateway = await createGateway({
+      upstreams: { 'game.mission.v1.MissionService': cluster.target('mission') },
+      port: 0,
+      host: '127.0.0.1',
+      logger: createLogger({ level: 'silent' }),
+    });
+    let running = true;
+    let next = 0;
+    let succeeded = 0;
+    const failures: string[] = [];
+    const worker = async () => {
+      while (running) {
+        const response = await fetch(`${gateway.url}/v1/missions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ customerId: 'ops-rest', eventCode: 'ops', missionCode: `r-${next++}` }),
+        }).catch((error: Error) => ({ ok: false, status: 0, text: async () => error.message }));
+        if (response.ok) succeeded += 1;
+        else failures.push(`${response.status} ${await response.text()}`);
+      }
+    };
+    try {
+      const workers = Array.from({ length: 4 }, worker);
+      await sleep(1000);
+      await cluster.supervisor.rollingRestart('mission');
+      await cluster.supervisor.rollingRestart('reward');
+      await sleep(500);
+      running = false;
+      await Promise.all(workers);
+    } finally {
+      await gateway.stop();
+    }
+    expect(failures, 'failed REST requests').to.deep.equal([]);
+    await expectWalletToHold(system, 'ops-rest', succeeded, 60_000);
   });
 
   it('a gracefully stopped service exits with code 0 after draining', async () => {

@@ -2,7 +2,8 @@
  * `make up` / `make down` / `make ps`: the cluster's topology on this machine without
  * containers. Every service runs as its own processes (REPLICAS each, default 2, on the
  * service's port and port + 100) against the machine's Postgres and RabbitMQ; services that call
- * another service get all its replicas, balanced round robin, as the mesh would.
+ * another service get all its replicas, balanced round robin, as the mesh would; the REST
+ * gateway runs in front on GATEWAY_PORT (8080), as Envoy does in the cluster.
  *
  *   npx tsx services/launcher/src/local-cluster.ts up|down|ps
  */
@@ -65,6 +66,11 @@ async function up(): Promise<void> {
         console.log(`${module.name}#${replica} SERVING on 127.0.0.1:${started.port} (pid ${started.child.pid})`);
       }
     }
+    // The REST edge in front, as Envoy is in the cluster.
+    const gatewayPort = readInt(env, 'GATEWAY_PORT', 8080, { min: 1, max: 65535 });
+    const gateway = await supervisor.startGateway(gatewayPort);
+    state.processes.push({ service: 'gateway', replica: 0, port: gatewayPort, pid: gateway.child.pid as number });
+    console.log(`gateway on http://127.0.0.1:${gatewayPort} (pid ${gateway.child.pid})`);
   } catch (error) {
     for (const { pid } of state.processes) process.kill(pid, 'SIGTERM');
     throw error;
@@ -94,6 +100,10 @@ async function ps(): Promise<void> {
   }
   const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ClusterState;
   for (const entry of state.processes) {
+    if (entry.service === 'gateway') {
+      console.log(`${'gateway'.padEnd(16)} pid ${String(entry.pid).padEnd(8)} http://127.0.0.1:${entry.port}  ${alive(entry.pid) ? 'RUNNING' : 'DEAD'}`);
+      continue;
+    }
     const health = await waitUntilServing(`127.0.0.1:${entry.port}`, undefined, 1500).then(
       () => 'SERVING',
       () => (alive(entry.pid) ? 'NOT SERVING' : 'DEAD'),

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../contracts/generated/grpc/health/v1/health.js';
@@ -47,10 +48,23 @@ export class ProcessSupervisor {
   }
 
   async start(service: string, replica: number, port: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
+    const started = this.spawn(service, replica, port, { ...extraEnv, [`${service.toUpperCase()}_GRPC_PORT`]: String(port) });
+    await waitUntilServing(`127.0.0.1:${port}`, started.child, 60_000);
+    return started;
+  }
+
+  /** The REST gateway as its own process, in front of the services (its env names their targets). */
+  async startGateway(port: number): Promise<ServiceProcess> {
+    const started = this.spawn('gateway', 0, port, { GATEWAY_PORT: String(port) });
+    await waitUntilListening(port, started.child, 60_000);
+    return started;
+  }
+
+  private spawn(service: string, replica: number, port: number, extraEnv: NodeJS.ProcessEnv): ServiceProcess {
     const log = openSync(join(this.options.logDir, `${service}-${replica}.log`), 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', join('services', service, 'src', 'main.ts')], {
       cwd: this.options.root,
-      env: { ...process.env, ...this.options.env, ...extraEnv, [`${service.toUpperCase()}_GRPC_PORT`]: String(port) },
+      env: { ...process.env, ...this.options.env, ...extraEnv },
       stdio: ['ignore', log, log],
       detached: this.options.detached ?? false,
     });
@@ -59,7 +73,6 @@ export class ProcessSupervisor {
     const started: ServiceProcess = { service, replica, port, child };
     this.processes.add(started);
     child.once('exit', () => this.processes.delete(started));
-    await waitUntilServing(`127.0.0.1:${port}`, child, 60_000);
     return started;
   }
 
@@ -83,6 +96,24 @@ export class ProcessSupervisor {
 
   async stopAll(): Promise<void> {
     await Promise.all(this.running.map((p) => this.stop(p)));
+  }
+}
+
+/** Waits until something accepts TCP connections on the port; fails early if the process dies. */
+async function waitUntilListening(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`process for port ${port} exited with ${child.exitCode}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`nothing listening on ${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
