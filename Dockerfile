@@ -24,6 +24,8 @@ FROM deps AS build
 COPY tsconfig.json ./
 COPY services ./services
 COPY scripts/deploy ./scripts/deploy
+# The My Page web front end (served through Envoy by the web deployment).
+RUN npm run build:web
 RUN node --import tsx scripts/deploy/build-runtime.ts /runtime
 
 FROM ${NODE_IMAGE} AS prod-deps

@@ -8,6 +8,7 @@ import { createGateway } from '../../gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
 import { readGatewayConfig, upstreamsFor } from '../../gateway/src/gateway-config.js';
 import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
+import { WEB_DIST_DIR } from '../../web/web-dist.js';
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
@@ -27,8 +28,11 @@ for (const module of SERVICE_MODULES) {
 // The REST edge on 8080, as Envoy is in a deployment: every public RPC by its HTTP annotation.
 const registry = loadDescriptorRegistry();
 const portOf = new Map(services.map((service) => [service.name, service.port]));
+const gatewayConfig = readGatewayConfig(registry);
 const gateway = await createGateway({
-  ...readGatewayConfig(registry),
+  ...gatewayConfig,
+  // The My Page web front end, from the same entry point as the API.
+  staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
   registry,
   logger,
   upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),

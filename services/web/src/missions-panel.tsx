@@ -1,0 +1,44 @@
+import type { MissionEntry } from './api-types.js';
+import { Panel, StatusBadge } from './panel.js';
+import { formatTime, missionLabel } from './status-labels.js';
+
+interface Props {
+  readonly missions?: readonly MissionEntry[];
+  readonly busy: boolean;
+  readonly achieving: boolean;
+  readonly onAchieve: () => void;
+}
+
+export function MissionsPanel({ missions, busy, achieving, onAchieve }: Props) {
+  return (
+    <Panel
+      id="missions"
+      title="Missions"
+      busy={busy}
+      actions={
+        <button type="button" class="primary" onClick={onAchieve} disabled={achieving} aria-busy={achieving ? 'true' : 'false'}>
+          {achieving ? 'Achieving…' : 'Achieve a demo mission'}
+        </button>
+      }
+    >
+      {missions && missions.length > 0 ? (
+        <ul class="items">
+          {missions.map((mission) => (
+            <li key={mission.missionId} class="item" data-mission-code={mission.missionCode}>
+              <div class="item-main">
+                <span class="item-title">{mission.missionCode || 'Mission'}</span>
+                <span class="item-meta">
+                  {mission.eventCode && <>{mission.eventCode} · </>}
+                  {formatTime(mission.achievedAt)}
+                </span>
+              </div>
+              <StatusBadge label={missionLabel(mission.status)} prefix="Status" />
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p class="muted">No missions yet. Achieve one to earn a reward.</p>
+      )}
+    </Panel>
+  );
+}
