@@ -6,22 +6,25 @@
  *      wallet, every fifth one exchanged and shipping): p50/p99 one call at a time, with
  *      --concurrency calls in flight, and the cheap poll (known_version still current).
  *   2. The view's lag behind events under a burst: --burst events (customers x 4 events:
- *      achieved, issued, credited, rewarded) published as fast as the broker confirms them;
+ *      achieved, issued, credited, rewarded; grouped by kind, as each service's relay publishes
+ *      its own events in batches) published as fast as the broker confirms them;
  *      per event, from the moment its chunk was handed to the broker to the moment the view's
  *      transaction applying it began (inbox processed_at), and the time to drain the burst.
+ *   3. The same lag at a steady --rate events/s for --seconds (published every 100 ms).
  * Prints a human report on stderr and one JSON line on stdout.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { credentials } from '@grpc/grpc-js';
+import amqp from 'amqplib';
 import { giftOrderPaid, deliveryStarted, missionAchieved, missionRewarded, rewardIssued, rewardSpent, walletCredited } from '../services/contracts/events.js';
 import { MyPageServiceClient } from '../services/contracts/generated/game/mypage/v1/mypage_service.js';
 import { ReadModelAdminServiceClient } from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
 import { myPageModule } from '../services/mypage/src/composition-root.js';
 import { newEvent, type NewEvent } from '../services/platform/src/events/event-type.js';
 import { call } from '../test/support/grpc-call.js';
-import { TestSystem } from '../test/support/test-system.js';
+import { TEST_AMQP_URL, TestSystem } from '../test/support/test-system.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -31,12 +34,16 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '8' },
     burst: { type: 'string', default: '10000' },
+    rate: { type: 'string', default: '400' },
+    seconds: { type: 'string', default: '10' },
   },
 });
 const MISSIONS = Number(values.missions);
 const CALLS = Number(values.calls);
 const CONCURRENCY = Number(values.concurrency);
 const BURST = Math.ceil(Number(values.burst) / 4) * 4;
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
 
 interface Stats {
   count: number;
@@ -83,6 +90,42 @@ async function waitForApplied(admin: ReadModelAdminServiceClient, target: number
   }
 }
 
+/** One confirm channel kept open (as a service's relay does), publishing like the services do. */
+async function openPublisher(system: TestSystem) {
+  const connection = await amqp.connect(TEST_AMQP_URL);
+  const channel = await connection.createConfirmChannel();
+  return {
+    async publish(events: readonly NewEvent[]): Promise<void> {
+      for (const event of events) {
+        channel.publish(system.config.eventsExchange, event.routingKey, Buffer.from(event.payload), {
+          messageId: event.id,
+          type: event.type,
+          persistent: true,
+          headers: { 'x-routing-key': event.routingKey, 'x-aggregate-id': event.aggregateId, 'x-occurred-at': event.occurredAt.toISOString() },
+        });
+      }
+      await channel.waitForConfirms();
+    },
+    close: () => connection.close(),
+  };
+}
+
+/** Per event: from being handed to the broker to the start of the view's transaction that applied it. */
+async function lagOf(system: TestSystem, handedAt: Map<string, number>): Promise<Stats> {
+  const ids = [...handedAt.keys()];
+  const lags: number[] = [];
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await system.query<{ event_id: string; at: number }>(
+      `select event_id, extract(epoch from processed_at) * 1000 as at from mypage.inbox_events where event_id in (${ids
+        .slice(i, i + 5000)
+        .map((id) => `'${id}'`)
+        .join(',')})`,
+    );
+    for (const row of rows) lags.push(Math.max(0, Number(row.at) - (handedAt.get(row.event_id) ?? 0)));
+  }
+  return stats(lags);
+}
+
 async function timeCalls(concurrency: number, total: number, once: () => Promise<unknown>): Promise<{ latency: Stats; perSecond: number }> {
   const samples: number[] = [];
   let next = 0;
@@ -105,13 +148,14 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void system.close().finally(() => process.exit(130)));
   try {
     const mypage = await system.start(myPageModule);
+    const publisher = await openPublisher(system);
     const client = new MyPageServiceClient(mypage.address, credentials.createInsecure());
     const admin = new ReadModelAdminServiceClient(mypage.address, credentials.createInsecure());
 
     // 1. GetMyPage for a customer with MISSIONS missions.
     const start = Date.now() - MISSIONS * 60_000;
     const story = Array.from({ length: MISSIONS }, (_, i) => missionEvents('bench-page', new Date(start + i * 60_000), i % 5 === 0)).flat();
-    await system.publish(story);
+    await publisher.publish(story);
     await waitForApplied(admin, story.length);
     const page = await call(client, client.getMyPage, { customerId: 'bench-page', knownVersion: 0 });
     log(`page: ${page.missions.length} missions, ${page.rewards.length} rewards, ${page.orders.length} orders, version ${page.version}, ${story.length} events`);
@@ -126,7 +170,9 @@ async function main(): Promise<void> {
 
     // 2. Lag under a burst.
     const customers = BURST / 4;
-    const burst = Array.from({ length: customers }, (_, i) => missionEvents(`burst-${i}`, new Date(), false)).flat();
+    // As the services' relays publish a burst: each service's events in batches, so a kind comes in runs.
+    const perCustomer = Array.from({ length: customers }, (_, i) => missionEvents(`burst-${i}`, new Date(), false));
+    const burst = [0, 1, 2, 3].flatMap((kind) => perCustomer.map((events) => events[kind]));
     const handedAt = new Map<string, number>();
     const before = (await call(admin, admin.getReadModelStatus, {})).eventsApplied;
     const burstStart = Date.now();
@@ -134,28 +180,48 @@ async function main(): Promise<void> {
       const chunk = burst.slice(i, i + 500);
       const t = Date.now();
       for (const event of chunk) handedAt.set(event.id, t);
-      await system.publish(chunk);
+      await publisher.publish(chunk);
     }
     const published = Date.now();
     const drained = await waitForApplied(admin, before + burst.length);
-    const rows = await system.query<{ event_id: string; at: number }>(
-      `select event_id, extract(epoch from processed_at) * 1000 as at from mypage.inbox_events where event_id in (${burst.map((e) => `'${e.id}'`).join(',')})`,
-    );
-    const lags = rows.map((row) => Math.max(0, Number(row.at) - (handedAt.get(row.event_id) ?? burstStart)));
-    const lag = stats(lags);
+    const lag = await lagOf(system, handedAt);
     log(
       `burst of ${burst.length} events (${customers} customers): published in ${published - burstStart} ms, view caught up ${drained - burstStart} ms after the first event ` +
         `(${Math.round((burst.length / (drained - burstStart)) * 1000)} events/s); per-event lag p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms`,
     );
+
+    // 3. Lag at a steady rate.
+    const steadyHandedAt = new Map<string, number>();
+    const perTick = Math.max(4, Math.round(RATE / 10 / 4) * 4);
+    const ticks = Math.round((SECONDS * 10 * RATE) / 10 / perTick);
+    const steadyBefore = (await call(admin, admin.getReadModelStatus, {})).eventsApplied;
+    const steadyStart = Date.now();
+    let sent = 0;
+    for (let tick = 0; tick < ticks; tick += 1) {
+      const events = Array.from({ length: perTick / 4 }, (_, i) => missionEvents(`steady-${tick}-${i}`, new Date(), false)).flat();
+      const t = Date.now();
+      for (const event of events) steadyHandedAt.set(event.id, t);
+      await publisher.publish(events);
+      sent += events.length;
+      const wait = steadyStart + (tick + 1) * 100 - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    await waitForApplied(admin, steadyBefore + sent);
+    const offered = Math.round((sent / (Date.now() - steadyStart)) * 1000);
+    const steadyLag = await lagOf(system, steadyHandedAt);
+    log(`steady ${offered} events/s for ${SECONDS} s (${sent} events): per-event lag p50 ${steadyLag.p50} ms, p99 ${steadyLag.p99} ms, max ${steadyLag.max} ms`);
+
     console.log(
       JSON.stringify({
         host: { cpus: cpus().length, model: cpus()[0]?.model },
         getMyPage: { missions: MISSIONS, events: story.length, sequential, concurrent: { concurrency: CONCURRENCY, ...concurrent }, unchangedPoll: poll },
         burst: { events: burst.length, publishMs: published - burstStart, catchUpMs: drained - burstStart, lag },
+        steady: { eventsPerSecond: offered, events: sent, lag: steadyLag },
       }),
     );
     client.close();
     admin.close();
+    await publisher.close();
   } finally {
     await system.close();
   }

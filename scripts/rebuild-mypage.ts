@@ -1,0 +1,128 @@
+/**
+ * Rebuilds the My Page read model from scratch, from the events alone:
+ *
+ *   npx tsx scripts/rebuild-mypage.ts          (npm run mypage:rebuild)
+ *
+ * 1. Asks mypage to empty its view and its inbox (game.platform.v1.ReadModelAdminService);
+ *    the answer also says which queue it consumes and which routing keys it needs.
+ * 2. Asks every publisher (mission, reward, wallet, gift, delivery) to replay its published
+ *    outbox, oldest first, into that queue only (game.platform.v1.EventReplayService): no
+ *    other consumer sees the events again.
+ * 3. Waits until mypage has applied at least as many events as were replayed and its page
+ *    versions stop changing.
+ *
+ * Everything keeps running meanwhile: live events still flow, and the inbox drops the copies
+ * a replay sends of events the view already has again. Pages are briefly incomplete (or
+ * NOT_FOUND) while the view fills up. Run it again if it fails half way: it starts over.
+ *
+ * Addresses: MYPAGE_ADDRESS, MISSION_ADDRESS, REWARD_ADDRESS, WALLET_ADDRESS, GIFT_ADDRESS,
+ * DELIVERY_ADDRESS (default 127.0.0.1 and each service's default port).
+ * REBUILD_SETTLE_MS (default 1000): how long versions must stay still to count as caught up.
+ * REBUILD_STALL_MS (default 30000): give up when nothing moves this long and events are missing.
+ * Prints a JSON summary on stdout; exits 1 if the view did not catch up.
+ */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type CallOptions, type Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { EventReplayServiceClient } from '../services/contracts/generated/game/platform/v1/event_replay_service.js';
+import { type ReadModelStatus, ReadModelAdminServiceClient } from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
+
+const PUBLISHERS = [
+  { name: 'mission', port: 50051 },
+  { name: 'reward', port: 50052 },
+  { name: 'wallet', port: 50053 },
+  { name: 'gift', port: 50054 },
+  { name: 'delivery', port: 50055 },
+] as const;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => unknown;
+
+function call<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: Req, timeoutMs: number): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    method.call(client, request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response)));
+  });
+}
+
+function address(env: NodeJS.ProcessEnv, name: string, port: number): string {
+  return env[`${name.toUpperCase()}_ADDRESS`] || `127.0.0.1:${port}`;
+}
+
+function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = Number(env[name] ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of milliseconds`);
+  return value;
+}
+
+export interface RebuildSummary {
+  readonly replayed: Record<string, number>;
+  readonly expected: number;
+  readonly status: ReadModelStatus;
+  readonly caughtUp: boolean;
+  readonly elapsedMs: number;
+}
+
+export async function rebuildMyPage(env: NodeJS.ProcessEnv = process.env): Promise<RebuildSummary> {
+  const started = Date.now();
+  const settleMs = number(env, 'REBUILD_SETTLE_MS', 1000);
+  const stallMs = number(env, 'REBUILD_STALL_MS', 30_000);
+  const admin = new ReadModelAdminServiceClient(address(env, 'mypage', 50056), credentials.createInsecure());
+  const replayers = PUBLISHERS.map((publisher) => ({
+    name: publisher.name,
+    client: new EventReplayServiceClient(address(env, publisher.name, publisher.port), credentials.createInsecure()),
+  }));
+  try {
+    const reset = await call(admin, admin.resetReadModel, {}, 60_000);
+    const { queue, routingKeys } = reset.status ?? { queue: '', routingKeys: [] };
+    log(`mypage view emptied; replaying ${routingKeys.join(', ')} into queue "${queue}"`);
+
+    const replayed: Record<string, number> = {};
+    for (const { name, client } of replayers) {
+      const response = await call(client, client.replayEvents, { targetQueue: queue, routingKeys }, 600_000);
+      replayed[name] = response.eventsReplayed;
+      log(`  ${name}: ${response.eventsReplayed} events replayed`);
+    }
+    const expected = Object.values(replayed).reduce((sum, n) => sum + n, 0);
+
+    let last = await call(admin, admin.getReadModelStatus, {}, 10_000);
+    let stillSince = Date.now();
+    for (;;) {
+      await sleep(Math.min(200, Math.max(20, settleMs / 5)));
+      const status = await call(admin, admin.getReadModelStatus, {}, 10_000);
+      if (status.eventsApplied !== last.eventsApplied || status.versionsTotal !== last.versionsTotal) stillSince = Date.now();
+      last = status;
+      const still = Date.now() - stillSince;
+      if (status.eventsApplied >= expected && still >= settleMs) {
+        log(`caught up: ${status.eventsApplied} events applied, ${status.pages} pages`);
+        return { replayed, expected, status, caughtUp: true, elapsedMs: Date.now() - started };
+      }
+      if (still >= stallMs) {
+        log(`stalled at ${status.eventsApplied} of ${expected} events: look at mypage's dead-letter queue`);
+        return { replayed, expected, status, caughtUp: false, elapsedMs: Date.now() - started };
+      }
+    }
+  } finally {
+    admin.close();
+    for (const { client } of replayers) client.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  rebuildMyPage().then(
+    (summary) => {
+      console.log(JSON.stringify(summary));
+      process.exit(summary.caughtUp ? 0 : 1);
+    },
+    (error: unknown) => {
+      log(`rebuild failed: ${(error as Error).message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
+import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
+import { DrizzleMyPageView } from './adapters/db/drizzle-my-page-view.js';
+import { inboxEvents } from './adapters/db/mypage-schema.js';
+import { myPageGrpcService } from './adapters/grpc/my-page-grpc-service.js';
+import { readModelAdminGrpcService } from './adapters/grpc/read-model-admin-grpc-service.js';
+import { myPageEventHandlers } from './adapters/messaging/my-page-event-handlers.js';
+import { GetMyPage } from './application/get-my-page.js';
+import { GetMyPageViewStatus } from './application/get-my-page-view-status.js';
+import { RecordPageChange } from './application/record-page-change.js';
+import { ResetMyPageView } from './application/reset-my-page-view.js';
+
+const NAME = 'mypage';
+
+/**
+ * Wires My Page: the view, its queries, its event handlers. It is given no address of any
+ * other service and opens no client: the page is built from events alone.
+ */
+export function createMyPageService(context: ServiceContext): ServiceParts {
+  const view = new DrizzleMyPageView(TransactionScope.database(context.db));
+  const handlers = myPageEventHandlers((tx) => new RecordPageChange({ view: new DrizzleMyPageView(TransactionScope.transaction(tx)) }));
+  const consumes = { queue: NAME, routingKeys: handlers.map((handler) => handler.event.routingKey) };
+  return {
+    grpc: [
+      myPageGrpcService({ getMyPage: new GetMyPage({ view }) }, context.logger),
+      readModelAdminGrpcService({ reset: new ResetMyPageView({ view }), status: new GetMyPageViewStatus({ view }) }, consumes, context.logger),
+    ],
+    consumer: { inbox: inboxEvents, handlers },
+  };
+}
+
+export const myPageModule: ServiceModule = {
+  name: NAME,
+  schema: 'mypage',
+  migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
+  defaultPort: 50056,
+  create: createMyPageService,
+};

@@ -1,0 +1,59 @@
+import {
+  type Notification as NotificationMessage,
+  NotificationKind,
+  NotificationServiceService,
+  type NotificationServiceServer,
+} from '../../../../contracts/generated/game/notification/v1/notification_service.js';
+import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { unary } from '../../../../platform/src/grpc/unary-handler.js';
+import type { Logger } from '../../../../platform/src/logging/logger.js';
+import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
+import type { ListNotifications } from '../../application/list-notifications.js';
+import type { MarkNotificationsRead } from '../../application/mark-notifications-read.js';
+import type { NotificationKind as Kind, NotificationState } from '../../domain/notification.js';
+
+/** The gRPC inbound adapter of the notification service. */
+export function notificationGrpcService(
+  useCases: { listNotifications: ListNotifications; markNotificationsRead: MarkNotificationsRead },
+  logger: Logger,
+): GrpcServiceBinding {
+  const implementation: NotificationServiceServer = {
+    listNotifications: unary(logger, async (request) => {
+      const list = await useCases.listNotifications.execute(request);
+      return {
+        notifications: list.notifications.map(toMessage),
+        nextPageToken: list.nextBefore === undefined ? '' : encodePageToken(list.nextBefore),
+        unreadCount: list.unreadCount,
+      };
+    }),
+    markNotificationsRead: unary(logger, async (request) => {
+      const result = await useCases.markNotificationsRead.execute(request);
+      return { markedCount: result.marked, unreadCount: result.unreadCount };
+    }),
+  };
+  return { name: 'game.notification.v1.NotificationService', definition: NotificationServiceService, implementation };
+}
+
+const KIND: Record<Kind, NotificationKind> = {
+  'mission-achieved': NotificationKind.NOTIFICATION_KIND_MISSION_ACHIEVED,
+  'reward-issued': NotificationKind.NOTIFICATION_KIND_REWARD_ISSUED,
+  'reward-exchanged': NotificationKind.NOTIFICATION_KIND_REWARD_EXCHANGED,
+  'delivery-started': NotificationKind.NOTIFICATION_KIND_DELIVERY_STARTED,
+  'order-cancelled': NotificationKind.NOTIFICATION_KIND_ORDER_CANCELLED,
+  'order-rejected': NotificationKind.NOTIFICATION_KIND_ORDER_REJECTED,
+  'order-delivered': NotificationKind.NOTIFICATION_KIND_ORDER_DELIVERED,
+  'reward-returned': NotificationKind.NOTIFICATION_KIND_REWARD_RETURNED,
+};
+
+function toMessage(notification: NotificationState): NotificationMessage {
+  return {
+    notificationId: notification.id,
+    customerId: notification.customerId,
+    kind: KIND[notification.kind],
+    text: notification.text,
+    subjectId: notification.subjectId,
+    createdAt: notification.createdAt,
+    read: notification.readAt !== undefined,
+    readAt: notification.readAt,
+  };
+}

@@ -1,0 +1,24 @@
+import { requireCode, requirePage } from '../../../platform/src/validation/request-fields.js';
+import type { NotificationState } from '../domain/notification.js';
+import type { NotificationRepository } from '../domain/notification-repository.js';
+
+export interface NotificationList {
+  readonly notifications: NotificationState[];
+  readonly nextBefore?: number;
+  readonly unreadCount: number;
+}
+
+/** A customer's notifications, newest first, a page at a time; optionally only the unread. */
+export class ListNotifications {
+  constructor(private readonly deps: { notifications: NotificationRepository }) {}
+
+  async execute(query: { customerId: string; pageSize: number; pageToken: string; unreadOnly: boolean }): Promise<NotificationList> {
+    const customerId = requireCode('customer_id', query.customerId);
+    const page = requirePage(query.pageSize, query.pageToken);
+    const [result, unreadCount] = await Promise.all([
+      this.deps.notifications.list(customerId, page, query.unreadOnly),
+      this.deps.notifications.unreadCount(customerId),
+    ]);
+    return { ...result, unreadCount };
+  }
+}

@@ -1,0 +1,4 @@
+import { runStandalone } from '../../platform/src/runtime/standalone.js';
+import { notificationModule } from './composition-root.js';
+
+await runStandalone(notificationModule);
