@@ -34,10 +34,11 @@ if [[ "$METRICS_SERVER" == "true" ]]; then
   fi
 fi
 
-# Deployments already running this very tag: applying the same manifests would not replace their
-# pods, so they are restarted below to pick up the image just loaded (a rolling, zero-downtime update).
+# Deployments already running this very tag (the services and the web front end): applying the
+# same manifests would not replace their pods, so they are restarted below to pick up the image just
+# loaded (a rolling, zero-downtime update).
 same_tag=()
-for deployment in $(kc -n "$NAMESPACE" get deployments -l app.kubernetes.io/component=service -o name 2>/dev/null || true); do
+for deployment in $(kc -n "$NAMESPACE" get deployments -o name 2>/dev/null || true); do
   if [[ "$(kc -n "$NAMESPACE" get "$deployment" -o jsonpath='{.spec.template.spec.containers[0].image}')" == "$IMAGE:$TAG" ]]; then
     same_tag+=("$deployment")
   fi
@@ -75,6 +76,6 @@ for workload in $(kc -n "$NAMESPACE" get deployments,statefulsets -o name); do
 done
 
 echo
-echo "The platform is up: http://localhost:8080  (REST through Envoy; gRPC on the same port)"
+echo "The platform is up: http://localhost:8080  (My Page at /, REST under /v1/ through Envoy; gRPC on the same port)"
 echo "  make status    pods, services, autoscalers"
 echo "  make logs SERVICE=wallet"

@@ -8,6 +8,8 @@ import amqp from 'amqplib';
 import { expect } from 'chai';
 import postgres from 'postgres';
 import { buildRuntime } from '../../scripts/deploy/build-runtime.js';
+import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
+import { buildWeb } from '../../services/web/build.js';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../services/contracts/generated/grpc/health/v1/health.js';
 import { call, insecure } from '../support/grpc-call.js';
 import { TEST_AMQP_URL, TEST_DATABASE_URL } from '../support/test-system.js';
@@ -57,6 +59,16 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
     expect(JSON.parse(readFileSync(repoPath('package.json'), 'utf8')).scripts.prepare).to.match(/npm run gen/);
     const runtimeUid = find(kind, 'Deployment', 'mission').spec.template.spec.securityContext.runAsUser;
     expect(user?.args.split(':')[0]).to.equal(String(runtimeUid));
+  });
+
+  it('the build stage bundles the web front end (npm run build:web) before it compiles the tree, so the runtime image carries services/web/dist', () => {
+    const build = stages.find((stage) => stage.name === 'build') as DockerStage;
+    const runs = build.instructions.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args);
+    const bundles = runs.findIndex((args) => /\bnpm run build:web\b/.test(args));
+    const compiles = runs.findIndex((args) => args.includes('scripts/deploy/build-runtime.ts'));
+    expect(bundles, 'RUN npm run build:web in the build stage').to.be.at.least(0);
+    expect(bundles, 'before build-runtime.ts, which copies every non-TypeScript file under services/').to.be.below(compiles);
+    expect(JSON.parse(readFileSync(repoPath('package.json'), 'utf8')).scripts['build:web']).to.include('services/web/build.ts');
   });
 
   it('every file and directory the Dockerfile copies from the build context exists and is not excluded by .dockerignore', () => {
@@ -129,10 +141,10 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
   });
 
   it('.dockerignore keeps node_modules, .git, test artifacts, .data and generated code out of the build context', () => {
-    for (const path of ['node_modules', 'services/mission/node_modules', '.git', 'test-artifacts', '.data', 'services/contracts/generated', 'envoy/descriptor-set.binpb', 'k8s', 'test']) {
+    for (const path of ['node_modules', 'services/mission/node_modules', '.git', 'test-artifacts', '.data', 'services/contracts/generated', 'services/web/dist', 'envoy/descriptor-set.binpb', 'k8s', 'test']) {
       expect(dockerignored(path), path).to.equal(true);
     }
-    for (const path of ['services/mission/src/main.ts', 'services/mission/migrations/0000_init.sql', 'proto/buf.yaml', 'scripts/deploy/build-runtime.ts']) {
+    for (const path of ['services/mission/src/main.ts', 'services/mission/migrations/0000_init.sql', 'services/web/public/index.html', 'services/web/src/main.tsx', 'proto/buf.yaml', 'scripts/deploy/build-runtime.ts']) {
       expect(dockerignored(path), path).to.equal(false);
     }
   });
@@ -144,6 +156,9 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
     before(async () => {
       runtimeDir = mkdtempSync(join(tmpdir(), 'runtime-tree-'));
       await buildRuntime(runtimeDir);
+      // The build stage bundles the front end into services/web/dist before build-runtime.ts copies
+      // it into the tree; here it goes straight into the tree, leaving the work tree alone.
+      await buildWeb({ outDir: join(runtimeDir, 'services/web/dist') });
       // The image's layout: package.json and services/ from the build, node_modules beside them.
       symlinkSync(repoPath('node_modules'), join(runtimeDir, 'node_modules'), 'dir');
     });
@@ -155,6 +170,8 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
     it('turns every Deployment\'s start command into a module and carries each service\'s migrations and the descriptor set beside it', () => {
       expect(JSON.parse(readFileSync(join(runtimeDir, 'package.json'), 'utf8')).type).to.equal('module');
       expect(isFile(join(runtimeDir, 'services/contracts/generated/descriptor-set.binpb')), 'descriptor set').to.equal(true);
+      const [, , webMain] = find(kind, 'Deployment', WEB_APP).spec.template.spec.containers[0].command as string[];
+      expect(isFile(join(runtimeDir, webMain)), `${webMain} in the runtime tree`).to.equal(true);
       for (const deployment of appDeployments()) {
         const [, , main] = deployment.spec.template.spec.containers[0].command as string[];
         expect(isFile(join(runtimeDir, main)), `${main} in the runtime tree`).to.equal(true);
@@ -268,6 +285,50 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
         await dropBrokerResources(exchange, queuePrefix, services);
       }
     });
+
+    it('the compiled web front end starts as its Deployment starts it, with its ConfigMap: /healthz, the page and its hashed bundle with their cache headers, within its memory request, writing nothing, exit 0 on SIGTERM', async () => {
+      const web = find(kind, 'Deployment', WEB_APP).spec.template.spec.containers[0];
+      const configMap = containerEnvironment(
+        kind.filter((manifest) => manifest.kind === 'ConfigMap'),
+        web,
+      );
+      const before = snapshot(runtimeDir);
+      const [node, ...args] = web.command as string[];
+      expect(node).to.equal('node');
+      const child = spawn(process.execPath, args, {
+        cwd: runtimeDir,
+        // No WEB_DIST_DIR: the default is services/web/dist beside the compiled code, as in the image.
+        env: { ...configMap, PATH: process.env.PATH, NODE_ENV: 'production', WEB_PORT: '0', WEB_HOST: '127.0.0.1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      try {
+        const port = await readyPort(child, WEB_APP, 'web ready');
+        const base = `http://127.0.0.1:${port}`;
+        const health = await fetch(`${base}${web.readinessProbe.httpGet.path}`);
+        expect([health.status, await health.text()], 'readiness probe').to.deep.equal([200, 'ok']);
+        const page = await fetch(`${base}/`);
+        expect([page.status, page.headers.get('content-type'), page.headers.get('cache-control')]).to.deep.equal([200, 'text/html; charset=utf-8', 'no-cache']);
+        const bundle = /<script type="module" src="(\/assets\/app-[A-Z0-9]+\.js)"><\/script>/.exec(await page.text())?.[1];
+        expect(bundle, 'the page loads its content-hashed bundle').to.be.a('string');
+        const script = await fetch(`${base}${bundle}`);
+        expect([script.status, script.headers.get('content-type'), script.headers.get('cache-control')]).to.deep.equal([
+          200,
+          'text/javascript; charset=utf-8',
+          'public, max-age=31536000, immutable',
+        ]);
+        await script.arrayBuffer();
+        expect(residentBytes(child.pid as number), 'resident memory when ready').to.be.below(quantityBytes(web.resources.requests.memory));
+        const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+        child.kill('SIGTERM');
+        expect(await exit, `exit code after SIGTERM; its output:\n${output}`).to.equal(0);
+        expect(snapshot(runtimeDir), 'files in the runtime tree').to.deep.equal(before);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    });
   });
 });
 
@@ -301,14 +362,14 @@ function snapshot(dir: string, prefix = ''): Record<string, string> {
 }
 
 /** Resolves with the port from the service's "service ready" log line; rejects if it exits first. */
-function readyPort(child: ChildProcess, service: string): Promise<number> {
+function readyPort(child: ChildProcess, service: string, message = 'service ready'): Promise<number> {
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${service} did not become ready in 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       for (const line of output.split('\n')) {
-        if (!line.includes('"service ready"')) continue;
+        if (!line.includes(`"${message}"`)) continue;
         try {
           const port = Number(JSON.parse(line).port);
           if (port > 0) {

@@ -23,6 +23,8 @@ import {
   valuesOf,
   variablesReadBy,
 } from './support/deploy-facts.js';
+import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
+import { HEALTH_PATH } from '../../services/web/server/web-server.js';
 import { schemaErrors, typeErrors } from './support/manifest-schema.js';
 import { type Manifest, imageName, podTemplateSpecs } from './support/offline-kustomize.js';
 
@@ -234,6 +236,102 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
     }
   });
 
+  describe('the My Page web front end (Deployment web, behind Envoy)', () => {
+    const deployment = () => find(kind, 'Deployment', WEB_APP);
+    const container = () => deployment().spec.template.spec.containers[0];
+    const httpPort = () => container().ports.find((port: { name: string }) => port.name === 'http');
+
+    it('runs as a Deployment of 2 replicas that rolls out with maxUnavailable 0 and maxSurge 1, and is no service of the contract', () => {
+      const spec = deployment().spec;
+      expect(spec.replicas).to.equal(2);
+      expect(spec.strategy).to.deep.equal({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+      expect(appDeployments().map((candidate) => candidate.metadata.name)).to.not.include(WEB_APP);
+    });
+
+    it(`has httpGet startup, readiness and liveness probes on ${HEALTH_PATH} at its http port, the port its ConfigMap makes it listen on`, () => {
+      const c = container();
+      expect(httpPort(), 'container port http').to.deep.include({ protocol: 'TCP' });
+      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+        expect(c[probe]?.httpGet, probe).to.deep.equal({ path: HEALTH_PATH, port: 'http' });
+        expect(c[probe].periodSeconds, `${probe} period`).to.be.a('number');
+      }
+      const env = containerEnvironment(kind, c);
+      expect(env.WEB_PORT).to.equal(String(httpPort().containerPort));
+    });
+
+    it('has resource requests and limits and the hardened security context, with nothing writable: no volume at all under a read-only root', () => {
+      const c = container();
+      for (const kindOfResource of ['requests', 'limits']) {
+        expect(c.resources?.[kindOfResource]?.cpu, `${kindOfResource}.cpu`).to.be.a('string');
+        expect(c.resources?.[kindOfResource]?.memory, `${kindOfResource}.memory`).to.be.a('string');
+      }
+      expect(c.securityContext).to.deep.include({
+        runAsNonRoot: true,
+        runAsUser: 10001,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(deployment().spec.template.spec.securityContext).to.deep.equal(find(kind, 'Deployment', 'mission').spec.template.spec.securityContext);
+      expect(c.volumeMounts ?? [], 'volume mounts').to.deep.equal([]);
+      expect(deployment().spec.template.spec.volumes ?? [], 'volumes').to.deep.equal([]);
+      expect(c.envFrom.map((from: Record<string, unknown>) => Object.keys(from)[0]), 'a ConfigMap, no Secret').to.deep.equal(['configMapRef']);
+    });
+
+    it('sleeps in preStop so it leaves the endpoints and Envoy\'s DNS before SIGTERM, within a grace period that also covers the process\'s own shutdown bound', () => {
+      const command: string[] = container().lifecycle?.preStop?.exec?.command ?? [];
+      expect(command[0]).to.equal('sleep');
+      const sleepSeconds = Number(command[1]);
+      expect(sleepSeconds).to.be.at.least(5);
+      const lifecycle = readFileSync(repoPath('services/platform/src/runtime/process-lifecycle.ts'), 'utf8');
+      const processGraceSeconds = Number((/graceMs\s*=\s*([\d_]+)/.exec(lifecycle) as RegExpExecArray)[1].replace(/_/g, '')) / 1000;
+      expect(deployment().spec.template.spec.terminationGracePeriodSeconds).to.be.above(sleepSeconds + processGraceSeconds);
+      expect(readFileSync(repoPath('services/web/server/main.ts'), 'utf8'), 'main.ts stops on signals').to.match(/stopOnSignals\(/);
+    });
+
+    it('is selected by a headless Service on its http port (Envoy\'s STRICT_DNS cluster web sees every pod), an autoscaling/v2 CPU autoscaler and a disruption budget of minAvailable 1', () => {
+      const podLabels = deployment().spec.template.metadata.labels;
+      const selects = (selector: Record<string, string>) => Object.entries(selector).every(([key, value]) => podLabels[key] === value);
+      const service = find(kind, 'Service', WEB_APP);
+      expect(service.spec.clusterIP).to.equal('None');
+      expect(selects(service.spec.selector), 'Service selector').to.equal(true);
+      expect(service.spec.ports).to.deep.include({ name: 'http', port: httpPort().containerPort, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' });
+      const hpa = find(kind, 'HorizontalPodAutoscaler', WEB_APP);
+      expect(hpa.spec.scaleTargetRef).to.deep.equal({ apiVersion: 'apps/v1', kind: 'Deployment', name: WEB_APP });
+      expect(hpa.spec.minReplicas).to.equal(2);
+      expect(hpa.spec.maxReplicas).to.be.above(2);
+      expect(hpa.spec.metrics.map((metric: { resource?: { name: string } }) => metric.resource?.name)).to.include('cpu');
+      const pdb = find(kind, 'PodDisruptionBudget', WEB_APP);
+      expect(pdb.spec.minAvailable).to.equal(1);
+      expect(selects(pdb.spec.selector.matchLabels), 'PodDisruptionBudget selector').to.equal(true);
+    });
+
+    it('starts services/web/server/main.ts, compiled to main.js in the image, from the image make deploy builds (untagged in the base)', () => {
+      const c = container();
+      expect(c.command).to.deep.equal(['node', '--enable-source-maps', 'services/web/server/main.js']);
+      expect(isFile(repoPath('services/web/server/main.ts')), 'services/web/server/main.ts').to.equal(true);
+      const { IMAGE, TAG } = makefileVariables();
+      expect(c.image).to.equal(`${IMAGE}:${TAG}`);
+      expect(find(base, 'Deployment', WEB_APP).spec.template.spec.containers[0].image).to.equal(IMAGE);
+    });
+
+    it('gets only variables its code reads from its ConfigMap, and make deploy restarts it like the services when it runs the same tag', () => {
+      const env = containerEnvironment(kind, container());
+      const read = variablesReadBy(WEB_APP, repoPath('services/web/server'));
+      expect(read.has('WEB_PORT'), 'the web server reads WEB_PORT').to.equal(true);
+      for (const name of Object.keys(env)) expect(read.has(name), `${name} is read by services/web/server or the platform`).to.equal(true);
+      // deploy.sh restarts every Deployment that already runs the image it just loaded.
+      const script = readFileSync(repoPath('scripts/deploy/deploy.sh'), 'utf8');
+      const restartLoop = /for deployment in \$\(kc -n "\$NAMESPACE" get deployments([^)]*)\)/.exec(script);
+      expect(restartLoop, 'the same-tag restart loop in deploy.sh').to.not.equal(null);
+      // Every Deployment is looked at (the loop compares images), or its selector covers web's component.
+      const selector = /-l\s+(\S+)/.exec(restartLoop![1]!)?.[1] ?? '';
+      const component = String(deployment().metadata.labels?.['app.kubernetes.io/component']);
+      expect(selector === '' || selector.includes(component), `the restart selector "${selector}" covers component ${component}`).to.equal(true);
+    });
+  });
+
   describe('credentials and backing services', () => {
     const serviceNames = () => appDeployments().map((deployment) => deployment.metadata.name);
 
@@ -330,6 +428,13 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
         const service = deployment.metadata.name;
         expect(endpoints, `a cluster for ${service}`).to.deep.include({ address: `${service}.${NAMESPACE}.svc.cluster.local`, port: GRPC_PORT });
       }
+    });
+
+    it('envoy.yaml\'s cluster web points at the web front end\'s headless Service on the port its pods listen on', () => {
+      const web = find(kind, 'Deployment', WEB_APP).spec.template.spec.containers[0];
+      const port = web.ports.find((candidate: { name: string }) => candidate.name === 'http').containerPort;
+      expect(envoyClusterEndpoints(envoyConfig()).get(WEB_APP)).to.deep.equal([{ address: `${WEB_APP}.${NAMESPACE}.svc.cluster.local`, port }]);
+      expect(find(kind, 'Service', WEB_APP).spec.clusterIP, 'headless, for STRICT_DNS').to.equal('None');
     });
 
     it('envoy.yaml listens on 8080 (edge) and 9090 (mesh), the ports the container and Service envoy expose, and WALLET_GIFT_ADDRESS is the mesh through Service envoy', () => {

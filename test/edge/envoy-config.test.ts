@@ -4,8 +4,10 @@ import { expect } from 'chai';
 import { createFileRegistry, type DescService, type FileRegistry, fromBinary, type JsonObject } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { parse } from 'yaml';
+import { readWebConfig } from '../../services/web/server/web-config.js';
+import { HEALTH_PATH, KEEP_ALIVE_TIMEOUT_MS } from '../../services/web/server/web-server.js';
 import { REPO_ROOT } from './support/envoy-api-registry.js';
-import { checkEnvoyConfig, connectionManagers, httpFilterConfig, list, object, routeFor } from './support/envoy-config-check.js';
+import { checkEnvoyConfig, connectionManagers, httpBindings, httpFilterConfig, list, object, routeFor } from './support/envoy-config-check.js';
 
 /**
  * envoy/envoy.yaml, checked offline as Envoy would check it at start (there is no Envoy binary
@@ -23,6 +25,11 @@ const BUFFER = `${TYPE}.buffer.v3.Buffer`;
 const TRANSCODER = `${TYPE}.grpc_json_transcoder.v3.GrpcJsonTranscoder`;
 const ROUTER = `${TYPE}.router.v3.Router`;
 const RESERVE_GIFT = '/game.gift.v1.GiftService/ReserveGift';
+const FILTER_CONFIG = 'type.googleapis.com/envoy.config.route.v3.FilterConfig';
+/** The My Page front end's cluster (services/web/server, Deployment and headless Service web). */
+const WEB_CLUSTER = 'web';
+/** What the browser asks the edge for (services/web/build.ts writes these; assets/ are hashed). */
+const WEB_PATHS = ['/', '/index.html', '/styles.css', '/assets/app-4KQ2ZC7N.js', '/assets/app-4KQ2ZC7N.js.map'];
 /** Retry conditions that prove the request never reached a service (nothing to repeat). */
 const NEVER_DELIVERED = new Set(['connect-failure', 'refused-stream']);
 
@@ -51,9 +58,20 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
   };
   const hcm = (listenerName: string) => connectionManagers(listener(listenerName))[0]!;
   const routes = (listenerName: string) => object(hcm(listenerName).routeConfig);
-  // Service clusters; envoy_admin is Envoy's own admin interface behind the readiness listener.
-  const clusters = () => list(object(config.staticResources)?.clusters).map((c) => object(c)!).filter((c) => c.name !== 'envoy_admin');
+  const allClusters = () => list(object(config.staticResources)?.clusters).map((c) => object(c)!);
+  // gRPC service clusters: not envoy_admin (Envoy's own admin interface behind the readiness
+  // listener) nor web (the HTTP/1.1 front end, checked on its own below).
+  const clusters = () => allClusters().filter((c) => c.name !== 'envoy_admin' && c.name !== WEB_CLUSTER);
+  const webCluster = () => allClusters().find((c) => c.name === WEB_CLUSTER);
   const transcoder = () => httpFilterConfig(hcm('edge'), TRANSCODER)!;
+  /** The name the edge's connection manager gives the transcoder (what per-route configs key on). */
+  const transcoderFilterName = () =>
+    String(object(list(hcm('edge').httpFilters).map(object).find((f) => object(f?.typedConfig)?.['@type'] === TRANSCODER))?.name);
+  /** Whether a route takes the transcoder out of the filter chain of the requests it matches first. */
+  const disablesTranscoder = (route: JsonObject | undefined) => {
+    const perFilter = object(object(route?.typedPerFilterConfig)?.[transcoderFilterName()]);
+    return perFilter?.['@type'] === FILTER_CONFIG && perFilter.disabled === true;
+  };
 
   it('envoy.yaml passes the strict schema, every PGV rule and the start-up cross-references', () => {
     expect(checkEnvoyConfig(yamlText, options()).problems).to.deep.equal([]);
@@ -171,6 +189,9 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
   });
 
   it('every cluster health-checks each pod over gRPC on HTTP/2, ejects failing pods, caps load and never panics', () => {
+    // No cluster escapes the checks: each is a service's, the front end's or the admin's.
+    const contexts = publicServices().map((service) => service.typeName.split('.')[1]!);
+    expect(allClusters().map((c) => String(c.name)).sort()).to.deep.equal([...new Set(contexts), WEB_CLUSTER, 'envoy_admin'].sort());
     for (const cluster of clusters()) {
       const name = String(cluster.name);
       const http2 = object(object(object(cluster.typedExtensionProtocolOptions)?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'])?.explicitHttpConfig);
@@ -194,6 +215,79 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
       expect(panic, `${name} healthy_panic_threshold`).to.not.equal(undefined);
       expect(panic!.value ?? 0, `${name} healthy_panic_threshold`).to.equal(0);
     }
+  });
+
+  it('the web cluster reaches every front-end pod over HTTP/1.1 on the port it listens on, health-checks /healthz, ejects failing pods, caps load and never panics', () => {
+    const cluster = webCluster();
+    expect(cluster, 'cluster web').to.not.equal(undefined);
+    expect(cluster!.type).to.equal('STRICT_DNS');
+    expect(cluster!.connectTimeout).to.be.a('string');
+    const endpoints = list(object(cluster!.loadAssignment)?.endpoints).flatMap((e) => list(object(e)?.lbEndpoints));
+    const addresses = endpoints.map((e) => object(object(object(object(e)?.endpoint)?.address)?.socketAddress));
+    expect(addresses.map((a) => `${String(a?.address)}:${String(a?.portValue)}`)).to.deep.equal([`web.game.svc.cluster.local:${readWebConfig({}).port}`]);
+
+    const protocol = object(object(cluster!.typedExtensionProtocolOptions)?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions']);
+    expect(object(protocol?.explicitHttpConfig), 'speaks HTTP/1.1').to.have.property('httpProtocolOptions');
+    expect(object(protocol?.explicitHttpConfig)).to.not.have.property('http2ProtocolOptions');
+    // Envoy drops an idle connection before the web server would, so no request meets a closing one.
+    const idleSeconds = Number(String(object(protocol?.commonHttpProtocolOptions)?.idleTimeout).replace(/s$/, ''));
+    expect(idleSeconds * 1000, 'idle_timeout below the web server\'s keep-alive').to.be.above(0).and.below(KEEP_ALIVE_TIMEOUT_MS);
+
+    const [check, ...others] = list(cluster!.healthChecks).map((c) => object(c)!);
+    expect(others).to.deep.equal([]);
+    expect(object(check!.httpHealthCheck)?.path).to.equal(HEALTH_PATH);
+    expect(check!.grpcHealthCheck).to.equal(undefined);
+
+    const outlier = object(cluster!.outlierDetection)!;
+    expect(outlier.enforcingConsecutive5xx, 'ejects on 5xx').to.equal(100);
+    expect(Number(outlier.consecutive5xx)).to.be.above(0);
+    expect(outlier.enforcingConsecutiveGatewayFailure, 'ejects on gateway failures').to.equal(100);
+    expect(Number(outlier.consecutiveGatewayFailure)).to.be.above(0);
+    expect(outlier.maxEjectionPercent).to.be.within(1, 100);
+    const thresholds = object(list(object(cluster!.circuitBreakers)?.thresholds)[0])!;
+    for (const limit of ['maxConnections', 'maxPendingRequests', 'maxRequests', 'maxRetries']) expect(thresholds[limit], limit).to.be.a('number');
+    expect(object(object(cluster!.commonLbConfig)?.healthyPanicThreshold)?.value ?? 0).to.equal(0);
+  });
+
+  it('the page (/, /index.html, /styles.css, /assets/...) goes to web with the transcoder taken out of its filter chain, while /v1/ REST and gRPC keep the transcoder', () => {
+    const edge = routes('edge');
+    expect(transcoderFilterName()).to.equal('envoy.filters.http.grpc_json_transcoder');
+    for (const path of WEB_PATHS) {
+      for (const method of ['GET', 'HEAD']) {
+        const route = routeFor(edge, path, method);
+        expect(object(route?.route)?.cluster, `${method} ${path}`).to.equal(WEB_CLUSTER);
+        // The first route matched decides the chain: without this, reject_unknown_method answers 404.
+        expect(disablesTranscoder(route), `${method} ${path} without the transcoder`).to.equal(true);
+        expect(object(route?.route)?.timeout, `${method} ${path} timeout`).to.be.a('string');
+        expect(String(object(object(route?.route)?.retryPolicy)?.retryOn).split(','), `${method} ${path} retries`).to.include.members(['5xx', 'reset', 'connect-failure']);
+      }
+      // Any other verb is not the page's: it keeps the transcoder (which answers 404).
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) expect(routeFor(edge, path, method), `${method} ${path}`).to.equal(undefined);
+    }
+    // The health endpoint is for the kubelet and Envoy's health check, not for the internet.
+    expect(routeFor(edge, HEALTH_PATH, 'GET'), HEALTH_PATH).to.equal(undefined);
+
+    for (const service of publicServices()) {
+      for (const method of service.methods) {
+        // REST: the path as sent matches no route, so the transcoder stays in the chain, rewrites
+        // it to the gRPC path and the route for that applies (checked above).
+        for (const binding of httpBindings(ours, method)) {
+          const [verb, template] = binding.split(' ') as [string, string];
+          const path = template.replace(/\{\}/g, 'x');
+          expect(routeFor(edge, path, verb), `${binding} (${service.typeName}.${method.name}) matches no route before transcoding`).to.equal(undefined);
+        }
+        // gRPC (and a REST call once rewritten): routed with the transcoder in place.
+        const grpcPath = `/${service.typeName}/${method.name}`;
+        const route = routeFor(edge, grpcPath, 'POST');
+        expect(route, grpcPath).to.not.equal(undefined);
+        expect(object(route!.route)?.cluster ?? null, grpcPath).to.not.equal(WEB_CLUSTER);
+        expect(disablesTranscoder(route), `${grpcPath} keeps the transcoder`).to.equal(false);
+      }
+    }
+    // Nothing else takes the transcoder out.
+    const withoutTranscoder = list(object(list(edge?.virtualHosts)[0])?.routes).map(object).filter((route) => disablesTranscoder(route));
+    expect(withoutTranscoder.map((route) => object(route?.route)?.cluster)).to.deep.equal(withoutTranscoder.map(() => WEB_CLUSTER));
+    expect(object(list(edge?.virtualHosts)[0])?.typedPerFilterConfig, 'no virtual-host-wide per-filter config').to.equal(undefined);
   });
 
   describe('a broken copy is refused with a message that says what is wrong and where', () => {
@@ -303,6 +397,24 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
       expect(problems).to.include('listener edge: no route for /game.delivery.v1.DeliveryService/GetDelivery, which the transcoder produces');
       expect(problems).to.include('listener mesh: 0.0.0.0:8080 is already bound by listener edge');
       expect(problems).to.include('listener mesh, route gift-reserve: retry_on unavailible is not a condition Envoy knows');
+    });
+
+    it('a per-route filter config keyed by no filter of the listener, or with a misspelt field, is named', () => {
+      const webPage = (copy: Record<string, any>) => edgeManager(copy).route_config.virtual_hosts[0].routes.find((r: any) => r.name === 'web-page');
+      const misnamed = problemsAfter((copy) => {
+        const route = webPage(copy);
+        route.typed_per_filter_config = { 'envoy.filters.http.grpc_json_transcodr': route.typed_per_filter_config['envoy.filters.http.grpc_json_transcoder'] };
+      });
+      expect(misnamed).to.deep.equal([
+        'listener edge, route web-page: typed_per_filter_config names envoy.filters.http.grpc_json_transcodr, which is not an HTTP filter of this listener',
+      ]);
+      const misspelt = problemsAfter((copy) => {
+        webPage(copy).typed_per_filter_config = {
+          'envoy.filters.http.grpc_json_transcoder': { '@type': 'type.googleapis.com/envoy.config.route.v3.FilterConfig', disabld: true },
+        };
+      });
+      expect(misspelt).to.have.length(1);
+      expect(misspelt[0]).to.include('"disabld" is unknown');
     });
 
     it('ignore_empty, which this copy of validate.proto lacks, is honoured: an empty header name passes, a bad one fails', () => {

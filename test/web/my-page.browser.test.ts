@@ -75,10 +75,18 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
     expect(index.status).to.equal(200);
     expect(index.headers.get('content-type')).to.equal('text/html; charset=utf-8');
     const html = await index.text();
-    expect(html).to.include('<div id="app">').and.include('src="/assets/app.js"').and.include('href="/styles.css"');
+    expect(html).to.include('<div id="app">').and.include('href="/styles.css"');
     expect(html, 'nothing is loaded from another origin').to.not.match(/(src|href)="(https?:)?\/\//);
-    const script = await fetch(`${gatewayUrl}/assets/app.js`);
-    expect([script.status, script.headers.get('content-type')]).to.deep.equal([200, 'text/javascript; charset=utf-8']);
+    // The bundle is named after its content (services/web/build.ts), so it may be cached for good.
+    const bundle = /<script type="module" src="(\/assets\/app-[A-Z0-9]+\.js)"><\/script>/.exec(html)?.[1];
+    expect(bundle, 'the page loads its content-hashed bundle').to.be.a('string');
+    const script = await fetch(`${gatewayUrl}${bundle}`);
+    expect([script.status, script.headers.get('content-type'), script.headers.get('cache-control')]).to.deep.equal([
+      200,
+      'text/javascript; charset=utf-8',
+      'public, max-age=31536000, immutable',
+    ]);
+    expect(index.headers.get('cache-control'), 'the page itself is revalidated').to.equal('no-cache');
     const styles = await fetch(`${gatewayUrl}/styles.css`);
     expect([styles.status, styles.headers.get('content-type')]).to.deep.equal([200, 'text/css; charset=utf-8']);
   });

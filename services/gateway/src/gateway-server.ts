@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
+import { serveStatic } from '../../platform/src/http/static-files.js';
 import type { Logger } from '../../platform/src/logging/logger.js';
 import { readBody } from './http/body-reader.js';
 import { GatewayError, statusBody } from './http/error-response.js';
-import { serveStatic } from './http/static-files.js';
 import { type RestTranscoder, sendJson } from './rest-transcoder.js';
 import type { RouteTable } from './routing/route-table.js';
 

@@ -125,11 +125,11 @@ const FIXED_NAME_PATTERNS = [
 const PER_SERVICE_PATTERN = /\$\{\s*[\w.]+\.toUpperCase\(\)\s*\}_([A-Z][A-Z0-9_]*)/g;
 
 /**
- * The environment variables a service's process can read: names in its own src/ and in the
- * shared platform code, with the per-service templates expanded for this service.
+ * The environment variables a service's process can read: names in its own src/ (or codeDir) and
+ * in the shared platform code, with the per-service templates expanded for this service.
  */
-export function variablesReadBy(service: string): Set<string> {
-  const files = [...sourceFiles(repoPath('services', service, 'src')), ...sourceFiles(repoPath('services', 'platform', 'src'))];
+export function variablesReadBy(service: string, codeDir = repoPath('services', service, 'src')): Set<string> {
+  const files = [...sourceFiles(codeDir), ...sourceFiles(repoPath('services', 'platform', 'src'))];
   const names = new Set<string>();
   for (const file of files) {
     const text = readFileSync(file, 'utf8');

@@ -12,8 +12,10 @@ import { PgvValidator } from './pgv-validator.js';
  * 3. the cross-references Envoy resolves at start: route -> cluster, transcoder -> descriptor set
  *    and service (and a route for each of its methods), no two methods on one REST verb + path,
  *    gRPC health check -> HTTP/2 cluster, unique listener names and addresses, unique cluster
- *    names, the router as the last HTTP filter, unique virtual host domains, and retry_on
- *    conditions Envoy knows (a typo there silently disables the retry).
+ *    names, the router as the last HTTP filter, unique virtual host domains, retry_on
+ *    conditions Envoy knows (a typo there silently disables the retry), and per-route filter
+ *    configs keyed by an HTTP filter of the same connection manager (Envoy refuses a name it has
+ *    no filter for; one this listener does not run would configure, or disable, nothing).
  */
 
 export interface EnvoyConfigCheckOptions {
@@ -119,14 +121,21 @@ function connectionManagerProblems(listener: string, hcm: JsonObject, clusterNam
 
   const routeConfig = object(hcm.routeConfig);
   const virtualHosts = list(routeConfig?.virtualHosts).map(object).filter(isDefined);
+  const filterNames = new Set(filters.map((filter) => String(filter.name)));
+  const perFilterConfigProblems = (owner: string, configs: unknown) =>
+    Object.keys(object(configs) ?? {})
+      .filter((name) => !filterNames.has(name))
+      .map((name) => `${owner}: typed_per_filter_config names ${name}, which is not an HTTP filter of this listener`);
   const domains = new Set<string>();
   for (const host of virtualHosts) {
     for (const domain of list(host.domains).map(String)) {
       if (domains.has(domain)) problems.push(`${where}: domain ${domain} appears in more than one virtual host`);
       domains.add(domain);
     }
+    problems.push(...perFilterConfigProblems(`${where}, virtual host ${String(host.name)}`, host.typedPerFilterConfig));
     for (const route of list(host.routes).map(object).filter(isDefined)) {
       const routeName = `${where}, route ${String(route.name ?? JSON.stringify(route.match))}`;
+      problems.push(...perFilterConfigProblems(routeName, route.typedPerFilterConfig));
       const action = object(route.route);
       if (!action) continue;
       const targets = action.cluster !== undefined ? [String(action.cluster)] : list(object(action.weightedClusters)?.clusters).map((c) => String(object(c)?.name));
@@ -188,12 +197,15 @@ export function httpFilterConfig(hcm: JsonObject, typeUrl: string): JsonObject |
 /**
  * The route Envoy picks for a request path, the first whose path condition matches (prefix, exact
  * path or RE2 full match), in the first virtual host (the configs here have one, for every domain).
- * Header, query and runtime conditions are not modelled: a route with them counts as matching.
+ * Given a method, conditions on the :method header are applied too (exact, prefix or RE2 full
+ * match, inverted or not). Other header, query and runtime conditions are not modelled: a route
+ * with them counts as matching.
  */
-export function routeFor(routeConfig: JsonObject | undefined, path: string): JsonObject | undefined {
+export function routeFor(routeConfig: JsonObject | undefined, path: string, method?: string): JsonObject | undefined {
   const host = object(list(routeConfig?.virtualHosts)[0]);
   for (const route of list(host?.routes).map(object).filter(isDefined)) {
     const match = object(route.match) ?? {};
+    if (method !== undefined && !methodMatches(match, method)) continue;
     const caseSensitive = match.caseSensitive !== false;
     const subject = caseSensitive ? path : path.toLowerCase();
     const fold = (text: string) => (caseSensitive ? text : text.toLowerCase());
@@ -205,8 +217,23 @@ export function routeFor(routeConfig: JsonObject | undefined, path: string): Jso
   return undefined;
 }
 
+function methodMatches(match: JsonObject, method: string): boolean {
+  return list(match.headers)
+    .map(object)
+    .filter((header) => header?.name === ':method')
+    .every((header) => {
+      const condition = object(header!.stringMatch) ?? {};
+      const regex = object(condition.safeRegex)?.regex;
+      let matched = true;
+      if (typeof condition.exact === 'string') matched = method === condition.exact;
+      else if (typeof condition.prefix === 'string') matched = method.startsWith(condition.prefix);
+      else if (typeof regex === 'string') matched = new RegExp(`^(?:${regex})$`).test(method);
+      return header!.invertMatch === true ? !matched : matched;
+    });
+}
+
 /** The REST bindings (google.api.http) of a method as "VERB /path/template", variables as {}. */
-function httpBindings(descriptors: FileRegistry, method: DescMethod): string[] {
+export function httpBindings(descriptors: FileRegistry, method: DescMethod): string[] {
   const extension = descriptors.getExtension('google.api.http');
   const ruleSchema = descriptors.getMessage('google.api.HttpRule');
   if (!extension || !ruleSchema || !hasOption(method, extension)) return [];
