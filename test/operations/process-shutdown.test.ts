@@ -86,7 +86,7 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
     await cluster.supervisor.rollingRestart('mission');
     await sleep(1000);
     const { succeeded, failures } = await load.stop();
-    expect(failures, 'failed requests').to.deep.equal([]);
+    expect(failures.slice(0, 5), `failed requests (${failures.length})`).to.deep.equal([]);
     expect(succeeded).to.be.greaterThan(0);
     await expectWalletToHold(system, 'ops-roll', succeeded, 60_000);
   });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { credentials } from '@grpc/grpc-js';
+import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
 import { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { serviceTarget } from '../../services/launcher/src/local-cluster-targets.js';
 import { ProcessSupervisor, replicaPort, type ServiceProcess } from '../../services/launcher/src/process-supervisor.js';
@@ -63,9 +64,7 @@ export class ProcessCluster {
   }
 
   missionClient(): MissionServiceClient {
-    return new MissionServiceClient(this.target('mission'), credentials.createInsecure(), {
-      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-    });
+    return new MissionServiceClient(this.target('mission'), credentials.createInsecure(), SERVICE_CLIENT_OPTIONS);
   }
 
   stopAll(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Client, credentials, Metadata, type ServiceError, status as GrpcStatus } from '@grpc/grpc-js';
+import { SERVICE_CLIENT_OPTIONS } from '../../../platform/src/grpc/channel-options.js';
 
 /** Where each public service is reached: full service name -> gRPC target (host:port, ipv4:a,b, dns:///...). */
 export type Upstreams = Readonly<Record<string, string>>;
@@ -62,9 +63,7 @@ export class UpstreamPool {
     if (!target) return undefined;
     let client = this.clients.get(target);
     if (!client) {
-      client = new Client(target, credentials.createInsecure(), {
-        'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-      });
+      client = new Client(target, credentials.createInsecure(), SERVICE_CLIENT_OPTIONS);
       this.clients.set(target, client);
     }
     return client;

@@ -2,6 +2,7 @@ import { credentials, Metadata, type ServiceError, status as GrpcStatus } from '
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import { GiftServiceClient } from '../../../../contracts/generated/game/gift/v1/gift_service.js';
 import { InvalidArgumentError } from '../../../../platform/src/errors/domain-error.js';
+import { SERVICE_CLIENT_OPTIONS } from '../../../../platform/src/grpc/channel-options.js';
 import {
   GiftNotFoundError,
   GiftOrderRefusedError,
@@ -21,10 +22,7 @@ export class GrpcGiftShop implements GiftShop {
     private readonly policy: GiftShopPolicy,
     private readonly attemptTimeoutMs: number,
   ) {
-    // Round robin over every address the target resolves to (all gift replicas, or one mesh address).
-    this.client = new GiftServiceClient(address, credentials.createInsecure(), {
-      'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
-    });
+    this.client = new GiftServiceClient(address, credentials.createInsecure(), SERVICE_CLIENT_OPTIONS);
   }
 
   ensureAvailable(): void {
