@@ -58,3 +58,27 @@ export function publicServices(registry: FileRegistry): PublicService[] {
   }
   return services;
 }
+
+/**
+ * The retries envoy/envoy.yaml sets on each route, applied the same way here: reads (Get*, List*)
+ * are retried twice on UNAVAILABLE; writes once, and only when the request never reached a
+ * service (no connection, or the stream was refused), so nothing is ever done twice. A service's
+ * own UNAVAILABLE answer with an error code (the wallet's "try again later") is never retried.
+ */
+export interface RetryPolicy {
+  readonly retries: number;
+  readonly shouldRetry: (failure: { code: number; message: string; errorCode?: string }) => boolean;
+}
+
+const NEVER_REACHED = /No connection established|ECONNREFUSED|refused stream|REFUSED_STREAM|Connection dropped before/i;
+const UNAVAILABLE = 14;
+
+export function routeRetryPolicy(methodName: string): RetryPolicy {
+  if (/^(Get|List)/.test(methodName)) {
+    return { retries: 2, shouldRetry: ({ code, errorCode }) => code === UNAVAILABLE && !errorCode };
+  }
+  return { retries: 1, shouldRetry: ({ code, message, errorCode }) => code === UNAVAILABLE && !errorCode && NEVER_REACHED.test(message) };
+}
+
+/** Envoy's default retry back-off base interval. */
+export const RETRY_BASE_INTERVAL_MS = 25;

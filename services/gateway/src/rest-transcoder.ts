@@ -9,7 +9,8 @@ import { httpStatusOf } from './http/status-mapping.js';
 import type { RouteMatch } from './routing/route-table.js';
 import { buildRequest, parseQuery, RequestMappingError } from './transcoding/request-mapper.js';
 import { responseJson } from './transcoding/response-mapper.js';
-import type { UpstreamPool } from './upstream/upstream-pool.js';
+import type { UpstreamPool, UpstreamReply } from './upstream/upstream-pool.js';
+import { RETRY_BASE_INTERVAL_MS, routeRetryPolicy } from './edge-policy.js';
 
 export interface TranscoderOptions {
   readonly registry: Registry;
@@ -49,12 +50,22 @@ export class RestTranscoder {
 
     const metadata = requestMetadata(request.headers, request.method as string, request.url as string);
     const deadline = new Date(Date.now() + (this.options.upstreamTimeoutMs ?? route.timeoutMs));
-    const call = this.options.upstreams.call(route.service.typeName, route.grpcPath, message, metadata, deadline);
-    response.on('close', () => {
-      if (!response.writableFinished) call.cancel();
-    });
-    const reply = await call.reply;
-    if (response.destroyed) return;
+    const retry = routeRetryPolicy(route.method.name);
+    let reply: UpstreamReply;
+    for (let attempt = 0; ; attempt += 1) {
+      const call = this.options.upstreams.call(route.service.typeName, route.grpcPath, message, metadata, deadline);
+      const cancelOnClose = () => {
+        if (!response.writableFinished) call.cancel();
+      };
+      response.once('close', cancelOnClose);
+      reply = await call.reply;
+      response.off('close', cancelOnClose);
+      if (response.destroyed) return;
+      if (reply.ok || attempt >= retry.retries || Date.now() >= deadline.getTime()) break;
+      const errorCode = reply.trailers.get('error-code')[0]?.toString();
+      if (!retry.shouldRetry({ code: reply.code, message: reply.message, errorCode })) break;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_BASE_INTERVAL_MS * 2 ** attempt));
+    }
 
     if (reply.ok) {
       const json = responseJson(route.method.output, this.options.registry, reply.bytes, route.responseBody);
