@@ -90,11 +90,17 @@ function row(name: string, stats: LatencyStats): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { count: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '32' }, 'open-calls': { type: 'string', default: '2000' } },
+    options: {
+      count: { type: 'string', default: '2000' },
+      concurrency: { type: 'string', default: '32' },
+      'open-calls': { type: 'string', default: '2000' },
+      'open-concurrency': { type: 'string', default: '1' },
+    },
   });
   const count = Number(values.count);
   const concurrency = Number(values.concurrency);
   const openCalls = Number(values['open-calls']);
+  const openConcurrency = Number(values['open-concurrency']);
   const system = await TestSystem.create('servers', { OUTBOX_POLL_MS: '500', EVENTS_RETRY_DELAY_MS: '1000', EVENTS_MAX_ATTEMPTS: '5' });
   try {
     await system.start(deliveryModule);
@@ -124,9 +130,9 @@ async function main(): Promise<void> {
     await waitForQuiet(system);
     const openWallet = exchangeWith(system.walletClient(isolated.address));
     for (const request of openRequests.slice(0, 3)) await openWallet(request).catch(() => undefined);
-    log(`[breaker open] ${openCalls} exchanges refused by an open breaker, 8 in flight`);
+    log(`[breaker open] ${openCalls} exchanges refused by an open breaker, ${openConcurrency} in flight`);
     const looped = Array.from({ length: openCalls }, (_, i) => ({ ...openRequests[i % openRequests.length], idempotencyKey: randomUUID() }));
-    const open = await closedLoop(looped, 8, openWallet);
+    const open = await closedLoop(looped, openConcurrency, openWallet);
 
     const report = [
       'Exchange benchmark (servers mode: local Postgres + RabbitMQ; all services in this process)',
@@ -135,7 +141,7 @@ async function main(): Promise<void> {
       '',
       `${'latency (ms)'.padEnd(34)} ${'count'.padStart(6)}${['p50', 'p95', 'p99', 'max'].map((h) => h.padStart(8)).join('')}`,
       row('ExchangeReward (completed)', exchanges.latencies),
-      row('ExchangeReward (breaker open)', open.latencies),
+      row(`ExchangeReward (breaker open, ${openConcurrency} in flight)`, open.latencies),
       '',
       `breaker-open refusals: ${JSON.stringify(open.errors)}`,
       `target: wallet p99 while the breaker is open < 5 ms: ${open.latencies.p99} ms ${open.latencies.p99 < 5 ? 'MET' : 'MISSED'}`,
