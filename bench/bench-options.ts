@@ -15,6 +15,8 @@ export interface LoadProfile {
 
 export interface BenchOptions {
   readonly mode: Mode;
+  /** Run mission, reward and wallet as separate OS processes (the `make up` topology). */
+  readonly processes: boolean;
   readonly profiles: readonly LoadProfile[];
   /** Missions sent (and waited for) before the first phase, so JIT, pools and channels are warm. */
   readonly warmup: number;
@@ -39,6 +41,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --count N                   missions per phase (default 10000 throughput, 5000 latency)
   --rate R                    missions/s offered, 0 = unlimited (default 0 throughput, 500 latency)
   --concurrency C             cap on AchieveMission calls in flight (default 256 throughput, 2000 latency)
+  --processes                 mission, reward and wallet as separate OS processes (as \`make up\`
+                              and a deployment run them) instead of in this process
   --warmup N                  unmeasured missions before the first phase (default 200)
   --drain-idle-ms MS          give up waiting for credits after MS without one (default 15000)
 
@@ -58,6 +62,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       concurrency: { type: 'string' },
       warmup: { type: 'string', default: '200' },
       'drain-idle-ms': { type: 'string', default: '15000' },
+      processes: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -76,8 +81,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       concurrency: optionalNumber('--concurrency', values.concurrency, 1) ?? defaults.concurrency,
     };
   });
+  if (values.processes && mode !== 'servers') throw new Error('--processes needs --mode servers');
   return {
     mode,
+    processes: values.processes ?? false,
     profiles,
     warmup: optionalNumber('--warmup', values.warmup, 0) ?? 0,
     drainIdleMs: optionalNumber('--drain-idle-ms', values['drain-idle-ms'], 100) ?? 0,

@@ -4,6 +4,7 @@
  * gRPC and times each mission until its reward is credited to the wallet.
  */
 import { missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
+import { ProcessCluster } from '../test/support/process-cluster.js';
 import { TestSystem } from '../test/support/test-system.js';
 import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from './bench-options.js';
 import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
@@ -58,10 +59,16 @@ function platformEnv(): Record<string, string> {
 
 async function runPhases(system: TestSystem, options: BenchOptions): Promise<PhaseSummary[]> {
   // Consumers first, so their queues exist before the first MissionAchieved is published.
-  await system.start(walletModule);
-  await system.start(rewardModule);
-  await system.start(missionModule);
-  const missions = system.missionClient();
+  const cluster = options.processes ? new ProcessCluster(system, { wallet: 1, reward: 1, mission: 1 }) : undefined;
+  if (cluster) {
+    log('services run as separate processes');
+    await cluster.startAll();
+  } else {
+    await system.start(walletModule);
+    await system.start(rewardModule);
+    await system.start(missionModule);
+  }
+  const missions = cluster ? cluster.missionClient() : system.missionClient();
   const bench = new ChainBench(missions, { drainIdleMs: options.drainIdleMs, log });
   const feed = await subscribeToWalletCredits(system, bench.onCredit);
   try {
@@ -76,6 +83,7 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
   } finally {
     await feed.close();
     missions.close();
+    await cluster?.stopAll();
   }
 }
 
