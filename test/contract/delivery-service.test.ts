@@ -12,6 +12,7 @@ import { deliveryModule } from '../../services/delivery/src/composition-root.js'
 import { newEvent, type NewEvent } from '../../services/platform/src/events/event-type.js';
 import { eventually, sleep } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
+import { expectInvalidArgument } from '../support/grpc-assertions.js';
 import { TestSystem } from '../support/test-system.js';
 
 /**
@@ -46,13 +47,6 @@ function orderPaid(orderId: string, customerId: string, giftId = 'plush-bear'): 
 /** GiftOrderCancelled as the gift service publishes it. */
 function orderCancelled(orderId: string, customerId: string, giftId = 'plush-bear'): NewEvent {
   return newEvent(giftOrderCancelled, { orderId, customerId, giftId, rewardId: randomUUID(), cancelledAt: new Date() }, orderId);
-}
-
-function expectInvalidArgument(error: ServiceError, field: string): void {
-  expect(error.code, error.message).to.equal(status.INVALID_ARGUMENT);
-  expect(error.details.startsWith(`${field}:`), `details "${error.details}" start with "${field}:"`).to.equal(true);
-  expect(error.metadata.get('error-field')).to.deep.equal([field]);
-  expect(error.metadata.get('error-code')).to.deep.equal(['INVALID_ARGUMENT']);
 }
 
 function expectError(error: ServiceError, code: status, errorCode: string): void {

@@ -19,6 +19,7 @@ import { giftModule } from '../../services/gift/src/composition-root.js';
 import { newEvent, type NewEvent } from '../../services/platform/src/events/event-type.js';
 import { eventually, sleep } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
+import { expectInvalidArgument } from '../support/grpc-assertions.js';
 import { TestSystem } from '../support/test-system.js';
 
 /**
@@ -52,13 +53,6 @@ const BAD_UUIDS: { what: string; value: string }[] = [
   { what: 'a non-UUID', value: 'not-a-uuid' },
   { what: 'an undashed UUID as', value: UNKNOWN_ID.replaceAll('-', '') },
 ];
-
-function expectInvalidArgument(error: ServiceError, field: string): void {
-  expect(error.code, error.message).to.equal(status.INVALID_ARGUMENT);
-  expect(error.details.startsWith(`${field}:`), `details "${error.details}" start with "${field}:"`).to.equal(true);
-  expect(error.metadata.get('error-field')).to.deep.equal([field]);
-  expect(error.metadata.get('error-code')).to.deep.equal(['INVALID_ARGUMENT']);
-}
 
 function expectError(error: ServiceError, code: status, errorCode: string): void {
   expect(error.code, error.message).to.equal(code);

@@ -7,6 +7,7 @@ import {
 } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { eventually, sleep } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
+import { expectInvalidArgument } from '../support/grpc-assertions.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -29,13 +30,6 @@ const BAD_CODES: { what: string; value: string }[] = [
   { what: 'a non-ASCII', value: 'gewinn-über' },
   { what: 'a newline-terminated', value: 'abc\n' },
 ];
-
-function expectInvalidArgument(error: ServiceError, field: string): void {
-  expect(error.code, error.message).to.equal(status.INVALID_ARGUMENT);
-  expect(error.details.startsWith(`${field}:`), `details "${error.details}" start with "${field}:"`).to.equal(true);
-  expect(error.metadata.get('error-field')).to.deep.equal([field]);
-  expect(error.metadata.get('error-code')).to.deep.equal(['INVALID_ARGUMENT']);
-}
 
 function expectError(error: ServiceError, code: status, errorCode: string): void {
   expect(error.code, error.message).to.equal(code);

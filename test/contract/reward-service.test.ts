@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { type ServiceError, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { type Mission, type MissionServiceClient, MissionStatus } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { type Reward, type RewardServiceClient, RewardStatus } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
 import { eventually } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
+import { expectInvalidArgument } from '../support/grpc-assertions.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -23,13 +24,6 @@ const BAD_CUSTOMER_IDS: { what: string; value: string }[] = [
   { what: 'a slash-containing', value: 'a/b' },
   { what: 'a quote-containing', value: "o'brien" },
 ];
-
-function expectInvalidArgument(error: ServiceError, field: string): void {
-  expect(error.code, error.message).to.equal(status.INVALID_ARGUMENT);
-  expect(error.details.startsWith(`${field}:`), `details "${error.details}" start with "${field}:"`).to.equal(true);
-  expect(error.metadata.get('error-field')).to.deep.equal([field]);
-  expect(error.metadata.get('error-code')).to.deep.equal(['INVALID_ARGUMENT']);
-}
 
 describe('RewardService contract over gRPC', function () {
   this.timeout(60_000);

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { type ServiceError, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { type Mission, type MissionServiceClient, MissionStatus } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { type WalletServiceClient, WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
 import { eventually, sleep } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
+import { expectInvalidArgument } from '../support/grpc-assertions.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -12,13 +13,6 @@ import { TestSystem } from '../support/test-system.js';
  * Postgres and RabbitMQ. Wallets fill only by events: rewards come from missions achieved over
  * gRPC, awaited until the mission is REWARDED and the wallet holds its reward.
  */
-
-function expectInvalidArgument(error: ServiceError, field: string): void {
-  expect(error.code, error.message).to.equal(status.INVALID_ARGUMENT);
-  expect(error.details.startsWith(`${field}:`), `details "${error.details}" start with "${field}:"`).to.equal(true);
-  expect(error.metadata.get('error-field')).to.deep.equal([field]);
-  expect(error.metadata.get('error-code')).to.deep.equal(['INVALID_ARGUMENT']);
-}
 
 describe('WalletService contract over gRPC', function () {
   this.timeout(60_000);
