@@ -24,16 +24,11 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CallOptions, type Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { defaultAddress, type ServiceName } from '../services/contracts/service-ports.js';
 import { EventReplayServiceClient } from '../services/contracts/generated/game/platform/v1/event_replay_service.js';
 import { type ReadModelStatus, ReadModelAdminServiceClient } from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
 
-const PUBLISHERS = [
-  { name: 'mission', port: 50051 },
-  { name: 'reward', port: 50052 },
-  { name: 'wallet', port: 50053 },
-  { name: 'gift', port: 50054 },
-  { name: 'delivery', port: 50055 },
-] as const;
+const PUBLISHERS: readonly ServiceName[] = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,8 +46,8 @@ function call<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: 
   });
 }
 
-function address(env: NodeJS.ProcessEnv, name: string, port: number): string {
-  return env[`${name.toUpperCase()}_ADDRESS`] || `127.0.0.1:${port}`;
+function address(env: NodeJS.ProcessEnv, name: ServiceName): string {
+  return env[`${name.toUpperCase()}_ADDRESS`] || defaultAddress(name);
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -73,10 +68,10 @@ export async function rebuildMyPage(env: NodeJS.ProcessEnv = process.env): Promi
   const started = Date.now();
   const settleMs = number(env, 'REBUILD_SETTLE_MS', 1000);
   const stallMs = number(env, 'REBUILD_STALL_MS', 30_000);
-  const admin = new ReadModelAdminServiceClient(address(env, 'mypage', 50056), credentials.createInsecure());
-  const replayers = PUBLISHERS.map((publisher) => ({
-    name: publisher.name,
-    client: new EventReplayServiceClient(address(env, publisher.name, publisher.port), credentials.createInsecure()),
+  const admin = new ReadModelAdminServiceClient(address(env, 'mypage'), credentials.createInsecure());
+  const replayers = PUBLISHERS.map((name) => ({
+    name,
+    client: new EventReplayServiceClient(address(env, name), credentials.createInsecure()),
   }));
   try {
     const reset = await call(admin, admin.resetReadModel, {}, 60_000);

@@ -1,3 +1,4 @@
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
@@ -48,6 +49,6 @@ export const deliveryModule: ServiceModule<DeliveryOverrides> = {
   name: 'delivery',
   schema: 'delivery',
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
-  defaultPort: 50055,
+  defaultPort: DEFAULT_GRPC_PORTS.delivery,
   create: createDeliveryService,
 };

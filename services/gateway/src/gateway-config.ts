@@ -1,3 +1,4 @@
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import type { FileRegistry } from '@bufbuild/protobuf';
 import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
 import type { LogLevel } from '../../platform/src/logging/logger.js';
@@ -5,7 +6,7 @@ import { publicServices } from './edge-policy.js';
 import type { Upstreams } from './upstream/upstream-pool.js';
 
 /** The services' own default gRPC ports (services/<name>/src/composition-root.ts). */
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { mission: 50051, reward: 50052, wallet: 50053, gift: 50054, delivery: 50055, mypage: 50056, notification: 50057 };
+const DEFAULT_PORTS: Readonly<Record<string, number>> = DEFAULT_GRPC_PORTS;
 
 /** The request body limit envoy/envoy.yaml sets. */
 export const DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;

@@ -1,3 +1,4 @@
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { fileURLToPath } from 'node:url';
 import { readInt } from '../../platform/src/config/env-reader.js';
 import type { Transaction } from '../../platform/src/db/database.js';
@@ -92,6 +93,6 @@ export const giftModule: ServiceModule<GiftOverrides> = {
   name: 'gift',
   schema: 'gift',
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
-  defaultPort: 50054,
+  defaultPort: DEFAULT_GRPC_PORTS.gift,
   create: createGiftService,
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
@@ -38,6 +39,6 @@ export const missionModule: ServiceModule<MissionOverrides> = {
   name: 'mission',
   schema: 'mission',
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
-  defaultPort: 50051,
+  defaultPort: DEFAULT_GRPC_PORTS.mission,
   create: createMissionService,
 };

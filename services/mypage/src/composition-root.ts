@@ -34,6 +34,7 @@ export const myPageModule: ServiceModule = {
   name: NAME,
   schema: 'mypage',
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
+  // Written out (= DEFAULT_GRPC_PORTS.mypage): the read model imports nothing that knows other services' addresses.
   defaultPort: 50056,
   create: createMyPageService,
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
@@ -65,6 +66,6 @@ export const notificationModule: ServiceModule<NotificationOverrides> = {
   name: 'notification',
   schema: 'notification',
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
-  defaultPort: 50057,
+  defaultPort: DEFAULT_GRPC_PORTS.notification,
   create: createNotificationService,
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
@@ -38,6 +39,6 @@ export const rewardModule: ServiceModule<RewardOverrides> = {
   name: 'reward',
   schema: 'reward',
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
-  defaultPort: 50052,
+  defaultPort: DEFAULT_GRPC_PORTS.reward,
   create: createRewardService,
 };

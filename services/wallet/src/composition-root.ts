@@ -1,3 +1,4 @@
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
@@ -63,6 +64,6 @@ export const walletModule: ServiceModule<WalletOverrides> = {
   name: 'wallet',
   schema: 'wallet',
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
-  defaultPort: 50053,
+  defaultPort: DEFAULT_GRPC_PORTS.wallet,
   create: createWalletService,
 };

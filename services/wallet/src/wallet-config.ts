@@ -1,3 +1,4 @@
+import { defaultAddress } from '../../contracts/service-ports.js';
 import { type Env, readInt, readString } from '../../platform/src/config/env-reader.js';
 import type { GiftShopPolicyOptions } from './adapters/gift-shop/gift-shop-policy.js';
 
@@ -13,7 +14,7 @@ export interface WalletConfig {
 
 export function readWalletConfig(env: Env = process.env): WalletConfig {
   return {
-    giftAddress: readString(env, 'WALLET_GIFT_ADDRESS', '127.0.0.1:50054'),
+    giftAddress: readString(env, 'WALLET_GIFT_ADDRESS', defaultAddress('gift')),
     giftShop: {
       attemptTimeoutMs: readInt(env, 'WALLET_GIFT_TIMEOUT_MS', 1000, { min: 10 }),
       maxRetries: readInt(env, 'WALLET_GIFT_MAX_RETRIES', 2, { min: 0, max: 10 }),
