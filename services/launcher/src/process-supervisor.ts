@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../contracts/generated/grpc/health/v1/health.js';
 
+/** Longer than the platform clients' maximum reconnect backoff (1 s). */
+const MIN_READY_MS = 2000;
+
 /** One replica of a service running as its own OS process. */
 export interface ServiceProcess {
   readonly service: string;
@@ -85,12 +88,17 @@ export class ProcessSupervisor {
     return code;
   }
 
-  /** Replaces every replica of a service, one at a time, each back to SERVING before the next goes. */
-  async rollingRestart(service: string): Promise<void> {
+  /**
+   * Replaces every replica of a service, one at a time: each is SERVING, and has stayed so for
+   * minReadyMs (Kubernetes' minReadySeconds), before the next goes. The pause outlasts clients'
+   * reconnect backoff (SERVICE_CLIENT_OPTIONS), so they are connected to the new replica again.
+   */
+  async rollingRestart(service: string, minReadyMs = MIN_READY_MS): Promise<void> {
     const replicas = this.running.filter((p) => p.service === service).sort((a, b) => a.replica - b.replica);
     for (const old of replicas) {
       await this.stop(old);
       await this.start(service, old.replica, old.port);
+      await new Promise((resolve) => setTimeout(resolve, minReadyMs));
     }
   }
 
