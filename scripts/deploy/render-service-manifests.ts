@@ -7,7 +7,7 @@
  *
  * Usage: node --import tsx scripts/deploy/render-service-manifests.ts
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
@@ -235,9 +235,10 @@ export function serviceFilePath(service: string, repoRoot = REPO_ROOT): string {
   return join(repoRoot, 'k8s', 'base', 'services', `${service}.yaml`);
 }
 
+// No top-level await here: mocha may load this module with require(), which refuses it.
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   for (const name of [...DEPLOYED_SERVICES, WEB_APP]) {
-    await writeFile(serviceFilePath(name), renderServiceFile(name));
+    writeFileSync(serviceFilePath(name), renderServiceFile(name));
     console.log(`wrote k8s/base/services/${name}.yaml`);
   }
 }

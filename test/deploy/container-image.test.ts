@@ -24,7 +24,7 @@ import {
   isFile,
   repoPath,
 } from './support/deploy-facts.js';
-import type { Manifest } from './support/offline-kustomize.js';
+import type { Manifest } from './support/deploy-facts.js';
 
 const run = promisify(execFile);
 

@@ -13,10 +13,13 @@ import {
   envoyClusterEndpoints,
   envoyConfig,
   envoyListeners,
+  type Manifest,
   find,
   findGenerated,
+  imageName,
   isFile,
   makefileVariables,
+  podTemplateSpecs,
   readinessListenerProblems,
   repoPath,
   requiredVariables,
@@ -26,11 +29,10 @@ import {
 import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
 import { HEALTH_PATH } from '../../services/web/server/web-server.js';
 import { schemaErrors, typeErrors } from './support/manifest-schema.js';
-import { type Manifest, imageName, podTemplateSpecs } from './support/offline-kustomize.js';
 
 /**
  * The manifests as `make deploy` applies them (k8s/overlays/kind, with k8s/base under it), built
- * offline (test/deploy/support/offline-kustomize.ts) and checked against the Kubernetes schema and
+ * by `kubectl kustomize` (test/deploy/support/deploy-facts.ts) and checked against the Kubernetes schema and
  * the project's rules. Nothing here needs Docker, kind or a cluster.
  */
 describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)', () => {

@@ -1,16 +1,23 @@
 /**
- * What the deploy tests read from the repository: the built manifests (through the offline
- * kustomize), the services in the contract, the environment variables the code reads, the
+ * What the deploy tests read from the repository: the built manifests (through the real kustomize
+ * that kubectl ships), the services in the contract, the environment variables the code reads, the
  * Makefile's variables, the Dockerfile and .dockerignore, and the Envoy config.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
 import { fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { parse as parseYaml } from 'yaml';
-import { type Manifest, kustomizeBuild, parseEnvFile } from './offline-kustomize.js';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+
+export type Manifest = Record<string, any> & {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+};
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const NAMESPACE = 'game';
@@ -25,9 +32,10 @@ export function repoPath(...parts: string[]): string {
 export const ENVOY_SOURCES = ['envoy/envoy.yaml', 'envoy/descriptor-set.binpb'] as const;
 
 /**
- * Builds k8s/base and k8s/overlays/kind the way `make deploy` does, without touching the work
- * tree: k8s/ is copied to a temporary directory and envoy/envoy.yaml and envoy/descriptor-set.binpb
- * are staged into its base/generated/ (what scripts/deploy/stage-envoy-files.sh does).
+ * Builds k8s/base and k8s/overlays/kind the way `make deploy` does (`kubectl kustomize`, the
+ * kustomize v5 that kubectl ships), without touching the work tree: k8s/ is copied to a temporary
+ * directory and envoy/envoy.yaml and envoy/descriptor-set.binpb are staged into its base/generated/
+ * (what scripts/deploy/stage-envoy-files.sh does).
  */
 export function buildManifests(): { base: Manifest[]; kind: Manifest[] } {
   const missing = ENVOY_SOURCES.filter((file) => !existsSync(repoPath(file)));
@@ -43,10 +51,41 @@ export function buildManifests(): { base: Manifest[]; kind: Manifest[] } {
     const generated = join(workdir, 'k8s', 'base', 'generated');
     mkdirSync(generated, { recursive: true });
     for (const file of ENVOY_SOURCES) cpSync(repoPath(file), join(generated, file.split('/').pop() as string));
-    return { base: kustomizeBuild(join(workdir, 'k8s', 'base')), kind: kustomizeBuild(join(workdir, 'k8s', 'overlays', 'kind')) };
+    return { base: kustomize(join(workdir, 'k8s', 'base')), kind: kustomize(join(workdir, 'k8s', 'overlays', 'kind')) };
   } finally {
     rmSync(workdir, { recursive: true, force: true });
   }
+}
+
+function kustomize(dir: string): Manifest[] {
+  const output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  return parseManifests(output);
+}
+
+/**
+ * YAML 1.1, as Kubernetes' Go parser reads manifests: `0555` is octal and yes/no are booleans
+ * (a 1.2 parser would read `defaultMode: 0555` as 555).
+ */
+export function parseManifests(text: string): Manifest[] {
+  return parseAllDocuments(text, { version: '1.1' }).flatMap((doc) => {
+    if (doc.errors.length > 0) throw doc.errors[0];
+    const value = doc.toJS() as Manifest | null;
+    return value ? [value] : [];
+  });
+}
+
+/** The image's name without its tag or digest (a registry port is not a tag). */
+export function imageName(image: string): string {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon < 0 ? withoutDigest : withoutDigest.slice(0, colon);
+}
+
+export function podTemplateSpecs(manifest: Manifest): Array<Record<string, any>> {
+  if (manifest.kind === 'Pod') return manifest.spec ? [manifest.spec] : [];
+  const spec = manifest.spec?.template?.spec ?? manifest.spec?.jobTemplate?.spec?.template?.spec;
+  return spec ? [spec] : [];
 }
 
 export function find(manifests: Manifest[], kind: string, name: string): Manifest {
@@ -363,6 +402,7 @@ export function relativeToRepo(path: string): string {
   return relative(REPO_ROOT, path);
 }
 
+/** A kustomize env file (KEY=VALUE lines, `#` comments), read with Node's own dotenv parser. */
 export function readEnvFile(path: string): Record<string, string> {
-  return Object.fromEntries(parseEnvFile(readFileSync(path), path));
+  return parseEnv(readFileSync(path, 'utf8')) as Record<string, string>;
 }

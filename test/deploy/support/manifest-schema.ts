@@ -14,7 +14,7 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { repoPath } from './deploy-facts.js';
-import type { Manifest } from './offline-kustomize.js';
+import type { Manifest } from './deploy-facts.js';
 
 interface Model {
   validate(): void;
