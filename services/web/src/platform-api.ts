@@ -23,7 +23,7 @@ export async function listGifts(): Promise<Gift[]> {
 
 export async function listNotifications(customerId: string): Promise<NotificationList> {
   const answer = await requestJson<Partial<NotificationList>>('GET', `/v1/customers/${segment(customerId)}/notifications?pageSize=20`);
-  return { notifications: answer.notifications ?? [], unreadCount: answer.unreadCount ?? 0 };
+  return { notifications: answer.notifications ?? [], unreadCount: answer.unreadCount ?? 0, nextPageToken: answer.nextPageToken ?? '' };
 }
 
 /** Marks the given notifications read, or all of the customer's when none are given. */
@@ -48,8 +48,11 @@ export function exchangeReward(customerId: string, rewardId: string, giftId: str
   );
 }
 
+/** What the page reads of a cancelled order. */
+export type CancelledOrder = Pick<GiftOrder, 'orderId' | 'status'>;
+
 /** Cancelling twice is refused, never done twice: safe to send again when no answer came. */
-export async function cancelOrder(customerId: string, orderId: string): Promise<GiftOrder> {
+export async function cancelOrder(customerId: string, orderId: string): Promise<CancelledOrder> {
   let retried = false;
   try {
     return await withRetries(
