@@ -7,11 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { Copy, DockerfileParser, From } from 'dockerfile-ast';
+
+// A CommonJS module whose typings declare an ES default export: required, so both agree.
+const dockerignore: typeof import('@balena/dockerignore').default = createRequire(import.meta.url)('@balena/dockerignore');
 
 export type Manifest = Record<string, any> & {
   apiVersion: string;
@@ -222,7 +227,12 @@ export function makefileRecipe(target: string): string[] {
 
 export interface DockerInstruction {
   keyword: string;
+  /** The arguments as written, flags (RUN --mount, COPY --from) left out. */
   args: string;
+  /** The arguments one by one, variables expanded. */
+  words: string[];
+  /** COPY --from's stage, if any. */
+  from?: string;
 }
 
 export interface DockerStage {
@@ -231,31 +241,16 @@ export interface DockerStage {
   instructions: DockerInstruction[];
 }
 
-/** The Dockerfile's stages, with line continuations joined, comments dropped and ARG defaults expanded in FROM. */
+/** The Dockerfile's stages as dockerfile-ast parses them, with ARG defaults expanded in FROM. */
 export function dockerStages(text = readFileSync(repoPath('Dockerfile'), 'utf8')): DockerStage[] {
-  const logical = text
-    .replace(/\\\r?\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-  const globalArgs: Record<string, string> = {};
   const stages: DockerStage[] = [];
-  for (const line of logical) {
-    const [keyword, ...rest] = line.split(/\s+/);
-    const args = rest.join(' ');
-    const upper = keyword.toUpperCase();
-    if (upper === 'FROM') {
-      const expanded = args.replace(/\$\{?(\w+)\}?/g, (_, name: string) => globalArgs[name] ?? '');
-      const match = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(expanded);
-      if (!match) throw new Error(`cannot read FROM ${args}`);
-      stages.push({ image: match[1], name: match[2], instructions: [] });
-    } else if (stages.length === 0) {
-      if (upper === 'ARG') {
-        const [name, value] = args.split('=');
-        globalArgs[name] = value ?? '';
-      }
-    } else {
-      stages[stages.length - 1].instructions.push({ keyword: upper, args });
+  for (const instruction of DockerfileParser.parse(text).getInstructions()) {
+    const words = instruction.getExpandedArguments().map((argument) => argument.getValue());
+    if (instruction instanceof From) {
+      stages.push({ image: words[0], name: instruction.getBuildStage() ?? undefined, instructions: [] });
+    } else if (stages.length > 0) {
+      const from = instruction instanceof Copy ? (instruction.getFromFlag()?.getValue() ?? undefined) : undefined;
+      stages[stages.length - 1].instructions.push({ keyword: instruction.getKeyword(), args: instruction.getArgumentsContent() ?? '', words, from });
     }
   }
   return stages;
@@ -268,42 +263,16 @@ export interface CopyInstruction {
 }
 
 export function copyInstruction(instruction: DockerInstruction): CopyInstruction {
-  const words = instruction.args.split(/\s+/);
-  const flags = words.filter((word) => word.startsWith('--'));
-  const paths = words.filter((word) => !word.startsWith('--'));
-  const from = flags.find((flag) => flag.startsWith('--from='))?.slice('--from='.length);
-  return { from, sources: paths.slice(0, -1), destination: paths[paths.length - 1] };
+  return { from: instruction.from, sources: instruction.words.slice(0, -1), destination: instruction.words[instruction.words.length - 1] };
 }
 
-/**
- * .dockerignore as Docker applies it: patterns relative to the context root (`**` any depth, `*`
- * and `?` within one path segment), a pattern also excludes everything below a matching
- * directory, `!` re-includes, and the last matching pattern decides.
- */
+/** Whether Docker leaves `path` out of the build context (@balena/dockerignore ports Docker's matcher). */
 export function dockerignored(path: string, patterns = dockerignorePatterns()): boolean {
-  const segments = path.replace(/^\.?\//, '').replace(/\/$/, '').split('/');
-  const candidates = segments.map((_, index) => segments.slice(0, index + 1).join('/'));
-  let ignored = false;
-  for (const raw of patterns) {
-    const negate = raw.startsWith('!');
-    const pattern = (negate ? raw.slice(1) : raw).replace(/^\//, '').replace(/\/$/, '');
-    const regex = new RegExp(
-      `^${pattern
-        .split('**')
-        .map((part) => part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
-        .join('.*')
-        .replace(/\.\*\//g, '(?:.*/)?')}$`,
-    );
-    if (candidates.some((candidate) => regex.test(candidate))) ignored = !negate;
-  }
-  return ignored;
+  return dockerignore().add(patterns).ignores(path.replace(/^\.?\//, ''));
 }
 
 export function dockerignorePatterns(): string[] {
-  return readFileSync(repoPath('.dockerignore'), 'utf8')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
+  return readFileSync(repoPath('.dockerignore'), 'utf8').split('\n');
 }
 
 // ---- Envoy -----------------------------------------------------------------------------------
