@@ -5,7 +5,10 @@ import { envoyApiRegistry } from './envoy-api-registry.js';
 import { PgvValidator } from './pgv-validator.js';
 
 /**
- * An Envoy bootstrap checked offline, as far as Envoy itself would check it at start:
+ * An Envoy bootstrap checked offline, as far as Envoy itself would check it at start. It exists
+ * because these machines have no Envoy binary (`envoy --mode validate` is the real check): the
+ * schema step is Envoy's own API parsed by @bufbuild/protobuf, the rest is kept to what Envoy
+ * refuses at start.
  * 1. strict parse as envoy.config.bootstrap.v3.Bootstrap (unknown fields and unknown Any types
  *    refused, typed_config resolved by @type, recursively);
  * 2. the PGV rules of every field reached (see pgv-validator.ts), deprecated fields included;
