@@ -1,35 +1,51 @@
 /**
- * The catalog of domain events: each protobuf event message with its routing key
- * (`<context>.<past-verb>`). Publishers and consumers both import from here, so a name or key
- * cannot drift between them.
+ * The catalog of domain events: each protobuf event message with its routing key. Both come
+ * from proto/: the message's full name is the event's type, and its
+ * `(game.platform.v1.event).routing_key` option (`<context>.<past-verb>`) the key, read from the
+ * descriptor set `npm run gen` builds. Publishers and consumers both import from here.
  */
-import { defineEvent } from '../platform/src/events/event-type.js';
-import { MissionAchieved, MissionRewarded } from './generated/game/mission/v1/mission_events.js';
-import { RewardIssued } from './generated/game/reward/v1/reward_events.js';
-import { ExchangeAbandoned, RewardReturned, RewardSpent, WalletCredited } from './generated/game/wallet/v1/wallet_events.js';
-import {
-  GiftOrderCancelled,
-  GiftOrderDelivered,
-  GiftOrderPaid,
-  GiftOrderRejected,
-  GiftStockChanged,
-} from './generated/game/gift/v1/gift_events.js';
-import { DeliveryCancelled, DeliveryCompleted, DeliveryStarted } from './generated/game/delivery/v1/delivery_events.js';
+import { readFileSync } from 'node:fs';
+import { createFileRegistry, fromBinary, getOption, hasOption } from '@bufbuild/protobuf';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { defineEvent, type EventType, type MessageCodec } from '../platform/src/events/event-type.js';
+import * as deliveryEvents from './generated/game/delivery/v1/delivery_events.js';
+import * as giftEvents from './generated/game/gift/v1/gift_events.js';
+import * as missionEvents from './generated/game/mission/v1/mission_events.js';
+import * as rewardEvents from './generated/game/reward/v1/reward_events.js';
+import * as walletEvents from './generated/game/wallet/v1/wallet_events.js';
 
-export const missionAchieved = defineEvent('game.mission.v1.MissionAchieved', 'mission.achieved', MissionAchieved);
-export const missionRewarded = defineEvent('game.mission.v1.MissionRewarded', 'mission.rewarded', MissionRewarded);
-export const rewardIssued = defineEvent('game.reward.v1.RewardIssued', 'reward.issued', RewardIssued);
-export const walletCredited = defineEvent('game.wallet.v1.WalletCredited', 'wallet.credited', WalletCredited);
-export const rewardSpent = defineEvent('game.wallet.v1.RewardSpent', 'wallet.reward_spent', RewardSpent);
-export const rewardReturned = defineEvent('game.wallet.v1.RewardReturned', 'wallet.reward_returned', RewardReturned);
-export const exchangeAbandoned = defineEvent('game.wallet.v1.ExchangeAbandoned', 'wallet.exchange_abandoned', ExchangeAbandoned);
+const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(new URL('./generated/descriptor-set.binpb', import.meta.url))));
+const EVENT_OPTION = registry.getExtension('game.platform.v1.event');
 
-export const giftOrderPaid = defineEvent('game.gift.v1.GiftOrderPaid', 'gift.order_paid', GiftOrderPaid);
-export const giftOrderCancelled = defineEvent('game.gift.v1.GiftOrderCancelled', 'gift.order_cancelled', GiftOrderCancelled);
-export const giftOrderRejected = defineEvent('game.gift.v1.GiftOrderRejected', 'gift.order_rejected', GiftOrderRejected);
-export const giftOrderDelivered = defineEvent('game.gift.v1.GiftOrderDelivered', 'gift.order_delivered', GiftOrderDelivered);
-export const giftStockChanged = defineEvent('game.gift.v1.GiftStockChanged', 'gift.stock_changed', GiftStockChanged);
+/** A generated events module: its package and its message codecs. */
+type EventsModule = { protobufPackage: string } & Record<string, unknown>;
+type CodecOf<M, K extends keyof M> = M[K] extends MessageCodec<infer T> ? T : never;
 
-export const deliveryStarted = defineEvent('game.delivery.v1.DeliveryStarted', 'delivery.started', DeliveryStarted);
-export const deliveryCancelled = defineEvent('game.delivery.v1.DeliveryCancelled', 'delivery.cancelled', DeliveryCancelled);
-export const deliveryCompleted = defineEvent('game.delivery.v1.DeliveryCompleted', 'delivery.completed', DeliveryCompleted);
+/** The event a generated message is: `name` is checked against the module's exports. */
+function eventOf<M extends EventsModule, K extends keyof M & string>(module: M, name: K): EventType<CodecOf<M, K>> {
+  const typeName = `${module.protobufPackage}.${name}`;
+  const message = registry.getMessage(typeName);
+  if (!message || !EVENT_OPTION || !hasOption(message, EVENT_OPTION)) {
+    throw new Error(`${typeName} is not an event: it needs option (game.platform.v1.event) in proto/ (then npm run gen)`);
+  }
+  const { routingKey } = getOption(message, EVENT_OPTION) as unknown as { routingKey: string };
+  return defineEvent(typeName, routingKey, module[name] as MessageCodec<CodecOf<M, K>>);
+}
+
+export const missionAchieved = eventOf(missionEvents, 'MissionAchieved');
+export const missionRewarded = eventOf(missionEvents, 'MissionRewarded');
+export const rewardIssued = eventOf(rewardEvents, 'RewardIssued');
+export const walletCredited = eventOf(walletEvents, 'WalletCredited');
+export const rewardSpent = eventOf(walletEvents, 'RewardSpent');
+export const rewardReturned = eventOf(walletEvents, 'RewardReturned');
+export const exchangeAbandoned = eventOf(walletEvents, 'ExchangeAbandoned');
+
+export const giftOrderPaid = eventOf(giftEvents, 'GiftOrderPaid');
+export const giftOrderCancelled = eventOf(giftEvents, 'GiftOrderCancelled');
+export const giftOrderRejected = eventOf(giftEvents, 'GiftOrderRejected');
+export const giftOrderDelivered = eventOf(giftEvents, 'GiftOrderDelivered');
+export const giftStockChanged = eventOf(giftEvents, 'GiftStockChanged');
+
+export const deliveryStarted = eventOf(deliveryEvents, 'DeliveryStarted');
+export const deliveryCancelled = eventOf(deliveryEvents, 'DeliveryCancelled');
+export const deliveryCompleted = eventOf(deliveryEvents, 'DeliveryCompleted');

@@ -12,6 +12,7 @@ import type { GrpcServiceBinding } from '../grpc/grpc-server.js';
 import { unary } from '../grpc/unary-handler.js';
 import type { Logger } from '../logging/logger.js';
 import type { OutboxTable } from './outbox-table.js';
+import { serviceNameOf } from '../grpc/service-name.js';
 
 export interface OutboxReplayOptions {
   db: Database;
@@ -117,5 +118,5 @@ export function eventReplayGrpcService(replay: OutboxReplay, serviceName: string
   const implementation: EventReplayServiceServer = {
     replayEvents: unary(logger, async (request) => ({ service: serviceName, eventsReplayed: await replay.replay(request) })),
   };
-  return { name: 'game.platform.v1.EventReplayService', definition: EventReplayServiceService, implementation };
+  return { name: serviceNameOf(EventReplayServiceService), definition: EventReplayServiceService, implementation };
 }

@@ -11,6 +11,7 @@ import type { CompleteDelivery } from '../../application/complete-delivery.js';
 import type { GetDelivery } from '../../application/get-delivery.js';
 import type { GetOrderDelivery } from '../../application/get-order-delivery.js';
 import type { DeliveryState } from '../../domain/delivery.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter: maps proto messages to use-case calls and back, nothing more. */
 export function deliveryGrpcService(
@@ -22,7 +23,7 @@ export function deliveryGrpcService(
     getOrderDelivery: unary(logger, async (request) => toMessage(await useCases.getOrderDelivery.execute(request))),
     completeDelivery: unary(logger, async (request) => toMessage(await useCases.completeDelivery.execute(request))),
   };
-  return { name: 'game.delivery.v1.DeliveryService', definition: DeliveryServiceService, implementation };
+  return { name: serviceNameOf(DeliveryServiceService), definition: DeliveryServiceService, implementation };
 }
 
 const STATUS: Record<DeliveryState['status'], DeliveryStatus> = {

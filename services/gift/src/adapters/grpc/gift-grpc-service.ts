@@ -19,6 +19,7 @@ import type { ReserveGift } from '../../application/reserve-gift.js';
 import type { SetGiftStock } from '../../application/set-gift-stock.js';
 import { availableCount, type GiftState } from '../../domain/gift.js';
 import type { GiftOrderState } from '../../domain/gift-order.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 export interface GiftUseCases {
   createGift: CreateGift;
@@ -49,7 +50,7 @@ export function giftGrpcService(useCases: GiftUseCases, logger: Logger): GrpcSer
     }),
     cancelGiftOrder: unary(logger, async (request) => toOrderMessage(await useCases.cancelGiftOrder.execute(request))),
   };
-  return { name: 'game.gift.v1.GiftService', definition: GiftServiceService, implementation };
+  return { name: serviceNameOf(GiftServiceService), definition: GiftServiceService, implementation };
 }
 
 const STATUS: Record<GiftOrderState['status'], GiftOrderStatus> = {

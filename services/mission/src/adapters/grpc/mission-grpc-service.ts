@@ -12,6 +12,7 @@ import type { AchieveMission } from '../../application/achieve-mission.js';
 import type { GetMission } from '../../application/get-mission.js';
 import type { ListMissions } from '../../application/list-missions.js';
 import type { MissionState } from '../../domain/mission.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter: maps proto messages to use-case calls and back, nothing more. */
 export function missionGrpcService(
@@ -29,7 +30,7 @@ export function missionGrpcService(
       };
     }),
   };
-  return { name: 'game.mission.v1.MissionService', definition: MissionServiceService, implementation };
+  return { name: serviceNameOf(MissionServiceService), definition: MissionServiceService, implementation };
 }
 
 const STATUS: Record<MissionState['status'], MissionStatus> = {

@@ -14,13 +14,14 @@ import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import type { GetMyPage, MyPageAnswer } from '../../application/get-my-page.js';
 import type { MyPage, OrderEntry } from '../../domain/my-page.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter of My Page: maps proto messages to the use case and back. */
 export function myPageGrpcService(useCases: { getMyPage: GetMyPage }, logger: Logger): GrpcServiceBinding {
   const implementation: MyPageServiceServer = {
     getMyPage: unary(logger, async (request) => toMessage(await useCases.getMyPage.execute(request))),
   };
-  return { name: 'game.mypage.v1.MyPageService', definition: MyPageServiceService, implementation };
+  return { name: serviceNameOf(MyPageServiceService), definition: MyPageServiceService, implementation };
 }
 
 const MISSION_STATUS = { achieved: MissionStatus.MISSION_STATUS_ACHIEVED, rewarded: MissionStatus.MISSION_STATUS_REWARDED } as const;

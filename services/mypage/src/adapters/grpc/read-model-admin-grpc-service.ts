@@ -9,6 +9,7 @@ import type { Logger } from '../../../../platform/src/logging/logger.js';
 import type { GetMyPageViewStatus } from '../../application/get-my-page-view-status.js';
 import type { ResetMyPageView } from '../../application/reset-my-page-view.js';
 import type { ViewStatus } from '../../domain/my-page-view.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /**
  * The internal operations API of the view (game.platform.v1.ReadModelAdminService): reset it
@@ -35,5 +36,5 @@ export function readModelAdminGrpcService(
     }),
     getReadModelStatus: unary(logger, async () => toMessage(await useCases.status.execute())),
   };
-  return { name: 'game.platform.v1.ReadModelAdminService', definition: ReadModelAdminServiceService, implementation };
+  return { name: serviceNameOf(ReadModelAdminServiceService), definition: ReadModelAdminServiceService, implementation };
 }

@@ -11,6 +11,7 @@ import { encodePageToken } from '../../../../platform/src/validation/request-fie
 import type { ListNotifications } from '../../application/list-notifications.js';
 import type { MarkNotificationsRead } from '../../application/mark-notifications-read.js';
 import type { NotificationKind as Kind, NotificationState } from '../../domain/notification.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter of the notification service. */
 export function notificationGrpcService(
@@ -31,7 +32,7 @@ export function notificationGrpcService(
       return { markedCount: result.marked, unreadCount: result.unreadCount };
     }),
   };
-  return { name: 'game.notification.v1.NotificationService', definition: NotificationServiceService, implementation };
+  return { name: serviceNameOf(NotificationServiceService), definition: NotificationServiceService, implementation };
 }
 
 const KIND: Record<Kind, NotificationKind> = {

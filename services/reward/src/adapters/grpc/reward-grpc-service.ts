@@ -11,6 +11,7 @@ import { encodePageToken } from '../../../../platform/src/validation/request-fie
 import type { GetReward } from '../../application/get-reward.js';
 import type { ListRewards } from '../../application/list-rewards.js';
 import type { RewardState } from '../../domain/reward.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter of the reward service. */
 export function rewardGrpcService(useCases: { getReward: GetReward; listRewards: ListRewards }, logger: Logger): GrpcServiceBinding {
@@ -21,7 +22,7 @@ export function rewardGrpcService(useCases: { getReward: GetReward; listRewards:
       return { rewards: page.rewards.map(toMessage), nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore) };
     }),
   };
-  return { name: 'game.reward.v1.RewardService', definition: RewardServiceService, implementation };
+  return { name: serviceNameOf(RewardServiceService), definition: RewardServiceService, implementation };
 }
 
 const STATUS: Record<RewardState['status'], RewardStatus> = {

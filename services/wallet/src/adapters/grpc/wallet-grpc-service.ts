@@ -14,6 +14,7 @@ import type { GetWallet } from '../../application/get-wallet.js';
 import type { ExchangeState } from '../../domain/exchange.js';
 import type { Wallet } from '../../domain/wallet.js';
 import type { WalletRewardState } from '../../domain/wallet-reward.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter of the wallet service. */
 export function walletGrpcService(useCases: { getWallet: GetWallet; exchangeReward: ExchangeReward }, logger: Logger): GrpcServiceBinding {
@@ -21,7 +22,7 @@ export function walletGrpcService(useCases: { getWallet: GetWallet; exchangeRewa
     getWallet: unary(logger, async (request) => toWalletMessage(await useCases.getWallet.execute(request))),
     exchangeReward: unary(logger, async (request) => toExchangeMessage(await useCases.exchangeReward.execute(request))),
   };
-  return { name: 'game.wallet.v1.WalletService', definition: WalletServiceService, implementation };
+  return { name: serviceNameOf(WalletServiceService), definition: WalletServiceService, implementation };
 }
 
 const REWARD_STATUS: Record<WalletRewardState['status'], WalletRewardStatus> = {
