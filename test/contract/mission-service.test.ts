@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import { type ServiceError, status } from '@grpc/grpc-js';
+import { missionAchieved } from '../../services/contracts/events.js';
 import {
   type Mission,
   type MissionServiceClient,
   MissionStatus,
 } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
-import { eventually, sleep } from '../support/eventually.js';
+import { chainProcessedPast } from '../support/chain-helpers.js';
+import { eventually } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
 import { expectInvalidArgument } from '../support/grpc-assertions.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
@@ -61,13 +63,14 @@ describe('MissionService contract over gRPC', function () {
   /** Waits until every achieved mission has its reward and wallet entry, so nothing is in flight. */
   async function settled(): Promise<{ missions: number; outbox: number; rewards: number; wallet: number }> {
     return eventually(async () => {
+      // First: recording a reward writes the mission's last outbox row, so count after it.
+      expect(await system.count('mission.missions', `reward_id is null`)).to.equal(0);
       const snapshot = {
         missions: await system.count('mission.missions'),
         outbox: await system.count('mission.outbox_events'),
         rewards: await system.count('reward.rewards'),
         wallet: await system.count('wallet.wallet_rewards'),
       };
-      expect(await system.count('mission.missions', `reward_id is null`)).to.equal(0);
       expect(snapshot.rewards).to.equal(snapshot.missions);
       expect(snapshot.wallet).to.equal(snapshot.rewards);
       return snapshot;
@@ -78,13 +81,17 @@ describe('MissionService contract over gRPC', function () {
   async function expectFailureChangesNothing(failing: () => Promise<ServiceError>): Promise<ServiceError> {
     const before = await settled();
     const error = await failing();
-    await sleep(300);
-    expect({
+    const after = async () => ({
       missions: await system.count('mission.missions'),
       outbox: await system.count('mission.outbox_events'),
       rewards: await system.count('reward.rewards'),
       wallet: await system.count('wallet.wallet_rewards'),
-    }).to.deep.equal(before);
+    });
+    expect(await after()).to.deep.equal(before);
+    // Past a marker mission (one more of each), the chain has had its chance to act on the call.
+    await chainProcessedPast(system, 'mission');
+    const marked = await after();
+    expect({ missions: marked.missions - 1, rewards: marked.rewards - 1, wallet: marked.wallet - 1 }).to.deep.equal({ missions: before.missions, rewards: before.rewards, wallet: before.wallet });
     return error;
   }
 
@@ -103,7 +110,7 @@ describe('MissionService contract over gRPC', function () {
 
     it('announces the achievement: the mission gets exactly one MissionAchieved outbox event', async () => {
       const mission = await achieve('am-announce');
-      expect(await system.count('mission.outbox_events', `aggregate_id = '${mission.missionId}' and event_type = 'game.mission.v1.MissionAchieved'`)).to.equal(1);
+      expect(await system.count('mission.outbox_events', `aggregate_id = '${mission.missionId}' and event_type = '${missionAchieved.name}'`)).to.equal(1);
     });
 
     it('gives each achievement its own mission id', async () => {
@@ -179,9 +186,9 @@ describe('MissionService contract over gRPC', function () {
       for (const error of refused) expectError(error, status.ALREADY_EXISTS, 'MISSION_ALREADY_ACHIEVED');
       expect(await system.count('mission.missions', `customer_id = 'am-race'`)).to.equal(1);
       const winner = (succeeded[0] as PromiseFulfilledResult<Mission>).value;
-      expect(await system.count('mission.outbox_events', `aggregate_id = '${winner.missionId}' and event_type = 'game.mission.v1.MissionAchieved'`)).to.equal(1);
+      expect(await system.count('mission.outbox_events', `aggregate_id = '${winner.missionId}' and event_type = '${missionAchieved.name}'`)).to.equal(1);
       await eventually(async () => expect(await system.count('reward.rewards', `customer_id = 'am-race'`)).to.equal(1));
-      await sleep(300);
+      await chainProcessedPast(system, 'mission');
       expect(await system.count('reward.rewards', `customer_id = 'am-race'`)).to.equal(1);
     });
   });

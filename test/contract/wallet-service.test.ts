@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { status } from '@grpc/grpc-js';
 import { type Mission, type MissionServiceClient, MissionStatus } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { type WalletServiceClient, WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { eventually, sleep } from '../support/eventually.js';
+import { chainProcessedPast } from '../support/chain-helpers.js';
+import { eventually } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
 import { expectInvalidArgument } from '../support/grpc-assertions.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
@@ -96,7 +97,7 @@ describe('WalletService contract over gRPC', function () {
 
     it('a refused achievement puts nothing in a wallet: the customer still has no wallet', async () => {
       await callError(missions, missions.achieveMission, { customerId: 'gw-refused', eventCode: 'summer-2026', missionCode: 'bad code' });
-      await sleep(300);
+      await chainProcessedPast(system, 'mission');
       const error = await callError(wallets, wallets.getWallet, { customerId: 'gw-refused' });
       expect(error.code, error.message).to.equal(status.NOT_FOUND);
     });

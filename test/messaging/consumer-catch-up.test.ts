@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { sleep } from '../support/eventually.js';
+import { eventually } from '../support/eventually.js';
 import { achieveMissions, expectWalletToHold } from '../support/chain-helpers.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { type Mode, TestSystem } from '../support/test-system.js';
@@ -22,7 +22,8 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const [reward] = system.instancesOf('reward');
       await reward.stop();
       await achieveMissions(system, 'catch-up-1', 20);
-      await sleep(500);
+      // The missions are on the broker (the relay published them) while no reward service runs.
+      await eventually(async () => expect(await system.count('mission.outbox_events', 'published_at is null')).to.equal(0));
       expect(await system.count('reward.rewards', `customer_id = 'catch-up-1'`)).to.equal(0);
 
       await system.start(rewardModule);
@@ -33,7 +34,11 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const [wallet] = system.instancesOf('wallet');
       await wallet.stop();
       await achieveMissions(system, 'catch-up-2', 20);
-      await sleep(500);
+      // Every reward was issued and announced while no wallet service runs.
+      await eventually(async () => {
+        expect(await system.count('reward.rewards', `customer_id = 'catch-up-2'`)).to.equal(20);
+        expect(await system.count('reward.outbox_events', 'published_at is null')).to.equal(0);
+      });
       expect(await system.count('wallet.wallet_rewards', `customer_id = 'catch-up-2'`)).to.equal(0);
 
       await system.start(walletModule);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { sleep, eventually } from '../support/eventually.js';
-import { missionAchievedEvent } from '../support/chain-helpers.js';
+import { eventually } from '../support/eventually.js';
+import { chainProcessedPast, missionAchievedEvent } from '../support/chain-helpers.js';
 import { rewardModule, walletModule } from '../support/platform-modules.js';
 import { type Mode, TestSystem } from '../support/test-system.js';
 
@@ -23,7 +23,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       await system.publish([event]);
       await system.publish([event]);
       await eventually(async () => expect(await system.count('wallet.wallet_rewards', `customer_id = 'dup-1'`)).to.equal(1));
-      await sleep(300);
+      await chainProcessedPast(system, 'broker');
       expect(await system.count('reward.rewards', `customer_id = 'dup-1'`)).to.equal(1);
       expect(await system.count('reward.inbox_events', `event_id = '${event.id}'`)).to.equal(1);
       expect(await system.count('wallet.wallet_rewards', `customer_id = 'dup-1'`)).to.equal(1);
@@ -33,7 +33,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const event = missionAchievedEvent(randomUUID(), 'dup-2');
       await system.publish([event, event, event]);
       await eventually(async () => expect(await system.count('wallet.wallet_rewards', `customer_id = 'dup-2'`)).to.equal(1));
-      await sleep(300);
+      await chainProcessedPast(system, 'broker');
       expect(await system.count('reward.rewards', `customer_id = 'dup-2'`)).to.equal(1);
     });
 
@@ -42,7 +42,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       await system.publish([missionAchievedEvent(missionId, 'dup-3'), missionAchievedEvent(missionId, 'dup-3')]);
       await eventually(async () => expect(await system.count('reward.inbox_events')).to.be.greaterThan(0));
       await eventually(async () => expect(await system.count('wallet.wallet_rewards', `customer_id = 'dup-3'`)).to.equal(1));
-      await sleep(300);
+      await chainProcessedPast(system, 'broker');
       expect(await system.count('reward.rewards', `mission_id = '${missionId}'`)).to.equal(1);
     });
   });

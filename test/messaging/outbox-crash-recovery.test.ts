@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { eventually, sleep } from '../support/eventually.js';
-import { achieveMissions, expectWalletToHold } from '../support/chain-helpers.js';
+import { eventually } from '../support/eventually.js';
+import { achieveMissions, chainProcessedPast, expectWalletToHold } from '../support/chain-helpers.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { type Mode, TestSystem } from '../support/test-system.js';
 
@@ -22,7 +22,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const crashed = await system.start(missionModule, { relay: false });
       await achieveMissions(system, 'crash-1', 5);
       expect(await system.count('mission.outbox_events', 'published_at is null')).to.equal(5);
-      await sleep(300);
+      await chainProcessedPast(system, 'broker');
       expect(await system.count('reward.rewards', `customer_id = 'crash-1'`)).to.equal(0);
       await crashed.stop();
 

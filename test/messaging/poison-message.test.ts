@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { rewardIssued } from '../../services/contracts/events.js';
+import { missionAchieved, rewardIssued } from '../../services/contracts/events.js';
 import { newEvent } from '../../services/platform/src/events/event-type.js';
 import { eventually } from '../support/eventually.js';
 import { achieveMissions, expectWalletToHold, missionAchievedEvent } from '../support/chain-helpers.js';
@@ -49,7 +49,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
     if (mode === 'servers') {
       it('a message without the event envelope (no message id) is dead-lettered at once', async () => {
         const before = await system.deadLetterCount('reward');
-        await system.publishRaw('mission.achieved', Buffer.from('not protobuf'), { type: 'game.mission.v1.MissionAchieved' });
+        await system.publishRaw(missionAchieved.routingKey, Buffer.from('not protobuf'), { type: missionAchieved.name });
         await eventually(async () => expect(await system.deadLetterCount('reward')).to.equal(before + 1));
       });
     }

@@ -3,10 +3,18 @@ import type { MissionServiceClient } from '../../services/contracts/generated/ga
 import { createGateway } from '../../services/gateway/src/create-gateway.js';
 import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { expectWalletToHold } from '../support/chain-helpers.js';
-import { sleep } from '../support/eventually.js';
+import { eventually } from '../support/eventually.js';
 import { call } from '../support/grpc-call.js';
 import { ProcessCluster } from '../support/process-cluster.js';
 import { TestSystem } from '../support/test-system.js';
+
+/** Calls that must succeed between two steps of a test, so each step happens under load. */
+const PROGRESS = 20;
+
+async function ranOn(succeeded: () => number, more: number): Promise<void> {
+  const target = succeeded() + more;
+  await eventually(() => expect(succeeded(), 'calls succeeded under load').to.be.at.least(target), { timeoutMs: 60_000 });
+}
 
 /** Sends AchieveMission calls back to back (several in flight) until stopped; counts what happened. */
 function runLoad(client: MissionServiceClient, customerId: string, concurrency = 4) {
@@ -27,6 +35,10 @@ function runLoad(client: MissionServiceClient, customerId: string, concurrency =
   };
   const workers = Array.from({ length: concurrency }, worker);
   return {
+    /** Resolves once `more` further calls have succeeded: the load ran on past this point. */
+    async ranOn(more = PROGRESS) {
+      await ranOn(() => succeeded, more);
+    },
     async stop() {
       running = false;
       await Promise.all(workers);
@@ -58,11 +70,11 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
 
   it('SIGTERM to a consumer replica during load loses no event: every mission ends in the wallet once', async () => {
     const load = runLoad(cluster.missionClient(), 'ops-term');
-    await sleep(1500);
+    await load.ranOn();
     expect(await cluster.supervisor.stop(cluster.replica('reward', 0), 'SIGTERM')).to.equal(0);
-    await sleep(1000);
+    await load.ranOn();
     await cluster.startReplica('reward', 0);
-    await sleep(1000);
+    await load.ranOn();
     const { succeeded, failures } = await load.stop();
     expect(failures).to.deep.equal([]);
     await expectWalletToHold(system, 'ops-term', succeeded, 60_000);
@@ -70,11 +82,11 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
 
   it('SIGKILL (a crash) of a consumer replica during load loses nothing and doubles nothing', async () => {
     const load = runLoad(cluster.missionClient(), 'ops-kill');
-    await sleep(1500);
+    await load.ranOn();
     await cluster.supervisor.stop(cluster.replica('reward', 1), 'SIGKILL');
-    await sleep(1000);
+    await load.ranOn();
     await cluster.startReplica('reward', 1);
-    await sleep(1000);
+    await load.ranOn();
     const { succeeded, failures } = await load.stop();
     expect(failures).to.deep.equal([]);
     await expectWalletToHold(system, 'ops-kill', succeeded, 60_000);
@@ -82,9 +94,9 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
 
   it('a rolling restart of the mission service under load fails no request, and every accepted mission is rewarded', async () => {
     const load = runLoad(cluster.missionClient(), 'ops-roll');
-    await sleep(1000);
+    await load.ranOn();
     await cluster.supervisor.rollingRestart('mission');
-    await sleep(1000);
+    await load.ranOn();
     const { succeeded, failures } = await load.stop();
     expect(failures.slice(0, 5), `failed requests (${failures.length})`).to.deep.equal([]);
     expect(succeeded).to.be.greaterThan(0);
@@ -93,7 +105,7 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
 
   it('a rolling restart of every consumer under load loses no event', async () => {
     const load = runLoad(cluster.missionClient(), 'ops-roll-all');
-    await sleep(500);
+    await load.ranOn();
     await cluster.supervisor.rollingRestart('reward');
     await cluster.supervisor.rollingRestart('wallet');
     const { succeeded, failures } = await load.stop();
@@ -125,10 +137,10 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
     };
     try {
       const workers = Array.from({ length: 4 }, worker);
-      await sleep(1000);
+      await ranOn(() => succeeded, PROGRESS);
       await cluster.supervisor.rollingRestart('mission');
       await cluster.supervisor.rollingRestart('reward');
-      await sleep(500);
+      await ranOn(() => succeeded, PROGRESS);
       running = false;
       await Promise.all(workers);
     } finally {

@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { missionAchieved } from '../../services/contracts/events.js';
 import amqp from 'amqplib';
 import { expect } from 'chai';
 import { EventReplayServiceClient } from '../../services/contracts/generated/game/platform/v1/event_replay_service.js';
@@ -60,8 +61,8 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
     });
 
     it('only the routing keys asked for are replayed', async () => {
-      const achieved = await system.count('mission.outbox_events', `routing_key = 'mission.achieved' and published_at is not null`);
-      const response = await call(replay, replay.replayEvents, { targetQueue: 'mypage', routingKeys: ['mission.achieved'] });
+      const achieved = await system.count('mission.outbox_events', `routing_key = '${missionAchieved.routingKey}' and published_at is not null`);
+      const response = await call(replay, replay.replayEvents, { targetQueue: 'mypage', routingKeys: [missionAchieved.routingKey] });
       expect(response.eventsReplayed).to.equal(achieved);
       const none = await call(replay, replay.replayEvents, { targetQueue: 'mypage', routingKeys: ['gift.#'] });
       expect(none.eventsReplayed).to.equal(0);

@@ -18,7 +18,7 @@ import { readNotificationConfig } from '../../services/notification/src/notifica
 import { newEvent } from '../../services/platform/src/events/event-type.js';
 import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { achieveMissions, expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
-import { eventually, sleep } from '../support/eventually.js';
+import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
 import { call, callError, insecure } from '../support/grpc-call.js';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
@@ -229,8 +229,8 @@ describe('Notifications', function () {
       await achieveMissions(system, 'nt-down', 4, 'down');
       await expectWalletToHold(system, 'nt-down', 4);
       const notices = await notificationsOf(system, 'nt-down', 8);
+      // The channel has tried (and failed) to send: the positive signal that it got to these notices.
       await eventually(() => expect(webhook.attempts - attemptsBefore).to.be.greaterThan(3));
-      await sleep(500);
       for (const notice of notices) expect(webhook.accepted.has(notice.notificationId)).to.equal(false);
       const ids = notices.map((n) => `'${n.notificationId}'`).join(',');
       expect(await system.count('notification.deliveries', `notification_id in (${ids}) and sent_at is null and failed_at is null`)).to.equal(8);
@@ -288,7 +288,10 @@ describe('Notifications', function () {
       await system.publish([paid, paid]);
       await notificationsOf(system, 'nt-dup', 1);
       await system.publish([paid]);
-      await sleep(300);
+      // A later event's notice shows the consumer got past the redelivery.
+      const markerOrder = randomUUID();
+      await system.publish([newEvent(giftOrderPaid, { orderId: markerOrder, customerId: 'nt-dup-marker', giftId: 'g', giftName: 'Kite', rewardId: randomUUID(), paidAt: new Date() }, markerOrder)]);
+      await notificationsOf(system, 'nt-dup-marker', 1);
       await notificationsOf(system, 'nt-dup', 1);
     });
 
@@ -358,8 +361,8 @@ describe('Notifications', function () {
       expect(webhook.attempts, 'not called while open').to.equal(3);
 
       webhook.behaviour = 'accept';
-      await sleep(350);
-      await hook.send(notice());
+      // Fails fast (not reaching the server) until the pause is over, then the trial goes through.
+      await eventually(() => hook.send(notice()), { timeoutMs: 3_000, intervalMs: 25 });
       await hook.send(notice());
       expect(webhook.requests.map((r) => r.status)).to.deep.equal([503, 503, 503, 204, 204]);
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { missionAchieved } from '../../services/contracts/events.js';
 import { newEvent, type NewEvent } from '../../services/platform/src/events/event-type.js';
@@ -26,6 +27,24 @@ export async function expectWalletToHold(system: TestSystem, customerId: string,
     { timeoutMs },
   );
   expect(await system.count('reward.rewards', `customer_id = '${customerId}'`)).to.equal(count);
+}
+
+/**
+ * A positive signal that the reward chain processed past this point (instead of sleeping to see
+ * that nothing happened): a marker mission sent after everything the test sent before reaches a
+ * wallet only once the consumers got past those messages on their queues. `mission` starts it at
+ * the mission service (its outbox relay included), `broker` publishes its MissionAchieved.
+ */
+export async function chainProcessedPast(system: TestSystem, via: 'mission' | 'broker'): Promise<void> {
+  const marker = `marker-${randomUUID().slice(0, 8)}`;
+  if (via === 'mission') {
+    await achieveMissions(system, marker, 1);
+    // The chain's last step: the mission records its reward.
+    await eventually(async () => expect(await system.count('mission.missions', `customer_id = '${marker}' and reward_id is not null`)).to.equal(1), { timeoutMs: 20_000 });
+  } else {
+    await system.publish([missionAchievedEvent(randomUUID(), marker)]);
+  }
+  await eventually(async () => expect(await system.count('wallet.wallet_rewards', `customer_id = '${marker}'`)).to.equal(1), { timeoutMs: 20_000 });
 }
 
 /** A MissionAchieved event as the mission service would publish it (for direct publishing). */
