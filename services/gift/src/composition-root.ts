@@ -1,6 +1,5 @@
 import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { fileURLToPath } from 'node:url';
-import { readInt } from '../../platform/src/config/env-reader.js';
 import type { Transaction } from '../../platform/src/db/database.js';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
 import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
@@ -25,6 +24,7 @@ import { ReleaseExpiredReservations } from './application/release-expired-reserv
 import { ReserveGift } from './application/reserve-gift.js';
 import { SetGiftStock } from './application/set-gift-stock.js';
 import { StartOrderDelivery } from './application/start-order-delivery.js';
+import { readGiftConfig } from './gift-config.js';
 
 /** What tests may replace. */
 export interface GiftOverrides {
@@ -43,8 +43,9 @@ export interface GiftOverrides {
 /** Wires the gift service: repositories, use cases, gRPC adapter, event handlers, expiry sweep. */
 export function createGiftService(context: ServiceContext, overrides: Partial<GiftOverrides> = {}): ServiceParts {
   const now = overrides.now ?? (() => new Date());
-  const reservationTtlMs = overrides.reservationTtlMs ?? readInt(process.env, 'GIFT_RESERVATION_TTL_MS', 120_000, { min: 1 });
-  const expirySweepMs = overrides.expirySweepMs ?? readInt(process.env, 'GIFT_EXPIRY_SWEEP_MS', 5_000, { min: 10 });
+  const config = readGiftConfig();
+  const reservationTtlMs = overrides.reservationTtlMs ?? config.reservationTtlMs;
+  const expirySweepMs = overrides.expirySweepMs ?? config.expirySweepMs;
 
   const scope = TransactionScope.database(context.db, context.wakeRelay);
   const gifts = new DrizzleGiftRepository(scope);
