@@ -1,37 +1,14 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import {
-  BrokenCircuitError,
-  type CircuitBreakerPolicy,
-  CircuitState,
-  circuitBreaker,
-  ConsecutiveBreaker,
-  ExponentialBackoff,
-  handleWhen,
-  type IPolicy,
-  retry,
-  TaskCancelledError,
-  timeout,
-  TimeoutStrategy,
-  wrap,
-} from 'cockatiel';
+import { type CircuitBreakerPolicy, CircuitState, type IPolicy, TaskCancelledError } from 'cockatiel';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
+import { type CallPolicyOptions, callPolicy } from '../../../../platform/src/resilience/call-policy.js';
 
-export interface GiftShopPolicyOptions {
-  /** Each attempt is abandoned (and its RPC cancelled) after this long. */
-  attemptTimeoutMs: number;
-  /** Retries after the first attempt, on transient errors only. */
-  maxRetries: number;
-  /** Consecutive transient failures or timeouts that open the breaker. */
-  breakerThreshold: number;
-  /** How long the breaker stays open before letting one trial call through. */
-  halfOpenAfterMs: number;
-}
+export type GiftShopPolicyOptions = CallPolicyOptions;
 
 /**
- * The resilience around the wallet's synchronous call to the gift shop, outermost first:
- * retry (exponential backoff, only UNAVAILABLE, DEADLINE_EXCEEDED and timeouts; safe because
- * the reservation is idempotent on the order id; never on business errors and never on an open
- * breaker) -> circuit breaker (opens after repeated failures or slowness) -> timeout per attempt.
+ * The resilience around the wallet's synchronous call to the gift shop (the platform's
+ * callPolicy): retries only UNAVAILABLE, DEADLINE_EXCEEDED and timeouts, which is safe because
+ * the reservation is idempotent on the order id; never business errors.
  */
 export class GiftShopPolicy {
   readonly policy: IPolicy;
@@ -42,21 +19,14 @@ export class GiftShopPolicy {
     private readonly options: GiftShopPolicyOptions,
     logger: Logger,
   ) {
-    const breaker = circuitBreaker(handleWhen(isTransient), {
-      halfOpenAfter: options.halfOpenAfterMs,
-      breaker: new ConsecutiveBreaker(options.breakerThreshold),
-    });
+    const { policy, breaker } = callPolicy(options, isTransient);
+    this.policy = policy;
     this.breaker = breaker;
     breaker.onBreak(() => {
       this.openedAt = Date.now();
       logger.warn('gift shop circuit opened: exchanges fail fast', { halfOpenAfterMs: options.halfOpenAfterMs });
     });
     breaker.onReset(() => logger.info('gift shop circuit closed: exchanges flow again'));
-    const retries = retry(
-      handleWhen((error) => isTransient(error) && !(error instanceof BrokenCircuitError)),
-      { maxAttempts: options.maxRetries, backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }) },
-    );
-    this.policy = wrap(retries, breaker, timeout(options.attemptTimeoutMs, TimeoutStrategy.Aggressive));
   }
 
   /** Open and still inside its pause: calls would be refused without being tried. */
