@@ -1,6 +1,7 @@
 import { giftOrderCancelled, giftOrderPaid } from '../../../../contracts/events.js';
 import type { Transaction } from '../../../../platform/src/db/database.js';
-import { handleEvent, PoisonEventError } from '../../../../platform/src/inbox/event-consumer.js';
+import { handleEvent } from '../../../../platform/src/inbox/event-consumer.js';
+import { requireEventFields } from '../../../../platform/src/inbox/event-fields.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import type { CancelDelivery } from '../../application/cancel-delivery.js';
 import type { StartDelivery } from '../../application/start-delivery.js';
@@ -12,11 +13,11 @@ import type { StartDelivery } from '../../application/start-delivery.js';
 export function deliveryEventHandlers(useCasesIn: (tx: Transaction) => { startDelivery: StartDelivery; cancelDelivery: CancelDelivery }, logger: Logger) {
   return [
     handleEvent(giftOrderPaid, async (tx, event) => {
-      if (!event.orderId || !event.customerId || !event.giftId) throw new PoisonEventError('GiftOrderPaid without order_id, customer_id or gift_id');
+      requireEventFields(giftOrderPaid, { order_id: event.orderId, customer_id: event.customerId, gift_id: event.giftId });
       await useCasesIn(tx).startDelivery.execute({ orderId: event.orderId, customerId: event.customerId, giftId: event.giftId });
     }),
     handleEvent(giftOrderCancelled, async (tx, event) => {
-      if (!event.orderId) throw new PoisonEventError('GiftOrderCancelled without order_id');
+      requireEventFields(giftOrderCancelled, { order_id: event.orderId });
       const delivery = await useCasesIn(tx).cancelDelivery.execute({ orderId: event.orderId, customerId: event.customerId, giftId: event.giftId });
       if (delivery.status === 'delivered') {
         logger.warn('gift order cancelled after its gift was delivered; the delivery stays delivered', { orderId: delivery.orderId, deliveryId: delivery.id });

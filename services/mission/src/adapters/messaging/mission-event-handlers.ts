@@ -1,6 +1,7 @@
 import { rewardIssued } from '../../../../contracts/events.js';
 import type { Transaction } from '../../../../platform/src/db/database.js';
-import { handleEvents, PoisonEventError } from '../../../../platform/src/inbox/event-consumer.js';
+import { handleEvents } from '../../../../platform/src/inbox/event-consumer.js';
+import { requireEventFields } from '../../../../platform/src/inbox/event-fields.js';
 import { RecordMissionReward } from '../../application/record-mission-reward.js';
 import type { MissionRepository } from '../../domain/mission-repository.js';
 
@@ -9,7 +10,7 @@ export function missionEventHandlers(repositoryIn: (tx: Transaction) => MissionR
   return [
     handleEvents(rewardIssued, async (tx, events) => {
       const commands = events.map(({ message }) => {
-        if (!message.missionId || !message.rewardId) throw new PoisonEventError('RewardIssued without mission_id or reward_id');
+        requireEventFields(rewardIssued, { mission_id: message.missionId, reward_id: message.rewardId });
         return { missionId: message.missionId, rewardId: message.rewardId, rewardedAt: message.issuedAt ?? new Date() };
       });
       await new RecordMissionReward({ missions: repositoryIn(tx) }).execute(commands);

@@ -27,13 +27,13 @@ export function notificationEventHandlers(recordIn: (tx: Transaction) => RecordN
       await recordIn(tx).execute({ ...notice, sourceEventId: envelope.id, createdAt: at ?? envelope.occurredAt });
     });
   return [
-    on(missionAchieved, (e) => ({ kind: 'mission-achieved', customerId: e.customerId, subjectId: e.missionId, eventCode: e.eventCode, missionCode: e.missionCode, at: e.achievedAt })),
-    on(rewardIssued, (e) => ({ kind: 'reward-issued', customerId: e.customerId, subjectId: e.rewardId, at: e.issuedAt })),
-    on(giftOrderPaid, (e) => ({ kind: 'reward-exchanged', customerId: e.customerId, subjectId: e.orderId, orderId: e.orderId, giftName: e.giftName || undefined, at: e.paidAt })),
-    on(deliveryStarted, (e) => ({ kind: 'delivery-started', customerId: e.customerId, subjectId: e.orderId, orderId: e.orderId, at: e.startedAt })),
-    on(giftOrderCancelled, (e) => ({ kind: 'order-cancelled', customerId: e.customerId, subjectId: e.orderId, orderId: e.orderId, at: e.cancelledAt })),
-    on(giftOrderRejected, (e) => ({ kind: 'order-rejected', customerId: e.customerId, subjectId: e.orderId, orderId: e.orderId, at: e.rejectedAt })),
-    on(giftOrderDelivered, (e) => ({ kind: 'order-delivered', customerId: e.customerId, subjectId: e.orderId, orderId: e.orderId, at: e.deliveredAt })),
-    on(rewardReturned, (e) => ({ kind: 'reward-returned', customerId: e.customerId, subjectId: e.rewardId, at: e.returnedAt })),
+    on(missionAchieved, (event) => ({ kind: 'mission-achieved', customerId: event.customerId, subjectId: event.missionId, eventCode: event.eventCode, missionCode: event.missionCode, at: event.achievedAt })),
+    on(rewardIssued, (event) => ({ kind: 'reward-issued', customerId: event.customerId, subjectId: event.rewardId, at: event.issuedAt })),
+    on(giftOrderPaid, (event) => ({ kind: 'reward-exchanged', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, giftName: event.giftName || undefined, at: event.paidAt })),
+    on(deliveryStarted, (event) => ({ kind: 'delivery-started', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, at: event.startedAt })),
+    on(giftOrderCancelled, (event) => ({ kind: 'order-cancelled', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, at: event.cancelledAt })),
+    on(giftOrderRejected, (event) => ({ kind: 'order-rejected', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, at: event.rejectedAt })),
+    on(giftOrderDelivered, (event) => ({ kind: 'order-delivered', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, at: event.deliveredAt })),
+    on(rewardReturned, (event) => ({ kind: 'reward-returned', customerId: event.customerId, subjectId: event.rewardId, at: event.returnedAt })),
   ];
 }

@@ -1,6 +1,7 @@
 import { missionAchieved, rewardReturned, rewardSpent } from '../../../../contracts/events.js';
 import type { Transaction } from '../../../../platform/src/db/database.js';
-import { handleEvent, handleEvents, PoisonEventError } from '../../../../platform/src/inbox/event-consumer.js';
+import { handleEvent, handleEvents } from '../../../../platform/src/inbox/event-consumer.js';
+import { requireEventFields } from '../../../../platform/src/inbox/event-fields.js';
 import type { IssueReward } from '../../application/issue-reward.js';
 import type { RecordRewardExchange } from '../../application/record-reward-exchange.js';
 
@@ -9,17 +10,17 @@ export function rewardEventHandlers(useCasesIn: (tx: Transaction) => { issueRewa
   return [
     handleEvents(missionAchieved, async (tx, events) => {
       const commands = events.map(({ message }) => {
-        if (!message.missionId || !message.customerId) throw new PoisonEventError('MissionAchieved without mission_id or customer_id');
+        requireEventFields(missionAchieved, { mission_id: message.missionId, customer_id: message.customerId });
         return { missionId: message.missionId, customerId: message.customerId };
       });
       await useCasesIn(tx).issueReward.execute(commands);
     }),
     handleEvent(rewardSpent, async (tx, event) => {
-      if (!event.rewardId || !event.orderId) throw new PoisonEventError('RewardSpent without reward_id or order_id');
+      requireEventFields(rewardSpent, { reward_id: event.rewardId, order_id: event.orderId });
       await useCasesIn(tx).recordExchange.exchanged({ rewardId: event.rewardId, orderId: event.orderId });
     }),
     handleEvent(rewardReturned, async (tx, event) => {
-      if (!event.rewardId || !event.orderId) throw new PoisonEventError('RewardReturned without reward_id or order_id');
+      requireEventFields(rewardReturned, { reward_id: event.rewardId, order_id: event.orderId });
       await useCasesIn(tx).recordExchange.returned({ rewardId: event.rewardId, orderId: event.orderId });
     }),
   ];

@@ -1,6 +1,7 @@
 import { giftOrderCancelled, giftOrderRejected, rewardIssued } from '../../../../contracts/events.js';
 import type { Transaction } from '../../../../platform/src/db/database.js';
-import { handleEvent, handleEvents, PoisonEventError } from '../../../../platform/src/inbox/event-consumer.js';
+import { handleEvent, handleEvents } from '../../../../platform/src/inbox/event-consumer.js';
+import { requireEventFields } from '../../../../platform/src/inbox/event-fields.js';
 import type { CreditReward } from '../../application/credit-reward.js';
 import type { ReturnReward } from '../../application/return-reward.js';
 
@@ -9,19 +10,17 @@ export function walletEventHandlers(useCasesIn: (tx: Transaction) => { creditRew
   return [
     handleEvents(rewardIssued, async (tx, events) => {
       const commands = events.map(({ message }) => {
-        if (!message.rewardId || !message.customerId || !message.missionId) {
-          throw new PoisonEventError('RewardIssued without reward_id, customer_id or mission_id');
-        }
+        requireEventFields(rewardIssued, { reward_id: message.rewardId, customer_id: message.customerId, mission_id: message.missionId });
         return { rewardId: message.rewardId, customerId: message.customerId, missionId: message.missionId, issuedAt: message.issuedAt ?? new Date() };
       });
       await useCasesIn(tx).creditReward.execute(commands);
     }),
     handleEvent(giftOrderCancelled, async (tx, event) => {
-      if (!event.rewardId || !event.orderId) throw new PoisonEventError('GiftOrderCancelled without reward_id or order_id');
+      requireEventFields(giftOrderCancelled, { reward_id: event.rewardId, order_id: event.orderId });
       await useCasesIn(tx).returnReward.execute({ rewardId: event.rewardId, orderId: event.orderId, reason: 'gift order cancelled' });
     }),
     handleEvent(giftOrderRejected, async (tx, event) => {
-      if (!event.rewardId || !event.orderId) throw new PoisonEventError('GiftOrderRejected without reward_id or order_id');
+      requireEventFields(giftOrderRejected, { reward_id: event.rewardId, order_id: event.orderId });
       await useCasesIn(tx).returnReward.execute({ rewardId: event.rewardId, orderId: event.orderId, reason: `gift order rejected: ${event.reason}` });
     }),
   ];
