@@ -25,6 +25,7 @@ export const GrpcCode = {
 } as const;
 
 export class ApiError extends Error {
+  override readonly name = 'ApiError';
   constructor(
     /** 'network': no answer at all (offline, server down, timed out). */
     readonly kind: 'network' | 'http',

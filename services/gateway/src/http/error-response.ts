@@ -6,6 +6,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
  * answers with for it.
  */
 export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
   constructor(
     readonly httpStatus: number,
     readonly code: GrpcStatus,

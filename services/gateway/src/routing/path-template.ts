@@ -26,6 +26,7 @@ export interface PathTemplate {
 }
 
 export class TemplateSyntaxError extends Error {
+  override readonly name = 'TemplateSyntaxError';
   constructor(template: string, reason: string) {
     super(`invalid path template "${template}": ${reason}`);
   }

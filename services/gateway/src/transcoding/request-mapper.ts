@@ -4,7 +4,9 @@ import { unescapeUrl } from '../routing/path-template.js';
 import { isTextSettable, resolveFieldPath } from './field-path.js';
 
 /** The request cannot become the RPC's message: answered 400, as Envoy's transcoder does. */
-export class RequestMappingError extends Error {}
+export class RequestMappingError extends Error {
+  override readonly name = 'RequestMappingError';
+}
 
 export interface QueryParameter {
   readonly name: string;

@@ -91,6 +91,7 @@ export class OrderNotPaidError extends DomainError {
  * not have reserved). A bug, never a client's fault: the transaction rolls back.
  */
 export class StockOutOfStepError extends Error {
+  override readonly name = 'StockOutOfStepError';
   constructor(giftId: string, move: string, holder: string) {
     super(`gift ${giftId} has no unit to ${move} for ${holder}`);
   }

@@ -13,4 +13,6 @@ export interface NotificationChannel {
 }
 
 /** The channel refused this notice for good (trying again would get the same answer). */
-export class NotificationRejectedError extends Error {}
+export class NotificationRejectedError extends Error {
+  override readonly name = 'NotificationRejectedError';
+}

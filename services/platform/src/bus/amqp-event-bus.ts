@@ -16,7 +16,9 @@ export interface AmqpEventBusOptions {
 }
 
 /** Thrown by publish while the broker is unreachable; the outbox relay backs off and tries again. */
-export class BrokerUnavailableError extends Error {}
+export class BrokerUnavailableError extends Error {
+  override readonly name = 'BrokerUnavailableError';
+}
 
 const HEADER_ATTEMPT = 'x-attempt';
 const HEADER_ROUTING_KEY = 'x-routing-key';

@@ -60,6 +60,7 @@ export interface EventBus {
 
 /** sendToQueue was given a queue no consuming service ever declared. */
 export class QueueNotFoundError extends Error {
+  override readonly name = 'QueueNotFoundError';
   constructor(readonly queue: string) {
     super(`queue ${queue} does not exist`);
   }

@@ -5,7 +5,9 @@
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
 
 export function readString(env: Env, name: string, fallback?: string): string {
   const value = env[name];

@@ -44,7 +44,9 @@ export function handleEvents<T>(event: EventType<T>, handle: EventHandler<T>['ha
  * An event that can never be applied (malformed, or breaking an invariant the publisher
  * guarantees). It goes straight to the dead-letter queue instead of being retried.
  */
-export class PoisonEventError extends Error {}
+export class PoisonEventError extends Error {
+  override readonly name = 'PoisonEventError';
+}
 
 export interface EventConsumerOptions {
   db: Database;
