@@ -33,7 +33,7 @@ export class Reward {
     return this.current;
   }
 
-  /** The wallet spent the reward on a gift order (seed 000 req. 5). Repeats change nothing. */
+  /** The wallet spent the reward on a gift order (docs/requirements.md, seed 000 req. 5). Repeats change nothing. */
   markExchanged(orderId: string): void {
     if (this.current.status === 'exchanged') return;
     this.current = { ...this.current, status: 'exchanged', orderId };

@@ -13,7 +13,7 @@ export interface ExchangeRewardCommand {
 }
 
 /**
- * A customer exchanges a reward for a gift (seed 000 req. 4-5; seed 002's order and payment).
+ * A customer exchanges a reward for a gift (docs/requirements.md: seed 000 req. 4-5, seed 002 req. 1-3).
  * 1. One transaction records the exchange as pending and holds the reward.
  * 2. The gift shop reserves the gift, synchronously (SettleExchange).
  * 3. One transaction spends the reward (RewardSpent pays the gift order), or releases it.
