@@ -32,9 +32,9 @@ const ROWS: Row[] = [
   { name: 'spent, spent again on the same order: nothing new', from: reward('spent', 'o-1'), step: (r) => r.spend('o-1', 'mug', LATER), status: 'spent', events: [] },
   { name: 'held for another order, cannot be spent', from: reward('held', 'o-1'), step: (r) => r.spend('o-2', 'mug', LATER), error: RewardNotAvailableError },
   { name: 'available (not held), cannot be spent', from: reward('available'), step: (r) => r.spend('o-1', 'mug', LATER), error: RewardNotAvailableError },
-  { name: 'spent, returned when its order is cancelled', from: reward('spent', 'o-1'), step: (r) => r.giveBack('o-1', 'cancelled', LATER), status: 'available', orderId: undefined, events: ['reward-returned'] },
-  { name: 'spent, a return for another order is ignored', from: reward('spent', 'o-1'), step: (r) => r.giveBack('o-2', 'cancelled', LATER), status: 'spent', events: [] },
-  { name: 'available, a repeated return is ignored', from: reward('available'), step: (r) => r.giveBack('o-1', 'cancelled', LATER), status: 'available', events: [] },
+  { name: 'spent, returned when its order is cancelled', from: reward('spent', 'o-1'), step: (r) => r.returnToWallet('o-1', 'cancelled', LATER), status: 'available', orderId: undefined, events: ['reward-returned'] },
+  { name: 'spent, a return for another order is ignored', from: reward('spent', 'o-1'), step: (r) => r.returnToWallet('o-2', 'cancelled', LATER), status: 'spent', events: [] },
+  { name: 'available, a repeated return is ignored', from: reward('available'), step: (r) => r.returnToWallet('o-1', 'cancelled', LATER), status: 'available', events: [] },
 ];
 
 describe('wallet reward exchange state machine (domain, no servers)', () => {

@@ -17,7 +17,7 @@ export class ReturnReward {
     await this.deps.wallets.transaction(async (tx) => {
       const reward = await tx.lockReward(command.rewardId);
       if (!reward) return;
-      reward.giveBack(command.orderId, command.reason, this.deps.now());
+      reward.returnToWallet(command.orderId, command.reason, this.deps.now());
       await tx.saveReward(reward);
     });
   }

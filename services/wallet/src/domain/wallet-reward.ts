@@ -66,7 +66,7 @@ export class WalletReward {
   }
 
   /** The order it paid for was cancelled or rejected: the reward comes back, usable again. */
-  giveBack(orderId: string, reason: string, at: Date): void {
+  returnToWallet(orderId: string, reason: string, at: Date): void {
     if (this.current.status !== 'spent' || this.current.orderId !== orderId) return;
     this.current = { ...this.current, status: 'available', orderId: undefined };
     this.pending.push({ type: 'reward-returned', reward: this.current, orderId, reason, at });
