@@ -17,7 +17,8 @@ import { ProcessSupervisor, replicaPort, waitUntilServing } from './process-supe
 import { SERVICE_MODULES } from './service-catalog.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const STATE_DIR = join(ROOT, '.data', 'local-cluster');
+/** LOCAL_CLUSTER_DIR moves the state (and logs) so a second copy can be up beside the first. */
+const STATE_DIR = process.env.LOCAL_CLUSTER_DIR || join(ROOT, '.data', 'local-cluster');
 const STATE_FILE = join(STATE_DIR, 'state.json');
 
 interface ClusterState {
@@ -44,7 +45,10 @@ async function up(): Promise<void> {
   const replicas = readInt(env, 'REPLICAS', 2, { min: 1, max: 5 });
   const databaseUrl = readString(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/game_local');
   await ensureDatabase(databaseUrl);
-  const portOf = Object.fromEntries(SERVICE_MODULES.map((module) => [module.name, module.defaultPort]));
+  // Base ports follow <SERVICE>_GRPC_PORT like every other entry point, so a second copy can run beside.
+  const portOf = Object.fromEntries(
+    SERVICE_MODULES.map((module) => [module.name, readInt(env, `${module.name.toUpperCase()}_GRPC_PORT`, module.defaultPort, { min: 1, max: 65535 })]),
+  );
   const supervisor = new ProcessSupervisor({
     root: ROOT,
     logDir: join(STATE_DIR, 'logs'),
@@ -54,14 +58,14 @@ async function up(): Promise<void> {
       AMQP_URL: readString(env, 'AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
       LOG_LEVEL: readString(env, 'LOG_LEVEL', 'info'),
       WALLET_GIFT_ADDRESS: serviceTarget(portOf.gift, replicas),
-      ...Object.fromEntries(SERVICE_MODULES.map((module) => [`${module.name.toUpperCase()}_ADDRESS`, serviceTarget(module.defaultPort, replicas)])),
+      ...Object.fromEntries(SERVICE_MODULES.map((module) => [`${module.name.toUpperCase()}_ADDRESS`, serviceTarget(portOf[module.name], replicas)])),
     },
   });
   const state: ClusterState = { processes: [] };
   try {
     for (const module of SERVICE_MODULES) {
       for (let replica = 0; replica < replicas; replica += 1) {
-        const started = await supervisor.start(module.name, replica, replicaPort(module.defaultPort, replica));
+        const started = await supervisor.start(module.name, replica, replicaPort(portOf[module.name], replica));
         state.processes.push({ service: module.name, replica, port: started.port, pid: started.child.pid as number });
         console.log(`${module.name}#${replica} SERVING on 127.0.0.1:${started.port} (pid ${started.child.pid})`);
       }

@@ -13,6 +13,7 @@ import { createLogger } from '../../platform/src/logging/logger.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
+import type { WalletOverrides } from '../../wallet/src/composition-root.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
 const config = readPlatformConfig();
@@ -21,13 +22,16 @@ const infrastructure = await Infrastructure.open(config, logger, 'launcher');
 logger.info('starting the platform', infrastructure.mode);
 
 const services: RunningService[] = [];
+const portOf = new Map<string, number>();
 for (const module of SERVICE_MODULES) {
-  services.push(await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger }));
+  const overrides = callsInThisProcess(module.name, portOf);
+  const service = await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, overrides });
+  services.push(service);
+  portOf.set(service.name, service.port);
 }
 
 // The REST edge on 8080, as Envoy is in a deployment: every public RPC by its HTTP annotation.
 const registry = loadDescriptorRegistry();
-const portOf = new Map(services.map((service) => [service.name, service.port]));
 const gatewayConfig = readGatewayConfig(registry);
 const gateway = await createGateway({
   ...gatewayConfig,
@@ -44,3 +48,14 @@ stopOnSignals(async () => {
   for (const service of [...services].reverse()) await service.stop();
   await infrastructure.close();
 }, logger);
+
+/**
+ * The wallet calls the gift service this process runs, on the port it actually got
+ * (GIFT_GRPC_PORT, or a free one for 0), never another copy's: unless WALLET_GIFT_ADDRESS says
+ * where. Gift starts before wallet (service-catalog.ts).
+ */
+function callsInThisProcess(name: string, ports: ReadonlyMap<string, number>): never {
+  if (name !== 'wallet' || process.env.WALLET_GIFT_ADDRESS) return undefined as never;
+  const overrides: Partial<WalletOverrides> = { config: { giftAddress: `127.0.0.1:${ports.get('gift')}` } };
+  return overrides as never;
+}
