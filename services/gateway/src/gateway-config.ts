@@ -1,6 +1,7 @@
 import { DEFAULT_GRPC_PORTS, defaultAddress, type ServiceName } from '../../contracts/service-ports.js';
 import type { FileRegistry } from '@bufbuild/protobuf';
 import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
+import { readLogLevel } from '../../platform/src/config/platform-config.js';
 import type { LogLevel } from '../../platform/src/logging/logger.js';
 import { publicServices } from './edge-policy.js';
 import type { Upstreams } from './upstream/upstream-pool.js';
@@ -45,7 +46,7 @@ export function readGatewayConfig(registry: FileRegistry, env: Env = process.env
     upstreamTimeoutMs: readOptionalString(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS') === undefined ? undefined : readInt(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 0, { min: 1 }),
     maxRequestBytes: readInt(env, 'GATEWAY_MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1 }),
     upstreams,
-    logLevel: readString(env, 'LOG_LEVEL', 'info') as LogLevel,
+    logLevel: readLogLevel(env),
     logPretty: readBool(env, 'LOG_PRETTY', false),
   };
 }

@@ -1,6 +1,5 @@
 import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { fileURLToPath } from 'node:url';
-import { readInt } from '../../platform/src/config/env-reader.js';
 import type { Transaction } from '../../platform/src/db/database.js';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
 import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
@@ -9,6 +8,7 @@ import { DrizzleGiftOrderRepository } from './adapters/db/drizzle-gift-order-rep
 import { DrizzleGiftRepository } from './adapters/db/drizzle-gift-repository.js';
 import { DrizzleGiftUnitOfWork } from './adapters/db/drizzle-gift-unit-of-work.js';
 import { inboxEvents, outboxEvents } from './adapters/db/gift-schema.js';
+import { readGiftConfig } from './gift-config.js';
 import { giftGrpcService } from './adapters/grpc/gift-grpc-service.js';
 import { type GiftEventUseCases, giftEventHandlers } from './adapters/messaging/gift-event-handlers.js';
 import { CancelGiftOrder } from './application/cancel-gift-order.js';
@@ -43,8 +43,9 @@ export interface GiftOverrides {
 /** Wires the gift service: repositories, use cases, gRPC adapter, event handlers, expiry sweep. */
 export function createGiftService(context: ServiceContext, overrides: Partial<GiftOverrides> = {}): ServiceParts {
   const now = overrides.now ?? (() => new Date());
-  const reservationTtlMs = overrides.reservationTtlMs ?? readInt(process.env, 'GIFT_RESERVATION_TTL_MS', 120_000, { min: 1 });
-  const expirySweepMs = overrides.expirySweepMs ?? readInt(process.env, 'GIFT_EXPIRY_SWEEP_MS', 5_000, { min: 10 });
+  const config = readGiftConfig();
+  const reservationTtlMs = overrides.reservationTtlMs ?? config.reservationTtlMs;
+  const expirySweepMs = overrides.expirySweepMs ?? config.expirySweepMs;
 
   const scope = TransactionScope.database(context.db, context.wakeRelay);
   const gifts = new DrizzleGiftRepository(scope);
@@ -95,4 +96,5 @@ export const giftModule: ServiceModule<GiftOverrides> = {
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
   defaultPort: DEFAULT_GRPC_PORTS.gift,
   create: createGiftService,
+  checkConfig: (env) => void readGiftConfig(env),
 };

@@ -3,51 +3,78 @@
  * the embedded defaults (one PGlite, the in-process event transport), so a fresh machine
  * needs nothing installed; set them to use the real servers. Each service still has its own
  * port, schema, queue and outbox, exactly as when it runs alone (services/<name>/src/main.ts).
+ *
+ * Every setting and port is checked first; a mistake ends the start in the first second with
+ * one line on stderr. `--build-web` (what `npm start` passes) builds the My Page front end
+ * meanwhile, beside the database start-up, instead of before it.
  */
 import { createGateway } from '../../gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
 import { readGatewayConfig, upstreamsFor } from '../../gateway/src/gateway-config.js';
 import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
 import { WEB_DIST_DIR } from '../../web/web-dist.js';
-import { createLogger } from '../../platform/src/logging/logger.js';
+import { createLogger, type Logger } from '../../platform/src/logging/logger.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
+import { portFailure } from '../../platform/src/runtime/port-check.js';
+import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
+import { startOrExit } from '../../platform/src/runtime/startup-error.js';
 import type { WalletOverrides } from '../../wallet/src/composition-root.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
-const config = readPlatformConfig();
-const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-const infrastructure = await Infrastructure.open(config, logger, 'launcher');
-logger.info('starting the platform', infrastructure.mode);
+await startOrExit(async () => {
+  const config = readPlatformConfig();
+  const registry = loadDescriptorRegistry();
+  const gatewayConfig = readGatewayConfig(registry);
+  const gatewayPort = { port: gatewayConfig.port, host: gatewayConfig.host, variable: 'GATEWAY_PORT' };
+  await checkBeforeStart(SERVICE_MODULES, config, process.env, [gatewayPort]);
+  const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const webBuilt = process.argv.includes('--build-web') && !gatewayConfig.staticDir ? buildWebPage(logger) : Promise.resolve();
+  webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+  logger.info('starting the platform', { database: config.databaseUrl ? 'postgres' : 'pglite', events: config.amqpUrl ? 'rabbitmq' : 'in-process' });
+  const infrastructure = await Infrastructure.open(config, logger, 'launcher');
 
-const services: RunningService[] = [];
-const portOf = new Map<string, number>();
-for (const module of SERVICE_MODULES) {
-  const overrides = callsInThisProcess(module.name, portOf);
-  const service = await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, overrides });
-  services.push(service);
-  portOf.set(service.name, service.port);
-}
+  const services: RunningService[] = [];
+  const portOf = new Map<string, number>();
+  for (const module of SERVICE_MODULES) {
+    const overrides = callsInThisProcess(module.name, portOf);
+    const service = await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, overrides });
+    services.push(service);
+    portOf.set(service.name, service.port);
+  }
 
-// The REST edge on 8080, as Envoy is in a deployment: every public RPC by its HTTP annotation.
-const registry = loadDescriptorRegistry();
-const gatewayConfig = readGatewayConfig(registry);
-const gateway = await createGateway({
-  ...gatewayConfig,
-  // The My Page web front end, from the same entry point as the API.
-  staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
-  registry,
-  logger,
-  upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
+  // The REST edge on GATEWAY_PORT (8080), as Envoy is in a deployment: every public RPC by its HTTP annotation.
+  await webBuilt;
+  const gateway = await createGateway({
+    ...gatewayConfig,
+    // The My Page web front end, from the same entry point as the API.
+    staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
+    registry,
+    logger,
+    upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
+  }).catch((error: unknown) => {
+    throw portFailure(error, gatewayPort) ?? error;
+  });
+  logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf) });
+
+  stopOnSignals(async () => {
+    await gateway.stop();
+    for (const service of [...services].reverse()) await service.stop();
+    await infrastructure.close();
+  }, logger);
 });
-logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf) });
 
-stopOnSignals(async () => {
-  await gateway.stop();
-  for (const service of [...services].reverse()) await service.stop();
-  await infrastructure.close();
-}, logger);
+/** Builds the page into WEB_DIST_DIR, then lets esbuild's helper process go (it would idle on). */
+async function buildWebPage(logger: Logger): Promise<void> {
+  const [{ buildWeb }, esbuild] = await Promise.all([import('../../web/build.js'), import('esbuild')]);
+  try {
+    await buildWeb();
+    logger.info('web page built', { dir: WEB_DIST_DIR });
+  } finally {
+    await esbuild.stop();
+  }
+}
 
 /**
  * The wallet calls the gift service this process runs, on the port it actually got
