@@ -13,7 +13,7 @@
  *
  * Everything keeps running meanwhile: live events still flow, and the inbox drops the copies
  * a replay sends of events the view already has again. Pages are briefly incomplete (or
- * NOT_FOUND) while the view fills up. Run it again if it fails half way: it starts over.
+ * empty) while the view fills up. Run it again if it fails half way: it starts over.
  *
  * Addresses: MYPAGE_ADDRESS, MISSION_ADDRESS, REWARD_ADDRESS, WALLET_ADDRESS, GIFT_ADDRESS,
  * DELIVERY_ADDRESS (default 127.0.0.1 and each service's port: `<SERVICE>_GRPC_PORT`, else its default).
