@@ -6,8 +6,11 @@
  *
  * Every setting and port is checked first; a mistake ends the start in the first second with
  * one line on stderr. `--build-web` (what `npm start` passes) builds the My Page front end
- * meanwhile, beside the database start-up, instead of before it.
+ * meanwhile, in a process of its own beside the database start-up, instead of before it.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { createGateway } from '../../gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
 import { readGatewayConfig, upstreamsFor } from '../../gateway/src/gateway-config.js';
@@ -19,7 +22,7 @@ import { portFailure } from '../../platform/src/runtime/port-check.js';
 import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
-import { startOrExit } from '../../platform/src/runtime/startup-error.js';
+import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
 import type { WalletOverrides } from '../../wallet/src/composition-root.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
@@ -65,15 +68,16 @@ await startOrExit(async () => {
   }, logger);
 });
 
-/** Builds the page into WEB_DIST_DIR, then lets esbuild's helper process go (it would idle on). */
+/**
+ * Builds the page into WEB_DIST_DIR in a process of its own (services/web/build.ts), beside the
+ * database start-up: what the bundler allocates leaves with that process instead of staying in
+ * this one's heap for as long as the platform runs.
+ */
 async function buildWebPage(logger: Logger): Promise<void> {
-  const [{ buildWeb }, esbuild] = await Promise.all([import('../../web/build.js'), import('esbuild')]);
-  try {
-    await buildWeb();
-    logger.info('web page built', { dir: WEB_DIST_DIR });
-  } finally {
-    await esbuild.stop();
-  }
+  const build = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../web/build.ts', import.meta.url))], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const [code] = (await once(build, 'exit')) as [number | null];
+  if (code !== 0) throw new StartupError(`building the web page failed (exit ${code}; the reason is above): fix it, or run npm run build:web to see it again`);
+  logger.info('web page built', { dir: WEB_DIST_DIR });
 }
 
 /**

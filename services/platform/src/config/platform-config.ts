@@ -44,9 +44,8 @@ export function readLogLevel(env: Env): LogLevel {
   return logLevel;
 }
 
-/** A server URL variable: absent, or a URL with one of the protocols the driver speaks. */
-export function readServerUrl(env: Env, name: string, protocols: readonly string[]): string | undefined {
-  const value = readOptionalString(env, name);
+/** A server URL variable's value: absent, or a URL with one of the protocols the driver speaks. */
+export function checkServerUrl(name: string, value: string | undefined, protocols: readonly string[]): string | undefined {
   if (value === undefined) return undefined;
   let protocol: string;
   try {
@@ -63,17 +62,17 @@ const AMQP_PROTOCOLS = ['amqp:', 'amqps:'];
 
 /** `<SERVICE>_DATABASE_URL`, checked like DATABASE_URL. */
 export function readServiceDatabaseUrl(env: Env, serviceName: string): string | undefined {
-  return readServerUrl(env, `${serviceName.toUpperCase()}_DATABASE_URL`, POSTGRES_PROTOCOLS);
+  return checkServerUrl(`${serviceName.toUpperCase()}_DATABASE_URL`, readOptionalString(env, `${serviceName.toUpperCase()}_DATABASE_URL`), POSTGRES_PROTOCOLS);
 }
 
 export function readPlatformConfig(env: Env = process.env): PlatformConfig {
   const logLevel = readLogLevel(env);
   return {
-    databaseUrl: readServerUrl(env, 'DATABASE_URL', POSTGRES_PROTOCOLS),
+    databaseUrl: checkServerUrl('DATABASE_URL', readOptionalString(env, 'DATABASE_URL'), POSTGRES_PROTOCOLS),
     databaseConnectRetries: readInt(env, 'DATABASE_CONNECT_RETRIES', 10, { min: 0, max: 1000 }),
     pgliteDir: readOptionalString(env, 'PGLITE_DIR'),
     databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 100 }),
-    amqpUrl: readServerUrl(env, 'AMQP_URL', AMQP_PROTOCOLS),
+    amqpUrl: checkServerUrl('AMQP_URL', readOptionalString(env, 'AMQP_URL'), AMQP_PROTOCOLS),
     amqpConnectRetries: readInt(env, 'AMQP_CONNECT_RETRIES', 10, { min: 0, max: 1000 }),
     eventsExchange: readString(env, 'EVENTS_EXCHANGE', 'game.events'),
     queuePrefix: readString(env, 'EVENTS_QUEUE_PREFIX', 'game'),
