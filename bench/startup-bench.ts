@@ -51,7 +51,7 @@ async function measureOnce(command: string): Promise<{ readyMs: number; rssMiB: 
   delete env.DATABASE_URL;
   delete env.AMQP_URL;
   const started = performance.now();
-  const child = spawn('bash', ['-c', `exec ${command}`], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('bash', ['-c', command], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   try {
     await new Promise<void>((resolve, reject) => {
