@@ -13,10 +13,10 @@
  *
  * Everything keeps running meanwhile: live events still flow, and the inbox drops the copies
  * a replay sends of events the view already has again. Pages are briefly incomplete (or
- * NOT_FOUND) while the view fills up. Run it again if it fails half way: it starts over.
+ * empty) while the view fills up. Run it again if it fails half way: it starts over.
  *
  * Addresses: MYPAGE_ADDRESS, MISSION_ADDRESS, REWARD_ADDRESS, WALLET_ADDRESS, GIFT_ADDRESS,
- * DELIVERY_ADDRESS (default 127.0.0.1 and each service's default port).
+ * DELIVERY_ADDRESS (default 127.0.0.1 and each service's port: `<SERVICE>_GRPC_PORT`, else its default).
  * REBUILD_SETTLE_MS (default 1000): how long versions must stay still to count as caught up.
  * REBUILD_STALL_MS (default 30000): give up when nothing moves this long and events are missing.
  * Prints a JSON summary on stdout; exits 1 if the view did not catch up.
@@ -47,7 +47,7 @@ function call<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: 
 }
 
 function address(env: NodeJS.ProcessEnv, name: ServiceName): string {
-  return env[`${name.toUpperCase()}_ADDRESS`] || defaultAddress(name);
+  return env[`${name.toUpperCase()}_ADDRESS`] || defaultAddress(name, env);
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

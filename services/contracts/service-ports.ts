@@ -16,7 +16,18 @@ export const DEFAULT_GRPC_PORTS = {
 
 export type ServiceName = keyof typeof DEFAULT_GRPC_PORTS;
 
-/** `127.0.0.1:<default port>` of a service. */
-export function defaultAddress(service: ServiceName): string {
-  return `127.0.0.1:${DEFAULT_GRPC_PORTS[service]}`;
+/**
+ * The port a service on this machine listens on: `<SERVICE>_GRPC_PORT` when set (a second copy
+ * moves them all), else its default. Every default address is derived from it, so moving a port
+ * moves every caller with it.
+ */
+export function grpcPortOf(service: ServiceName, env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const raw = env[`${service.toUpperCase()}_GRPC_PORT`];
+  const port = raw === undefined || raw === '' ? NaN : Number(raw);
+  return Number.isInteger(port) && port > 0 && port <= 65535 ? port : DEFAULT_GRPC_PORTS[service];
+}
+
+/** `127.0.0.1:<its port>` of a service: `<SERVICE>_GRPC_PORT` if set, else the default. */
+export function defaultAddress(service: ServiceName, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return `127.0.0.1:${grpcPortOf(service, env)}`;
 }

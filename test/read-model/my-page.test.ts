@@ -339,7 +339,7 @@ describe('My Page read model', function () {
       expect(await system.count('mypage.rewards', `reward_id = '${ids.rewardId}'`)).to.equal(0);
     });
 
-    it('GetMyPage: INVALID_ARGUMENT naming the field for a malformed customer_id or known_version; NOT_FOUND for a customer no event mentioned', async () => {
+    it('GetMyPage: INVALID_ARGUMENT naming the field for a malformed customer_id or known_version; an empty page (version 0) for a customer no event mentioned', async () => {
       const client = myPageClient(system);
       try {
         for (const customerId of ['', 'has space', 'x'.repeat(65)]) {
@@ -353,9 +353,9 @@ describe('My Page read model', function () {
         expect(negative.metadata.get('error-field')).to.deep.equal(['known_version']);
 
         for (const knownVersion of [0, 3]) {
-          const missing = await callError(client, client.getMyPage, { customerId: 'nobody-ever', knownVersion });
-          expect(missing.code).to.equal(status.NOT_FOUND);
-          expect(missing.metadata.get('error-code')).to.deep.equal(['MY_PAGE_NOT_FOUND']);
+          const empty = await call(client, client.getMyPage, { customerId: 'nobody-ever', knownVersion });
+          expect(empty).to.deep.include({ customerId: 'nobody-ever', version: 0, unchanged: false, updatedAt: undefined, missions: [], rewards: [], orders: [] });
+          expect(empty.counts).to.deep.equal({ missionsAchieved: 0, rewardsAvailable: 0, rewardsExchanged: 0, ordersOpen: 0 });
         }
       } finally {
         client.close();

@@ -1,6 +1,7 @@
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
+import { DEFAULT_GRPC_PORTS, defaultAddress, type ServiceName } from '../../contracts/service-ports.js';
 import type { FileRegistry } from '@bufbuild/protobuf';
 import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
+import { readLogLevel } from '../../platform/src/config/platform-config.js';
 import type { LogLevel } from '../../platform/src/logging/logger.js';
 import { publicServices } from './edge-policy.js';
 import type { Upstreams } from './upstream/upstream-pool.js';
@@ -27,13 +28,14 @@ export interface GatewayConfig {
 /**
  * GATEWAY_HOST (0.0.0.0), GATEWAY_PORT (8080), GATEWAY_STATIC_DIR, GATEWAY_UPSTREAM_TIMEOUT_MS
  * (default: per route, 5 s or 10 s as in envoy.yaml), GATEWAY_MAX_REQUEST_BYTES (65536), and for every public service of the contract
- * `<CONTEXT>_ADDRESS` (MISSION_ADDRESS, ...; any gRPC target, default 127.0.0.1:<its port>).
+ * `<CONTEXT>_ADDRESS` (MISSION_ADDRESS, ...; any gRPC target, default 127.0.0.1:<CONTEXT>_GRPC_PORT, else its
+ * default port).
  * A public service with neither an address nor a known default port stops the start.
  */
 export function readGatewayConfig(registry: FileRegistry, env: Env = process.env): GatewayConfig {
   const upstreams = upstreamsFor(registry, (context) => {
-    const port = DEFAULT_PORTS[context];
-    return readOptionalString(env, `${context.toUpperCase()}_ADDRESS`) ?? (port === undefined ? undefined : `127.0.0.1:${port}`);
+    const known = DEFAULT_PORTS[context] !== undefined;
+    return readOptionalString(env, `${context.toUpperCase()}_ADDRESS`) ?? (known ? defaultAddress(context as ServiceName, env) : undefined);
   });
   const missing = publicServices(registry).find((service) => !upstreams[service.name]);
   if (missing) throw new ConfigError(`${missing.context.toUpperCase()}_ADDRESS is required: the gateway serves ${missing.name}`);
@@ -44,7 +46,7 @@ export function readGatewayConfig(registry: FileRegistry, env: Env = process.env
     upstreamTimeoutMs: readOptionalString(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS') === undefined ? undefined : readInt(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 0, { min: 1 }),
     maxRequestBytes: readInt(env, 'GATEWAY_MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1 }),
     upstreams,
-    logLevel: readString(env, 'LOG_LEVEL', 'info') as LogLevel,
+    logLevel: readLogLevel(env),
     logPretty: readBool(env, 'LOG_PRETTY', false),
   };
 }

@@ -8,6 +8,7 @@ import { DrizzleGiftOrderRepository } from './adapters/db/drizzle-gift-order-rep
 import { DrizzleGiftRepository } from './adapters/db/drizzle-gift-repository.js';
 import { DrizzleGiftUnitOfWork } from './adapters/db/drizzle-gift-unit-of-work.js';
 import { inboxEvents, outboxEvents } from './adapters/db/gift-schema.js';
+import { readGiftConfig } from './gift-config.js';
 import { giftGrpcService } from './adapters/grpc/gift-grpc-service.js';
 import { type GiftEventUseCases, giftEventHandlers } from './adapters/messaging/gift-event-handlers.js';
 import { CancelGiftOrder } from './application/cancel-gift-order.js';
@@ -24,7 +25,6 @@ import { ReleaseExpiredReservations } from './application/release-expired-reserv
 import { ReserveGift } from './application/reserve-gift.js';
 import { SetGiftStock } from './application/set-gift-stock.js';
 import { StartOrderDelivery } from './application/start-order-delivery.js';
-import { readGiftConfig } from './gift-config.js';
 
 /** What tests may replace. */
 export interface GiftOverrides {
@@ -96,4 +96,5 @@ export const giftModule: ServiceModule<GiftOverrides> = {
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
   defaultPort: DEFAULT_GRPC_PORTS.gift,
   create: createGiftService,
+  checkConfig: (env) => void readGiftConfig(env),
 };

@@ -3,9 +3,9 @@ import { type Env, readInt } from '../../platform/src/config/env-reader.js';
 /** The gift service's own settings (besides the platform's), read once at start. */
 export interface GiftConfig {
   /** How long ReserveGift holds a unit for an unpaid order. */
-  reservationTtlMs: number;
+  readonly reservationTtlMs: number;
   /** How often expired reservations are released. */
-  expirySweepMs: number;
+  readonly expirySweepMs: number;
 }
 
 export function readGiftConfig(env: Env = process.env): GiftConfig {

@@ -11,24 +11,34 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
+import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
+import { readGatewayConfig } from '../../gateway/src/gateway-config.js';
 import { readInt, readString } from '../../platform/src/config/env-reader.js';
+import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
+import { waitForPostgres } from '../../platform/src/db/postgres-readiness.js';
+import { createLogger, type Logger } from '../../platform/src/logging/logger.js';
+import { assertPortsFree } from '../../platform/src/runtime/port-check.js';
+import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
+import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
 import { serviceTarget } from './local-cluster-targets.js';
 import { ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const STATE_DIR = join(ROOT, '.data', 'local-cluster');
+/** LOCAL_CLUSTER_DIR moves the state (and logs) so a second copy can be up beside the first. */
+const STATE_DIR = process.env.LOCAL_CLUSTER_DIR || join(ROOT, '.data', 'local-cluster');
 const STATE_FILE = join(STATE_DIR, 'state.json');
 
 interface ClusterState {
   processes: { service: string; replica: number; port: number; pid: number }[];
 }
 
-async function ensureDatabase(url: string): Promise<void> {
+async function ensureDatabase(url: string, logger: Logger): Promise<void> {
   const target = new URL(url);
   const name = target.pathname.slice(1);
   const admin = new URL(url);
   admin.pathname = '/postgres';
+  await waitForPostgres({ url: admin.toString(), variable: 'DATABASE_URL', retries: readPlatformConfig().databaseConnectRetries, logger });
   const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
   try {
     const [exists] = await sql`select 1 from pg_database where datname = ${name}`;
@@ -39,40 +49,67 @@ async function ensureDatabase(url: string): Promise<void> {
 }
 
 async function up(): Promise<void> {
-  if (existsSync(STATE_FILE)) throw new Error(`already up (${STATE_FILE}); run "make down" first`);
+  if (existsSync(STATE_FILE)) throw new StartupError(`already up (${STATE_FILE}): run "make down" first, or set LOCAL_CLUSTER_DIR for a second copy`);
   const env = process.env;
   const replicas = readInt(env, 'REPLICAS', 2, { min: 1, max: 5 });
   const databaseUrl = readString(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/game_local');
-  await ensureDatabase(databaseUrl);
-  const portOf = Object.fromEntries(SERVICE_MODULES.map((module) => [module.name, module.defaultPort]));
+  const amqpUrl = readString(env, 'AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672');
+  const logLevel = readString(env, 'LOG_LEVEL', 'info');
+  // Everything each process will read, checked here first, with every port of every replica.
+  const childEnv = { ...env, DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, LOG_LEVEL: logLevel };
+  const config = readPlatformConfig(childEnv);
+  const registry = loadDescriptorRegistry();
+  const gatewayPort = readGatewayConfig(registry, childEnv).port;
+  // Base ports follow <SERVICE>_GRPC_PORT like every other entry point, so a second copy can run beside.
+  const portOf = Object.fromEntries(
+    SERVICE_MODULES.map((module) => [module.name, readInt(env, `${module.name.toUpperCase()}_GRPC_PORT`, module.defaultPort, { min: 1, max: 65535 })]),
+  );
+  await checkBeforeStart(SERVICE_MODULES, config, childEnv);
+  await assertPortsFree([
+    ...SERVICE_MODULES.flatMap((module) =>
+      Array.from({ length: replicas }, (_, replica) => ({ port: replicaPort(portOf[module.name], replica), host: config.grpcHost, variable: `${module.name.toUpperCase()}_GRPC_PORT` })),
+    ),
+    { port: gatewayPort, host: '0.0.0.0', variable: 'GATEWAY_PORT' },
+  ]);
+  const logger = createLogger({ level: config.logLevel, pretty: true });
+  await ensureDatabase(databaseUrl, logger);
+  // My Page at /, as npm start serves it (the gateway's static files).
+  const staticDir = env.GATEWAY_STATIC_DIR || (await buildWebPage());
   const supervisor = new ProcessSupervisor({
     root: ROOT,
     logDir: join(STATE_DIR, 'logs'),
     detached: true,
     env: {
       DATABASE_URL: databaseUrl,
-      AMQP_URL: readString(env, 'AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
-      LOG_LEVEL: readString(env, 'LOG_LEVEL', 'info'),
+      AMQP_URL: amqpUrl,
+      LOG_LEVEL: logLevel,
+      GATEWAY_STATIC_DIR: staticDir,
       WALLET_GIFT_ADDRESS: serviceTarget(portOf.gift, replicas),
-      ...Object.fromEntries(SERVICE_MODULES.map((module) => [`${module.name.toUpperCase()}_ADDRESS`, serviceTarget(module.defaultPort, replicas)])),
+      ...Object.fromEntries(SERVICE_MODULES.map((module) => [`${module.name.toUpperCase()}_ADDRESS`, serviceTarget(portOf[module.name], replicas)])),
     },
   });
   const state: ClusterState = { processes: [] };
+  let starting = '';
   try {
     for (const module of SERVICE_MODULES) {
       for (let replica = 0; replica < replicas; replica += 1) {
-        const started = await supervisor.start(module.name, replica, replicaPort(module.defaultPort, replica));
+        starting = `${module.name}-${replica}`;
+        const started = await supervisor.start(module.name, replica, replicaPort(portOf[module.name], replica));
         state.processes.push({ service: module.name, replica, port: started.port, pid: started.child.pid as number });
         console.log(`${module.name}#${replica} SERVING on 127.0.0.1:${started.port} (pid ${started.child.pid})`);
       }
     }
     // The REST edge in front, as Envoy is in the cluster.
-    const gatewayPort = readInt(env, 'GATEWAY_PORT', 8080, { min: 1, max: 65535 });
+    starting = 'gateway-0';
     const gateway = await supervisor.startGateway(gatewayPort);
     state.processes.push({ service: 'gateway', replica: 0, port: gatewayPort, pid: gateway.child.pid as number });
     console.log(`gateway on http://127.0.0.1:${gatewayPort} (pid ${gateway.child.pid})`);
   } catch (error) {
     for (const { pid } of state.processes) process.kill(pid, 'SIGTERM');
+    // The process that failed said why on its stderr, into its log: that line is the reason.
+    const log = join(STATE_DIR, 'logs', `${starting}.log`);
+    const reason = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('cannot start')).at(-1) : undefined;
+    if (reason) throw new StartupError(`${starting.replace(/-(\d+)$/, '#$1')} ${reason} (log: ${log})`);
     throw error;
   }
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
@@ -129,10 +166,20 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
+/** Builds My Page into the usual place for the gateway to serve; esbuild's helper process goes after. */
+async function buildWebPage(): Promise<string> {
+  const [{ buildWeb }, esbuild] = await Promise.all([import('../../web/build.js'), import('esbuild')]);
+  try {
+    return await buildWeb();
+  } finally {
+    await esbuild.stop();
+  }
+}
+
 const commands: Record<string, () => Promise<void>> = { up, down, ps };
 const command = commands[process.argv[2] ?? ''];
 if (!command) {
   console.error('usage: local-cluster.ts up|down|ps');
   process.exit(2);
 }
-await command();
+await startOrExit(command);

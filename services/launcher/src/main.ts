@@ -3,44 +3,90 @@
  * the embedded defaults (one PGlite, the in-process event transport), so a fresh machine
  * needs nothing installed; set them to use the real servers. Each service still has its own
  * port, schema, queue and outbox, exactly as when it runs alone (services/<name>/src/main.ts).
+ *
+ * Every setting and port is checked first; a mistake ends the start in the first second with
+ * one line on stderr. `--build-web` (what `npm start` passes) builds the My Page front end
+ * meanwhile, in a process of its own beside the database start-up, instead of before it.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { createGateway } from '../../gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
 import { readGatewayConfig, upstreamsFor } from '../../gateway/src/gateway-config.js';
 import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
 import { WEB_DIST_DIR } from '../../web/web-dist.js';
-import { createLogger } from '../../platform/src/logging/logger.js';
+import { createLogger, type Logger } from '../../platform/src/logging/logger.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
+import { portFailure } from '../../platform/src/runtime/port-check.js';
+import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
+import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
+import type { WalletOverrides } from '../../wallet/src/composition-root.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
-const config = readPlatformConfig();
-const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-const infrastructure = await Infrastructure.open(config, logger, 'launcher');
-logger.info('starting the platform', infrastructure.mode);
+await startOrExit(async () => {
+  const config = readPlatformConfig();
+  const registry = loadDescriptorRegistry();
+  const gatewayConfig = readGatewayConfig(registry);
+  const gatewayPort = { port: gatewayConfig.port, host: gatewayConfig.host, variable: 'GATEWAY_PORT' };
+  await checkBeforeStart(SERVICE_MODULES, config, process.env, [gatewayPort]);
+  const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const webBuilt = process.argv.includes('--build-web') && !gatewayConfig.staticDir ? buildWebPage(logger) : Promise.resolve();
+  webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
+  logger.info('starting the platform', { database: config.databaseUrl ? 'postgres' : 'pglite', events: config.amqpUrl ? 'rabbitmq' : 'in-process' });
+  const infrastructure = await Infrastructure.open(config, logger, 'launcher');
 
-const services: RunningService[] = [];
-for (const module of SERVICE_MODULES) {
-  services.push(await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger }));
+  const services: RunningService[] = [];
+  const portOf = new Map<string, number>();
+  for (const module of SERVICE_MODULES) {
+    const overrides = callsInThisProcess(module.name, portOf);
+    const service = await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, overrides });
+    services.push(service);
+    portOf.set(service.name, service.port);
+  }
+
+  // The REST edge on GATEWAY_PORT (8080), as Envoy is in a deployment: every public RPC by its HTTP annotation.
+  await webBuilt;
+  const gateway = await createGateway({
+    ...gatewayConfig,
+    // The My Page web front end, from the same entry point as the API.
+    staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
+    registry,
+    logger,
+    upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
+  }).catch((error: unknown) => {
+    throw portFailure(error, gatewayPort) ?? error;
+  });
+  logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf) });
+
+  stopOnSignals(async () => {
+    await gateway.stop();
+    for (const service of [...services].reverse()) await service.stop();
+    await infrastructure.close();
+  }, logger);
+});
+
+/**
+ * Builds the page into WEB_DIST_DIR in a process of its own (services/web/build.ts), beside the
+ * database start-up: what the bundler allocates leaves with that process instead of staying in
+ * this one's heap for as long as the platform runs.
+ */
+async function buildWebPage(logger: Logger): Promise<void> {
+  const build = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../web/build.ts', import.meta.url))], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const [code] = (await once(build, 'exit')) as [number | null];
+  if (code !== 0) throw new StartupError(`building the web page failed (exit ${code}; the reason is above): fix it, or run npm run build:web to see it again`);
+  logger.info('web page built', { dir: WEB_DIST_DIR });
 }
 
-// The REST edge on 8080, as Envoy is in a deployment: every public RPC by its HTTP annotation.
-const registry = loadDescriptorRegistry();
-const portOf = new Map(services.map((service) => [service.name, service.port]));
-const gatewayConfig = readGatewayConfig(registry);
-const gateway = await createGateway({
-  ...gatewayConfig,
-  // The My Page web front end, from the same entry point as the API.
-  staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
-  registry,
-  logger,
-  upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
-});
-logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf) });
-
-stopOnSignals(async () => {
-  await gateway.stop();
-  for (const service of [...services].reverse()) await service.stop();
-  await infrastructure.close();
-}, logger);
+/**
+ * The wallet calls the gift service this process runs, on the port it actually got
+ * (GIFT_GRPC_PORT, or a free one for 0), never another copy's: unless WALLET_GIFT_ADDRESS says
+ * where. Gift starts before wallet (service-catalog.ts).
+ */
+function callsInThisProcess(name: string, ports: ReadonlyMap<string, number>): never {
+  if (name !== 'wallet' || process.env.WALLET_GIFT_ADDRESS) return undefined as never;
+  const overrides: Partial<WalletOverrides> = { config: { giftAddress: `127.0.0.1:${ports.get('gift')}` } };
+  return overrides as never;
+}

@@ -68,4 +68,5 @@ export const notificationModule: ServiceModule<NotificationOverrides> = {
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
   defaultPort: DEFAULT_GRPC_PORTS.notification,
   create: createNotificationService,
+  checkConfig: (env) => void readNotificationConfig(env),
 };

@@ -66,4 +66,5 @@ export const walletModule: ServiceModule<WalletOverrides> = {
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
   defaultPort: DEFAULT_GRPC_PORTS.wallet,
   create: createWalletService,
+  checkConfig: (env) => void readWalletConfig(env),
 };

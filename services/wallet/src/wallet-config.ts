@@ -14,7 +14,7 @@ export interface WalletConfig {
 
 export function readWalletConfig(env: Env = process.env): WalletConfig {
   return {
-    giftAddress: readString(env, 'WALLET_GIFT_ADDRESS', defaultAddress('gift')),
+    giftAddress: readString(env, 'WALLET_GIFT_ADDRESS', defaultAddress('gift', env)),
     giftShop: {
       attemptTimeoutMs: readInt(env, 'WALLET_GIFT_TIMEOUT_MS', 1000, { min: 10 }),
       maxRetries: readInt(env, 'WALLET_GIFT_MAX_RETRIES', 2, { min: 0, max: 10 }),

@@ -7,14 +7,22 @@
  *   npm run build:web && npx tsx services/web/server/main.ts
  */
 import { createLogger } from '../../platform/src/logging/logger.js';
+import { portFailure } from '../../platform/src/runtime/port-check.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
+import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
 import { readWebConfig } from './web-config.js';
 import { assertBuilt, createWebServer } from './web-server.js';
 
-const config = readWebConfig();
-const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, base: { service: 'web' } });
-await assertBuilt(config.distDir);
-const web = createWebServer({ distDir: config.distDir, logger });
-const port = await web.listen(config.host, config.port);
-logger.info('web ready', { port, distDir: config.distDir });
-stopOnSignals(() => web.stop(), logger);
+await startOrExit(async () => {
+  const config = readWebConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, base: { service: 'web' } });
+  await assertBuilt(config.distDir).catch((error: Error) => {
+    throw new StartupError(`${error.message} (or set WEB_DIST_DIR)`);
+  });
+  const web = createWebServer({ distDir: config.distDir, logger });
+  const port = await web.listen(config.host, config.port).catch((error: unknown) => {
+    throw portFailure(error, { port: config.port, host: config.host, variable: 'WEB_PORT' }) ?? error;
+  });
+  logger.info('web ready', { port, distDir: config.distDir });
+  stopOnSignals(() => web.stop(), logger);
+});

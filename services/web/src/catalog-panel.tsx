@@ -1,5 +1,6 @@
 import type { ApiError } from './api-client.js';
 import type { Gift } from './api-types.js';
+import { EmptyCatalogHint } from './empty-catalog-hint.js';
 import { Panel, PanelNote } from './panel.js';
 
 interface Props {
@@ -30,7 +31,7 @@ export function CatalogPanel({ gifts, error, busy }: Props) {
           ))}
         </ul>
       ) : (
-        gifts && <p class="muted">The catalog is empty for now.</p>
+        gifts && <EmptyCatalogHint where="catalog" />
       )}
     </Panel>
   );

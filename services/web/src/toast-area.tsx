@@ -16,7 +16,8 @@ export function ToastArea({ toasts, notice, onDismiss }: Props) {
           <span class="toast-text">{notice}</span>
         </p>
       )}
-      {toasts.map((toast) => (
+      {/* A toast saying what the standing notice says already would say it twice. */}
+      {toasts.filter((toast) => toast.text !== notice).map((toast) => (
         <p key={toast.id} class={`toast toast-${toast.tone}`} data-tone={toast.tone}>
           <span class="toast-text">{toast.text}</span>
           <button type="button" class="toast-dismiss" onClick={() => onDismiss(toast.id)}>

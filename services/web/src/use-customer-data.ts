@@ -46,7 +46,10 @@ export function useCustomerData(customerId: string): CustomerData {
       listGifts(),
       listNotifications(customerId),
     ]);
-    if (pageAnswer.status === 'fulfilled') {
+    if (pageAnswer.status === 'fulfilled' && isEmptyPage(pageAnswer.value)) {
+      shownVersion.current = '0';
+      setPage({ data: null, settled: true });
+    } else if (pageAnswer.status === 'fulfilled') {
       const answer = pageAnswer.value;
       if (!answer.unchanged) {
         shownVersion.current = answer.version;
@@ -55,6 +58,7 @@ export function useCustomerData(customerId: string): CustomerData {
         setPage((before) => (before.error ? { data: before.data, settled: true } : before));
       }
     } else if (isNotFound(pageAnswer.reason, 'MY_PAGE_NOT_FOUND')) {
+      // An older mypage answers a new customer with NOT_FOUND: the same empty page.
       shownVersion.current = '0';
       setPage({ data: null, settled: true });
     } else {
@@ -67,6 +71,11 @@ export function useCustomerData(customerId: string): CustomerData {
 
   const refresh = usePolling(poll, POLL_INTERVAL_MS);
   return { page, gifts, notifications, offline, refresh };
+}
+
+/** Version 0: no event mentioned this customer yet (proto3 JSON may leave a zero out). */
+function isEmptyPage(page: MyPage): boolean {
+  return !page.unchanged && (page.version === undefined || page.version === '' || page.version === '0');
 }
 
 function settle<T>(before: Loaded<T>, answer: PromiseSettledResult<T>): Loaded<T> {

@@ -8,8 +8,10 @@ export interface Toast {
   readonly about?: string;
 }
 
-const SHOWN_MS = { info: 6000, error: 15_000 } as const;
-const MAX_SHOWN = 4;
+/** Long enough to read twice; errors stay longer (they say what to do). */
+const SHOWN_MS = { info: 5000, error: 10_000 } as const;
+/** More at once is a pile nobody reads; phones show fewer still (styles.css). */
+const MAX_SHOWN = 3;
 
 /**
  * Short messages for the toast area; each leaves by itself or when dismissed. The same text is

@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Gift, RewardEntry } from './api-types.js';
+import { EmptyCatalogHint } from './empty-catalog-hint.js';
+import { GiftChoice } from './gift-choice.js';
 import { Panel, StatusBadge } from './panel.js';
 import { formatTime, orderLabel, rewardLabel, shortId } from './status-labels.js';
 
@@ -60,7 +62,11 @@ function RewardRow({ reward, gifts, catalogMissing, exchanging, onExchange }: Ro
       </div>
       {canExchange &&
         (gifts.length === 0 ? (
-          <p class="muted small">{catalogMissing ? "The gift catalog can't be loaded right now; exchanges will be back shortly." : 'No gifts in the catalog yet.'}</p>
+          catalogMissing ? (
+            <p class="muted small">The gift catalog can't be loaded right now; exchanges will be back shortly.</p>
+          ) : (
+            <EmptyCatalogHint where="exchange" />
+          )
         ) : (
           <form
             class="exchange"
@@ -70,13 +76,7 @@ function RewardRow({ reward, gifts, catalogMissing, exchanging, onExchange }: Ro
             }}
           >
             <label for={selectId}>Gift</label>
-            <select id={selectId} value={gift?.giftId ?? ''} disabled={exchanging} onChange={(event) => setChosen((event.target as HTMLSelectElement).value)}>
-              {gifts.map((option) => (
-                <option key={option.giftId} value={option.giftId} disabled={option.availableCount <= 0}>
-                  {option.availableCount > 0 ? `${option.name} (${option.availableCount} left)` : `${option.name} (out of stock)`}
-                </option>
-              ))}
-            </select>
+            <GiftChoice id={selectId} gifts={gifts} chosen={gift} disabled={exchanging} onChoose={setChosen} />
             <button type="submit" disabled={!gift || exchanging} aria-busy={exchanging ? 'true' : 'false'}>
               {exchanging ? 'Exchanging…' : 'Exchange'}
               <span class="sr-only"> the reward {reward.missionCode ? `for ${reward.missionCode}` : ''}</span>

@@ -1,14 +1,13 @@
 import { InvalidArgumentError } from '../../../platform/src/errors/domain-error.js';
 import { requireCode } from '../../../platform/src/validation/request-fields.js';
-import { assembleMyPage, type MyPage } from '../domain/my-page.js';
-import { MyPageNotFoundError } from '../domain/my-page-errors.js';
+import { assembleMyPage, emptyMyPage, type MyPage } from '../domain/my-page.js';
 import type { MyPageView } from '../domain/my-page-view.js';
 import type { PageHeader } from '../domain/page-facts.js';
 
 export type MyPageAnswer = { readonly unchanged: false; readonly page: MyPage } | { readonly unchanged: true; readonly header: PageHeader };
 
 /**
- * A customer's page. A client that passes the version it already shows gets only the header
+ * A customer's page (an empty one, version 0, before any event mentioned them). A client that passes the version it already shows gets only the header
  * back while that version is current: one primary-key read, so polling is cheap.
  */
 export class GetMyPage {
@@ -19,11 +18,10 @@ export class GetMyPage {
     if (!Number.isSafeInteger(query.knownVersion) || query.knownVersion < 0) throw new InvalidArgumentError('known_version', 'must be 0 or a version from a previous answer');
     if (query.knownVersion > 0) {
       const header = await this.deps.view.header(customerId);
-      if (!header) throw new MyPageNotFoundError(customerId);
-      if (header.version === query.knownVersion) return { unchanged: true, header };
+      if (header && header.version === query.knownVersion) return { unchanged: true, header };
     }
     const record = await this.deps.view.load(customerId);
-    if (!record) throw new MyPageNotFoundError(customerId);
+    if (!record) return { unchanged: false, page: emptyMyPage(customerId) };
     return { unchanged: false, page: assembleMyPage(record) };
   }
 }

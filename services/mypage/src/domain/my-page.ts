@@ -52,13 +52,20 @@ export interface MyPageCounts {
 
 export interface MyPage {
   readonly customerId: string;
+  /** 0 for a customer nothing has happened to yet. */
   readonly version: number;
-  readonly updatedAt: Date;
+  /** Absent while nothing has happened to the customer. */
+  readonly updatedAt?: Date;
   readonly counts: MyPageCounts;
   /** Newest first. */
   readonly missions: readonly MissionEntry[];
   readonly rewards: readonly RewardEntry[];
   readonly orders: readonly OrderEntry[];
+}
+
+/** The page of a customer no event mentioned yet: nothing to show, which is not an error. */
+export function emptyMyPage(customerId: string): MyPage {
+  return { customerId, version: 0, counts: { missionsAchieved: 0, rewardsAvailable: 0, rewardsExchanged: 0, ordersOpen: 0 }, missions: [], rewards: [], orders: [] };
 }
 
 /**

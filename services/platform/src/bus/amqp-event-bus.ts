@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import type { Logger } from '../logging/logger.js';
+import { openAmqpConnection } from './amqp-startup-connection.js';
 import { type BatchHandler, type DeliveryOutcome, type EventBus, type EventEnvelope, QueueNotFoundError, type Subscription, type SubscriptionSpec } from './event-bus.js';
 
 export interface AmqpEventBusOptions {
@@ -12,6 +13,8 @@ export interface AmqpEventBusOptions {
   retryDelayMs: number;
   /** Shown in the broker's connection list. */
   connectionName: string;
+  /** Connection attempts at start-up after the first (default 10); reconnects later never give up. */
+  connectRetries?: number;
   logger: Logger;
 }
 
@@ -62,16 +65,12 @@ export class AmqpEventBus implements EventBus {
 
   private async open(): Promise<void> {
     const { logger } = this.options;
-    this.connection = await amqp.connect(this.options.url, {
-      clientProperties: { connection_name: this.options.connectionName },
-      // Small frames go out at once: Nagle's delay added tens of milliseconds per hop.
-      noDelay: true,
-      recovery: {
-        initialDelay: 100,
-        maxDelay: 5000,
-        initialMaxRetries: 20,
-        setup: (model: ChannelModel) => this.restore(model),
-      },
+    this.connection = await openAmqpConnection({
+      url: this.options.url,
+      connectionName: this.options.connectionName,
+      retries: this.options.connectRetries ?? 10,
+      setup: (model: ChannelModel) => this.restore(model),
+      logger,
     });
     // The recovering connection re-emits errors; an unheard 'error' would crash the process.
     this.connection.on('error', (error: Error) => logger.warn('broker connection error', { error }));

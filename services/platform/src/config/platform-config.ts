@@ -1,4 +1,4 @@
-import { type Env, readBool, readInt, readOptionalString, readString } from './env-reader.js';
+import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from './env-reader.js';
 import type { LogLevel } from '../logging/logger.js';
 
 /** What every service shares: where the data lives, where events travel, how loud to log. */
@@ -9,8 +9,12 @@ export interface PlatformConfig {
   pgliteDir?: string;
   /** Postgres pool size per service. */
   databasePoolSize: number;
+  /** Connection attempts to Postgres at start-up after the first, before giving up. */
+  databaseConnectRetries: number;
   /** RabbitMQ URL. Absent: the in-process event transport. */
   amqpUrl?: string;
+  /** Connection attempts to RabbitMQ at start-up after the first, before giving up. */
+  amqpConnectRetries: number;
   /** The durable topic exchange all domain events are published to. */
   eventsExchange: string;
   /** Prefix of every queue name, so several deployments (or test runs) can share a broker. */
@@ -34,14 +38,42 @@ export interface PlatformConfig {
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
-export function readPlatformConfig(env: Env = process.env): PlatformConfig {
+export function readLogLevel(env: Env): LogLevel {
   const logLevel = readString(env, 'LOG_LEVEL', 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}": fix or unset LOG_LEVEL`);
+  return logLevel;
+}
+
+/** A server URL variable's value: absent, or a URL with one of the protocols the driver speaks. */
+export function checkServerUrl(name: string, value: string | undefined, protocols: readonly string[]): string | undefined {
+  if (value === undefined) return undefined;
+  let protocol: string;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    throw new ConfigError(`${name} is not a URL: expected ${protocols[0]}//user:password@host:port/...`);
+  }
+  if (!protocols.includes(protocol)) throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got ${protocol}//`);
+  return value;
+}
+
+const POSTGRES_PROTOCOLS = ['postgres:', 'postgresql:'];
+const AMQP_PROTOCOLS = ['amqp:', 'amqps:'];
+
+/** `<SERVICE>_DATABASE_URL`, checked like DATABASE_URL. */
+export function readServiceDatabaseUrl(env: Env, serviceName: string): string | undefined {
+  return checkServerUrl(`${serviceName.toUpperCase()}_DATABASE_URL`, readOptionalString(env, `${serviceName.toUpperCase()}_DATABASE_URL`), POSTGRES_PROTOCOLS);
+}
+
+export function readPlatformConfig(env: Env = process.env): PlatformConfig {
+  const logLevel = readLogLevel(env);
   return {
-    databaseUrl: readOptionalString(env, 'DATABASE_URL'),
+    databaseUrl: checkServerUrl('DATABASE_URL', readOptionalString(env, 'DATABASE_URL'), POSTGRES_PROTOCOLS),
+    databaseConnectRetries: readInt(env, 'DATABASE_CONNECT_RETRIES', 10, { min: 0, max: 1000 }),
     pgliteDir: readOptionalString(env, 'PGLITE_DIR'),
     databasePoolSize: readInt(env, 'DATABASE_POOL_SIZE', 10, { min: 1, max: 100 }),
-    amqpUrl: readOptionalString(env, 'AMQP_URL'),
+    amqpUrl: checkServerUrl('AMQP_URL', readOptionalString(env, 'AMQP_URL'), AMQP_PROTOCOLS),
+    amqpConnectRetries: readInt(env, 'AMQP_CONNECT_RETRIES', 10, { min: 0, max: 1000 }),
     eventsExchange: readString(env, 'EVENTS_EXCHANGE', 'game.events'),
     queuePrefix: readString(env, 'EVENTS_QUEUE_PREFIX', 'game'),
     eventRetryDelayMs: readInt(env, 'EVENTS_RETRY_DELAY_MS', 1000, { min: 10 }),

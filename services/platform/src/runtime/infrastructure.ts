@@ -1,10 +1,11 @@
 import { AmqpEventBus } from '../bus/amqp-event-bus.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { InProcessEventBus } from '../bus/in-process-event-bus.js';
-import type { PlatformConfig } from '../config/platform-config.js';
+import { type PlatformConfig, readServiceDatabaseUrl } from '../config/platform-config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { SharedPglite } from '../db/pglite-database.js';
 import { openPostgresDatabase } from '../db/postgres-database.js';
+import { waitForPostgres } from '../db/postgres-readiness.js';
 import type { Logger } from '../logging/logger.js';
 
 /**
@@ -13,12 +14,14 @@ import type { Logger } from '../logging/logger.js';
  */
 export class Infrastructure {
   private readonly handles: DatabaseHandle[] = [];
+  private readonly checked = new Map<string, Promise<void>>();
   private readonly pglite: SharedPglite;
 
   private constructor(
     readonly config: PlatformConfig,
     readonly bus: EventBus,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly logger: Logger,
   ) {
     this.pglite = new SharedPglite(config.pgliteDir);
   }
@@ -31,10 +34,11 @@ export class Infrastructure {
           queuePrefix: config.queuePrefix,
           retryDelayMs: config.eventRetryDelayMs,
           connectionName,
+          connectRetries: config.amqpConnectRetries,
           logger: logger.child({ component: 'amqp' }),
         })
       : new InProcessEventBus({ retryDelayMs: config.eventRetryDelayMs, logger: logger.child({ component: 'in-process-bus' }) });
-    return new Infrastructure(config, bus, env);
+    return new Infrastructure(config, bus, env, logger);
   }
 
   get mode(): { database: 'postgres' | 'pglite'; events: 'rabbitmq' | 'in-process' } {
@@ -43,12 +47,24 @@ export class Infrastructure {
 
   /** A service's database: `<SERVICE>_DATABASE_URL`, else DATABASE_URL, else the shared PGlite. */
   async database(serviceName: string): Promise<DatabaseHandle> {
-    const url = this.env[`${serviceName.toUpperCase()}_DATABASE_URL`] || this.config.databaseUrl;
+    const own = readServiceDatabaseUrl(this.env, serviceName);
+    const url = own ?? this.config.databaseUrl;
+    if (url) await this.reachable(url, own ? `${serviceName.toUpperCase()}_DATABASE_URL` : 'DATABASE_URL');
     const handle = url
       ? openPostgresDatabase(url, { poolSize: this.config.databasePoolSize, applicationName: serviceName })
       : await this.pglite.open();
     this.handles.push(handle);
     return handle;
+  }
+
+  /** Each distinct URL is checked once (services of one process share DATABASE_URL). */
+  private reachable(url: string, variable: string): Promise<void> {
+    let ready = this.checked.get(url);
+    if (!ready) {
+      ready = waitForPostgres({ url, variable, retries: this.config.databaseConnectRetries, logger: this.logger.child({ component: 'postgres' }) });
+      this.checked.set(url, ready);
+    }
+    return ready;
   }
 
   async close(): Promise<void> {

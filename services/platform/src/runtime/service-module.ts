@@ -1,4 +1,5 @@
 import type { EventBus } from '../bus/event-bus.js';
+import type { Env } from '../config/env-reader.js';
 import type { PlatformConfig } from '../config/platform-config.js';
 import type { Database } from '../db/database.js';
 import type { GrpcServiceBinding } from '../grpc/grpc-server.js';
@@ -42,4 +43,9 @@ export interface ServiceModule<Overrides = Record<string, never>> {
   readonly migrationsFolder: string;
   readonly defaultPort: number;
   create(context: ServiceContext, overrides?: Partial<Overrides>): ServiceParts;
+  /**
+   * Reads the service's own settings (beyond the platform's) and throws ConfigError for a bad
+   * one: entry points call it before any work starts, so a typo fails in the first second.
+   */
+  readonly checkConfig?: (env: Env) => void;
 }

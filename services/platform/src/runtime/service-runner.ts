@@ -8,6 +8,8 @@ import type { Logger } from '../logging/logger.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { eventReplayGrpcService, OutboxReplay } from '../outbox/outbox-replay.js';
 import type { PeriodicTask } from './periodic-task.js';
+import { portFailure } from './port-check.js';
+import { rootCause, StartupError } from './startup-error.js';
 import type { ServiceContext, ServiceModule } from './service-module.js';
 
 export interface RunServiceOptions<Overrides> {
@@ -48,7 +50,11 @@ export interface RunningService {
 export async function runService<Overrides>(module: ServiceModule<Overrides>, options: RunServiceOptions<Overrides>): Promise<RunningService> {
   const { config, bus, database } = options;
   const logger = options.logger.child({ service: module.name });
-  await database.migrate({ migrationsFolder: module.migrationsFolder, schema: module.schema });
+  await database.migrate({ migrationsFolder: module.migrationsFolder, schema: module.schema }).catch((error: unknown) => {
+    // drizzle wraps the driver's error (DrizzleQueryError: Failed query: CREATE SCHEMA ...): say the cause.
+    const cause = rootCause(error);
+    throw new StartupError(`${module.name}: migrating schema "${module.schema}" failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause: error });
+  });
 
   let relay: OutboxRelay | undefined;
   const context: ServiceContext = { db: database.db, bus, config, logger, wakeRelay: () => relay?.wake() };
@@ -78,12 +84,15 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
       })
     : undefined;
 
-  const port = options.port ?? readInt(options.env ?? process.env, `${module.name.toUpperCase()}_GRPC_PORT`, module.defaultPort, { min: 0, max: 65535 });
+  const portVariable = `${module.name.toUpperCase()}_GRPC_PORT`;
+  const port = options.port ?? readInt(options.env ?? process.env, portVariable, module.defaultPort, { min: 0, max: 65535 });
   // Every publisher can replay its published events into one consumer's queue (internal API).
   const replay = parts.outbox
     ? [eventReplayGrpcService(new OutboxReplay({ db: database.db, bus, table: parts.outbox, batchSize: config.outboxBatchSize, logger: logger.child({ component: 'outbox-replay' }) }), module.name, logger)]
     : [];
-  const server = await startGrpcServer({ host: config.grpcHost, port, services: [...parts.grpc, ...replay], logger });
+  const server = await startGrpcServer({ host: config.grpcHost, port, services: [...parts.grpc, ...replay], logger }).catch((error: unknown) => {
+    throw portFailure(error, { port, host: config.grpcHost, variable: portVariable }) ?? error;
+  });
   if (options.relay !== false) relay?.start();
   if (options.consume !== false) await consumer?.start();
   const tasks = parts.tasks ?? [];

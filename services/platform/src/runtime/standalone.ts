@@ -1,23 +1,32 @@
 import { readPlatformConfig } from '../config/platform-config.js';
 import { createLogger } from '../logging/logger.js';
 import { Infrastructure } from './infrastructure.js';
+import { checkBeforeStart } from './preflight.js';
 import { stopOnSignals } from './process-lifecycle.js';
 import type { ServiceModule } from './service-module.js';
 import { runService } from './service-runner.js';
+import { startOrExit } from './startup-error.js';
 
-/** A service's whole `main`: read config, open its infrastructure, serve until a signal. */
+/**
+ * A service's whole `main`: check the configuration, open its infrastructure, serve until a
+ * signal. A start-up failure the operator can fix ends the process with one line on stderr.
+ */
 export async function runStandalone<Overrides>(module: ServiceModule<Overrides>): Promise<void> {
-  const config = readPlatformConfig();
-  const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-  const infrastructure = await Infrastructure.open(config, logger, module.name);
-  const service = await runService(module, {
-    database: await infrastructure.database(module.name),
-    bus: infrastructure.bus,
-    config,
-    logger,
+  await startOrExit(async () => {
+    const config = readPlatformConfig();
+    await checkBeforeStart([module as ServiceModule<never>], config, process.env);
+    const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+    logger.info('starting', { service: module.name });
+    const infrastructure = await Infrastructure.open(config, logger, module.name);
+    const service = await runService(module, {
+      database: await infrastructure.database(module.name),
+      bus: infrastructure.bus,
+      config,
+      logger,
+    });
+    stopOnSignals(async () => {
+      await service.stop();
+      await infrastructure.close();
+    }, logger);
   });
-  stopOnSignals(async () => {
-    await service.stop();
-    await infrastructure.close();
-  }, logger);
 }
