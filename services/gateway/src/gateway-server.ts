@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { serveStatic } from '../../platform/src/http/static-files.js';
 import type { Logger } from '../../platform/src/logging/logger.js';
+import { traceHttpRequest } from '../../platform/src/telemetry/http-tracing.js';
 import { readBody } from './http/body-reader.js';
 import { GatewayError, statusBody } from './http/error-response.js';
 import { type RestTranscoder, sendJson } from './rest-transcoder.js';
@@ -49,7 +50,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     response.on('finish', () => {
       logger.debug('request', { method: request.method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 });
     });
-    handle(request, response).catch((error: unknown) => {
+    traceHttpRequest(request, response, () => handle(request, response)).catch((error: unknown) => {
       if (error instanceof GatewayError) {
         // A refused body may still be arriving: close the connection rather than read it all.
         if (error.httpStatus === 413) response.setHeader('connection', 'close');

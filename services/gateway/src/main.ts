@@ -5,12 +5,17 @@
  */
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
+import { startTracing } from '../../platform/src/telemetry/tracing.js';
 import { createGateway } from './create-gateway.js';
 import { loadDescriptorRegistry } from './descriptor/descriptor-registry.js';
 import { readGatewayConfig } from './gateway-config.js';
 
+const tracing = startTracing('gateway');
 const registry = loadDescriptorRegistry();
 const config = readGatewayConfig(registry);
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
 const gateway = await createGateway({ ...config, registry, logger });
-stopOnSignals(() => gateway.stop(), logger);
+stopOnSignals(async () => {
+  await gateway.stop();
+  await tracing.shutdown();
+}, logger);

@@ -13,9 +13,11 @@ import { createLogger } from '../../platform/src/logging/logger.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
+import { startTracing } from '../../platform/src/telemetry/tracing.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
 const config = readPlatformConfig();
+const tracing = startTracing('game-event-rewards');
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
 const infrastructure = await Infrastructure.open(config, logger, 'launcher');
 logger.info('starting the platform', infrastructure.mode);
@@ -43,4 +45,5 @@ stopOnSignals(async () => {
   await gateway.stop();
   for (const service of [...services].reverse()) await service.stop();
   await infrastructure.close();
+  await tracing.shutdown();
 }, logger);

@@ -22,6 +22,8 @@ const HEADER_ATTEMPT = 'x-attempt';
 const HEADER_ROUTING_KEY = 'x-routing-key';
 const HEADER_AGGREGATE_ID = 'x-aggregate-id';
 const HEADER_OCCURRED_AT = 'x-occurred-at';
+/** W3C Trace Context's own header name, so any traced consumer picks it up. */
+const HEADER_TRACEPARENT = 'traceparent';
 
 /**
  * RabbitMQ transport. Topology per consuming service:
@@ -324,6 +326,7 @@ function toProperties(event: Omit<EventEnvelope, 'attempt'>, attempt: number): O
       [HEADER_ROUTING_KEY]: event.routingKey,
       [HEADER_AGGREGATE_ID]: event.aggregateId,
       [HEADER_OCCURRED_AT]: event.occurredAt.toISOString(),
+      ...(event.traceparent ? { [HEADER_TRACEPARENT]: event.traceparent } : {}),
     },
   };
 }
@@ -342,6 +345,7 @@ function toEnvelope(message: ConsumeMessage): EventEnvelope | undefined {
     occurredAt,
     payload: message.content,
     attempt: Number(headers[HEADER_ATTEMPT] ?? 1) || 1,
+    traceparent: typeof headers[HEADER_TRACEPARENT] === 'string' ? headers[HEADER_TRACEPARENT] : undefined,
   };
 }
 

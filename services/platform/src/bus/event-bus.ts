@@ -18,6 +18,8 @@ export interface EventEnvelope {
   readonly payload: Uint8Array;
   /** 1 on the first delivery, then counts retries. */
   readonly attempt: number;
+  /** W3C trace context of the span that published it (message header `traceparent`), if traced. */
+  readonly traceparent?: string;
 }
 
 /** What the consumer decided for each event of a batch, in the batch's order. */

@@ -1,5 +1,6 @@
 import { readPlatformConfig } from '../config/platform-config.js';
 import { createLogger } from '../logging/logger.js';
+import { startTracing } from '../telemetry/tracing.js';
 import { Infrastructure } from './infrastructure.js';
 import { stopOnSignals } from './process-lifecycle.js';
 import type { ServiceModule } from './service-module.js';
@@ -8,6 +9,7 @@ import { runService } from './service-runner.js';
 /** A service's whole `main`: read config, open its infrastructure, serve until a signal. */
 export async function runStandalone<Overrides>(module: ServiceModule<Overrides>): Promise<void> {
   const config = readPlatformConfig();
+  const tracing = startTracing(module.name);
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const infrastructure = await Infrastructure.open(config, logger, module.name);
   const service = await runService(module, {
@@ -19,5 +21,6 @@ export async function runStandalone<Overrides>(module: ServiceModule<Overrides>)
   stopOnSignals(async () => {
     await service.stop();
     await infrastructure.close();
+    await tracing.shutdown();
   }, logger);
 }
