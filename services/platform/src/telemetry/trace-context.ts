@@ -22,6 +22,15 @@ export function activeTraceparent(): string | undefined {
   return traceparentOf(context.active());
 }
 
+/** trace_id and span_id of the active span, for log lines (empty when nothing is traced). */
+export function activeTraceIds(): { trace_id?: string; span_id?: string } {
+  if (!tracingEnabled()) return {};
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
+}
+
 export function traceparentOf(ctx: Context): string | undefined {
   if (!trace.getSpan(ctx)?.spanContext().traceFlags) return undefined;
   const carrier: Carrier = {};
