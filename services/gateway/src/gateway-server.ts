@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { serveStatic } from '../../platform/src/http/static-files.js';
 import type { Logger } from '../../platform/src/logging/logger.js';
+import { gatewayRequestSeconds, gatewayRequests } from '../../platform/src/metrics/platform-metrics.js';
 import { traceHttpRequest } from '../../platform/src/telemetry/http-tracing.js';
 import { readBody } from './http/body-reader.js';
 import { GatewayError, statusBody } from './http/error-response.js';
@@ -48,6 +49,9 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
   const server = createServer((request, response) => {
     const started = performance.now();
     response.on('finish', () => {
+      const method = request.method ?? 'GET';
+      gatewayRequests.inc({ method, code: String(response.statusCode) });
+      gatewayRequestSeconds.observe({ method }, (performance.now() - started) / 1000);
       logger.debug('request', { method: request.method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 });
     });
     traceHttpRequest(request, response, () => handle(request, response)).catch((error: unknown) => {

@@ -6,6 +6,7 @@
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { startTracing } from '../../platform/src/telemetry/tracing.js';
+import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
 import { createGateway } from './create-gateway.js';
 import { loadDescriptorRegistry } from './descriptor/descriptor-registry.js';
 import { readGatewayConfig } from './gateway-config.js';
@@ -15,7 +16,9 @@ const registry = loadDescriptorRegistry();
 const config = readGatewayConfig(registry);
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
 const gateway = await createGateway({ ...config, registry, logger });
+const metrics = await startMetricsServer({ ...readMetricsAddress(), logger });
 stopOnSignals(async () => {
+  await metrics.stop();
   await gateway.stop();
   await tracing.shutdown();
 }, logger);

@@ -14,6 +14,7 @@ import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
 import { startTracing } from '../../platform/src/telemetry/tracing.js';
+import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
 const config = readPlatformConfig();
@@ -39,9 +40,12 @@ const gateway = await createGateway({
   logger,
   upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
 });
-logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf) });
+// One process, one metrics port: every service's series (and the gateway's) are on it.
+const metrics = await startMetricsServer({ ...readMetricsAddress(), logger });
+logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf), metrics: `http://127.0.0.1:${metrics.port}/metrics` });
 
 stopOnSignals(async () => {
+  await metrics.stop();
   await gateway.stop();
   for (const service of [...services].reverse()) await service.stop();
   await infrastructure.close();

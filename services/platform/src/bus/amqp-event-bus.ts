@@ -1,7 +1,16 @@
 import { once } from 'node:events';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import type { Logger } from '../logging/logger.js';
-import { type BatchHandler, type DeliveryOutcome, type EventBus, type EventEnvelope, QueueNotFoundError, type Subscription, type SubscriptionSpec } from './event-bus.js';
+import {
+  type BatchHandler,
+  type DeliveryOutcome,
+  type EventBus,
+  type EventEnvelope,
+  QueueNotFoundError,
+  type QueueStats,
+  type Subscription,
+  type SubscriptionSpec,
+} from './event-bus.js';
 
 export interface AmqpEventBusOptions {
   url: string;
@@ -130,6 +139,24 @@ export class AmqpEventBus implements EventBus {
       if (!written) await once(channel, 'drain');
     }
     await channel.waitForConfirms();
+  }
+
+  /** From the broker (queue.declare passive); undefined while disconnected or if the queue is not declared. */
+  async queueStats(queue: string): Promise<QueueStats | undefined> {
+    const model = this.model;
+    if (!model) return undefined;
+    // A missing queue closes the channel it was checked on: use a throwaway one.
+    const probe = await model.createChannel();
+    probe.on('error', () => {});
+    try {
+      const work = await probe.checkQueue(this.queueName(queue));
+      const dead = await probe.checkQueue(`${this.queueName(queue)}.dlq`);
+      return { messages: work.messageCount, consumers: work.consumerCount, deadLetters: dead.messageCount };
+    } catch {
+      return undefined;
+    } finally {
+      await probe.close().catch(() => {});
+    }
   }
 
   /** Re-queues an event for a later attempt, through the queue's retry queue. */

@@ -3,6 +3,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logging/logger.js';
 import { loadFileDescriptors } from './descriptor-set.js';
+import { metricsServerInterceptor } from './metrics-interceptor.js';
 import { tracingServerInterceptor } from './tracing-interceptors.js';
 
 export interface GrpcServiceBinding {
@@ -34,7 +35,7 @@ export async function startGrpcServer(options: {
   const server = new Server({
     'grpc.max_receive_message_length': 4 * 1024 * 1024,
     // Telemetry first, so every call is traced and counted, refused ones included.
-    interceptors: [tracingServerInterceptor],
+    interceptors: [tracingServerInterceptor, metricsServerInterceptor],
   });
   for (const service of options.services) server.addService(service.definition, service.implementation);
 

@@ -3,6 +3,7 @@ import type { Database, Transaction } from '../db/database.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { EventType } from '../events/event-type.js';
 import type { Logger } from '../logging/logger.js';
+import { eventLagSeconds, eventsConsumed } from '../metrics/platform-metrics.js';
 import { type ConsumeTrace, traceConsume } from '../telemetry/event-tracing.js';
 import type { InboxTable } from './inbox-table.js';
 
@@ -68,6 +69,8 @@ interface DecodedEvent {
   handler: EventHandler<unknown>;
   message: unknown;
 }
+
+const OUTCOME_LABEL = { ack: 'applied', duplicate: 'duplicate', retry: 'retried', 'dead-letter': 'dead_lettered' } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -144,13 +147,22 @@ export class EventConsumer {
       }
       this.options.afterCommit?.();
     }
+    const settledAt = Date.now();
     batch.forEach((envelope, i) => {
       const outcome = outcomes[i];
       if (outcome === 'retry') this.stats.retried += 1;
       if (outcome === 'dead-letter') this.stats.deadLettered += 1;
-      tracing.settle(envelope, duplicates.has(envelope) ? 'duplicate' : outcome, errors.get(envelope));
+      const settled = duplicates.has(envelope) ? 'duplicate' : outcome;
+      tracing.settle(envelope, settled, errors.get(envelope));
+      this.measure(envelope, settled, settledAt);
     });
     return outcomes;
+  }
+
+  private measure(envelope: EventEnvelope, outcome: DeliveryOutcome | 'duplicate', at: number): void {
+    const labels = { service: this.options.queue, event_type: envelope.type };
+    eventsConsumed.inc({ ...labels, outcome: OUTCOME_LABEL[outcome] });
+    if (outcome === 'ack') eventLagSeconds.observe(labels, Math.max(0, at - envelope.occurredAt.getTime()) / 1000);
   }
 
   private decode(envelope: EventEnvelope, index: number): DecodedEvent[] {

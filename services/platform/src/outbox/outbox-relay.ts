@@ -2,6 +2,8 @@ import { asc, inArray, isNull, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus/event-bus.js';
 import { type Database, rowsOf } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
+import { countBusinessFact } from '../metrics/business-metrics.js';
+import { eventsPublished } from '../metrics/platform-metrics.js';
 import { tracePublish } from '../telemetry/event-tracing.js';
 import type { OutboxTable } from './outbox-table.js';
 
@@ -106,6 +108,10 @@ export class OutboxRelay {
         .update(table)
         .set({ publishedAt: new Date() })
         .where(inArray(table.seq, rows.map((row) => row.seq)));
+      for (const row of rows) {
+        eventsPublished.inc({ service: this.options.serviceName, event_type: row.eventType });
+        countBusinessFact(row.routingKey);
+      }
       return rows.length;
     });
   }

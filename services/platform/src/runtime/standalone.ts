@@ -1,5 +1,6 @@
 import { readPlatformConfig } from '../config/platform-config.js';
 import { createLogger } from '../logging/logger.js';
+import { readMetricsAddress, startMetricsServer } from '../metrics/metrics-server.js';
 import { startTracing } from '../telemetry/tracing.js';
 import { Infrastructure } from './infrastructure.js';
 import { stopOnSignals } from './process-lifecycle.js';
@@ -18,7 +19,9 @@ export async function runStandalone<Overrides>(module: ServiceModule<Overrides>)
     config,
     logger,
   });
+  const metrics = await startMetricsServer({ ...readMetricsAddress(), logger });
   stopOnSignals(async () => {
+    await metrics.stop();
     await service.stop();
     await infrastructure.close();
     await tracing.shutdown();

@@ -15,6 +15,7 @@ import {
   wrap,
 } from 'cockatiel';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
+import { observeBreaker } from './gift-shop-breaker-metrics.js';
 
 export interface GiftShopPolicyOptions {
   /** Each attempt is abandoned (and its RPC cancelled) after this long. */
@@ -47,6 +48,7 @@ export class GiftShopPolicy {
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
     });
     this.breaker = breaker;
+    observeBreaker(breaker);
     breaker.onBreak(() => {
       this.openedAt = Date.now();
       logger.warn('gift shop circuit opened: exchanges fail fast', { halfOpenAfterMs: options.halfOpenAfterMs });
