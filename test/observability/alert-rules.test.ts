@@ -77,14 +77,18 @@ describe('Alert rules (k8s/monitoring/prometheus-rules.yaml) under promtool', fu
     }
   });
 
-  it('k8s/monitoring builds with real kustomize: PodMonitors and the PrometheusRule, in namespace game', async () => {
+  it('k8s/monitoring builds with real kustomize: PodMonitors, the PrometheusRule and the dashboard ConfigMap, in namespace game', async () => {
     const { stdout } = await run('kubectl', ['kustomize', MONITORING]);
     const docs = parseAllDocuments(stdout).map((doc) => doc.toJS());
     expect(docs.map((doc) => `${doc.kind}/${doc.metadata.name}`).sort()).to.deep.equal([
+      'ConfigMap/grafana-dashboard-reward-chain',
       'PodMonitor/envoy',
       'PodMonitor/game-services',
       'PrometheusRule/game-event-rewards',
     ]);
     for (const doc of docs) expect(doc.metadata.namespace).to.equal('game');
+    const dashboard = docs.find((doc) => doc.kind === 'ConfigMap');
+    expect(dashboard.metadata.labels.grafana_dashboard).to.equal('1');
+    expect(JSON.parse(dashboard.data['reward-chain-dashboard.json']).uid).to.equal('game-reward-chain');
   });
 });
