@@ -13,12 +13,14 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { readInt, readString } from '../../platform/src/config/env-reader.js';
 import { serviceTarget } from './local-cluster-targets.js';
-import { ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
+import { prometheusScrapeConfig } from './prometheus-scrape-config.js';
+import { metricsPortFor, ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const STATE_DIR = join(ROOT, '.data', 'local-cluster');
 const STATE_FILE = join(STATE_DIR, 'state.json');
+const PROMETHEUS_CONFIG = join(STATE_DIR, 'prometheus.yml');
 
 interface ClusterState {
   processes: { service: string; replica: number; port: number; pid: number }[];
@@ -63,19 +65,24 @@ async function up(): Promise<void> {
       for (let replica = 0; replica < replicas; replica += 1) {
         const started = await supervisor.start(module.name, replica, replicaPort(module.defaultPort, replica));
         state.processes.push({ service: module.name, replica, port: started.port, pid: started.child.pid as number });
-        console.log(`${module.name}#${replica} SERVING on 127.0.0.1:${started.port} (pid ${started.child.pid})`);
+        console.log(`${module.name}#${replica} SERVING on 127.0.0.1:${started.port}, metrics http://127.0.0.1:${started.metricsPort}/metrics (pid ${started.child.pid})`);
       }
     }
     // The REST edge in front, as Envoy is in the cluster.
     const gatewayPort = readInt(env, 'GATEWAY_PORT', 8080, { min: 1, max: 65535 });
     const gateway = await supervisor.startGateway(gatewayPort);
     state.processes.push({ service: 'gateway', replica: 0, port: gatewayPort, pid: gateway.child.pid as number });
-    console.log(`gateway on http://127.0.0.1:${gatewayPort} (pid ${gateway.child.pid})`);
+    console.log(`gateway on http://127.0.0.1:${gatewayPort}, metrics http://127.0.0.1:${gateway.metricsPort}/metrics (pid ${gateway.child.pid})`);
   } catch (error) {
     for (const { pid } of state.processes) process.kill(pid, 'SIGTERM');
     throw error;
   }
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  writeFileSync(
+    PROMETHEUS_CONFIG,
+    prometheusScrapeConfig(state.processes.map(({ service, replica, port }) => ({ service, replica, metricsPort: metricsPortFor(port) }))),
+  );
+  console.log(`metrics: every process serves GET /metrics on its port + 1000; scrape them all with: prometheus --config.file=${PROMETHEUS_CONFIG}`);
   console.log(`up: ${state.processes.length} processes; logs in ${join(STATE_DIR, 'logs')}; "make down" stops them`);
 }
 
