@@ -8,6 +8,7 @@ import { ProcessCluster } from '../test/support/process-cluster.js';
 import { TestSystem } from '../test/support/test-system.js';
 import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from './bench-options.js';
 import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
+import { BenchTelemetry } from './bench-telemetry.js';
 import { ChainBench } from './chain-bench.js';
 import { subscribeToWalletCredits } from './wallet-credit-feed.js';
 
@@ -41,6 +42,10 @@ async function main(): Promise<void> {
   }
   // Printed only after clean-up: a reader that closes stdout early (| head) must not leak the database.
   console.log(formatReport(options.mode, summaries, host));
+  for (const off of summaries.filter((summary) => summary.phase.endsWith(' (telemetry off)'))) {
+    const on = summaries.find((summary) => `${summary.phase} (telemetry off)` === off.phase);
+    if (on) console.log(telemetryCost(on.phase, off, on));
+  }
   console.log(summaryJson(options.mode, summaries, host));
 }
 
@@ -71,20 +76,43 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
   const missions = cluster ? cluster.missionClient() : system.missionClient();
   const bench = new ChainBench(missions, { drainIdleMs: options.drainIdleMs, log });
   const feed = await subscribeToWalletCredits(system, bench.onCredit);
+  const telemetry = new BenchTelemetry();
+  if (options.telemetry === 'off') await telemetry.off();
+  else if (!cluster) telemetry.on();
   try {
     if (options.warmup > 0) await runWarmup(system, bench, options.warmup);
     const summaries: PhaseSummary[] = [];
     for (const profile of options.profiles) {
       log(`[${profile.phase}] ${profile.count} missions at ${profile.rate === 0 ? 'unlimited' : `${profile.rate}/s`}, at most ${profile.concurrency} in flight`);
-      summaries.push(summarize(await bench.run(profile)));
+      if (options.telemetry !== 'compare') {
+        summaries.push(summarize(await bench.run(profile)));
+        await waitForQuiet(system);
+        continue;
+      }
+      // Same run, same database and warm process: telemetry off first, then on.
+      await telemetry.off();
+      log(`[${profile.phase}] telemetry off`);
+      const off = summarize(await bench.run(profile));
       await waitForQuiet(system);
+      telemetry.on();
+      log(`[${profile.phase}] telemetry on (${telemetry.description})`);
+      const on = summarize(await bench.run(profile));
+      await waitForQuiet(system);
+      summaries.push({ ...off, phase: `${profile.phase} (telemetry off)` }, on);
     }
     return summaries;
   } finally {
+    await telemetry.off();
     await feed.close();
     missions.close();
     await cluster?.stopAll();
   }
+}
+
+/** One line: the throughput each way and what telemetry cost (positive = slower with it on). */
+function telemetryCost(phase: string, off: PhaseSummary, on: PhaseSummary): string {
+  const cost = off.completedPerSecond > 0 ? ((off.completedPerSecond - on.completedPerSecond) / off.completedPerSecond) * 100 : Number.NaN;
+  return `[${phase}] telemetry cost: ${off.completedPerSecond}/s off, ${on.completedPerSecond}/s on: ${cost.toFixed(1)}% of throughput (target < 10%)`;
 }
 
 async function runWarmup(system: TestSystem, bench: ChainBench, count: number): Promise<void> {

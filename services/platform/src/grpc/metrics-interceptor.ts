@@ -1,4 +1,5 @@
 import { type ServerInterceptor, ServerInterceptingCall, status as GrpcStatus } from '@grpc/grpc-js';
+import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { grpcHandled, grpcHandlingSeconds } from '../metrics/platform-metrics.js';
 
 /**
@@ -8,6 +9,7 @@ import { grpcHandled, grpcHandlingSeconds } from '../metrics/platform-metrics.js
  * as CANCELLED.
  */
 export const metricsServerInterceptor: ServerInterceptor = (method, call) => {
+  if (!metricsEnabled()) return new ServerInterceptingCall(call);
   const [, service = '', name = ''] = method.path.split('/');
   const started = performance.now();
   let recorded = false;

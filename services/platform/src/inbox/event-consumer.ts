@@ -3,6 +3,7 @@ import type { Database, Transaction } from '../db/database.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { EventType } from '../events/event-type.js';
 import type { Logger } from '../logging/logger.js';
+import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { eventLagSeconds, eventsConsumed } from '../metrics/platform-metrics.js';
 import { type ConsumeTrace, traceConsume } from '../telemetry/event-tracing.js';
 import type { InboxTable } from './inbox-table.js';
@@ -160,6 +161,7 @@ export class EventConsumer {
   }
 
   private measure(envelope: EventEnvelope, outcome: DeliveryOutcome | 'duplicate', at: number): void {
+    if (!metricsEnabled()) return;
     const labels = { service: this.options.queue, event_type: envelope.type };
     eventsConsumed.inc({ ...labels, outcome: OUTCOME_LABEL[outcome] });
     if (outcome === 'ack') eventLagSeconds.observe(labels, Math.max(0, at - envelope.occurredAt.getTime()) / 1000);

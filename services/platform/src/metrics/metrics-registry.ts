@@ -14,3 +14,17 @@ collectDefaultMetrics({ register: metricsRegistry });
 for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
   metricsRegistry.removeSingleMetric(name);
 }
+
+let enabled = true;
+
+/**
+ * Whether request-path metrics are recorded (the RPC interceptor, consumer and relay counters).
+ * Always on in the services; the chain bench turns it off to measure what telemetry costs.
+ */
+export function metricsEnabled(): boolean {
+  return enabled;
+}
+
+export function setMetricsEnabled(on: boolean): void {
+  enabled = on;
+}

@@ -3,6 +3,7 @@ import type { EventBus } from '../bus/event-bus.js';
 import { type Database, rowsOf } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
 import { countBusinessFact } from '../metrics/business-metrics.js';
+import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { eventsPublished } from '../metrics/platform-metrics.js';
 import { tracePublish } from '../telemetry/event-tracing.js';
 import type { OutboxTable } from './outbox-table.js';
@@ -108,7 +109,7 @@ export class OutboxRelay {
         .update(table)
         .set({ publishedAt: new Date() })
         .where(inArray(table.seq, rows.map((row) => row.seq)));
-      for (const row of rows) {
+      for (const row of metricsEnabled() ? rows : []) {
         eventsPublished.inc({ service: this.options.serviceName, event_type: row.eventType });
         countBusinessFact(row.routingKey);
       }
