@@ -47,8 +47,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                               and a deployment run them) instead of in this process
   --warmup N                  unmeasured missions before the first phase (default 200)
   --drain-idle-ms MS          give up waiting for credits after MS without one (default 15000)
-  --telemetry on|off|compare  tracing + metrics on (default), off, or every phase run twice in the
-                              same run, telemetry off then on, with the throughput cost reported
+  --telemetry on|off|compare  tracing + metrics on (default), off, or every phase run four times
+                              in the same run (off, on, on, off) with the throughput cost reported
                               (in-process services only)
 
 --count, --rate and --concurrency override the chosen phase(s). Platform tuning variables

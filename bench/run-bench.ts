@@ -42,10 +42,7 @@ async function main(): Promise<void> {
   }
   // Printed only after clean-up: a reader that closes stdout early (| head) must not leak the database.
   console.log(formatReport(options.mode, summaries, host));
-  for (const off of summaries.filter((summary) => summary.phase.endsWith(' (telemetry off)'))) {
-    const on = summaries.find((summary) => `${summary.phase} (telemetry off)` === off.phase);
-    if (on) console.log(telemetryCost(on.phase, off, on));
-  }
+  if (options.telemetry === 'compare') for (const profile of options.profiles) console.log(telemetryCost(profile.phase, summaries));
   console.log(summaryJson(options.mode, summaries, host));
 }
 
@@ -89,16 +86,16 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
         await waitForQuiet(system);
         continue;
       }
-      // Same run, same database and warm process: telemetry off first, then on.
-      await telemetry.off();
-      log(`[${profile.phase}] telemetry off`);
-      const off = summarize(await bench.run(profile));
-      await waitForQuiet(system);
-      telemetry.on();
-      log(`[${profile.phase}] telemetry on (${telemetry.description})`);
-      const on = summarize(await bench.run(profile));
-      await waitForQuiet(system);
-      summaries.push({ ...off, phase: `${profile.phase} (telemetry off)` }, on);
+      // Same run, same database and warm process, in ABBA order (off, on, on, off): a load that
+      // drifts during the run (other work on the machine) weighs on both sides alike.
+      for (const [i, on] of [false, true, true, false].entries()) {
+        if (on) telemetry.on();
+        else await telemetry.off();
+        log(`[${profile.phase}] run ${i + 1}/4: telemetry ${on ? `on (${telemetry.description})` : 'off'}`);
+        const summary = summarize(await bench.run(profile));
+        await waitForQuiet(system);
+        summaries.push({ ...summary, phase: `${profile.phase} #${i + 1} telemetry ${on ? 'on' : 'off'}` });
+      }
     }
     return summaries;
   } finally {
@@ -109,10 +106,16 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
   }
 }
 
-/** One line: the throughput each way and what telemetry cost (positive = slower with it on). */
-function telemetryCost(phase: string, off: PhaseSummary, on: PhaseSummary): string {
-  const cost = off.completedPerSecond > 0 ? ((off.completedPerSecond - on.completedPerSecond) / off.completedPerSecond) * 100 : Number.NaN;
-  return `[${phase}] telemetry cost: ${off.completedPerSecond}/s off, ${on.completedPerSecond}/s on: ${cost.toFixed(1)}% of throughput (target < 10%)`;
+/** One line: mean throughput of the runs each way and what telemetry cost (positive = slower with it on). */
+function telemetryCost(phase: string, summaries: readonly PhaseSummary[]): string {
+  const mean = (on: boolean) => {
+    const runs = summaries.filter((summary) => summary.phase.startsWith(`${phase} #`) && summary.phase.endsWith(on ? ' on' : ' off'));
+    return runs.reduce((sum, run) => sum + run.completedPerSecond, 0) / Math.max(1, runs.length);
+  };
+  const off = mean(false);
+  const on = mean(true);
+  const cost = off > 0 ? ((off - on) / off) * 100 : Number.NaN;
+  return `[${phase}] telemetry cost: ${off.toFixed(0)}/s off, ${on.toFixed(0)}/s on (mean of 2 runs each, ABBA): ${cost.toFixed(1)}% of throughput (target < 10%)`;
 }
 
 async function runWarmup(system: TestSystem, bench: ChainBench, count: number): Promise<void> {

@@ -75,6 +75,30 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
     });
 
+    it('continues a caller\'s trace through the REST edge: client traceparent -> edge span -> AchieveMission -> the reward', async () => {
+      const gateway = await system.startGateway();
+      const callerTraceId = randomUUID().replaceAll('-', '');
+      const callerSpanId = randomUUID().replaceAll('-', '').slice(0, 16);
+      const response = await fetch(`${gateway.url}/v1/missions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${callerTraceId}-${callerSpanId}-01` },
+        body: JSON.stringify({ customerId: `trace-edge-${randomUUID().slice(0, 8)}`, eventCode: 'test-event', missionCode: 'edge' }),
+      });
+      expect(response.status).to.equal(200);
+      const spans = await eventually(() => {
+        const trace = capture.spans(callerTraceId);
+        expect(trace.map((span) => span.name)).to.include('reward process game.mission.v1.MissionAchieved');
+        return trace;
+      });
+      const edge = spans.find((span) => span.name === 'POST /v1/missions');
+      expect(edge?.kind).to.equal(SpanKind.SERVER);
+      expect(parentOf(edge as ReadableSpan)).to.equal(callerSpanId);
+      expectChild(spans, 'game.mission.v1.MissionService/AchieveMission', 'POST /v1/missions', SpanKind.CLIENT);
+      expectChild(spans, 'game.mission.v1.MissionService/AchieveMission', 'game.mission.v1.MissionService/AchieveMission', SpanKind.SERVER);
+      expectChild(spans, 'publish mission.achieved', 'game.mission.v1.MissionService/AchieveMission', SpanKind.PRODUCER);
+      await gateway.stop();
+    });
+
     it('follows ExchangeReward through ReserveGift, the payment, the delivery and the stock', async () => {
       const customerId = `trace-x-${randomUUID().slice(0, 8)}`;
       const giftId = `traced-gift-${randomUUID().slice(0, 8)}`;
