@@ -92,9 +92,15 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
         if (on) telemetry.on();
         else await telemetry.off();
         log(`[${profile.phase}] run ${i + 1}/4: telemetry ${on ? `on (${telemetry.description})` : 'off'}`);
+        // CPU time of this process (services + driver) per mission: far less sensitive than
+        // throughput to other work on the machine. It includes the tail until the system is quiet.
+        const cpuBefore = process.cpuUsage();
         const summary = summarize(await bench.run(profile));
         await waitForQuiet(system);
-        summaries.push({ ...summary, phase: `${profile.phase} #${i + 1} telemetry ${on ? 'on' : 'off'}` });
+        const cpu = process.cpuUsage(cpuBefore);
+        const phase = `${profile.phase} #${i + 1} telemetry ${on ? 'on' : 'off'}`;
+        CPU_MS_PER_MISSION.set(phase, (cpu.user + cpu.system) / 1000 / Math.max(1, summary.completed));
+        summaries.push({ ...summary, phase });
       }
     }
     return summaries;
@@ -106,16 +112,22 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
   }
 }
 
+/** Phase name -> CPU milliseconds this process spent per credited mission (--telemetry compare). */
+const CPU_MS_PER_MISSION = new Map<string, number>();
+
 /** One line: mean throughput of the runs each way and what telemetry cost (positive = slower with it on). */
 function telemetryCost(phase: string, summaries: readonly PhaseSummary[]): string {
-  const mean = (on: boolean) => {
-    const runs = summaries.filter((summary) => summary.phase.startsWith(`${phase} #`) && summary.phase.endsWith(on ? ' on' : ' off'));
-    return runs.reduce((sum, run) => sum + run.completedPerSecond, 0) / Math.max(1, runs.length);
-  };
-  const off = mean(false);
-  const on = mean(true);
-  const cost = off > 0 ? ((off - on) / off) * 100 : Number.NaN;
-  return `[${phase}] telemetry cost: ${off.toFixed(0)}/s off, ${on.toFixed(0)}/s on (mean of 2 runs each, ABBA): ${cost.toFixed(1)}% of throughput (target < 10%)`;
+  const runs = (on: boolean) => summaries.filter((summary) => summary.phase.startsWith(`${phase} #`) && summary.phase.endsWith(on ? ' on' : ' off'));
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+  const rate = (on: boolean) => mean(runs(on).map((run) => run.completedPerSecond));
+  const cpu = (on: boolean) => mean(runs(on).map((run) => CPU_MS_PER_MISSION.get(run.phase) ?? 0));
+  const throughputCost = rate(false) > 0 ? ((rate(false) - rate(true)) / rate(false)) * 100 : Number.NaN;
+  const cpuCost = cpu(false) > 0 ? ((cpu(true) - cpu(false)) / cpu(false)) * 100 : Number.NaN;
+  return [
+    `[${phase}] telemetry cost (mean of 2 runs each way, ABBA order):`,
+    `  throughput ${rate(false).toFixed(0)}/s off, ${rate(true).toFixed(0)}/s on: ${throughputCost.toFixed(1)}% (target < 10%)`,
+    `  CPU per mission ${cpu(false).toFixed(2)} ms off, ${cpu(true).toFixed(2)} ms on: +${cpuCost.toFixed(1)}% (the services' own CPU; what limits throughput on a quiet machine)`,
+  ].join('\n');
 }
 
 async function runWarmup(system: TestSystem, bench: ChainBench, count: number): Promise<void> {
