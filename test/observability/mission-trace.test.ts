@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind } from '@opentelemetry/api';
 import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { rewardInWallet } from '../support/chain-helpers.js';
+import { expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
@@ -96,6 +96,26 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       expectChild(spans, 'game.mission.v1.MissionService/AchieveMission', 'POST /v1/missions', SpanKind.CLIENT);
       expectChild(spans, 'game.mission.v1.MissionService/AchieveMission', 'game.mission.v1.MissionService/AchieveMission', SpanKind.SERVER);
       expectChild(spans, 'publish mission.achieved', 'game.mission.v1.MissionService/AchieveMission', SpanKind.PRODUCER);
+      await gateway.stop();
+    });
+
+    it('a caller that sampled its trace out (flags 00) gets no spans anywhere down the chain, not new root traces', async () => {
+      const gateway = await system.startGateway();
+      const callerTraceId = randomUUID().replaceAll('-', '');
+      const customerId = `trace-unsampled-${randomUUID().slice(0, 8)}`;
+      const response = await fetch(`${gateway.url}/v1/missions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${callerTraceId}-${randomUUID().replaceAll('-', '').slice(0, 16)}-00` },
+        body: JSON.stringify({ customerId, eventCode: 'test-event', missionCode: 'unsampled' }),
+      });
+      expect(response.status).to.equal(200);
+      const { missionId } = (await response.json()) as { missionId: string };
+      await expectWalletToHold(system, customerId, 1);
+      // The chain ran (the wallet holds the reward), and none of it was recorded.
+      expect(capture.spans(callerTraceId)).to.deep.equal([]);
+      expect(capture.spans().filter((span) => span.attributes['event.aggregate_id'] === missionId)).to.deep.equal([]);
+      const [row] = await system.query<{ traceparent: string }>(`select traceparent from mission.outbox_events where aggregate_id = '${missionId}'`);
+      expect(row.traceparent).to.match(new RegExp(`^00-${callerTraceId}-[0-9a-f]{16}-00$`));
       await gateway.stop();
     });
 

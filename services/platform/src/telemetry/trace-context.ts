@@ -1,4 +1,4 @@
-import { type Context, context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { type Context, context, isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { tracingEnabled } from './tracing.js';
 
@@ -31,8 +31,13 @@ export function activeTraceIds(): { trace_id?: string; span_id?: string } {
   return { trace_id: traceId, span_id: spanId };
 }
 
+/**
+ * The context's traceparent, sampled or not: an unsampled trace travels on too (flags 00), so
+ * downstream parent-based samplers drop the same trace rather than starting new ones.
+ */
 export function traceparentOf(ctx: Context): string | undefined {
-  if (!trace.getSpan(ctx)?.spanContext().traceFlags) return undefined;
+  const spanContext = trace.getSpan(ctx)?.spanContext();
+  if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
   const carrier: Carrier = {};
   w3c.inject(ctx, carrier, setter);
   return carrier.traceparent;
