@@ -22,6 +22,8 @@ export interface BenchOptions {
   readonly warmup: number;
   /** After the last send, stop waiting for credits once none has arrived for this long. */
   readonly drainIdleMs: number;
+  /** Tracing and metrics on, off, or each phase run twice (off, then on) to compare. */
+  readonly telemetry: 'on' | 'off' | 'compare';
 }
 
 /**
@@ -45,6 +47,9 @@ export const USAGE = `Usage: npm run bench -- [options]
                               and a deployment run them) instead of in this process
   --warmup N                  unmeasured missions before the first phase (default 200)
   --drain-idle-ms MS          give up waiting for credits after MS without one (default 15000)
+  --telemetry on|off|compare  tracing + metrics on (default), off, or every phase run four times
+                              in the same run (off, on, on, off) with the throughput cost reported
+                              (in-process services only)
 
 --count, --rate and --concurrency override the chosen phase(s). Platform tuning variables
 (DATABASE_POOL_SIZE, EVENTS_PREFETCH, OUTBOX_BATCH_SIZE, OUTBOX_POLL_MS, ...) are passed to
@@ -63,6 +68,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       warmup: { type: 'string', default: '200' },
       'drain-idle-ms': { type: 'string', default: '15000' },
       processes: { type: 'boolean', default: false },
+      telemetry: { type: 'string', default: 'on' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -82,12 +88,15 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     };
   });
   if (values.processes && mode !== 'servers') throw new Error('--processes needs --mode servers');
+  const telemetry = oneOf('--telemetry', values.telemetry, ['on', 'off', 'compare'] as const);
+  if (values.processes && telemetry !== 'on') throw new Error('--telemetry off|compare switches telemetry in this process: not with --processes');
   return {
     mode,
     processes: values.processes ?? false,
     profiles,
     warmup: optionalNumber('--warmup', values.warmup, 0) ?? 0,
     drainIdleMs: optionalNumber('--drain-idle-ms', values['drain-idle-ms'], 100) ?? 0,
+    telemetry,
   };
 }
 

@@ -8,6 +8,7 @@ import { ProcessCluster } from '../test/support/process-cluster.js';
 import { TestSystem } from '../test/support/test-system.js';
 import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from './bench-options.js';
 import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
+import { BenchTelemetry } from './bench-telemetry.js';
 import { ChainBench } from './chain-bench.js';
 import { subscribeToWalletCredits } from './wallet-credit-feed.js';
 
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   }
   // Printed only after clean-up: a reader that closes stdout early (| head) must not leak the database.
   console.log(formatReport(options.mode, summaries, host));
+  if (options.telemetry === 'compare') for (const profile of options.profiles) console.log(telemetryCost(profile.phase, summaries));
   console.log(summaryJson(options.mode, summaries, host));
 }
 
@@ -71,20 +73,61 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
   const missions = cluster ? cluster.missionClient() : system.missionClient();
   const bench = new ChainBench(missions, { drainIdleMs: options.drainIdleMs, log });
   const feed = await subscribeToWalletCredits(system, bench.onCredit);
+  const telemetry = new BenchTelemetry();
+  if (options.telemetry === 'off') await telemetry.off();
+  else if (!cluster) telemetry.on();
   try {
     if (options.warmup > 0) await runWarmup(system, bench, options.warmup);
     const summaries: PhaseSummary[] = [];
     for (const profile of options.profiles) {
       log(`[${profile.phase}] ${profile.count} missions at ${profile.rate === 0 ? 'unlimited' : `${profile.rate}/s`}, at most ${profile.concurrency} in flight`);
-      summaries.push(summarize(await bench.run(profile)));
-      await waitForQuiet(system);
+      if (options.telemetry !== 'compare') {
+        summaries.push(summarize(await bench.run(profile)));
+        await waitForQuiet(system);
+        continue;
+      }
+      // Same run, same database and warm process, in ABBA order (off, on, on, off): a load that
+      // drifts during the run (other work on the machine) weighs on both sides alike.
+      for (const [i, on] of [false, true, true, false].entries()) {
+        if (on) telemetry.on();
+        else await telemetry.off();
+        log(`[${profile.phase}] run ${i + 1}/4: telemetry ${on ? `on (${telemetry.description})` : 'off'}`);
+        // CPU time of this process (services + driver) per mission: far less sensitive than
+        // throughput to other work on the machine. It includes the tail until the system is quiet.
+        const cpuBefore = process.cpuUsage();
+        const summary = summarize(await bench.run(profile));
+        await waitForQuiet(system);
+        const cpu = process.cpuUsage(cpuBefore);
+        const phase = `${profile.phase} #${i + 1} telemetry ${on ? 'on' : 'off'}`;
+        CPU_MS_PER_MISSION.set(phase, (cpu.user + cpu.system) / 1000 / Math.max(1, summary.completed));
+        summaries.push({ ...summary, phase });
+      }
     }
     return summaries;
   } finally {
+    await telemetry.off();
     await feed.close();
     missions.close();
     await cluster?.stopAll();
   }
+}
+
+/** Phase name -> CPU milliseconds this process spent per credited mission (--telemetry compare). */
+const CPU_MS_PER_MISSION = new Map<string, number>();
+
+/** One line: mean throughput of the runs each way and what telemetry cost (positive = slower with it on). */
+function telemetryCost(phase: string, summaries: readonly PhaseSummary[]): string {
+  const runs = (on: boolean) => summaries.filter((summary) => summary.phase.startsWith(`${phase} #`) && summary.phase.endsWith(on ? ' on' : ' off'));
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+  const rate = (on: boolean) => mean(runs(on).map((run) => run.completedPerSecond));
+  const cpu = (on: boolean) => mean(runs(on).map((run) => CPU_MS_PER_MISSION.get(run.phase) ?? 0));
+  const throughputCost = rate(false) > 0 ? ((rate(false) - rate(true)) / rate(false)) * 100 : Number.NaN;
+  const cpuCost = cpu(false) > 0 ? ((cpu(true) - cpu(false)) / cpu(false)) * 100 : Number.NaN;
+  return [
+    `[${phase}] telemetry cost (mean of 2 runs each way, ABBA order):`,
+    `  throughput ${rate(false).toFixed(0)}/s off, ${rate(true).toFixed(0)}/s on: ${throughputCost.toFixed(1)}% (target < 10%)`,
+    `  CPU per mission ${cpu(false).toFixed(2)} ms off, ${cpu(true).toFixed(2)} ms on: +${cpuCost.toFixed(1)}% (the services' own CPU; what limits throughput on a quiet machine)`,
+  ].join('\n');
 }
 
 async function runWarmup(system: TestSystem, bench: ChainBench, count: number): Promise<void> {

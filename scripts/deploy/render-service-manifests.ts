@@ -11,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { DEFAULT_METRICS_PORT } from '../../services/platform/src/metrics/metrics-server.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -119,7 +120,11 @@ export function serviceManifests(service: string): Record<string, unknown>[] {
               image: APP_IMAGE,
               imagePullPolicy: 'IfNotPresent',
               command: ['node', '--enable-source-maps', `services/${service}/src/main.js`],
-              ports: [{ name: 'grpc', containerPort: GRPC_PORT, protocol: 'TCP' }],
+              // metrics: GET /metrics for Prometheus (k8s/monitoring/pod-monitors.yaml scrapes the port by name).
+              ports: [
+                { name: 'grpc', containerPort: GRPC_PORT, protocol: 'TCP' },
+                { name: 'metrics', containerPort: DEFAULT_METRICS_PORT, protocol: 'TCP' },
+              ],
               envFrom: [{ configMapRef: { name: `${service}-config` } }, { secretRef: { name: `${service}-secrets` } }],
               resources: {
                 requests: { cpu: '100m', memory: '192Mi' },

@@ -172,6 +172,18 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
     expect(admin).to.deep.equal({ address: '127.0.0.1', portValue: 9901 });
   });
 
+  it('the stats listener (:9903) serves only GET /stats/prometheus, from the loopback-only admin interface', () => {
+    const socket = object(object(listener('stats').address)?.socketAddress);
+    expect(`${String(socket?.address)}:${String(socket?.portValue)}`).to.equal('0.0.0.0:9903');
+    const table = routes('stats');
+    expect(object(routeFor(table, '/stats/prometheus', 'GET')?.route)?.cluster).to.equal('envoy_admin');
+    for (const [path, method] of [['/stats/prometheus', 'POST'], ['/stats', 'GET'], ['/config_dump', 'GET'], ['/quitquitquit', 'POST'], ['/ready', 'GET']]) {
+      expect(object(routeFor(table, path, method)?.directResponse)?.status, `${method} ${path}`).to.equal(404);
+    }
+    const adminCluster = list(object(config.staticResources)?.clusters).map(object).find((cluster) => cluster?.name === 'envoy_admin');
+    expect(JSON.stringify(adminCluster)).to.include('127.0.0.1').and.to.include('9901');
+  });
+
   it("Envoy's own REST replies (404, 400, 413) carry the same JSON error body as the embedded gateway's", () => {
     const mappers = list(object(hcm('edge').localReplyConfig)?.mappers).map((m) => object(m)!);
     const byStatus = new Map(

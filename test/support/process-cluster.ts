@@ -19,7 +19,11 @@ const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
 export class ProcessCluster {
   readonly supervisor: ProcessSupervisor;
 
-  constructor(private readonly system: TestSystem, private readonly replicas: Record<string, number>) {
+  private readonly basePortOf: number;
+
+  /** basePort: where the first service's first replica listens (default 41000); suites running at once need different ones. */
+  constructor(private readonly system: TestSystem, private readonly replicas: Record<string, number>, options: { basePort?: number } = {}) {
+    this.basePortOf = options.basePort ?? BASE_PORT;
     const config = system.config;
     this.supervisor = new ProcessSupervisor({
       root: ROOT,
@@ -39,7 +43,7 @@ export class ProcessCluster {
   }
 
   basePort(service: string): number {
-    return BASE_PORT + 10 * SERVICES.indexOf(service);
+    return this.basePortOf + 10 * SERVICES.indexOf(service);
   }
 
   target(service: string): string {

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { serveStatic } from '../../platform/src/http/static-files.js';
 import type { Logger } from '../../platform/src/logging/logger.js';
+import { gatewayRequestSeconds, gatewayRequests } from '../../platform/src/metrics/platform-metrics.js';
+import { traceHttpRequest } from '../../platform/src/telemetry/http-tracing.js';
 import { readBody } from './http/body-reader.js';
 import { GatewayError, statusBody } from './http/error-response.js';
 import { type RestTranscoder, sendJson } from './rest-transcoder.js';
@@ -47,9 +49,12 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
   const server = createServer((request, response) => {
     const started = performance.now();
     response.on('finish', () => {
+      const method = request.method ?? 'GET';
+      gatewayRequests.inc({ method, code: String(response.statusCode) });
+      gatewayRequestSeconds.observe({ method }, (performance.now() - started) / 1000);
       logger.debug('request', { method: request.method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 });
     });
-    handle(request, response).catch((error: unknown) => {
+    traceHttpRequest(request, response, () => handle(request, response)).catch((error: unknown) => {
       if (error instanceof GatewayError) {
         // A refused body may still be arriving: close the connection rather than read it all.
         if (error.httpStatus === 413) response.setHeader('connection', 'close');

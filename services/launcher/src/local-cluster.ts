@@ -21,13 +21,15 @@ import { assertPortsFree } from '../../platform/src/runtime/port-check.js';
 import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
 import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
 import { serviceTarget } from './local-cluster-targets.js';
-import { ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
+import { prometheusScrapeConfig } from './prometheus-scrape-config.js';
+import { metricsPortFor, ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** LOCAL_CLUSTER_DIR moves the state (and logs) so a second copy can be up beside the first. */
 const STATE_DIR = process.env.LOCAL_CLUSTER_DIR || join(ROOT, '.data', 'local-cluster');
 const STATE_FILE = join(STATE_DIR, 'state.json');
+const PROMETHEUS_CONFIG = join(STATE_DIR, 'prometheus.yml');
 
 interface ClusterState {
   processes: { service: string; replica: number; port: number; pid: number }[];
@@ -96,14 +98,14 @@ async function up(): Promise<void> {
         starting = `${module.name}-${replica}`;
         const started = await supervisor.start(module.name, replica, replicaPort(portOf[module.name], replica));
         state.processes.push({ service: module.name, replica, port: started.port, pid: started.child.pid as number });
-        console.log(`${module.name}#${replica} SERVING on 127.0.0.1:${started.port} (pid ${started.child.pid})`);
+        console.log(`${module.name}#${replica} SERVING on 127.0.0.1:${started.port}, metrics http://127.0.0.1:${started.metricsPort}/metrics (pid ${started.child.pid})`);
       }
     }
     // The REST edge in front, as Envoy is in the cluster.
     starting = 'gateway-0';
     const gateway = await supervisor.startGateway(gatewayPort);
     state.processes.push({ service: 'gateway', replica: 0, port: gatewayPort, pid: gateway.child.pid as number });
-    console.log(`gateway on http://127.0.0.1:${gatewayPort} (pid ${gateway.child.pid})`);
+    console.log(`gateway on http://127.0.0.1:${gatewayPort}, metrics http://127.0.0.1:${gateway.metricsPort}/metrics (pid ${gateway.child.pid})`);
   } catch (error) {
     for (const { pid } of state.processes) process.kill(pid, 'SIGTERM');
     // The process that failed said why on its stderr, into its log: that line is the reason.
@@ -113,6 +115,11 @@ async function up(): Promise<void> {
     throw error;
   }
   writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  writeFileSync(
+    PROMETHEUS_CONFIG,
+    prometheusScrapeConfig(state.processes.map(({ service, replica, port }) => ({ service, replica, metricsPort: metricsPortFor(port) }))),
+  );
+  console.log(`metrics: every process serves GET /metrics on its port + 1000; scrape them all with: prometheus --config.file=${PROMETHEUS_CONFIG}`);
   console.log(`up: ${state.processes.length} processes; logs in ${join(STATE_DIR, 'logs')}; "make down" stops them`);
 }
 

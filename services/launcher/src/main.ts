@@ -23,6 +23,8 @@ import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
 import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
+import { startTracing } from '../../platform/src/telemetry/tracing.js';
+import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
 import type { WalletOverrides } from '../../wallet/src/composition-root.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
@@ -32,6 +34,7 @@ await startOrExit(async () => {
   const gatewayConfig = readGatewayConfig(registry);
   const gatewayPort = { port: gatewayConfig.port, host: gatewayConfig.host, variable: 'GATEWAY_PORT' };
   await checkBeforeStart(SERVICE_MODULES, config, process.env, [gatewayPort]);
+  const tracing = startTracing('game-event-rewards');
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const webBuilt = process.argv.includes('--build-web') && !gatewayConfig.staticDir ? buildWebPage(logger) : Promise.resolve();
   webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
@@ -59,12 +62,16 @@ await startOrExit(async () => {
   }).catch((error: unknown) => {
     throw portFailure(error, gatewayPort) ?? error;
   });
-  logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf) });
+  // One process, one metrics port: every service's series (and the gateway's) are on it.
+  const metrics = await startMetricsServer({ ...readMetricsAddress(), logger });
+  logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf), metrics: `http://127.0.0.1:${metrics.port}/metrics` });
 
   stopOnSignals(async () => {
+    await metrics.stop();
     await gateway.stop();
     for (const service of [...services].reverse()) await service.stop();
     await infrastructure.close();
+    await tracing.shutdown();
   }, logger);
 });
 

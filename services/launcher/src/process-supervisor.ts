@@ -14,6 +14,8 @@ export interface ServiceProcess {
   readonly service: string;
   readonly replica: number;
   readonly port: number;
+  /** Its Prometheus endpoint: http://127.0.0.1:<metricsPort>/metrics. */
+  readonly metricsPort: number;
   readonly child: ChildProcess;
 }
 
@@ -26,6 +28,11 @@ export interface SupervisorOptions {
   logDir: string;
   /** Let processes outlive this one (`make up` returns while the cluster keeps running). */
   detached?: boolean;
+}
+
+/** Where a process started on `port` serves its metrics: 1000 above it (gRPC 50051 -> metrics 51051). */
+export function metricsPortFor(port: number): number {
+  return port + 1000;
 }
 
 /** Port of a replica: the service's base port, plus 100 per replica after the first. */
@@ -67,13 +74,13 @@ export class ProcessSupervisor {
     const log = openSync(join(this.options.logDir, `${service}-${replica}.log`), 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', join('services', service, 'src', 'main.ts')], {
       cwd: this.options.root,
-      env: { ...process.env, ...this.options.env, ...extraEnv },
+      env: { ...process.env, ...this.options.env, METRICS_PORT: String(metricsPortFor(port)), ...extraEnv },
       stdio: ['ignore', log, log],
       detached: this.options.detached ?? false,
     });
     closeSync(log);
     if (this.options.detached) child.unref();
-    const started: ServiceProcess = { service, replica, port, child };
+    const started: ServiceProcess = { service, replica, port, metricsPort: metricsPortFor(port), child };
     this.processes.add(started);
     child.once('exit', () => this.processes.delete(started));
     return started;

@@ -8,6 +8,7 @@ import { DrizzleWalletRepository } from './adapters/db/drizzle-wallet-repository
 import { inboxEvents, outboxEvents } from './adapters/db/wallet-schema.js';
 import { GiftShopPolicy } from './adapters/gift-shop/gift-shop-policy.js';
 import { GrpcGiftShop } from './adapters/gift-shop/grpc-gift-shop.js';
+import { prometheusExchangeOutcomes } from './adapters/metrics/prometheus-exchange-outcomes.js';
 import { walletGrpcService } from './adapters/grpc/wallet-grpc-service.js';
 import { walletEventHandlers } from './adapters/messaging/wallet-event-handlers.js';
 import { CreditReward } from './application/credit-reward.js';
@@ -38,11 +39,12 @@ export function createWalletService(context: ServiceContext, overrides: Partial<
   const policy = new GiftShopPolicy(config.giftShop, context.logger.child({ component: 'gift-shop' }));
   const grpcGiftShop = new GrpcGiftShop(config.giftAddress, policy, config.giftShop.attemptTimeoutMs);
   const giftShop = overrides.giftShop ? overrides.giftShop(grpcGiftShop) : grpcGiftShop;
-  const settle = new SettleExchange({ wallets, giftShop, now });
+  const outcomes = prometheusExchangeOutcomes;
+  const settle = new SettleExchange({ wallets, giftShop, now, outcomes });
   const recovery = new RecoverStalledExchanges({ wallets, settle, now, stalledAfterMs: config.exchangeStalledAfterMs });
 
   return {
-    grpc: [walletGrpcService({ getWallet: new GetWallet({ wallets }), exchangeReward: new ExchangeReward({ wallets, settle, giftShop, newId, now }) }, context.logger)],
+    grpc: [walletGrpcService({ getWallet: new GetWallet({ wallets }), exchangeReward: new ExchangeReward({ wallets, settle, giftShop, newId, now, outcomes }) }, context.logger)],
     outbox: outboxEvents,
     consumer: {
       inbox: inboxEvents,

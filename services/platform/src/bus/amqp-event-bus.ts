@@ -2,7 +2,16 @@ import { once } from 'node:events';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
 import type { Logger } from '../logging/logger.js';
 import { openAmqpConnection } from './amqp-startup-connection.js';
-import { type BatchHandler, type DeliveryOutcome, type EventBus, type EventEnvelope, QueueNotFoundError, type Subscription, type SubscriptionSpec } from './event-bus.js';
+import {
+  type BatchHandler,
+  type DeliveryOutcome,
+  type EventBus,
+  type EventEnvelope,
+  QueueNotFoundError,
+  type QueueStats,
+  type Subscription,
+  type SubscriptionSpec,
+} from './event-bus.js';
 
 export interface AmqpEventBusOptions {
   url: string;
@@ -27,6 +36,8 @@ const HEADER_ATTEMPT = 'x-attempt';
 const HEADER_ROUTING_KEY = 'x-routing-key';
 const HEADER_AGGREGATE_ID = 'x-aggregate-id';
 const HEADER_OCCURRED_AT = 'x-occurred-at';
+/** W3C Trace Context's own header name, so any traced consumer picks it up. */
+const HEADER_TRACEPARENT = 'traceparent';
 
 /**
  * RabbitMQ transport. Topology per consuming service:
@@ -129,6 +140,24 @@ export class AmqpEventBus implements EventBus {
       if (!written) await once(channel, 'drain');
     }
     await channel.waitForConfirms();
+  }
+
+  /** From the broker (queue.declare passive); undefined while disconnected or if the queue is not declared. */
+  async queueStats(queue: string): Promise<QueueStats | undefined> {
+    const model = this.model;
+    if (!model) return undefined;
+    // A missing queue closes the channel it was checked on: use a throwaway one.
+    const probe = await model.createChannel();
+    probe.on('error', () => {});
+    try {
+      const work = await probe.checkQueue(this.queueName(queue));
+      const dead = await probe.checkQueue(`${this.queueName(queue)}.dlq`);
+      return { messages: work.messageCount, consumers: work.consumerCount, deadLetters: dead.messageCount };
+    } catch {
+      return undefined;
+    } finally {
+      await probe.close().catch(() => {});
+    }
   }
 
   /** Re-queues an event for a later attempt, through the queue's retry queue. */
@@ -325,6 +354,7 @@ function toProperties(event: Omit<EventEnvelope, 'attempt'>, attempt: number): O
       [HEADER_ROUTING_KEY]: event.routingKey,
       [HEADER_AGGREGATE_ID]: event.aggregateId,
       [HEADER_OCCURRED_AT]: event.occurredAt.toISOString(),
+      ...(event.traceparent ? { [HEADER_TRACEPARENT]: event.traceparent } : {}),
     },
   };
 }
@@ -343,6 +373,7 @@ function toEnvelope(message: ConsumeMessage): EventEnvelope | undefined {
     occurredAt,
     payload: message.content,
     attempt: Number(headers[HEADER_ATTEMPT] ?? 1) || 1,
+    traceparent: typeof headers[HEADER_TRACEPARENT] === 'string' ? headers[HEADER_TRACEPARENT] : undefined,
   };
 }
 

@@ -18,6 +18,8 @@ export interface EventEnvelope {
   readonly payload: Uint8Array;
   /** 1 on the first delivery, then counts retries. */
   readonly attempt: number;
+  /** W3C trace context of the span that published it (message header `traceparent`), if traced. */
+  readonly traceparent?: string;
 }
 
 /** What the consumer decided for each event of a batch, in the batch's order. */
@@ -53,9 +55,19 @@ export interface EventBus {
    * transport has taken every event; rejects with QueueNotFoundError if the queue does not exist.
    */
   sendToQueue?(queue: string, events: readonly Omit<EventEnvelope, 'attempt'>[]): Promise<void>;
+  /** Depth and consumers of a consuming service's queue and its dead-letter queue (metrics). */
+  queueStats?(queue: string): Promise<QueueStats | undefined>;
   /** Connected and able to publish now. */
   isReady(): boolean;
   close(): Promise<void>;
+}
+
+export interface QueueStats {
+  /** Ready to be delivered (not counting deliveries in hand). */
+  readonly messages: number;
+  readonly consumers: number;
+  /** Parked in the dead-letter queue. */
+  readonly deadLetters: number;
 }
 
 /** sendToQueue was given a queue no consuming service ever declared. */

@@ -1,5 +1,14 @@
 import type { Logger } from '../logging/logger.js';
-import { type BatchHandler, type DeliveryOutcome, type EventBus, type EventEnvelope, QueueNotFoundError, type Subscription, type SubscriptionSpec } from './event-bus.js';
+import {
+  type BatchHandler,
+  type DeliveryOutcome,
+  type EventBus,
+  type EventEnvelope,
+  QueueNotFoundError,
+  type QueueStats,
+  type Subscription,
+  type SubscriptionSpec,
+} from './event-bus.js';
 import { topicMatches } from './topic-pattern.js';
 
 /**
@@ -58,6 +67,11 @@ export class InProcessEventBus implements EventBus {
     return this.queues.get(queueName)?.deadLetters ?? [];
   }
 
+  async queueStats(queueName: string): Promise<QueueStats | undefined> {
+    const queue = this.queues.get(queueName);
+    return queue && { messages: queue.depth, consumers: queue.consumerCount, deadLetters: queue.deadLetters.length };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
@@ -76,6 +90,14 @@ class InProcessQueue {
     private readonly retryDelayMs: number,
     private readonly logger: Logger,
   ) {}
+
+  get depth(): number {
+    return this.ready.length;
+  }
+
+  get consumerCount(): number {
+    return this.consumers.size;
+  }
 
   enqueue(event: EventEnvelope): void {
     this.ready.push(event);

@@ -3,6 +3,8 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logging/logger.js';
 import { loadFileDescriptors } from './descriptor-set.js';
+import { metricsServerInterceptor } from './metrics-interceptor.js';
+import { tracingServerInterceptor } from './tracing-interceptors.js';
 
 export interface GrpcServiceBinding {
   /** Full protobuf name, e.g. game.mission.v1.MissionService (health and reflection use it). */
@@ -30,7 +32,11 @@ export async function startGrpcServer(options: {
   services: readonly GrpcServiceBinding[];
   logger: Logger;
 }): Promise<RunningGrpcServer> {
-  const server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+  const server = new Server({
+    'grpc.max_receive_message_length': 4 * 1024 * 1024,
+    // Telemetry first, so every call is traced and counted, refused ones included.
+    interceptors: [tracingServerInterceptor, metricsServerInterceptor],
+  });
   for (const service of options.services) server.addService(service.definition, service.implementation);
 
   const names = options.services.map((service) => service.name);

@@ -3,6 +3,9 @@ import type { Database, Transaction } from '../db/database.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { EventType } from '../events/event-type.js';
 import type { Logger } from '../logging/logger.js';
+import { metricsEnabled } from '../metrics/metrics-registry.js';
+import { eventLagSeconds, eventsConsumed } from '../metrics/platform-metrics.js';
+import { type ConsumeTrace, traceConsume } from '../telemetry/event-tracing.js';
 import type { InboxTable } from './inbox-table.js';
 
 /** One decoded event with its envelope. */
@@ -70,6 +73,8 @@ interface DecodedEvent {
   message: unknown;
 }
 
+const OUTCOME_LABEL = { ack: 'applied', duplicate: 'duplicate', retry: 'retried', 'dead-letter': 'dead_lettered' } as const;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -117,33 +122,51 @@ export class EventConsumer {
 
   /** Exposed for the transports' contract: one outcome per delivery, in order. */
   async process(batch: readonly EventEnvelope[]): Promise<DeliveryOutcome[]> {
+    const tracing = traceConsume(this.options.queue, batch);
     const outcomes: DeliveryOutcome[] = batch.map(() => 'dead-letter');
+    const duplicates = new Set<EventEnvelope>();
+    const errors = new Map<EventEnvelope, unknown>();
     const decoded = batch.flatMap((envelope, index) => this.decode(envelope, index));
-    if (decoded.length === 0) return outcomes;
-    try {
-      await this.apply(decoded);
-      for (const item of decoded) outcomes[item.index] = 'ack';
-    } catch (error) {
-      if (decoded.length === 1) {
-        outcomes[decoded[0].index] = this.failureOutcome(decoded[0], error);
-      } else {
-        // Isolate the failing event: apply each on its own.
-        for (const item of decoded) {
-          try {
-            await this.apply([item]);
-            outcomes[item.index] = 'ack';
-          } catch (itemError) {
-            outcomes[item.index] = this.failureOutcome(item, itemError);
+    if (decoded.length > 0) {
+      try {
+        for (const item of await this.apply(decoded, tracing)) duplicates.add(item.envelope);
+        for (const item of decoded) outcomes[item.index] = 'ack';
+      } catch (error) {
+        if (decoded.length === 1) {
+          outcomes[decoded[0].index] = this.failureOutcome(decoded[0], error);
+          errors.set(decoded[0].envelope, error);
+        } else {
+          // Isolate the failing event: apply each on its own.
+          for (const item of decoded) {
+            try {
+              for (const duplicate of await this.apply([item], tracing)) duplicates.add(duplicate.envelope);
+              outcomes[item.index] = 'ack';
+            } catch (itemError) {
+              outcomes[item.index] = this.failureOutcome(item, itemError);
+              errors.set(item.envelope, itemError);
+            }
           }
         }
       }
+      this.options.afterCommit?.();
     }
-    this.options.afterCommit?.();
-    for (const outcome of outcomes) {
+    const settledAt = Date.now();
+    batch.forEach((envelope, i) => {
+      const outcome = outcomes[i];
       if (outcome === 'retry') this.stats.retried += 1;
       if (outcome === 'dead-letter') this.stats.deadLettered += 1;
-    }
+      const settled = duplicates.has(envelope) ? 'duplicate' : outcome;
+      tracing.settle(envelope, settled, errors.get(envelope));
+      this.measure(envelope, settled, settledAt);
+    });
     return outcomes;
+  }
+
+  private measure(envelope: EventEnvelope, outcome: DeliveryOutcome | 'duplicate', at: number): void {
+    if (!metricsEnabled()) return;
+    const labels = { service: this.options.queue, event_type: envelope.type };
+    eventsConsumed.inc({ ...labels, outcome: OUTCOME_LABEL[outcome] });
+    if (outcome === 'ack') eventLagSeconds.observe(labels, Math.max(0, at - envelope.occurredAt.getTime()) / 1000);
   }
 
   private decode(envelope: EventEnvelope, index: number): DecodedEvent[] {
@@ -160,24 +183,33 @@ export class EventConsumer {
     }
   }
 
-  private async apply(events: readonly DecodedEvent[]): Promise<void> {
+  /** Applies the events in one transaction; returns those the inbox already had (duplicates). */
+  private async apply(events: readonly DecodedEvent[], tracing: ConsumeTrace): Promise<DecodedEvent[]> {
     const unique = [...new Map(events.map((event) => [event.envelope.id.toLowerCase(), event])).values()];
     const { inbox } = this.options;
-    const applied = await this.options.db.transaction(async (tx) => {
-      const fresh = await tx
-        .insert(inbox)
-        .values(unique.map(({ envelope }) => ({ eventId: envelope.id, eventType: envelope.type })))
-        .onConflictDoNothing()
-        .returning({ eventId: inbox.eventId });
-      const freshIds = new Set(fresh.map((row) => row.eventId.toLowerCase()));
-      const toApply = unique.filter((event) => freshIds.has(event.envelope.id.toLowerCase()));
-      // Consecutive events of one kind go to their handler together; the queue's order is kept.
-      for (const run of consecutiveRuns(toApply)) await run[0].handler.handle(tx, run);
-      return freshIds.size;
-    });
-    // Counted after commit: a rolled-back batch applied nothing.
-    this.stats.applied += applied;
-    this.stats.duplicates += events.length - applied;
+    const freshIds = await tracing.inTransaction(
+      events.map((event) => event.envelope),
+      () =>
+        this.options.db.transaction(async (tx) => {
+          const fresh = await tx
+            .insert(inbox)
+            .values(unique.map(({ envelope }) => ({ eventId: envelope.id, eventType: envelope.type })))
+            .onConflictDoNothing()
+            .returning({ eventId: inbox.eventId });
+          const ids = new Set(fresh.map((row) => row.eventId.toLowerCase()));
+          const toApply = unique.filter((event) => ids.has(event.envelope.id.toLowerCase()));
+          // Consecutive events of one kind go to their handler together; the queue's order is kept.
+          for (const run of consecutiveRuns(toApply)) await run[0].handler.handle(tx, run);
+          return ids;
+        }),
+    );
+    // Counted after commit: a rolled-back batch applied nothing. A copy of an event in the same
+    // batch counts as a duplicate too.
+    const applied = new Set<DecodedEvent>(unique.filter((event) => freshIds.has(event.envelope.id.toLowerCase())));
+    const duplicates = events.filter((event) => !applied.has(event));
+    this.stats.applied += applied.size;
+    this.stats.duplicates += duplicates.length;
+    return duplicates;
   }
 
   private failureOutcome(event: DecodedEvent, error: unknown): DeliveryOutcome {

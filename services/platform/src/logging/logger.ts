@@ -1,6 +1,9 @@
+import { activeTraceIds } from '../telemetry/trace-context.js';
+
 /**
  * Structured logging: one JSON object per line on stdout (what log collectors expect),
  * or a short human line when LOG_PRETTY is on. Deliberately tiny: no transport, no buffering.
+ * A line written inside a traced span carries its trace_id and span_id, so it leads to the trace.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export type LogFields = Record<string, unknown>;
@@ -20,7 +23,7 @@ export function createLogger(options: { level: LogLevel; pretty?: boolean; base?
   const base = options.base ?? {};
   const write = (level: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields) => {
     if (RANK[level] < min) return;
-    const extra = fields ? serializeErrors(fields) : {};
+    const extra = { ...activeTraceIds(), ...(fields ? serializeErrors(fields) : {}) };
     if (options.pretty) {
       const tags = Object.entries({ ...base, ...extra })
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)

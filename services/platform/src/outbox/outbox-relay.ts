@@ -2,6 +2,10 @@ import { asc, inArray, isNull, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus/event-bus.js';
 import { type Database, rowsOf } from '../db/database.js';
 import type { Logger } from '../logging/logger.js';
+import { countBusinessFact } from '../metrics/business-metrics.js';
+import { metricsEnabled } from '../metrics/metrics-registry.js';
+import { eventsPublished } from '../metrics/platform-metrics.js';
+import { tracePublish } from '../telemetry/event-tracing.js';
 import type { OutboxTable } from './outbox-table.js';
 
 export interface OutboxRelayOptions {
@@ -83,7 +87,7 @@ export class OutboxRelay {
       if (!lock?.locked) return 'locked';
       const rows = await tx.select().from(table).where(isNull(table.publishedAt)).orderBy(asc(table.seq)).limit(batchSize);
       if (rows.length === 0) return 0;
-      await bus.publish(
+      const publishing = tracePublish(
         rows.map((row) => ({
           id: row.eventId,
           type: row.eventType,
@@ -91,12 +95,24 @@ export class OutboxRelay {
           aggregateId: row.aggregateId,
           occurredAt: row.occurredAt,
           payload: row.payload,
+          traceparent: row.traceparent ?? undefined,
         })),
       );
+      try {
+        await bus.publish(publishing.events);
+        publishing.end();
+      } catch (error) {
+        publishing.end(error);
+        throw error;
+      }
       await tx
         .update(table)
         .set({ publishedAt: new Date() })
         .where(inArray(table.seq, rows.map((row) => row.seq)));
+      for (const row of metricsEnabled() ? rows : []) {
+        eventsPublished.inc({ service: this.options.serviceName, event_type: row.eventType });
+        countBusinessFact(row.routingKey);
+      }
       return rows.length;
     });
   }

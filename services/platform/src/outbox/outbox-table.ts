@@ -19,6 +19,11 @@ export function defineOutboxTable(schema: PgSchema) {
       payload: bytea('payload').notNull(),
       occurredAt: timestamp('occurred_at', { withTimezone: true, mode: 'date' }).notNull(),
       publishedAt: timestamp('published_at', { withTimezone: true, mode: 'date' }),
+      /**
+       * W3C traceparent of the span that wrote the row: the relay publishes later, from its own
+       * loop, and restores this context so the event's trace continues across the broker.
+       */
+      traceparent: text('traceparent'),
     },
     (t) => [index('outbox_events_unpublished_idx').on(t.seq).where(sql`published_at is null`)],
   );

@@ -1,11 +1,13 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, rowsOf } from '../db/database.js';
 import type { NewEvent } from '../events/event-type.js';
+import { activeTraceparent } from '../telemetry/trace-context.js';
 import type { OutboxTable } from './outbox-table.js';
 
 /** Appends events to the outbox. Call it inside the transaction that makes the change they announce. */
 export async function appendToOutbox(tx: Executor, table: OutboxTable, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
+  const traceparent = activeTraceparent() ?? null;
   await tx.insert(table).values(
     events.map((event) => ({
       eventId: event.id,
@@ -14,6 +16,7 @@ export async function appendToOutbox(tx: Executor, table: OutboxTable, events: r
       aggregateId: event.aggregateId,
       payload: event.payload,
       occurredAt: event.occurredAt,
+      traceparent: event.traceparent ?? traceparent,
     })),
   );
 }
@@ -25,16 +28,17 @@ export async function appendToOutbox(tx: Executor, table: OutboxTable, events: r
  * `insert` must be an INSERT ... RETURNING statement.
  */
 export async function insertWithEvents(executor: Executor, insert: SQL, table: OutboxTable, events: readonly NewEvent[]): Promise<boolean> {
+  const traceparent = activeTraceparent() ?? null;
   const values = sql.join(
     events.map(
       (event) =>
-        sql`(${event.id}::uuid, ${event.type}, ${event.routingKey}, ${event.aggregateId}, ${Buffer.from(event.payload)}::bytea, ${event.occurredAt.toISOString()}::timestamptz)`,
+        sql`(${event.id}::uuid, ${event.type}, ${event.routingKey}, ${event.aggregateId}, ${Buffer.from(event.payload)}::bytea, ${event.occurredAt.toISOString()}::timestamptz, ${event.traceparent ?? traceparent}::text)`,
     ),
     sql`, `,
   );
   const result = await executor.execute(sql`with stored as (${insert})
-    insert into ${table} (event_id, event_type, routing_key, aggregate_id, payload, occurred_at)
-    select v.* from (values ${values}) as v(event_id, event_type, routing_key, aggregate_id, payload, occurred_at)
+    insert into ${table} (event_id, event_type, routing_key, aggregate_id, payload, occurred_at, traceparent)
+    select v.* from (values ${values}) as v(event_id, event_type, routing_key, aggregate_id, payload, occurred_at, traceparent)
     where exists (select 1 from stored)
     returning event_id`);
   return rowsOf(result).length > 0;

@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../db/database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { startGrpcServer } from '../grpc/grpc-server.js';
 import { EventConsumer } from '../inbox/event-consumer.js';
+import { registerServiceGauges } from '../metrics/service-gauges.js';
 import type { Logger } from '../logging/logger.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { eventReplayGrpcService, OutboxReplay } from '../outbox/outbox-replay.js';
@@ -97,6 +98,14 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
   if (options.consume !== false) await consumer?.start();
   const tasks = parts.tasks ?? [];
   if (options.tasks !== false) for (const task of tasks) task.start();
+  const stopGauges = registerServiceGauges({
+    service: module.name,
+    database,
+    poolSize: config.databasePoolSize,
+    bus,
+    outbox: parts.outbox,
+    queue: consumer ? module.name : undefined,
+  });
   server.setServing(true);
   logger.info('service ready', { port: server.port });
 
@@ -114,6 +123,7 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
       await server.stop(graceMs);
       await relay?.stop();
       await parts.close?.();
+      stopGauges();
       logger.info('service stopped');
     },
   };

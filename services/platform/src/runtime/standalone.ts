@@ -1,5 +1,7 @@
 import { readPlatformConfig } from '../config/platform-config.js';
 import { createLogger } from '../logging/logger.js';
+import { readMetricsAddress, startMetricsServer } from '../metrics/metrics-server.js';
+import { startTracing } from '../telemetry/tracing.js';
 import { Infrastructure } from './infrastructure.js';
 import { checkBeforeStart } from './preflight.js';
 import { stopOnSignals } from './process-lifecycle.js';
@@ -15,6 +17,7 @@ export async function runStandalone<Overrides>(module: ServiceModule<Overrides>)
   await startOrExit(async () => {
     const config = readPlatformConfig();
     await checkBeforeStart([module as ServiceModule<never>], config, process.env);
+    const tracing = startTracing(module.name);
     const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
     logger.info('starting', { service: module.name });
     const infrastructure = await Infrastructure.open(config, logger, module.name);
@@ -24,9 +27,12 @@ export async function runStandalone<Overrides>(module: ServiceModule<Overrides>)
       config,
       logger,
     });
+    const metrics = await startMetricsServer({ ...readMetricsAddress(), logger });
     stopOnSignals(async () => {
+      await metrics.stop();
       await service.stop();
       await infrastructure.close();
+      await tracing.shutdown();
     }, logger);
   });
 }

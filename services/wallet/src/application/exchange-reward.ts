@@ -3,7 +3,9 @@ import { Exchange, type ExchangeState } from '../domain/exchange.js';
 import { ExchangeInProgressError, IdempotencyKeyReusedError, RewardNotInWalletError } from '../domain/wallet-errors.js';
 import type { WalletRepository } from '../domain/wallet-repository.js';
 import type { GiftShop } from '../domain/gift-shop.js';
+import { type ExchangeOutcomes, IGNORE_OUTCOMES } from './exchange-outcomes.js';
 import type { SettleExchange } from './settle-exchange.js';
+import { DomainError } from '../../../platform/src/errors/domain-error.js';
 
 export interface ExchangeRewardCommand {
   readonly customerId: string;
@@ -21,7 +23,7 @@ export interface ExchangeRewardCommand {
  */
 export class ExchangeReward {
   constructor(
-    private readonly deps: { wallets: WalletRepository; settle: SettleExchange; giftShop: GiftShop; newId: () => string; now: () => Date },
+    private readonly deps: { wallets: WalletRepository; settle: SettleExchange; giftShop: GiftShop; newId: () => string; now: () => Date; outcomes?: ExchangeOutcomes },
   ) {}
 
   async execute(command: ExchangeRewardCommand): Promise<ExchangeState> {
@@ -32,7 +34,12 @@ export class ExchangeReward {
       idempotencyKey: requireCode('idempotency_key', command.idempotencyKey),
     };
     // Fail fast while the gift shop is known to be down: nothing is held, written or called.
-    this.deps.giftShop.ensureAvailable();
+    try {
+      this.deps.giftShop.ensureAvailable();
+    } catch (error) {
+      (this.deps.outcomes ?? IGNORE_OUTCOMES).failed(error instanceof DomainError ? error.code : 'GIFT_SHOP_ERROR');
+      throw error;
+    }
     const begun = await this.begin(request);
     if (begun.status === 'completed') return begun;
     return this.deps.settle.execute(begun);

@@ -2,6 +2,7 @@ import { DomainError } from '../../../platform/src/errors/domain-error.js';
 import type { ExchangeState } from '../domain/exchange.js';
 import type { GiftShop } from '../domain/gift-shop.js';
 import type { WalletRepository } from '../domain/wallet-repository.js';
+import { type ExchangeOutcomes, IGNORE_OUTCOMES } from './exchange-outcomes.js';
 
 /**
  * The second half of an exchange, shared by the request path and crash recovery: ask the gift
@@ -10,7 +11,11 @@ import type { WalletRepository } from '../domain/wallet-repository.js';
  * exchange: the gift shop is idempotent on the order id, and settled exchanges stay settled.
  */
 export class SettleExchange {
-  constructor(private readonly deps: { wallets: WalletRepository; giftShop: GiftShop; now: () => Date }) {}
+  constructor(private readonly deps: { wallets: WalletRepository; giftShop: GiftShop; now: () => Date; outcomes?: ExchangeOutcomes }) {}
+
+  private get outcomes(): ExchangeOutcomes {
+    return this.deps.outcomes ?? IGNORE_OUTCOMES;
+  }
 
   /** Returns the settled exchange, or rethrows the gift shop's error after failing the exchange. */
   async execute(exchange: ExchangeState): Promise<ExchangeState> {
@@ -29,7 +34,7 @@ export class SettleExchange {
   }
 
   private async complete(pending: ExchangeState): Promise<ExchangeState> {
-    return this.deps.wallets.transaction(async (tx) => {
+    const settled = await this.deps.wallets.transaction(async (tx) => {
       const exchange = await tx.lockExchange(pending.customerId, pending.idempotencyKey);
       const reward = await tx.lockReward(pending.rewardId);
       if (!exchange || !reward || exchange.state.orderId !== pending.orderId) throw new Error('exchange vanished while settling');
@@ -40,17 +45,21 @@ export class SettleExchange {
       await tx.saveExchange(exchange);
       return exchange.state;
     });
+    this.outcomes.completed();
+    return settled;
   }
 
   private async fail(pending: ExchangeState, reason: string): Promise<void> {
-    await this.deps.wallets.transaction(async (tx) => {
+    const failed = await this.deps.wallets.transaction(async (tx) => {
       const exchange = await tx.lockExchange(pending.customerId, pending.idempotencyKey);
       const reward = await tx.lockReward(pending.rewardId);
-      if (!exchange || exchange.state.orderId !== pending.orderId || exchange.state.status !== 'pending') return;
+      if (!exchange || exchange.state.orderId !== pending.orderId || exchange.state.status !== 'pending') return false;
       exchange.fail(reason, this.deps.now());
       reward?.release(pending.orderId);
       if (reward) await tx.saveReward(reward);
       await tx.saveExchange(exchange);
+      return true;
     });
+    if (failed) this.outcomes.failed(reason);
   }
 }

@@ -2,6 +2,7 @@ import { status as GrpcStatus } from '@grpc/grpc-js';
 import { type CircuitBreakerPolicy, CircuitState, type IPolicy, TaskCancelledError } from 'cockatiel';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import { type CallPolicyOptions, callPolicy } from '../../../../platform/src/resilience/call-policy.js';
+import { observeBreaker } from './gift-shop-breaker-metrics.js';
 
 export type GiftShopPolicyOptions = CallPolicyOptions;
 
@@ -22,6 +23,7 @@ export class GiftShopPolicy {
     const { policy, breaker } = callPolicy(options, isTransient);
     this.policy = policy;
     this.breaker = breaker;
+    observeBreaker(breaker);
     breaker.onBreak(() => {
       this.openedAt = Date.now();
       logger.warn('gift shop circuit opened: exchanges fail fast', { halfOpenAfterMs: options.halfOpenAfterMs });

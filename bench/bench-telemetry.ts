@@ -1,0 +1,49 @@
+import { ExportResultCode } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { metricsRegistry, setMetricsEnabled } from '../services/platform/src/metrics/metrics-registry.js';
+import { disableTracing, enableTracing } from '../services/platform/src/telemetry/tracing.js';
+
+/** Takes every span and drops it: the SDK's whole path (spans, context, batching) without a network. */
+class DiscardingExporter implements SpanExporter {
+  exported = 0;
+  export(spans: ReadableSpan[], done: (result: { code: ExportResultCode }) => void): void {
+    this.exported += spans.length;
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  async shutdown(): Promise<void> {}
+}
+
+/**
+ * Telemetry as the services run it, for the services the bench runs in this process: metrics
+ * recorded and scraped every 5 s (as Prometheus would), every mission traced (spans batched to
+ * OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, else to a discarding exporter). Off: neither.
+ */
+export class BenchTelemetry {
+  private provider?: NodeTracerProvider;
+  private scraper?: NodeJS.Timeout;
+  private readonly exporter = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? new OTLPTraceExporter() : new DiscardingExporter();
+
+  get description(): string {
+    return this.exporter instanceof DiscardingExporter ? 'metrics scraped every 5 s, spans batched to a discarding exporter' : 'metrics scraped every 5 s, spans exported over OTLP';
+  }
+
+  on(): void {
+    setMetricsEnabled(true);
+    this.provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(this.exporter, { maxQueueSize: 65_536, maxExportBatchSize: 2048 })] });
+    enableTracing(this.provider);
+    this.scraper = setInterval(() => void metricsRegistry.metrics().catch(() => {}), 5000);
+  }
+
+  async off(): Promise<void> {
+    if (this.scraper) clearInterval(this.scraper);
+    this.scraper = undefined;
+    if (this.provider) {
+      await this.provider.shutdown();
+      disableTracing();
+    }
+    this.provider = undefined;
+    setMetricsEnabled(false);
+  }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "delivery"."outbox_events" ADD COLUMN "traceparent" text;

@@ -1,0 +1,1 @@
+ALTER TABLE "gift"."outbox_events" ADD COLUMN "traceparent" text;

@@ -1,0 +1,1 @@
+ALTER TABLE "mission"."outbox_events" ADD COLUMN "traceparent" text;

@@ -1,0 +1,31 @@
+import { type ServerInterceptor, ServerInterceptingCall, status as GrpcStatus } from '@grpc/grpc-js';
+import { metricsEnabled } from '../metrics/metrics-registry.js';
+import { grpcHandled, grpcHandlingSeconds } from '../metrics/platform-metrics.js';
+
+/**
+ * RED metrics per RPC: rate and errors from grpc_server_handled_total (by status code),
+ * duration from grpc_server_handling_seconds. Counted when the status is sent, so calls refused
+ * by later interceptors (auth) and calls that fail count too; a call the client cancels counts
+ * as CANCELLED.
+ */
+export const metricsServerInterceptor: ServerInterceptor = (method, call) => {
+  if (!metricsEnabled()) return new ServerInterceptingCall(call);
+  const [, service = '', name = ''] = method.path.split('/');
+  const started = performance.now();
+  let recorded = false;
+  const record = (code: number) => {
+    if (recorded) return;
+    recorded = true;
+    grpcHandled.inc({ grpc_service: service, grpc_method: name, grpc_code: GrpcStatus[code] ?? String(code) });
+    grpcHandlingSeconds.observe({ grpc_service: service, grpc_method: name }, (performance.now() - started) / 1000);
+  };
+  return new ServerInterceptingCall(call, {
+    start(next) {
+      next({ onCancel: () => record(GrpcStatus.CANCELLED) });
+    },
+    sendStatus(status, next) {
+      record(status.code ?? GrpcStatus.UNKNOWN);
+      next(status);
+    },
+  });
+};

@@ -1,0 +1,1 @@
+ALTER TABLE "reward"."outbox_events" ADD COLUMN "traceparent" text;

@@ -1,0 +1,1 @@
+ALTER TABLE "wallet"."outbox_events" ADD COLUMN "traceparent" text;

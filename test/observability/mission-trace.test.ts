@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { SpanKind } from '@opentelemetry/api';
+import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
+import { eventually } from '../support/eventually.js';
+import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import { type Mode, TestSystem } from '../support/test-system.js';
+import { parentOf, TraceCapture } from '../support/trace-capture.js';
+
+/**
+ * One trace per mission and per exchange, across gRPC, the outbox and the broker: every span
+ * named here must exist in the request's trace and hang under the span named as its parent.
+ */
+for (const mode of ['servers', 'embedded'] as Mode[]) {
+  describe(`Tracing a mission and an exchange end to end (${mode})`, function () {
+    this.timeout(90_000);
+    let system: TestSystem;
+    let capture: TraceCapture;
+
+    before(async () => {
+      capture = TraceCapture.start();
+      system = await TestSystem.create(mode);
+      await system.start(deliveryModule);
+      const gift = await system.start(giftModule);
+      await system.start(rewardModule);
+      await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } });
+      await system.start(missionModule);
+    });
+
+    after(async () => {
+      await system?.close();
+      await capture?.stop();
+    });
+
+    /** The only root span of that name; its trace. */
+    function rootTrace(name: string, tag: string): ReadableSpan[] {
+      const roots = capture.spans().filter((span) => span.name === name && !parentOf(span));
+      const root = roots.find((span) => capture.spans(span.spanContext().traceId).some((other) => JSON.stringify(other.attributes).includes(tag)));
+      expect(root, `a root span ${name}`).to.not.equal(undefined);
+      return capture.spans(root?.spanContext().traceId);
+    }
+
+    function expectChild(spans: ReadableSpan[], childName: string, parentName: string, kind?: SpanKind): ReadableSpan {
+      const children = spans.filter((span) => span.name === childName);
+      expect(children.map((span) => span.name), `span ${childName} in the trace`).to.not.be.empty;
+      const parents = new Set(spans.filter((span) => span.name === parentName).map((span) => span.spanContext().spanId));
+      const child = children.find((span) => parents.has(parentOf(span) ?? ''));
+      expect(child, `${childName} is a child of ${parentName}`).to.not.equal(undefined);
+      if (kind !== undefined) expect(child?.kind, `${childName} kind`).to.equal(kind);
+      return child as ReadableSpan;
+    }
+
+    it('follows AchieveMission through the outbox, the broker, the reward, the wallet credit and the mission reward id', async () => {
+      const customerId = `trace-${randomUUID().slice(0, 8)}`;
+      const rewardId = await rewardInWallet(system, customerId, 'traced');
+      const spans = await eventually(() => {
+        const trace = rootTrace('game.mission.v1.MissionService/AchieveMission', rewardId);
+        expect(trace.map((span) => span.name)).to.include.members(['wallet process game.reward.v1.RewardIssued', 'mission process game.reward.v1.RewardIssued']);
+        return trace;
+      });
+      const root = spans.find((span) => span.name === 'game.mission.v1.MissionService/AchieveMission');
+      expect(root?.kind).to.equal(SpanKind.SERVER);
+      expectChild(spans, 'publish mission.achieved', 'game.mission.v1.MissionService/AchieveMission', SpanKind.PRODUCER);
+      expectChild(spans, 'reward process game.mission.v1.MissionAchieved', 'publish mission.achieved', SpanKind.CONSUMER);
+      expectChild(spans, 'reward transaction', 'reward process game.mission.v1.MissionAchieved');
+      expectChild(spans, 'publish reward.issued', 'reward transaction', SpanKind.PRODUCER);
+      const credit = expectChild(spans, 'wallet process game.reward.v1.RewardIssued', 'publish reward.issued', SpanKind.CONSUMER);
+      expect(credit.attributes['event.outcome']).to.equal('ack');
+      expectChild(spans, 'wallet transaction', 'wallet process game.reward.v1.RewardIssued');
+      expectChild(spans, 'mission process game.reward.v1.RewardIssued', 'publish reward.issued', SpanKind.CONSUMER);
+      expectChild(spans, 'mission transaction', 'mission process game.reward.v1.RewardIssued');
+      expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
+    });
+
+    it('continues a caller\'s trace through the REST edge: client traceparent -> edge span -> AchieveMission -> the reward', async () => {
+      const gateway = await system.startGateway();
+      const callerTraceId = randomUUID().replaceAll('-', '');
+      const callerSpanId = randomUUID().replaceAll('-', '').slice(0, 16);
+      const response = await fetch(`${gateway.url}/v1/missions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${callerTraceId}-${callerSpanId}-01` },
+        body: JSON.stringify({ customerId: `trace-edge-${randomUUID().slice(0, 8)}`, eventCode: 'test-event', missionCode: 'edge' }),
+      });
+      expect(response.status).to.equal(200);
+      const spans = await eventually(() => {
+        const trace = capture.spans(callerTraceId);
+        expect(trace.map((span) => span.name)).to.include('reward process game.mission.v1.MissionAchieved');
+        return trace;
+      });
+      const edge = spans.find((span) => span.name === 'POST /v1/missions');
+      expect(edge?.kind).to.equal(SpanKind.SERVER);
+      expect(parentOf(edge as ReadableSpan)).to.equal(callerSpanId);
+      expectChild(spans, 'game.mission.v1.MissionService/AchieveMission', 'POST /v1/missions', SpanKind.CLIENT);
+      expectChild(spans, 'game.mission.v1.MissionService/AchieveMission', 'game.mission.v1.MissionService/AchieveMission', SpanKind.SERVER);
+      expectChild(spans, 'publish mission.achieved', 'game.mission.v1.MissionService/AchieveMission', SpanKind.PRODUCER);
+      await gateway.stop();
+    });
+
+    it('a caller that sampled its trace out (flags 00) gets no spans anywhere down the chain, not new root traces', async () => {
+      const gateway = await system.startGateway();
+      const callerTraceId = randomUUID().replaceAll('-', '');
+      const customerId = `trace-unsampled-${randomUUID().slice(0, 8)}`;
+      const response = await fetch(`${gateway.url}/v1/missions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: `00-${callerTraceId}-${randomUUID().replaceAll('-', '').slice(0, 16)}-00` },
+        body: JSON.stringify({ customerId, eventCode: 'test-event', missionCode: 'unsampled' }),
+      });
+      expect(response.status).to.equal(200);
+      const { missionId } = (await response.json()) as { missionId: string };
+      await expectWalletToHold(system, customerId, 1);
+      // The chain ran (the wallet holds the reward), and none of it was recorded.
+      expect(capture.spans(callerTraceId)).to.deep.equal([]);
+      expect(capture.spans().filter((span) => span.attributes['event.aggregate_id'] === missionId)).to.deep.equal([]);
+      const [row] = await system.query<{ traceparent: string }>(`select traceparent from mission.outbox_events where aggregate_id = '${missionId}'`);
+      expect(row.traceparent).to.match(new RegExp(`^00-${callerTraceId}-[0-9a-f]{16}-00$`));
+      await gateway.stop();
+    });
+
+    it('follows ExchangeReward through ReserveGift, the payment, the delivery and the stock', async () => {
+      const customerId = `trace-x-${randomUUID().slice(0, 8)}`;
+      const giftId = `traced-gift-${randomUUID().slice(0, 8)}`;
+      await createGift(system, giftId, 3);
+      const rewardId = await rewardInWallet(system, customerId, 'traced-exchange');
+      const exchange = await exchangeReward(system, customerId, rewardId, giftId);
+      await orderReaches(system, exchange.orderId, GiftOrderStatus.GIFT_ORDER_STATUS_SHIPPING);
+      const spans = await eventually(() => {
+        const trace = rootTrace('game.wallet.v1.WalletService/ExchangeReward', exchange.orderId);
+        expect(trace.map((span) => span.name)).to.include('gift process game.delivery.v1.DeliveryStarted');
+        return trace;
+      });
+      expectChild(spans, 'game.gift.v1.GiftService/ReserveGift', 'game.wallet.v1.WalletService/ExchangeReward', SpanKind.CLIENT);
+      expectChild(spans, 'game.gift.v1.GiftService/ReserveGift', 'game.gift.v1.GiftService/ReserveGift', SpanKind.SERVER);
+      expectChild(spans, 'publish wallet.reward_spent', 'game.wallet.v1.WalletService/ExchangeReward', SpanKind.PRODUCER);
+      expectChild(spans, 'gift process game.wallet.v1.RewardSpent', 'publish wallet.reward_spent', SpanKind.CONSUMER);
+      expectChild(spans, 'publish gift.order_paid', 'gift transaction');
+      expectChild(spans, 'delivery process game.gift.v1.GiftOrderPaid', 'publish gift.order_paid', SpanKind.CONSUMER);
+      expectChild(spans, 'publish delivery.started', 'delivery transaction');
+      expectChild(spans, 'gift process game.delivery.v1.DeliveryStarted', 'publish delivery.started', SpanKind.CONSUMER);
+      expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
+    });
+  });
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { GiftServiceClient } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
+import { credentials } from '@grpc/grpc-js';
+import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
+import { expectWalletToHold } from '../support/chain-helpers.js';
+import { eventually } from '../support/eventually.js';
+import { call, callError } from '../support/grpc-call.js';
+import { promtoolCheckMetrics, scrape, valueOf } from '../support/metrics-scrape.js';
+import { ProcessCluster } from '../support/process-cluster.js';
+import { TestSystem } from '../support/test-system.js';
+
+/**
+ * Each service as its own process (the `make up` topology), each with its metrics port: after a
+ * known workload every endpoint shows exactly what happened, and promtool finds nothing to lint.
+ */
+describe('Prometheus metrics of each service process after a known workload', function () {
+  this.timeout(180_000);
+  let system: TestSystem;
+  let cluster: ProcessCluster;
+  const customerId = `metrics-${randomUUID().slice(0, 8)}`;
+  const port = (service: string) => cluster.replica(service, 0).metricsPort;
+
+  before(async () => {
+    system = await TestSystem.create('servers');
+    // Ports of its own (44000-44040, metrics 45000-45040): other suites use the default range.
+    cluster = new ProcessCluster(system, { delivery: 1, gift: 1, reward: 1, wallet: 1, mission: 1 }, { basePort: 44000 });
+    await cluster.startAll();
+    const missions = cluster.missionClient();
+    for (let i = 0; i < 10; i += 1) await call(missions, missions.achieveMission, { customerId, eventCode: 'metrics', missionCode: `m-${i}` });
+    await expectWalletToHold(system, customerId, 10, 60_000);
+  });
+
+  after(async () => {
+    await cluster?.stopAll();
+    await system?.close();
+  });
+
+  it('10 missions: missions_achieved_total 10, rewards_issued_total 10, 10 applied per consumer, outbox empty, no dead letters', async () => {
+    await eventually(
+      async () => {
+        const mission = (await scrape(port('mission'))).samples;
+        expect(valueOf(mission, 'missions_achieved_total')).to.equal(10);
+        expect(valueOf(mission, 'grpc_server_handled_total', { grpc_service: 'game.mission.v1.MissionService', grpc_method: 'AchieveMission', grpc_code: 'OK' })).to.equal(10);
+        expect(valueOf(mission, 'grpc_server_handling_seconds_count', { grpc_method: 'AchieveMission' })).to.equal(10);
+        expect(valueOf(mission, 'events_consumed_total', { service: 'mission', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' })).to.equal(10);
+        expect(valueOf(mission, 'outbox_pending_events', { service: 'mission' })).to.equal(0);
+        expect(valueOf(mission, 'outbox_oldest_pending_age_seconds', { service: 'mission' })).to.equal(0);
+        expect(valueOf(mission, 'events_published_total', { service: 'mission', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(10);
+
+        const reward = (await scrape(port('reward'))).samples;
+        expect(valueOf(reward, 'rewards_issued_total')).to.equal(10);
+        expect(valueOf(reward, 'events_consumed_total', { service: 'reward', event_type: 'game.mission.v1.MissionAchieved', outcome: 'applied' })).to.equal(10);
+        expect(valueOf(reward, 'event_lag_seconds_count', { service: 'reward', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(10);
+        expect(valueOf(reward, 'outbox_pending_events', { service: 'reward' })).to.equal(0);
+
+        const wallet = (await scrape(port('wallet'))).samples;
+        expect(valueOf(wallet, 'events_consumed_total', { service: 'wallet', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' })).to.equal(10);
+        expect(valueOf(wallet, 'event_dead_letter_messages', { service: 'wallet' })).to.equal(0);
+        expect(valueOf(wallet, 'event_queue_messages', { service: 'wallet' })).to.equal(0);
+        expect(valueOf(wallet, 'event_queue_consumers', { service: 'wallet' })).to.equal(1);
+        expect(valueOf(wallet, 'gift_shop_breaker_state', { state: 'closed' })).to.equal(1);
+        expect(valueOf(wallet, 'gift_shop_breaker_state', { state: 'open' })).to.equal(0);
+        expect(valueOf(wallet, 'db_pool_max_connections', { service: 'wallet' })).to.equal(system.config.databasePoolSize);
+        expect(wallet.some((sample) => sample.name === 'db_pool_connections' && sample.labels.service === 'wallet' && sample.value > 0)).to.equal(true);
+      },
+      { timeoutMs: 30_000 },
+    );
+  });
+
+  it('an exchange completed, one refused for lack of stock and one order cancelled are counted by reason', async () => {
+    const gifts = new GiftServiceClient(cluster.target('gift'), credentials.createInsecure(), SERVICE_CLIENT_OPTIONS);
+    const wallets = new WalletServiceClient(cluster.target('wallet'), credentials.createInsecure(), SERVICE_CLIENT_OPTIONS);
+    const giftId = `metrics-gift-${randomUUID().slice(0, 8)}`;
+    await call(gifts, gifts.createGift, { giftId, name: 'Metrics gift', stockCount: 1 });
+    const wallet = await call(wallets, wallets.getWallet, { customerId });
+    const [first, second] = wallet.rewards;
+    const exchanged = await call(wallets, wallets.exchangeReward, { customerId, rewardId: first.rewardId, giftId, idempotencyKey: randomUUID() });
+    await callError(wallets, wallets.exchangeReward, { customerId, rewardId: second.rewardId, giftId, idempotencyKey: randomUUID() });
+    await call(gifts, gifts.cancelGiftOrder, { orderId: exchanged.orderId, customerId });
+    await eventually(
+      async () => {
+        const walletSamples = (await scrape(port('wallet'))).samples;
+        expect(valueOf(walletSamples, 'exchanges_completed_total')).to.equal(1);
+        expect(valueOf(walletSamples, 'exchanges_failed_total', { reason: 'OUT_OF_STOCK' })).to.equal(1);
+        expect(valueOf((await scrape(port('gift'))).samples, 'gift_orders_cancelled_total')).to.equal(1);
+      },
+      { timeoutMs: 30_000 },
+    );
+  });
+
+  it('every endpoint passes promtool check metrics', async () => {
+    for (const service of ['mission', 'reward', 'wallet', 'gift', 'delivery']) {
+      const { text } = await scrape(port(service));
+      expect(await promtoolCheckMetrics(text), `${service} metrics`).to.equal('');
+    }
+  });
+});
