@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { type AccessPolicies, CallerRole, type MethodAccessPolicy } from '../../services/platform/src/auth/access-policy.js';
-import { DEFAULT_RATE_LIMITS, RATE_LIMIT_KEY_CLAIM, type RateLimitClass } from '../../services/gateway/src/access/edge-rate-limits.js';
+import { ROLE_SCOPES } from '../../services/platform/src/auth/caller.js';
+import { DEFAULT_RATE_LIMITS, RATE_LIMIT_KEY_CLAIM, type RateLimitClass, rateLimitClass } from '../../services/gateway/src/access/edge-rate-limits.js';
 
 /**
  * The parts of envoy/envoy.yaml that follow from the access options in proto/
@@ -25,14 +26,7 @@ export const JWT_PROVIDER = 'game-identity';
 export const JWT_PAYLOAD_METADATA = 'jwt_payload';
 const JWT_AUTHN_FILTER = 'envoy.filters.http.jwt_authn';
 
-/** The scope (in the token's space-separated `scope` claim) that grants each role. */
-export const ROLE_SCOPES: ReadonlyMap<CallerRole, string> = new Map([
-  [CallerRole.CALLER_ROLE_PLAYER, 'player'],
-  [CallerRole.CALLER_ROLE_GAME_SERVER, 'missions:report'],
-  [CallerRole.CALLER_ROLE_OPERATOR, 'operator'],
-  [CallerRole.CALLER_ROLE_COURIER, 'deliveries:complete'],
-  [CallerRole.CALLER_ROLE_SERVICE, 'service'],
-]);
+export { ROLE_SCOPES };
 
 export type GeneratedBlocks = Readonly<Record<'jwt-rules' | 'rbac-policies' | 'rate-limit-actions' | 'rate-limit-buckets', unknown[] | Record<string, unknown>>>;
 
@@ -49,11 +43,7 @@ export function isPublic(policy: MethodAccessPolicy): boolean {
   return policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC);
 }
 
-/** The bucket a rate-limited RPC draws from: the player's when players may call it, else the client's. */
-export function rateLimitClass(policy: MethodAccessPolicy): RateLimitClass | undefined {
-  if (!policy.rateLimited) return undefined;
-  return policy.allow.includes(CallerRole.CALLER_ROLE_PLAYER) ? 'player-writes' : 'client-writes';
-}
+export { rateLimitClass };
 
 export function envoyAccessBlocks(policies: AccessPolicies): GeneratedBlocks {
   const rpcs = declared(policies);

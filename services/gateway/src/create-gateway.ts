@@ -13,6 +13,8 @@ import { createGatewayServer, listen } from './gateway-server.js';
 import { RestTranscoder } from './rest-transcoder.js';
 import { type Route, RouteTable } from './routing/route-table.js';
 import { UpstreamPool, type Upstreams } from './upstream/upstream-pool.js';
+import { EdgeAccessCheck, type EdgeAccessOptions } from './access/edge-access-check.js';
+import { AccessPolicies } from '../../platform/src/auth/access-policy.js';
 
 export interface GatewayOptions {
   /** Full service name -> gRPC target. A public service without one answers 503. */
@@ -30,6 +32,11 @@ export interface GatewayOptions {
   readonly maxRequestBytes?: number;
   /** Default: the descriptor set `npm run gen` writes. */
   readonly registry?: FileRegistry;
+  /**
+   * Who may call what: the token verifier (required: there is no open mode), the policies
+   * (default: the access options of the registry's descriptor set) and the rate limits.
+   */
+  readonly access: Omit<EdgeAccessOptions, 'policies'> & { readonly policies?: AccessPolicies };
 }
 
 export interface RunningGateway {
@@ -47,7 +54,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const routes = new RouteTable(registry);
   const upstreams = new UpstreamPool(options.upstreams);
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-  const transcoder = new RestTranscoder({ registry, upstreams, upstreamTimeoutMs: options.upstreamTimeoutMs, maxRequestBytes, logger });
+  const access = new EdgeAccessCheck({ ...options.access, policies: options.access.policies ?? AccessPolicies.fromRegistry(registry) });
+  const transcoder = new RestTranscoder({ registry, upstreams, upstreamTimeoutMs: options.upstreamTimeoutMs, maxRequestBytes, logger, access });
   const server = createGatewayServer({ routes, transcoder, staticDir: options.staticDir, maxRequestBytes, logger });
   const host = options.host ?? '0.0.0.0';
   const port = await listen(server, host, options.port ?? 8080);

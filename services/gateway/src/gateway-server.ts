@@ -53,7 +53,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       if (error instanceof GatewayError) {
         // A refused body may still be arriving: close the connection rather than read it all.
         if (error.httpStatus === 413) response.setHeader('connection', 'close');
-        sendJson(response, error.httpStatus, statusBody(error.code, error.message));
+        sendJson(response, error.httpStatus, statusBody(error.code, error.message), error.headers);
         return;
       }
       logger.error('gateway request failed', { error, stack: error instanceof Error ? error.stack : undefined, url: request.url });

@@ -1,8 +1,13 @@
 /**
  * The REST gateway alone: `npx tsx services/gateway/src/main.ts`. The stand-in for Envoy's
  * gRPC-JSON transcoder when there is no Envoy (see create-gateway.ts); configuration in
- * gateway-config.ts (GATEWAY_PORT, MISSION_ADDRESS, ...).
+ * gateway-config.ts (GATEWAY_PORT, MISSION_ADDRESS, ...) and the platform's AUTH_* settings:
+ * alone, the gateway runs no identity provider of its own, so AUTH_ISSUER names the one whose
+ * tokens it accepts (`npm start` runs the embedded one and a gateway in the same process).
  */
+import { ConfigError } from '../../platform/src/config/env-reader.js';
+import { readAuthConfig } from '../../platform/src/auth/auth-config.js';
+import { PlatformAuth } from '../../platform/src/auth/platform-auth.js';
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { createGateway } from './create-gateway.js';
@@ -11,6 +16,9 @@ import { readGatewayConfig } from './gateway-config.js';
 
 const registry = loadDescriptorRegistry();
 const config = readGatewayConfig(registry);
+const authConfig = readAuthConfig();
+if (!authConfig.issuer) throw new ConfigError('AUTH_ISSUER is required: the gateway alone verifies tokens of an identity provider it does not run');
+const auth = await PlatformAuth.discover({ ...authConfig, issuer: authConfig.issuer });
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-const gateway = await createGateway({ ...config, registry, logger });
+const gateway = await createGateway({ ...config, registry, logger, access: { verify: (token) => auth.verifier.verify(token), rateLimits: config.rateLimits } });
 stopOnSignals(() => gateway.stop(), logger);
