@@ -20,6 +20,12 @@ import { type RunningService, runService } from '../../services/platform/src/run
 import { createGateway } from '../../services/gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { upstreamsFor } from '../../services/gateway/src/gateway-config.js';
+import { gatewayIdentity } from '../../services/gateway/src/access/gateway-identity.js';
+import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
+import { DEFAULT_AUDIENCE, readAuthConfig } from '../../services/platform/src/auth/auth-config.js';
+import { PlatformAuth } from '../../services/platform/src/auth/platform-auth.js';
+import { DEV_SERVICE_CLIENTS } from '../../services/identity/src/dev-clients.js';
+import { type RunningIdentityProvider, startIdentityProvider } from '../../services/identity/src/identity-provider.js';
 import { insecure } from './grpc-call.js';
 
 /**
@@ -58,6 +64,7 @@ export class TestSystem {
   private readonly byName = new Map<string, ServiceInstance[]>();
   private readonly queues = new Set<string>();
   private shared?: Infrastructure;
+  private identity?: Promise<{ provider: RunningIdentityProvider; auth: PlatformAuth }>;
   private adminSql?: postgres.Sql;
   private assertionDb?: Promise<DatabaseHandle>;
 
@@ -133,9 +140,21 @@ export class TestSystem {
    * the system's running services: each public service goes to its first running instance (one
    * not started answers 503). Stopped by close(), before the services behind it.
    */
-  async startGateway(options: { staticDir?: string } = {}): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  async startGateway(
+    options: { staticDir?: string; rateLimits?: Partial<Record<RateLimitClass, TokenBucketSettings>> } = {},
+  ): Promise<{ url: string; port: number; stop(): Promise<void> }> {
     const registry = loadDescriptorRegistry();
+    const { auth } = await this.identityProvider();
+    const missionAddress = this.byName.get('mission')?.[0]?.address;
+    // As npm start runs it: the embedded provider's tokens, the page's sign-in settings, and the
+    // demo-mission development tool (as the game server) when mission runs.
+    const identity = gatewayIdentity({
+      auth,
+      rateLimits: options.rateLimits,
+      demoMissions: missionAddress ? { gameServer: DEV_SERVICE_CLIENTS.gameServer, missionAddress } : undefined,
+    });
     const gateway = await createGateway({
+      ...identity,
       upstreams: upstreamsFor(registry, (context) => this.byName.get(context)?.[0]?.address),
       registry,
       host: '127.0.0.1',
@@ -152,6 +171,7 @@ export class TestSystem {
         if (!this.instances.delete(instance)) return;
         this.byName.set('gateway', (this.byName.get('gateway') ?? []).filter((other) => other !== instance));
         await gateway.stop(graceMs);
+        identity.close();
       },
     };
     this.instances.add(instance);
@@ -251,8 +271,18 @@ export class TestSystem {
     return pids.length;
   }
 
+  /** The system's embedded OpenID Connect provider (services/identity), started on first use. */
+  identityProvider(): Promise<{ provider: RunningIdentityProvider; auth: PlatformAuth }> {
+    this.identity ??= (async () => {
+      const provider = await startIdentityProvider(readAuthConfig({}), { audience: DEFAULT_AUDIENCE, port: 0, host: '127.0.0.1' });
+      return { provider, auth: await PlatformAuth.discover({ issuer: provider.issuer, audience: DEFAULT_AUDIENCE }) };
+    })();
+    return this.identity;
+  }
+
   async close(): Promise<void> {
     for (const instance of [...this.instances].reverse()) await instance.stop();
+    if (this.identity) await (await this.identity).provider.stop();
     await this.shared?.close();
     await this.adminSql?.end();
     if (this.mode === 'servers') await this.dropServerResources();

@@ -14,6 +14,11 @@ import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
 import { SERVICE_MODULES } from './service-catalog.js';
+import { gatewayIdentity } from '../../gateway/src/access/gateway-identity.js';
+import { readAuthConfig } from '../../platform/src/auth/auth-config.js';
+import { PlatformAuth } from '../../platform/src/auth/platform-auth.js';
+import { DEV_SERVICE_CLIENTS } from '../../identity/src/dev-clients.js';
+import { startIdentityProvider } from '../../identity/src/identity-provider.js';
 
 const config = readPlatformConfig();
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
@@ -29,8 +34,19 @@ for (const module of SERVICE_MODULES) {
 const registry = loadDescriptorRegistry();
 const portOf = new Map(services.map((service) => [service.name, service.port]));
 const gatewayConfig = readGatewayConfig(registry);
+// Who may call: the embedded development provider unless AUTH_ISSUER names a real one (then the
+// provider is never started and the demo-mission tool, which needs its game-server client, is off).
+const authConfig = readAuthConfig();
+const provider = authConfig.issuer ? undefined : await startIdentityProvider(authConfig, { audience: authConfig.audience, port: authConfig.identityPort });
+const auth = await PlatformAuth.discover({ ...authConfig, issuer: authConfig.issuer ?? provider!.issuer });
+const identity = gatewayIdentity({
+  auth,
+  rateLimits: gatewayConfig.rateLimits,
+  demoMissions: provider && portOf.has('mission') ? { gameServer: DEV_SERVICE_CLIENTS.gameServer, missionAddress: `127.0.0.1:${portOf.get('mission')}` } : undefined,
+});
 const gateway = await createGateway({
   ...gatewayConfig,
+  ...identity,
   // The My Page web front end, from the same entry point as the API.
   staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
   registry,
@@ -41,6 +57,8 @@ logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(port
 
 stopOnSignals(async () => {
   await gateway.stop();
+  identity.close();
+  await provider?.stop();
   for (const service of [...services].reverse()) await service.stop();
   await infrastructure.close();
 }, logger);

@@ -29,7 +29,7 @@ export class RecordingUpstream {
       for (const service of file.services) {
         if (!isPublicService(service)) continue;
         services.push(service.typeName);
-        const definition: ServiceDefinition = {};
+        const definition: Record<string, ServiceDefinition[string]> = {};
         const implementation: UntypedServiceImplementation = {};
         for (const method of service.methods) {
           const path = `/${service.typeName}/${method.name}`;
@@ -47,7 +47,7 @@ export class RecordingUpstream {
             callback(null, Buffer.alloc(0));
           };
         }
-        server.addService(definition, implementation);
+        server.addService(definition as ServiceDefinition, implementation);
       }
     }
     const port = await new Promise<number>((resolve, reject) =>

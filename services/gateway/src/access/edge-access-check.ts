@@ -73,6 +73,24 @@ export class EdgeAccessCheck {
   }
 }
 
+export interface SignedInPlayer {
+  readonly customerId: string;
+}
+
+/** For the gateway's own development endpoints: the request's token must be a valid player's. */
+export async function signedInPlayer(verify: BearerTokenVerifier, headers: IncomingHttpHeaders): Promise<SignedInPlayer> {
+  const bearer = bearerToken(headers.authorization);
+  if (!bearer) throw unauthenticated('Jwt is missing: send Authorization: Bearer <access token>');
+  let token: VerifiedToken;
+  try {
+    token = await verify(bearer);
+  } catch (error) {
+    throw unauthenticated(`Jwt verification fails: ${(error as Error).message}`);
+  }
+  if (!token.roles.has(CallerRole.CALLER_ROLE_PLAYER) || !token.subject) throw GatewayError.forbidden('access denied: only a signed-in player may use this');
+  return { customerId: token.subject };
+}
+
 /**
  * The token of an `Authorization: Bearer <token>` header. undefined when there is no header;
  * any other scheme or an empty token counts as a bad token (jwt_authn would not find one either,
