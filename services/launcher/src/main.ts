@@ -13,16 +13,19 @@ import { createLogger } from '../../platform/src/logging/logger.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
+import { platformIdentity } from '../../identity/src/platform-identity.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
 const config = readPlatformConfig();
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
 const infrastructure = await Infrastructure.open(config, logger, 'launcher');
 logger.info('starting the platform', infrastructure.mode);
+// Who may call what: the embedded development provider unless AUTH_ISSUER names a real one.
+const identity = await platformIdentity(config.auth, logger);
 
 const services: RunningService[] = [];
 for (const module of SERVICE_MODULES) {
-  services.push(await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger }));
+  services.push(await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, auth: identity.auth }));
 }
 
 // The REST edge on 8080, as Envoy is in a deployment: every public RPC by its HTTP annotation.
@@ -37,10 +40,11 @@ const gateway = await createGateway({
   logger,
   upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
 });
-logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf) });
+logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf), issuer: identity.auth.issuer });
 
 stopOnSignals(async () => {
   await gateway.stop();
   for (const service of [...services].reverse()) await service.stop();
+  await identity.stop();
   await infrastructure.close();
 }, logger);
