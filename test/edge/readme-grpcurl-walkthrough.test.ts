@@ -10,13 +10,13 @@ const BUF = fileURLToPath(new URL('../../node_modules/.bin/buf', import.meta.url
 
 /**
  * grpcurl's command line over `buf curl` (a reflection client from npm): these machines have no
- * grpcurl. It understands what the README uses: -plaintext, -d, `list`, and a method.
+ * grpcurl. It understands what the README uses: -plaintext, -H, -d, `list`, and a method.
  */
 const GRPCURL = `grpcurl() {
-  local data='' rest=()
-  while [ $# -gt 0 ]; do case "$1" in -plaintext) shift;; -d) data="$2"; shift 2;; *) rest+=("$1"); shift;; esac; done
+  local data='' rest=() headers=()
+  while [ $# -gt 0 ]; do case "$1" in -plaintext) shift;; -H) headers+=(-H "$2"); shift 2;; -d) data="$2"; shift 2;; *) rest+=("$1"); shift;; esac; done
   if [ "\${rest[1]}" = list ]; then "${BUF}" curl --protocol grpc --http2-prior-knowledge --list-services "http://\${rest[0]}"
-  else "${BUF}" curl --protocol grpc --http2-prior-knowledge -d "\${data:-{\\}}" "http://\${rest[0]}/\${rest[1]}"; fi
+  else "${BUF}" curl --protocol grpc --http2-prior-knowledge "\${headers[@]}" -d "\${data:-{\\}}" "http://\${rest[0]}/\${rest[1]}"; fi
 }
 `;
 
@@ -40,7 +40,8 @@ describe('The README walkthrough with grpcurl', function () {
     const reward = await system.start(rewardModule);
     const wallet = await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } });
     const mission = await system.start(missionModule);
-    const env = { ...process.env, MISSION: mission.address, REWARD: reward.address, WALLET: wallet.address, GIFT: gift.address, DELIVERY: delivery.address };
+    // npm run token signs in at the system's own identity provider.
+    const env = { ...process.env, AUTH_ISSUER: system.identity.auth.issuer, MISSION: mission.address, REWARD: reward.address, WALLET: wallet.address, GIFT: gift.address, DELIVERY: delivery.address };
     const result = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', GRPCURL + readmeBlock()], { env, timeout: 90_000 });
     output = result.stdout + result.stderr;
   });

@@ -34,7 +34,7 @@ describe('The README walkthrough with curl', function () {
     await system.start(notificationModule);
     const gateway = await system.startGateway();
     const run = promisify(execFile);
-    const result = await run('bash', ['-euo', 'pipefail', '-c', readmeWalkthrough()], { env: { ...process.env, BASE: gateway.url }, timeout: 90_000 });
+    const result = await run('bash', ['-euo', 'pipefail', '-c', readmeWalkthrough()], { env: { ...process.env, BASE: gateway.url, AUTH_ISSUER: system.identity.auth.issuer }, timeout: 90_000 });
     output = result.stdout;
   });
 
@@ -42,6 +42,11 @@ describe('The README walkthrough with curl', function () {
 
   it('runs from start to end without a failing command', () => {
     expect(output).to.include('REWARD_STATUS_ISSUED');
+  });
+
+  it('shows another customer\'s wallet refused (code 7) and a call without a token refused (code 16)', () => {
+    expect(output).to.include('"code":7,"message":"customer_id: a player may only name their own customer id"');
+    expect(output).to.include('"code":16,"message":"an access token is required');
   });
 
   it('shows the refused second achievement as a 409-style JSON error', () => {

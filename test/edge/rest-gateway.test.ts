@@ -36,6 +36,7 @@ import { eventually } from '../support/eventually.js';
 import { walletModule } from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 import { expectError, RestClient } from './support/rest-client.js';
+import { restCallers } from './support/rest-callers.js';
 import { restCreateGift, restExchange, restOrderReaches, restRewardInWallet } from './support/rest-flows.js';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -59,7 +60,7 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
       const overrides = module.name === 'wallet' ? { overrides: { config: { giftAddress: system.address('gift') } } } : {};
       await system.start(module, overrides as never);
     }
-    api = new RestClient((await system.startGateway()).url);
+    api = new RestClient((await system.startGateway()).url, restCallers(system));
   });
 
   after(async () => system?.close());
@@ -230,9 +231,15 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
     const { rewardId } = await restRewardInWallet(api, 'rest-10', 'unavailable');
     // A wallet replica whose gift shop address leads nowhere, behind a gateway of its own.
     const cutOff = await system.start(walletModule, { consume: false, tasks: false, overrides: { config: { giftAddress: '127.0.0.1:1' } } } as never);
-    const gateway = await createGateway({ upstreams: { 'game.wallet.v1.WalletService': cutOff.address }, host: '127.0.0.1', port: 0, logger: createLogger({ level: 'silent' }) });
+    const gateway = await createGateway({
+      upstreams: { 'game.wallet.v1.WalletService': cutOff.address },
+      host: '127.0.0.1',
+      port: 0,
+      logger: createLogger({ level: 'silent' }),
+      access: { verify: (token) => system.identity.auth.verifier.verify(token) },
+    });
     try {
-      const response = await new RestClient(gateway.url).post(`/v1/wallets/rest-10/rewards/${rewardId}:exchange`, { giftId: 'anything', idempotencyKey: 'rest-10-key' });
+      const response = await new RestClient(gateway.url, restCallers(system)).post(`/v1/wallets/rest-10/rewards/${rewardId}:exchange`, { giftId: 'anything', idempotencyKey: 'rest-10-key' });
       expectError(response, 503, status.UNAVAILABLE, 'GIFT_SHOP_UNAVAILABLE');
       expect(Number(response.headers.get('retry-after-ms'))).to.be.greaterThan(0);
       expect(response.headers.get('grpc-status'), 'gRPC framing stays behind the edge').to.equal(null);

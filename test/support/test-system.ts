@@ -22,11 +22,15 @@ import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/de
 import { upstreamsFor } from '../../services/gateway/src/gateway-config.js';
 import { gatewayIdentity } from '../../services/gateway/src/access/gateway-identity.js';
 import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
-import { DEFAULT_AUDIENCE, readAuthConfig } from '../../services/platform/src/auth/auth-config.js';
-import { PlatformAuth } from '../../services/platform/src/auth/platform-auth.js';
 import { DEV_SERVICE_CLIENTS } from '../../services/identity/src/dev-clients.js';
-import { type RunningIdentityProvider, startIdentityProvider } from '../../services/identity/src/identity-provider.js';
+import { type Client, type ChannelOptions, type ChannelCredentials } from '@grpc/grpc-js';
+import { MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
+import { NotificationServiceClient } from '../../services/contracts/generated/game/notification/v1/notification_service.js';
+import { EventReplayServiceClient } from '../../services/contracts/generated/game/platform/v1/event_replay_service.js';
+import { ReadModelAdminServiceClient } from '../../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
+import { type PlatformIdentity, platformIdentity } from '../../services/identity/src/platform-identity.js';
 import { insecure } from './grpc-call.js';
+import { type TestIdentity, TestTokens } from './test-identities.js';
 
 /**
  * 'servers': the machine's real Postgres and RabbitMQ (a fresh database and exchange per system).
@@ -64,7 +68,6 @@ export class TestSystem {
   private readonly byName = new Map<string, ServiceInstance[]>();
   private readonly queues = new Set<string>();
   private shared?: Infrastructure;
-  private identity?: Promise<{ provider: RunningIdentityProvider; auth: PlatformAuth }>;
   private adminSql?: postgres.Sql;
   private assertionDb?: Promise<DatabaseHandle>;
 
@@ -72,8 +75,18 @@ export class TestSystem {
     readonly mode: Mode,
     readonly id: string,
     readonly config: PlatformConfig,
+    /** The system's own embedded identity provider (every service verifies its tokens). */
+    readonly identity: PlatformIdentity,
+    /** Real tokens from it, bad tokens, and the clients' credentials. */
+    readonly tokens: TestTokens,
     private readonly databaseName?: string,
   ) {}
+
+  private static async withIdentity(mode: Mode, id: string, config: PlatformConfig, databaseName?: string): Promise<TestSystem> {
+    const identity = await platformIdentity(config.auth, createLogger({ level: config.logLevel }), { port: 0, host: '127.0.0.1', issuerHost: '127.0.0.1' });
+    if (!identity.provider) throw new Error('the test harness runs the embedded identity provider: unset AUTH_ISSUER');
+    return new TestSystem(mode, id, config, identity, await TestTokens.for(identity.provider), databaseName);
+  }
 
   static async create(mode: Mode = 'servers', env: Record<string, string> = {}): Promise<TestSystem> {
     const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -87,14 +100,14 @@ export class TestSystem {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...env,
     };
-    if (mode === 'embedded') return new TestSystem(mode, id, readPlatformConfig(common));
+    if (mode === 'embedded') return TestSystem.withIdentity(mode, id, readPlatformConfig(common));
     const databaseName = `game_${id}`;
     const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database "${databaseName}"`);
     await admin.end();
     const url = new URL(TEST_DATABASE_URL);
     url.pathname = `/${databaseName}`;
-    return new TestSystem(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName);
+    return TestSystem.withIdentity(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName);
   }
 
   /** Starts an instance (a replica, if one is running already) of a service. */
@@ -106,6 +119,7 @@ export class TestSystem {
       bus: infrastructure.bus,
       config: this.config,
       logger,
+      auth: this.identity.auth,
       port: options.port ?? 0,
       relay: options.relay,
       consume: options.consume,
@@ -144,12 +158,11 @@ export class TestSystem {
     options: { staticDir?: string; rateLimits?: Partial<Record<RateLimitClass, TokenBucketSettings>> } = {},
   ): Promise<{ url: string; port: number; stop(): Promise<void> }> {
     const registry = loadDescriptorRegistry();
-    const { auth } = await this.identityProvider();
     const missionAddress = this.byName.get('mission')?.[0]?.address;
-    // As npm start runs it: the embedded provider's tokens, the page's sign-in settings, and the
+    // As npm start runs it: the system's provider's tokens, the page's sign-in settings, and the
     // demo-mission development tool (as the game server) when mission runs.
     const identity = gatewayIdentity({
-      auth,
+      auth: this.identity.auth,
       rateLimits: options.rateLimits,
       demoMissions: missionAddress ? { gameServer: DEV_SERVICE_CLIENTS.gameServer, missionAddress } : undefined,
     });
@@ -191,24 +204,53 @@ export class TestSystem {
     return instance.address;
   }
 
-  missionClient(address = this.address('mission')) {
-    return new MissionServiceClient(address, insecure());
+  /**
+   * A client of a service (by name, or an address) whose calls carry a token of the identity
+   * (default: the player the request names, else a role the RPC allows; see TestIdentity).
+   */
+  client<C extends Client>(
+    Ctor: new (address: string, credentials: ChannelCredentials, options?: ChannelOptions) => C,
+    address: string,
+    identity: TestIdentity = 'request-owner',
+    options: ChannelOptions = {},
+  ): C {
+    return new Ctor(address, insecure(), { ...options, interceptors: [this.tokens.interceptor(identity)] });
   }
 
-  rewardClient(address = this.address('reward')) {
-    return new RewardServiceClient(address, insecure());
+  missionClient(address = this.address('mission'), identity?: TestIdentity) {
+    return this.client(MissionServiceClient, address, identity);
   }
 
-  walletClient(address = this.address('wallet')) {
-    return new WalletServiceClient(address, insecure());
+  rewardClient(address = this.address('reward'), identity?: TestIdentity) {
+    return this.client(RewardServiceClient, address, identity);
   }
 
-  giftClient(address = this.address('gift')) {
-    return new GiftServiceClient(address, insecure());
+  walletClient(address = this.address('wallet'), identity?: TestIdentity) {
+    return this.client(WalletServiceClient, address, identity);
   }
 
-  deliveryClient(address = this.address('delivery')) {
-    return new DeliveryServiceClient(address, insecure());
+  giftClient(address = this.address('gift'), identity?: TestIdentity) {
+    return this.client(GiftServiceClient, address, identity);
+  }
+
+  deliveryClient(address = this.address('delivery'), identity?: TestIdentity) {
+    return this.client(DeliveryServiceClient, address, identity);
+  }
+
+  myPageClient(address = this.address('mypage'), identity?: TestIdentity) {
+    return this.client(MyPageServiceClient, address, identity);
+  }
+
+  notificationClient(address = this.address('notification'), identity?: TestIdentity) {
+    return this.client(NotificationServiceClient, address, identity);
+  }
+
+  eventReplayClient(address: string, identity?: TestIdentity) {
+    return this.client(EventReplayServiceClient, address, identity);
+  }
+
+  readModelAdminClient(address = this.address('mypage'), identity?: TestIdentity) {
+    return this.client(ReadModelAdminServiceClient, address, identity);
   }
 
   /** Raw SQL against the system's database, for assertions on what services stored. */
@@ -271,19 +313,10 @@ export class TestSystem {
     return pids.length;
   }
 
-  /** The system's embedded OpenID Connect provider (services/identity), started on first use. */
-  identityProvider(): Promise<{ provider: RunningIdentityProvider; auth: PlatformAuth }> {
-    this.identity ??= (async () => {
-      const provider = await startIdentityProvider(readAuthConfig({}), { audience: DEFAULT_AUDIENCE, port: 0, host: '127.0.0.1' });
-      return { provider, auth: await PlatformAuth.discover({ issuer: provider.issuer, audience: DEFAULT_AUDIENCE }) };
-    })();
-    return this.identity;
-  }
-
   async close(): Promise<void> {
     for (const instance of [...this.instances].reverse()) await instance.stop();
-    if (this.identity) await (await this.identity).provider.stop();
     await this.shared?.close();
+    await this.identity.stop();
     await this.adminSql?.end();
     if (this.mode === 'servers') await this.dropServerResources();
   }

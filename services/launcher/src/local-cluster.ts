@@ -11,7 +11,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { readInt, readString } from '../../platform/src/config/env-reader.js';
+import { DEFAULT_IDENTITY_PORT } from '../../platform/src/auth/auth-config.js';
+import { readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
 import { serviceTarget } from './local-cluster-targets.js';
 import { ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
 import { SERVICE_MODULES } from './service-catalog.js';
@@ -45,6 +46,9 @@ async function up(): Promise<void> {
   const databaseUrl = readString(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/game_local');
   await ensureDatabase(databaseUrl);
   const portOf = Object.fromEntries(SERVICE_MODULES.map((module) => [module.name, module.defaultPort]));
+  // Tokens: a real issuer if AUTH_ISSUER names one, else the development provider started first.
+  const identityPort = readInt(env, 'IDENTITY_PORT', DEFAULT_IDENTITY_PORT, { min: 1, max: 65535 });
+  const issuer = readOptionalString(env, 'AUTH_ISSUER') ?? `http://localhost:${identityPort}`;
   const supervisor = new ProcessSupervisor({
     root: ROOT,
     logDir: join(STATE_DIR, 'logs'),
@@ -54,11 +58,18 @@ async function up(): Promise<void> {
       AMQP_URL: readString(env, 'AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672'),
       LOG_LEVEL: readString(env, 'LOG_LEVEL', 'info'),
       WALLET_GIFT_ADDRESS: serviceTarget(portOf.gift, replicas),
+      AUTH_ISSUER: issuer,
       ...Object.fromEntries(SERVICE_MODULES.map((module) => [`${module.name.toUpperCase()}_ADDRESS`, serviceTarget(module.defaultPort, replicas)])),
     },
   });
   const state: ClusterState = { processes: [] };
   try {
+    if (!readOptionalString(env, 'AUTH_ISSUER')) {
+      // Its own environment has no AUTH_ISSUER (it is the issuer): the supervisor's env is for the services.
+      const identity = await new ProcessSupervisor({ root: ROOT, logDir: join(STATE_DIR, 'logs'), detached: true, env: { LOG_LEVEL: readString(env, 'LOG_LEVEL', 'info'), AUTH_ISSUER: '' } }).startIdentity(identityPort);
+      state.processes.push({ service: 'identity', replica: 0, port: identityPort, pid: identity.child.pid as number });
+      console.log(`identity provider on ${issuer} (pid ${identity.child.pid}); npm run token -- --role player --customer 11`);
+    }
     for (const module of SERVICE_MODULES) {
       for (let replica = 0; replica < replicas; replica += 1) {
         const started = await supervisor.start(module.name, replica, replicaPort(module.defaultPort, replica));
@@ -100,8 +111,8 @@ async function ps(): Promise<void> {
   }
   const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ClusterState;
   for (const entry of state.processes) {
-    if (entry.service === 'gateway') {
-      console.log(`${'gateway'.padEnd(16)} pid ${String(entry.pid).padEnd(8)} http://127.0.0.1:${entry.port}  ${alive(entry.pid) ? 'RUNNING' : 'DEAD'}`);
+    if (entry.service === 'gateway' || entry.service === 'identity') {
+      console.log(`${entry.service.padEnd(16)} pid ${String(entry.pid).padEnd(8)} http://127.0.0.1:${entry.port}  ${alive(entry.pid) ? 'RUNNING' : 'DEAD'}`);
       continue;
     }
     const health = await waitUntilServing(`127.0.0.1:${entry.port}`, undefined, 1500).then(

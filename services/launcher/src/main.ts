@@ -13,52 +13,49 @@ import { createLogger } from '../../platform/src/logging/logger.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
+import { platformIdentity } from '../../identity/src/platform-identity.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 import { gatewayIdentity } from '../../gateway/src/access/gateway-identity.js';
-import { readAuthConfig } from '../../platform/src/auth/auth-config.js';
-import { PlatformAuth } from '../../platform/src/auth/platform-auth.js';
 import { DEV_SERVICE_CLIENTS } from '../../identity/src/dev-clients.js';
-import { startIdentityProvider } from '../../identity/src/identity-provider.js';
 
 const config = readPlatformConfig();
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
 const infrastructure = await Infrastructure.open(config, logger, 'launcher');
 logger.info('starting the platform', infrastructure.mode);
+// Who may call what: the embedded development provider unless AUTH_ISSUER names a real one.
+const identity = await platformIdentity(config.auth, logger);
 
 const services: RunningService[] = [];
 for (const module of SERVICE_MODULES) {
-  services.push(await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger }));
+  services.push(await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, auth: identity.auth }));
 }
 
 // The REST edge on 8080, as Envoy is in a deployment: every public RPC by its HTTP annotation.
 const registry = loadDescriptorRegistry();
 const portOf = new Map(services.map((service) => [service.name, service.port]));
 const gatewayConfig = readGatewayConfig(registry);
-// Who may call: the embedded development provider unless AUTH_ISSUER names a real one (then the
-// provider is never started and the demo-mission tool, which needs its game-server client, is off).
-const authConfig = readAuthConfig();
-const provider = authConfig.issuer ? undefined : await startIdentityProvider(authConfig, { audience: authConfig.audience, port: authConfig.identityPort });
-const auth = await PlatformAuth.discover({ ...authConfig, issuer: authConfig.issuer ?? provider!.issuer });
-const identity = gatewayIdentity({
-  auth,
+// The edge checks the same tokens; the demo-mission development tool needs the embedded
+// provider's game-server client, so it is off with a real issuer.
+const edgeIdentity = gatewayIdentity({
+  auth: identity.auth,
   rateLimits: gatewayConfig.rateLimits,
-  demoMissions: provider && portOf.has('mission') ? { gameServer: DEV_SERVICE_CLIENTS.gameServer, missionAddress: `127.0.0.1:${portOf.get('mission')}` } : undefined,
+  demoMissions: identity.provider && portOf.has('mission') ? { gameServer: DEV_SERVICE_CLIENTS.gameServer, missionAddress: `127.0.0.1:${portOf.get('mission')}` } : undefined,
 });
 const gateway = await createGateway({
   ...gatewayConfig,
-  ...identity,
+  ...edgeIdentity,
   // The My Page web front end, from the same entry point as the API.
   staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
   registry,
   logger,
   upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
 });
-logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf) });
+logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf), issuer: identity.auth.issuer });
 
 stopOnSignals(async () => {
   await gateway.stop();
-  identity.close();
-  await provider?.stop();
+  edgeIdentity.close();
   for (const service of [...services].reverse()) await service.stop();
+  await identity.stop();
   await infrastructure.close();
 }, logger);

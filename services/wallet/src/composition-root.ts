@@ -36,7 +36,8 @@ export function createWalletService(context: ServiceContext, overrides: Partial<
   const wallets = new DrizzleWalletRepository(TransactionScope.database(context.db, context.wakeRelay));
 
   const policy = new GiftShopPolicy(config.giftShop, context.logger.child({ component: 'gift-shop' }));
-  const grpcGiftShop = new GrpcGiftShop(config.giftAddress, policy, config.giftShop.attemptTimeoutMs);
+  const walletTokens = context.auth.clientCredentials(config.authClientId, config.authClientSecret, 'service');
+  const grpcGiftShop = new GrpcGiftShop(config.giftAddress, policy, config.giftShop.attemptTimeoutMs, walletTokens);
   const giftShop = overrides.giftShop ? overrides.giftShop(grpcGiftShop) : grpcGiftShop;
   const settle = new SettleExchange({ wallets, giftShop, now });
   const recovery = new RecoverStalledExchanges({ wallets, settle, now, stalledAfterMs: config.exchangeStalledAfterMs });

@@ -8,9 +8,16 @@ export interface RestResponse<T = any> {
   readonly text: string;
 }
 
+/** The bearer token a REST call should carry (undefined: none). */
+export type RestAuthorizer = (method: string, path: string, body: unknown) => Promise<string | undefined>;
+
 /** A REST client for the edge, as a browser or curl would call it: JSON in, JSON out. */
 export class RestClient {
-  constructor(readonly baseUrl: string) {}
+  /** `authorize` picks each call's token (see support/rest-callers.ts); none: calls go without. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly authorize?: RestAuthorizer,
+  ) {}
 
   get<T = any>(path: string): Promise<RestResponse<T>> {
     return this.send<T>('GET', path);
@@ -23,6 +30,8 @@ export class RestClient {
 
   async send<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestResponse<T>> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const token = headers.authorization === undefined ? await this.authorize?.(method, path, body) : undefined;
+    if (token) headers = { ...headers, authorization: `Bearer ${token}` };
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       body: payload,

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerInterceptor, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logging/logger.js';
@@ -29,8 +29,10 @@ export async function startGrpcServer(options: {
   port: number;
   services: readonly GrpcServiceBinding[];
   logger: Logger;
+  /** Run on every call before its handler, in order (the access check; metrics). */
+  interceptors?: readonly ServerInterceptor[];
 }): Promise<RunningGrpcServer> {
-  const server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024 });
+  const server = new Server({ 'grpc.max_receive_message_length': 4 * 1024 * 1024, interceptors: [...(options.interceptors ?? [])] });
   for (const service of options.services) server.addService(service.definition, service.implementation);
 
   const names = options.services.map((service) => service.name);

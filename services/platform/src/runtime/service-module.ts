@@ -1,3 +1,4 @@
+import type { PlatformAuth } from '../auth/platform-auth.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { PlatformConfig } from '../config/platform-config.js';
 import type { Database } from '../db/database.js';
@@ -14,6 +15,8 @@ export interface ServiceContext {
   readonly bus: EventBus;
   readonly config: PlatformConfig;
   readonly logger: Logger;
+  /** Verifies callers; issues this service's own tokens for the services it calls. */
+  readonly auth: PlatformAuth;
   /** Tell the outbox relay that a transaction just committed events. */
   readonly wakeRelay: () => void;
 }

@@ -1,0 +1,14 @@
+/**
+ * The embedded development identity provider on its own (`make up` runs it beside the service
+ * processes, which find it through AUTH_ISSUER). Refused when AUTH_ISSUER is set here.
+ */
+import { readAuthConfig } from '../../platform/src/auth/auth-config.js';
+import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
+import { createLogger } from '../../platform/src/logging/logger.js';
+import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
+import { platformIdentity } from './platform-identity.js';
+
+const config = readPlatformConfig();
+const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
+const identity = await platformIdentity(readAuthConfig(), logger);
+stopOnSignals(() => identity.stop(), logger);
