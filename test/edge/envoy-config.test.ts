@@ -35,7 +35,7 @@ const WEB_CLUSTER = 'web';
 /** The OpenID Connect provider whose keys jwt_authn fetches (the kind overlay's Deployment identity). */
 const IDENTITY_CLUSTER = 'identity';
 /** What the browser asks the edge for (services/web/build.ts writes these; assets/ are hashed). */
-const WEB_PATHS = ['/', '/index.html', '/styles.css', '/assets/app-4KQ2ZC7N.js', '/assets/app-4KQ2ZC7N.js.map'];
+const WEB_PATHS = ['/', '/index.html', '/styles.css', '/auth/config.json', '/assets/app-4KQ2ZC7N.js', '/assets/app-4KQ2ZC7N.js.map'];
 /** Retry conditions that prove the request never reached a service (nothing to repeat). */
 const NEVER_DELIVERED = new Set(['connect-failure', 'refused-stream']);
 

@@ -14,7 +14,7 @@ import { assertBuilt, createWebServer } from './web-server.js';
 const config = readWebConfig();
 const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, base: { service: 'web' } });
 await assertBuilt(config.distDir);
-const web = createWebServer({ distDir: config.distDir, logger });
+const web = createWebServer({ distDir: config.distDir, logger, signIn: config.signIn });
 const port = await web.listen(config.host, config.port);
 logger.info('web ready', { port, distDir: config.distDir });
 stopOnSignals(() => web.stop(), logger);
