@@ -51,7 +51,7 @@ export class EdgeAccessCheck {
     // Envoy's jwt_authn has a rule for every RPC with an option; the rest reach RBAC untouched.
     let token: VerifiedToken | undefined;
     if (policy) {
-      if (bearer === undefined && !isPublic) throw unauthenticated('Jwt is missing: send Authorization: Bearer <access token>');
+      if (bearer === undefined && !isPublic) throw unauthenticated('an access token is required (authorization: Bearer <token>)');
       if (bearer !== undefined) {
         try {
           token = await this.options.verify(bearer);
@@ -80,7 +80,7 @@ export interface SignedInPlayer {
 /** For the gateway's own development endpoints: the request's token must be a valid player's. */
 export async function signedInPlayer(verify: BearerTokenVerifier, headers: IncomingHttpHeaders): Promise<SignedInPlayer> {
   const bearer = bearerToken(headers.authorization);
-  if (!bearer) throw unauthenticated('Jwt is missing: send Authorization: Bearer <access token>');
+  if (!bearer) throw unauthenticated('an access token is required (authorization: Bearer <token>)');
   let token: VerifiedToken;
   try {
     token = await verify(bearer);
