@@ -20,6 +20,7 @@ import { type RunningService, runService } from '../../services/platform/src/run
 import { createGateway } from '../../services/gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { upstreamsFor } from '../../services/gateway/src/gateway-config.js';
+import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
 import { type Client, type ChannelOptions, type ChannelCredentials } from '@grpc/grpc-js';
 import { MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
 import { NotificationServiceClient } from '../../services/contracts/generated/game/notification/v1/notification_service.js';
@@ -200,6 +201,23 @@ export class TestSystem {
     options: ChannelOptions = {},
   ): C {
     return new Ctor(address, insecure(), { ...options, interceptors: [this.tokens.interceptor(identity)] });
+  }
+
+  /**
+   * For REST calls: the `authorization` header a call gets under the identity, the RPC found by
+   * the gateway's own route table and the customer named in the path or the body.
+   */
+  restAuthorizer(identity: TestIdentity = 'request-owner'): (method: string, path: string, body: unknown) => Promise<Record<string, string>> {
+    const routes = new RouteTable(loadDescriptorRegistry());
+    return async (method, path, body): Promise<Record<string, string>> => {
+      const match = routes.lookup(method, path.split('?')[0]);
+      if (!match) return {};
+      const inPath = /\/(?:customers|wallets)\/([^/:?]+)/.exec(path)?.[1];
+      const inBody = typeof body === 'object' && body !== null ? (body as { customerId?: unknown }).customerId : undefined;
+      const customerId = inPath !== undefined ? decodeURIComponent(inPath) : inBody;
+      const token = await this.tokens.tokenForCall(identity, match.route.grpcPath, { customerId });
+      return token ? { authorization: `Bearer ${token}` } : {};
+    };
   }
 
   missionClient(address = this.address('mission'), identity?: TestIdentity) {
