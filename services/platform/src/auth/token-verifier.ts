@@ -61,6 +61,8 @@ export class TokenVerifier {
       return { caller: Caller.fromClaims(payload), exp: payload.exp as number };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
+      // The issuer's keys could not be fetched: not the token's fault (the caller sees UNAVAILABLE).
+      if (error instanceof errors.JWKSTimeout) throw error;
       if (error instanceof errors.JOSEError) throw new UnauthenticatedError(`invalid access token: ${describe(error)}`);
       throw error;
     }
