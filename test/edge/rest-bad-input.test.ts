@@ -10,7 +10,6 @@ import { TestSystem } from '../support/test-system.js';
 import { databaseSnapshot } from './support/database-snapshot.js';
 import { expectError, RestClient, type RestResponse } from './support/rest-client.js';
 import { restCreateGift, restRewardInWallet } from './support/rest-flows.js';
-import { restCallers } from './support/rest-callers.js';
 
 /**
  * Bad input at the REST edge: each kind gets its documented HTTP status and a JSON error
@@ -33,7 +32,7 @@ describe('The REST edge refuses bad input with a clear JSON error and changes no
     await system.start(missionModule);
     const gateway = await system.startGateway();
     gatewayPort = gateway.port;
-    api = new RestClient(gateway.url, restCallers(system));
+    api = new RestClient(gateway.url, system.restAuthorizer());
     // Something to be refused against: a gift in stock and a reward in a wallet.
     await restCreateGift(api, 'bad-plush', 5);
     ({ rewardId } = await restRewardInWallet(api, 'bad-1', 'settled'));

@@ -23,6 +23,7 @@ import { upstreamsFor } from '../../services/gateway/src/gateway-config.js';
 import { gatewayIdentity } from '../../services/gateway/src/access/gateway-identity.js';
 import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
 import { DEV_SERVICE_CLIENTS } from '../../services/identity/src/dev-clients.js';
+import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
 import { type Client, type ChannelOptions, type ChannelCredentials } from '@grpc/grpc-js';
 import { MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
 import { NotificationServiceClient } from '../../services/contracts/generated/game/notification/v1/notification_service.js';
@@ -215,6 +216,23 @@ export class TestSystem {
     options: ChannelOptions = {},
   ): C {
     return new Ctor(address, insecure(), { ...options, interceptors: [this.tokens.interceptor(identity)] });
+  }
+
+  /**
+   * For REST calls: the `authorization` header a call gets under the identity, the RPC found by
+   * the gateway's own route table and the customer named in the path or the body.
+   */
+  restAuthorizer(identity: TestIdentity = 'request-owner'): (method: string, path: string, body: unknown) => Promise<Record<string, string>> {
+    const routes = new RouteTable(loadDescriptorRegistry());
+    return async (method, path, body): Promise<Record<string, string>> => {
+      const match = routes.lookup(method, path.split('?')[0]);
+      if (!match) return {};
+      const inPath = /\/(?:customers|wallets)\/([^/:?]+)/.exec(path)?.[1];
+      const inBody = typeof body === 'object' && body !== null ? (body as { customerId?: unknown }).customerId : undefined;
+      const customerId = inPath !== undefined ? decodeURIComponent(inPath) : inBody;
+      const token = await this.tokens.tokenForCall(identity, match.route.grpcPath, { customerId });
+      return token ? { authorization: `Bearer ${token}` } : {};
+    };
   }
 
   missionClient(address = this.address('mission'), identity?: TestIdentity) {

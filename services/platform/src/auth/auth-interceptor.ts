@@ -36,7 +36,12 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
     const path = methodDescriptor.path;
     if (!deps.policies.isPlatform(path)) return new ServerInterceptingCall(call);
     const policy = deps.policies.forPath(path);
-    let caller: Caller | undefined;
+    // Settles once the metadata is checked: the message waits for it (grpc-js hands the message
+    // to this listener as soon as it arrives, possibly before the token is verified).
+    let admitted!: (caller: Caller | undefined) => void;
+    const admission = new Promise<Caller | undefined>((resolve) => {
+      admitted = resolve;
+    });
     let refused = false;
     const refuse = (code: status, errorCode: string, details: string) => {
       if (refused) return;
@@ -55,17 +60,22 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
         next({
           onReceiveMetadata(metadata, passOn) {
             for (const key of Object.keys(metadata.getMap())) if (SPOOFABLE.test(key)) metadata.remove(key);
-            if (!policy) return refuse(status.PERMISSION_DENIED, 'NO_ACCESS_POLICY', `${path} declares no access policy, so nobody may call it`);
+            if (!policy) {
+              admitted(undefined);
+              return refuse(status.PERMISSION_DENIED, 'NO_ACCESS_POLICY', `${path} declares no access policy, so nobody may call it`);
+            }
             admit(deps.verifier, policy, metadata).then(
-              (admitted) => {
-                if (!admitted.roles.size && !policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC)) {
+              (caller) => {
+                if (!caller.roles.size && !policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC)) {
+                  admitted(undefined);
                   return refuse(status.PERMISSION_DENIED, 'ROLE_NOT_ALLOWED', `${policy.method} is not open to this caller (${describeRoles(policy)} only)`);
                 }
-                caller = admitted;
-                callers.set(metadata, admitted);
+                callers.set(metadata, caller);
+                admitted(caller);
                 passOn(metadata);
               },
               (error: unknown) => {
+                admitted(undefined);
                 if (error instanceof UnauthenticatedError) return refuse(status.UNAUTHENTICATED, 'UNAUTHENTICATED', error.message);
                 deps.logger.warn('could not verify an access token', { path, error: String(error) });
                 refuse(status.UNAVAILABLE, 'AUTH_UNAVAILABLE', 'the access token cannot be verified now; try again');
@@ -73,18 +83,10 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
             );
           },
           onReceiveMessage(message, passOn) {
-            if (refused) return;
-            const field = policy?.playerOwnsJsonField;
-            if (field && caller) {
-              const named = String((message as Record<string, unknown>)[field] ?? '');
-              if (!caller.mayActFor(named)) {
-                const malformed = malformedField(policy.playerOwnsField, named);
-                // Bad input stays INVALID_ARGUMENT naming the field, as the use case would answer.
-                if (malformed) return refuseWith(malformed);
-                return refuse(status.PERMISSION_DENIED, 'NOT_YOUR_CUSTOMER', `${policy.playerOwnsField}: a player may only name their own customer id`);
-              }
-            }
-            passOn(message);
+            void admission.then((caller) => {
+              if (refused || !caller || !policy) return;
+              checkOwnership(caller, message, passOn);
+            });
           },
           onReceiveHalfClose(passOn) {
             if (!refused) passOn();
@@ -95,6 +97,21 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
         });
       },
     });
+
+    /** A player names only themselves in player_owns_field; anyone else the policy let in, anyone. */
+    function checkOwnership(caller: Caller, message: unknown, passOn: (message: unknown) => void): void {
+      const field = policy?.playerOwnsJsonField;
+      if (policy && field) {
+        const named = String((message as Record<string, unknown>)[field] ?? '');
+        if (!caller.mayActFor(named)) {
+          const malformed = malformedField(policy.playerOwnsField, named);
+          // Bad input stays INVALID_ARGUMENT naming the field, as the use case would answer.
+          if (malformed) return refuseWith(malformed);
+          return refuse(status.PERMISSION_DENIED, 'NOT_YOUR_CUSTOMER', `${policy.playerOwnsField}: a player may only name their own customer id`);
+        }
+      }
+      passOn(message);
+    }
   };
 }
 

@@ -13,11 +13,12 @@ export interface ClientCredentialsOptions {
 }
 
 /**
- * An access token of one OAuth client (client credentials grant, RFC 6749 4.4), cached until
- * shortly before it expires; concurrent callers share one request.
+ * An access token of one OAuth client (client credentials grant, RFC 6749 4.4). Fetched ahead
+ * (prefetch) and renewed in the background before it expires, so calls never wait on the
+ * provider once the first token is there; concurrent callers share one request.
  */
 export class ClientCredentialsTokenSource {
-  private current?: { token: string; renewAt: number };
+  private current?: { token: string; renewAt: number; expiresAt: number };
   private pending?: Promise<string>;
 
   constructor(
@@ -26,7 +27,23 @@ export class ClientCredentialsTokenSource {
   ) {}
 
   async token(): Promise<string> {
-    if (this.current && Date.now() < this.current.renewAt) return this.current.token;
+    const now = Date.now();
+    if (this.current && now < this.current.renewAt) return this.current.token;
+    const renewal = this.renew();
+    // Still valid: answer with it while the new one is fetched.
+    if (this.current && now < this.current.expiresAt - 5_000) {
+      renewal.catch(() => {});
+      return this.current.token;
+    }
+    return renewal;
+  }
+
+  /** Fetches the first token now (errors are only logged by whoever awaits a later call). */
+  prefetch(): void {
+    this.renew().catch(() => {});
+  }
+
+  private renew(): Promise<string> {
     this.pending ??= this.fetch().finally(() => {
       this.pending = undefined;
     });
@@ -40,7 +57,8 @@ export class ClientCredentialsTokenSource {
     const response = await oauth.clientCredentialsGrantRequest(this.server, client, auth, { scope: this.options.scope }, insecure);
     const result = await oauth.processClientCredentialsResponse(this.server, client, response);
     const lifetimeMs = (result.expires_in ?? 300) * 1000;
-    this.current = { token: result.access_token, renewAt: Date.now() + Math.max(lifetimeMs - RENEW_BEFORE_MS, lifetimeMs / 2) };
+    const fetchedAt = Date.now();
+    this.current = { token: result.access_token, renewAt: fetchedAt + Math.max(lifetimeMs - RENEW_BEFORE_MS, lifetimeMs / 2), expiresAt: fetchedAt + lifetimeMs };
     return result.access_token;
   }
 }

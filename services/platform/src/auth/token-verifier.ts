@@ -8,8 +8,14 @@ export const CLOCK_TOLERANCE_S = 60;
 
 export class UnauthenticatedError extends Error {}
 
+/** Tokens verified recently, so a client's next calls with the same token skip the signature check. */
+const CACHE_SIZE = 10_000;
+
 /** Verifies access tokens of one issuer for one audience (jose), giving the Caller they name. */
 export class TokenVerifier {
+  /** Verified token -> its caller and when it stops being acceptable (exp + skew), oldest first. */
+  private readonly verified = new Map<string, { caller: Caller; until: number }>();
+
   private constructor(
     readonly issuer: string,
     readonly audience: string,
@@ -33,6 +39,16 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<Caller> {
+    const known = this.verified.get(token);
+    if (known && Date.now() < known.until) return known.caller;
+    if (known) this.verified.delete(token);
+    const { caller, exp } = await this.verifyNow(token);
+    if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { caller, until: (exp + CLOCK_TOLERANCE_S) * 1000 });
+    return caller;
+  }
+
+  private async verifyNow(token: string): Promise<{ caller: Caller; exp: number }> {
     try {
       const { payload, protectedHeader } = await jwtVerify(token, this.keys, {
         issuer: this.issuer,
@@ -42,9 +58,11 @@ export class TokenVerifier {
         requiredClaims: ['exp', 'sub'],
       });
       if (!protectedHeader.kid) throw new UnauthenticatedError('the access token has no kid');
-      return Caller.fromClaims(payload);
+      return { caller: Caller.fromClaims(payload), exp: payload.exp as number };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
+      // The issuer's keys could not be fetched: not the token's fault (the caller sees UNAVAILABLE).
+      if (error instanceof errors.JWKSTimeout) throw error;
       if (error instanceof errors.JOSEError) throw new UnauthenticatedError(`invalid access token: ${describe(error)}`);
       throw error;
     }
