@@ -9,7 +9,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { WalletServiceClient } from '../services/contracts/generated/game/wallet/v1/wallet_service.js';
 
 export interface ClientJob {
-  readonly transport: 'grpc' | 'rest';
+  readonly transport: 'grpc' | 'rest' | 'rest-unchecked';
   readonly operation: 'GetWallet' | 'ExchangeReward';
   /** host:port of the wallet service (gRPC) or http://host:port of the gateway (REST). */
   readonly target: string;
@@ -19,6 +19,9 @@ export interface ClientJob {
   readonly work: readonly { customerId: string; rewardId?: string }[];
   readonly giftId: string;
   readonly keyPrefix: string;
+  /** Bearer tokens: a customer's own where listed (a player exchanges only their rewards), else the default. */
+  readonly tokens: Readonly<Record<string, string>>;
+  readonly defaultToken: string;
 }
 
 export interface ClientResult {
@@ -40,20 +43,23 @@ async function run(job: ClientJob): Promise<ClientResult> {
   const deadline = started + job.durationMs;
 
   const once = async (item: { customerId: string; rewardId?: string }, key: string): Promise<string | undefined> => {
+    const authorization = `Bearer ${job.tokens[item.customerId] ?? job.defaultToken}`;
     if (wallet) {
+      const metadata = new Metadata();
+      metadata.set('authorization', authorization);
       return new Promise((resolve) => {
         const done = (error: { code?: number } | null) => resolve(error ? `grpc ${error.code}` : undefined);
         const options = { deadline: Date.now() + 10_000 };
-        if (job.operation === 'GetWallet') wallet.getWallet({ customerId: item.customerId }, new Metadata(), options, done);
-        else wallet.exchangeReward({ customerId: item.customerId, rewardId: item.rewardId as string, giftId: job.giftId, idempotencyKey: key }, new Metadata(), options, done);
+        if (job.operation === 'GetWallet') wallet.getWallet({ customerId: item.customerId }, metadata, options, done);
+        else wallet.exchangeReward({ customerId: item.customerId, rewardId: item.rewardId as string, giftId: job.giftId, idempotencyKey: key }, metadata, options, done);
       });
     }
     const response =
       job.operation === 'GetWallet'
-        ? await fetch(`${job.target}/v1/wallets/${item.customerId}`)
+        ? await fetch(`${job.target}/v1/wallets/${item.customerId}`, { headers: { authorization } })
         : await fetch(`${job.target}/v1/wallets/${item.customerId}/rewards/${item.rewardId}:exchange`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization },
             body: JSON.stringify({ giftId: job.giftId, idempotencyKey: key }),
           });
     await response.arrayBuffer();

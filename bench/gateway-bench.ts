@@ -7,6 +7,12 @@
  * run in a worker thread (bench/gateway-bench-client.ts), a closed loop of N concurrent callers
  * per phase; each reward is exchanged once, so the pool of rewards is built first (MissionAchieved
  * events straight onto the exchange) and the platform is left to go quiet between phases.
+ *
+ * Every call carries a real token of the harness's provider (GetWallet: the operator's;
+ * ExchangeReward: each customer's own, signed in with code + PKCE up front), which the services
+ * verify. GetWallet also runs through a second gateway whose own token check is skipped (a
+ * bench-only verifier that trusts every token; the services still verify), in the same run, so
+ * the difference of the two REST rows is what the gateway's verification costs.
  */
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -14,6 +20,11 @@ import { call } from '../test/support/grpc-call.js';
 import { missionAchievedEvent } from '../test/support/chain-helpers.js';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
 import { TestSystem } from '../test/support/test-system.js';
+import { createGateway } from '../services/gateway/src/create-gateway.js';
+import { loadDescriptorRegistry } from '../services/gateway/src/descriptor/descriptor-registry.js';
+import { upstreamsFor } from '../services/gateway/src/gateway-config.js';
+import { Caller, CallerRole } from '../services/platform/src/auth/caller.js';
+import { createLogger } from '../services/platform/src/logging/logger.js';
 import type { ClientJob, ClientResult } from './gateway-bench-client.js';
 import { hostInfo } from './bench-report.js';
 import { latencyStats } from './latency-stats.js';
@@ -22,7 +33,7 @@ const USAGE = `Usage: npx tsx bench/gateway-bench.ts [options]
 
   --concurrency N   callers in the closed loop (default 16)
   --seconds S       length of each measured phase (default 5)
-  --exchanges N     rewards prepared per transport for ExchangeReward (default 2500)
+  --exchanges N     rewards prepared per transport for ExchangeReward (default 2500; 0: GetWallet only)
   --readers N       customers read round robin by GetWallet, 3 rewards each (default 50)`;
 
 const GIFT_ID = 'bench-gift';
@@ -73,7 +84,8 @@ async function main(): Promise<void> {
     await call(gifts, gifts.createGift, { giftId: GIFT_ID, name: 'Bench gift', stockCount: 1_000_000 });
 
     const warmupExchanges = 100;
-    const pool = 2 * (exchangesPerTransport + warmupExchanges);
+    // --exchanges 0: GetWallet only (the read phases, e.g. to measure the token check).
+    const pool = exchangesPerTransport === 0 ? 0 : 2 * (exchangesPerTransport + warmupExchanges);
     log(`preparing ${readers * 3} rewards for ${readers} readers and ${pool} rewards to exchange`);
     await prepareRewards(system, readers, pool);
     const rewards = await system.query<{ customer_id: string; reward_id: string }>(
@@ -85,8 +97,27 @@ async function main(): Promise<void> {
     const readWork = Array.from({ length: readers }, (_, index) => ({ customerId: `br-${index}` }));
     await quiet(system);
 
-    const target = { grpc: wallet.address, rest: gateway.url };
-    const job = (transport: 'grpc' | 'rest', operation: ClientJob['operation'], work: ClientJob['work'], ms: number): ClientJob => ({
+    // The same gateway, its edge token check skipped: bench only, never a mode of the product.
+    const registry = loadDescriptorRegistry();
+    const trusting = new Caller('bench', 'bench', new Set([CallerRole.CALLER_ROLE_OPERATOR, CallerRole.CALLER_ROLE_PLAYER]));
+    const unchecked = await createGateway({
+      registry,
+      host: '127.0.0.1',
+      port: 0,
+      logger: createLogger({ level: 'warn' }),
+      upstreams: upstreamsFor(registry, (context) => system.instancesOf(context)[0]?.address),
+      access: { verify: async () => trusting },
+    });
+    const defaultToken = await system.tokens.token('operator');
+    log('signing in the exchanging players (code + PKCE)');
+    const tokens: Record<string, string> = {};
+    const players = [...new Set(work.map((item) => item.customerId))];
+    for (let at = 0; at < players.length; at += 8) {
+      await Promise.all(players.slice(at, at + 8).map(async (player) => (tokens[player] = await system.tokens.token({ player }))));
+    }
+
+    const target = { grpc: wallet.address, rest: gateway.url, 'rest-unchecked': unchecked.url };
+    const job = (transport: ClientJob['transport'], operation: ClientJob['operation'], work: ClientJob['work'], ms: number): ClientJob => ({
       transport,
       operation,
       target: target[transport],
@@ -95,14 +126,16 @@ async function main(): Promise<void> {
       work,
       giftId: GIFT_ID,
       keyPrefix: `${transport}-${operation}-${ms}`,
+      tokens,
+      defaultToken,
     });
     const reports: PhaseReport[] = [];
-    for (const transport of ['grpc', 'rest'] as const) {
+    for (const transport of ['grpc', 'rest', 'rest-unchecked'] as const) {
       log(`GetWallet over ${transport}: warm-up, then ${durationMs / 1000} s`);
       await runClient(job(transport, 'GetWallet', readWork, WARMUP_MS));
       reports.push(report('GetWallet', transport, await runClient(job(transport, 'GetWallet', readWork, durationMs))));
     }
-    for (const transport of ['grpc', 'rest'] as const) {
+    for (const transport of exchangesPerTransport === 0 ? [] : (['grpc', 'rest'] as const)) {
       const mine = transport === 'grpc' ? grpcPool : restPool;
       log(`ExchangeReward over ${transport}: warm-up, then ${durationMs / 1000} s`);
       await runClient(job(transport, 'ExchangeReward', mine.slice(0, warmupExchanges), 60_000));
@@ -112,14 +145,15 @@ async function main(): Promise<void> {
     }
 
     console.log(`\nREST via the gateway vs direct gRPC: closed loop, ${concurrency} callers, ${durationMs / 1000} s per phase; ${host.cpus} cores, load average ${host.loadAverage} at start\n`);
-    console.log(`${'operation'.padEnd(16)}${'transport'.padEnd(11)}${'calls'.padStart(8)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}  failures`);
+    console.log(`${'operation'.padEnd(16)}${'transport'.padEnd(27)}${'calls'.padStart(8)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}  failures`);
     for (const r of reports) {
       const failures = Object.entries(r.failures).map(([kind, n]) => `${kind} x${n}`).join(', ') || '-';
       console.log(
-        `${r.operation.padEnd(16)}${r.transport.padEnd(11)}${String(r.calls).padStart(8)}${r.perSecond.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}  ${failures}${r.exhausted ? ' (ran out of rewards before the time was up)' : ''}`,
+        `${r.operation.padEnd(16)}${r.transport.padEnd(27)}${String(r.calls).padStart(8)}${r.perSecond.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}  ${failures}${r.exhausted ? ' (ran out of rewards before the time was up)' : ''}`,
       );
     }
     console.log(JSON.stringify({ concurrency, seconds: durationMs / 1000, host, phases: reports }));
+    await unchecked.stop();
   } finally {
     await system.close();
   }
@@ -171,7 +205,7 @@ function report(operation: string, transport: string, result: ClientResult): Pha
   const stats = latencyStats(result.latencies);
   return {
     operation,
-    transport: transport === 'grpc' ? 'gRPC' : 'REST',
+    transport: transport === 'grpc' ? 'gRPC' : transport === 'rest' ? 'REST' : 'REST, edge check skipped',
     calls: stats.count,
     perSecond: stats.count / (result.elapsedMs / 1000),
     p50: stats.p50,

@@ -17,6 +17,10 @@
  *
  * Addresses: MYPAGE_ADDRESS, MISSION_ADDRESS, REWARD_ADDRESS, WALLET_ADDRESS, GIFT_ADDRESS,
  * DELIVERY_ADDRESS (default 127.0.0.1 and each service's port: `<SERVICE>_GRPC_PORT`, else its default).
+ * Credentials: the admin APIs are for services only (scope service). The script signs in as
+ * the OAuth client REBUILD_CLIENT_ID / REBUILD_CLIENT_SECRET (default: the embedded development
+ * provider's platform-admin client) at AUTH_ISSUER (default: the embedded provider,
+ * http://localhost:IDENTITY_PORT), or sends REBUILD_TOKEN as it is.
  * REBUILD_SETTLE_MS (default 1000): how long versions must stay still to count as caught up.
  * REBUILD_STALL_MS (default 30000): give up when nothing moves this long and events are missing.
  * Prints a JSON summary on stdout; exits 1 if the view did not catch up.
@@ -25,6 +29,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CallOptions, type Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { defaultAddress, type ServiceName } from '../services/contracts/service-ports.js';
+import { readAuthConfig } from '../services/platform/src/auth/auth-config.js';
+import { bearerTokenInterceptor, type TokenSource } from '../services/platform/src/auth/bearer-token-interceptor.js';
+import { PlatformAuth } from '../services/platform/src/auth/platform-auth.js';
 import { EventReplayServiceClient } from '../services/contracts/generated/game/platform/v1/event_replay_service.js';
 import { type ReadModelStatus, ReadModelAdminServiceClient } from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
 
@@ -50,6 +57,16 @@ function address(env: NodeJS.ProcessEnv, name: ServiceName): string {
   return env[`${name.toUpperCase()}_ADDRESS`] || defaultAddress(name, env);
 }
 
+/** The script's own access token (a service client's), fetched once and renewed as needed. */
+async function adminTokens(env: NodeJS.ProcessEnv): Promise<TokenSource> {
+  const given = env.REBUILD_TOKEN;
+  if (given) return { token: async () => given };
+  const auth = readAuthConfig(env);
+  const issuer = auth.issuer ?? `http://localhost:${auth.identityPort}`;
+  const platform = await PlatformAuth.discover({ issuer, audience: auth.audience, jwksUrl: auth.jwksUrl });
+  return platform.clientCredentials(env.REBUILD_CLIENT_ID || 'platform-admin', env.REBUILD_CLIENT_SECRET || 'dev-platform-admin-secret', 'service');
+}
+
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const value = Number(env[name] ?? fallback);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of milliseconds`);
@@ -68,10 +85,11 @@ export async function rebuildMyPage(env: NodeJS.ProcessEnv = process.env): Promi
   const started = Date.now();
   const settleMs = number(env, 'REBUILD_SETTLE_MS', 1000);
   const stallMs = number(env, 'REBUILD_STALL_MS', 30_000);
-  const admin = new ReadModelAdminServiceClient(address(env, 'mypage'), credentials.createInsecure());
+  const options = { interceptors: [bearerTokenInterceptor(await adminTokens(env))] };
+  const admin = new ReadModelAdminServiceClient(address(env, 'mypage'), credentials.createInsecure(), options);
   const replayers = PUBLISHERS.map((name) => ({
     name,
-    client: new EventReplayServiceClient(address(env, name), credentials.createInsecure()),
+    client: new EventReplayServiceClient(address(env, name), credentials.createInsecure(), options),
   }));
   try {
     const reset = await call(admin, admin.resetReadModel, {}, 60_000);

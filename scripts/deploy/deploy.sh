@@ -77,5 +77,10 @@ done
 
 echo
 echo "The platform is up: http://localhost:8080  (My Page at /, REST under /v1/ through Envoy; gRPC on the same port)"
+if ! grep -qE '^[[:space:]]*127\.0\.0\.1[[:space:]].*identity\.game\.svc\.cluster\.local' /etc/hosts 2>/dev/null; then
+  echo "  To sign in on My Page, let the browser reach the development identity provider (issuer"
+  echo "  http://identity.game.svc.cluster.local:8090, on localhost:8090 through kind) once:"
+  echo "    echo '127.0.0.1 identity.game.svc.cluster.local' | sudo tee -a /etc/hosts"
+fi
 echo "  make status    pods, services, autoscalers"
 echo "  make logs SERVICE=wallet"

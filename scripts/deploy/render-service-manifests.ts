@@ -125,7 +125,9 @@ export function serviceManifests(service: string): Record<string, unknown>[] {
                 { name: 'grpc', containerPort: GRPC_PORT, protocol: 'TCP' },
                 { name: 'metrics', containerPort: DEFAULT_METRICS_PORT, protocol: 'TCP' },
               ],
-              envFrom: [{ configMapRef: { name: `${service}-config` } }, { secretRef: { name: `${service}-secrets` } }],
+              // auth-config: AUTH_ISSUER / AUTH_AUDIENCE / AUTH_JWKS_URL, the same for every pod; each
+              // overlay provides it, as it provides the Secrets (the issuer is the environment's).
+              envFrom: [{ configMapRef: { name: `${service}-config` } }, { configMapRef: { name: 'auth-config' } }, { secretRef: { name: `${service}-secrets` } }],
               resources: {
                 requests: { cpu: '100m', memory: '192Mi' },
                 limits: { cpu: '1', memory: '384Mi' },
@@ -194,7 +196,7 @@ export function webManifests(): Record<string, unknown>[] {
               imagePullPolicy: 'IfNotPresent',
               command: ['node', '--enable-source-maps', 'services/web/server/main.js'],
               ports: [{ name: 'http', containerPort: WEB_PORT, protocol: 'TCP' }],
-              envFrom: [{ configMapRef: { name: `${WEB_APP}-config` } }],
+              envFrom: [{ configMapRef: { name: `${WEB_APP}-config` } }, { configMapRef: { name: 'auth-config' } }],
               // A static file server: small files, read from the page cache.
               resources: {
                 requests: { cpu: '50m', memory: '96Mi' },

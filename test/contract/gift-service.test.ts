@@ -637,12 +637,12 @@ describe('GiftService contract over gRPC', function () {
       expectError(error, status.NOT_FOUND, 'GIFT_ORDER_NOT_FOUND');
     });
 
-    it('refuses another customer\'s order with PERMISSION_DENIED and NOT_YOUR_ORDER, changing nothing', async () => {
+    it('answers another customer\'s order as NOT_FOUND (GIFT_ORDER_NOT_FOUND: its existence does not leak), changing nothing', async () => {
       await shop.createGift('co-theirs', 1);
       const request = exchange('co-owner', 'co-theirs');
       const paid = await shop.paidOrder(request);
       const error = await expectFailureChangesNothing(() => callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-intruder' }));
-      expectError(error, status.PERMISSION_DENIED, 'NOT_YOUR_ORDER');
+      expectError(error, status.NOT_FOUND, 'GIFT_ORDER_NOT_FOUND');
       expect(await shop.getOrder(request.orderId)).to.deep.equal(paid);
     });
 

@@ -78,6 +78,12 @@ describe('Server reflection and health on every service port', function () {
 
   const url = (serviceName: string, path = '') => `http://${system.address(serviceName)}${path}`;
 
+  /** `-H authorization: Bearer ...` for a call, as the player it names or a role the RPC allows. */
+  async function bearer(path: string, body: Record<string, unknown>): Promise<string[]> {
+    const token = await system.tokens.tokenForCall('request-owner', path, { customerId: body.customer_id });
+    return token ? ['-H', `authorization: Bearer ${token}`] : [];
+  }
+
   function healthClient(serviceName: string): HealthClient {
     const client = new HealthClient(system.address(serviceName), insecure());
     healthClients.push(client);
@@ -97,6 +103,7 @@ describe('Server reflection and health on every service port', function () {
       it(`answers ${service.notFound.method} called by reflection with JSON and an unknown id as not_found`, async () => {
         const { exitCode, stdout, stderr } = await buf([
           ...GRPC,
+          ...(await bearer(`/${service.fullName}/${service.notFound.method}`, service.notFound.body)),
           '-d',
           JSON.stringify(service.notFound.body),
           url(service.name, `/${service.fullName}/${service.notFound.method}`),
@@ -108,13 +115,14 @@ describe('Server reflection and health on every service port', function () {
       });
 
       it(`sends error-code ${service.notFound.errorCode} in the trailers of a reflection call that finds nothing (buf curl -v)`, async () => {
-        const { stderr } = await buf([...GRPC, '-v', '-d', JSON.stringify(service.notFound.body), url(service.name, `/${service.fullName}/${service.notFound.method}`)]);
+        const { stderr } = await buf([...GRPC, ...(await bearer(`/${service.fullName}/${service.notFound.method}`, service.notFound.body)), '-v', '-d', JSON.stringify(service.notFound.body), url(service.name, `/${service.fullName}/${service.notFound.method}`)]);
         expect(stderr.toLowerCase()).to.include(`error-code: ${service.notFound.errorCode.toLowerCase()}`);
       });
 
       it(`answers malformed JSON input to ${service.invalid.method} by reflection as invalid_argument naming ${service.invalid.field}`, async () => {
         const { exitCode, stdout, stderr } = await buf([
           ...GRPC,
+          ...(await bearer(`/${service.fullName}/${service.invalid.method}`, service.invalid.body)),
           '-v',
           '-d',
           JSON.stringify(service.invalid.body),
@@ -157,6 +165,7 @@ describe('Server reflection and health on every service port', function () {
   it('reflection describes messages well enough to call AchieveMission with JSON and get the mission back', async () => {
     const { exitCode, stdout, stderr } = await buf([
       ...GRPC,
+      ...(await bearer('/game.mission.v1.MissionService/AchieveMission', {})),
       '-d',
       JSON.stringify({ customer_id: 'by-reflection', event_code: 'summer-2026', mission_code: 'first-win' }),
       url('mission', '/game.mission.v1.MissionService/AchieveMission'),

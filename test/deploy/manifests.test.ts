@@ -224,6 +224,8 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
           const c = container();
           expect(c.envFrom.map((from: Record<string, { name: string }>) => Object.values(from)[0].name.replace(/-[a-z0-9]{10}$/, ''))).to.deep.equal([
             `${context}-config`,
+            // The environment's issuer, shared by every pod (each overlay provides it).
+            'auth-config',
             `${context}-secrets`,
           ]);
           const env = containerEnvironment(kind, c);
@@ -278,7 +280,7 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
       expect(deployment().spec.template.spec.securityContext).to.deep.equal(find(kind, 'Deployment', 'mission').spec.template.spec.securityContext);
       expect(c.volumeMounts ?? [], 'volume mounts').to.deep.equal([]);
       expect(deployment().spec.template.spec.volumes ?? [], 'volumes').to.deep.equal([]);
-      expect(c.envFrom.map((from: Record<string, unknown>) => Object.keys(from)[0]), 'a ConfigMap, no Secret').to.deep.equal(['configMapRef']);
+      expect(c.envFrom.map((from: Record<string, unknown>) => Object.keys(from)[0]), 'ConfigMaps (its own, auth-config), no Secret').to.deep.equal(['configMapRef', 'configMapRef']);
     });
 
     it('sleeps in preStop so it leaves the endpoints and Envoy\'s DNS before SIGTERM, within a grace period that also covers the process\'s own shutdown bound', () => {

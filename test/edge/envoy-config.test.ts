@@ -22,14 +22,20 @@ const MOUNTED_DESCRIPTOR_SET = '/etc/envoy/descriptor-set.binpb';
 
 const TYPE = 'type.googleapis.com/envoy.extensions.filters.http';
 const BUFFER = `${TYPE}.buffer.v3.Buffer`;
+const LUA = `${TYPE}.lua.v3.Lua`;
+const JWT_AUTHN = `${TYPE}.jwt_authn.v3.JwtAuthentication`;
+const RBAC = `${TYPE}.rbac.v3.RBAC`;
+const LOCAL_RATE_LIMIT = `${TYPE}.local_ratelimit.v3.LocalRateLimit`;
 const TRANSCODER = `${TYPE}.grpc_json_transcoder.v3.GrpcJsonTranscoder`;
 const ROUTER = `${TYPE}.router.v3.Router`;
 const RESERVE_GIFT = '/game.gift.v1.GiftService/ReserveGift';
 const FILTER_CONFIG = 'type.googleapis.com/envoy.config.route.v3.FilterConfig';
 /** The My Page front end's cluster (services/web/server, Deployment and headless Service web). */
 const WEB_CLUSTER = 'web';
+/** The OpenID Connect provider whose keys jwt_authn fetches (the kind overlay's Deployment identity). */
+const IDENTITY_CLUSTER = 'identity';
 /** What the browser asks the edge for (services/web/build.ts writes these; assets/ are hashed). */
-const WEB_PATHS = ['/', '/index.html', '/styles.css', '/assets/app-4KQ2ZC7N.js', '/assets/app-4KQ2ZC7N.js.map'];
+const WEB_PATHS = ['/', '/index.html', '/styles.css', '/auth/config.json', '/assets/app-4KQ2ZC7N.js', '/assets/app-4KQ2ZC7N.js.map'];
 /** Retry conditions that prove the request never reached a service (nothing to repeat). */
 const NEVER_DELIVERED = new Set(['connect-failure', 'refused-stream']);
 
@@ -60,8 +66,8 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
   const routes = (listenerName: string) => object(hcm(listenerName).routeConfig);
   const allClusters = () => list(object(config.staticResources)?.clusters).map((c) => object(c)!);
   // gRPC service clusters: not envoy_admin (Envoy's own admin interface behind the readiness
-  // listener) nor web (the HTTP/1.1 front end, checked on its own below).
-  const clusters = () => allClusters().filter((c) => c.name !== 'envoy_admin' && c.name !== WEB_CLUSTER);
+  // listener), web (the HTTP/1.1 front end, checked on its own below) nor identity (the keys).
+  const clusters = () => allClusters().filter((c) => c.name !== 'envoy_admin' && c.name !== WEB_CLUSTER && c.name !== IDENTITY_CLUSTER);
   const webCluster = () => allClusters().find((c) => c.name === WEB_CLUSTER);
   const transcoder = () => httpFilterConfig(hcm('edge'), TRANSCODER)!;
   /** The name the edge's connection manager gives the transcoder (what per-route configs key on). */
@@ -158,7 +164,8 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
     const socket = object(object(listener('edge').address)?.socketAddress);
     expect(`${String(socket?.address)}:${String(socket?.portValue)}`).to.equal('0.0.0.0:8080');
     const filters = list(hcm('edge').httpFilters).map((f) => String(object(object(f)?.typedConfig)?.['@type']));
-    expect(filters).to.deep.equal([BUFFER, TRANSCODER, ROUTER]);
+    // Identity headers go first; token, role and rate limit after the transcoder (gRPC paths), before the router.
+    expect(filters).to.deep.equal([LUA, BUFFER, TRANSCODER, JWT_AUTHN, RBAC, LOCAL_RATE_LIMIT, ROUTER]);
     expect(httpFilterConfig(hcm('edge'), BUFFER)?.maxRequestBytes).to.equal(65536);
 
     const t = transcoder();
@@ -203,7 +210,7 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
   it('every cluster health-checks each pod over gRPC on HTTP/2, ejects failing pods, caps load and never panics', () => {
     // No cluster escapes the checks: each is a service's, the front end's or the admin's.
     const contexts = publicServices().map((service) => service.typeName.split('.')[1]!);
-    expect(allClusters().map((c) => String(c.name)).sort()).to.deep.equal([...new Set(contexts), WEB_CLUSTER, 'envoy_admin'].sort());
+    expect(allClusters().map((c) => String(c.name)).sort()).to.deep.equal([...new Set(contexts), WEB_CLUSTER, IDENTITY_CLUSTER, 'envoy_admin'].sort());
     for (const cluster of clusters()) {
       const name = String(cluster.name);
       const http2 = object(object(object(cluster.typedExtensionProtocolOptions)?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'])?.explicitHttpConfig);
@@ -329,10 +336,10 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
 
     it('an unknown typed_config @type is named', () => {
       const problems = problemsAfter((copy) => {
-        edgeManager(copy).http_filters[2].typed_config['@type'] = `${ROUTER}s`;
+        edgeManager(copy).http_filters.at(-1).typed_config['@type'] = `${ROUTER}s`;
       });
       expect(problems).to.have.length(1);
-      expect(problems[0]).to.include(`${ROUTER}s is not in the type registry`).and.include('http_filters[2].typed_config.@type');
+      expect(problems[0]).to.include(`${ROUTER}s is not in the type registry`).and.include('http_filters[6].typed_config.@type');
     });
 
     it('a missing required field (a health check without healthy_threshold) is named', () => {
@@ -378,7 +385,7 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
 
     it('a transcoded service missing from the descriptor set is named', () => {
       const problems = problemsAfter((copy) => {
-        edgeManager(copy).http_filters[1].typed_config.services.push('game.ghost.v1.GhostService');
+        edgeManager(copy).http_filters.find((f: any) => f.name === 'envoy.filters.http.grpc_json_transcoder').typed_config.services.push('game.ghost.v1.GhostService');
       });
       expect(problems).to.deep.equal([
         `listener edge: the transcoder serves game.ghost.v1.GhostService, which is not in the descriptor set ${MOUNTED_DESCRIPTOR_SET}`,

@@ -28,7 +28,7 @@ describe('The README walkthrough with curl', function () {
     const gateway = await system.startGateway();
     const run = promisify(execFile);
     for (let paste = 0; paste < 2; paste += 1) {
-      const result = await run('bash', ['-euo', 'pipefail', '-c', readmeBlock('walkthrough')], { env: { ...process.env, BASE: gateway.url }, timeout: 90_000 });
+      const result = await run('bash', ['-euo', 'pipefail', '-c', readmeBlock('walkthrough')], { env: { ...process.env, BASE: gateway.url, AUTH_ISSUER: system.identity.auth.issuer }, timeout: 90_000 });
       outputs.push(result.stdout);
     }
   });
@@ -39,6 +39,13 @@ describe('The README walkthrough with curl', function () {
     for (const output of outputs) expect(output).to.include('REWARD_STATUS_ISSUED');
     const [first, second] = outputs.map(customerOf);
     expect(first).to.not.equal(second);
+  });
+
+  it('shows another customer\'s wallet refused (code 7) and a call without a token refused (code 16)', () => {
+    for (const output of outputs) {
+      expect(output).to.include('"code":7,"message":"customer_id: a player may only name their own customer id"');
+      expect(output).to.include('"code":16,"message":"an access token is required');
+    }
   });
 
   it('shows the refused second achievement as a 409-style JSON error', () => {

@@ -32,7 +32,7 @@ describe('The REST edge refuses bad input with a clear JSON error and changes no
     await system.start(missionModule);
     const gateway = await system.startGateway();
     gatewayPort = gateway.port;
-    api = new RestClient(gateway.url);
+    api = new RestClient(gateway.url, system.restAuthorizer());
     // Something to be refused against: a gift in stock and a reward in a wallet.
     await restCreateGift(api, 'bad-plush', 5);
     ({ rewardId } = await restRewardInWallet(api, 'bad-1', 'settled'));

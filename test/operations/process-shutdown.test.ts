@@ -119,7 +119,13 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
       port: 0,
       host: '127.0.0.1',
       logger: createLogger({ level: 'silent' }),
+      // The game server's token; its bucket sized past this load, which is about restarts, not limits.
+      access: {
+        verify: (token) => system.identity.auth.verifier.verify(token),
+        rateLimits: { 'client-writes': { size: 1_000_000, tokensPerRefill: 1_000_000, refillIntervalMs: 1000 } },
+      },
     });
+    const authorization = `Bearer ${await system.tokens.token('game-server')}`;
     let running = true;
     let next = 0;
     let succeeded = 0;
@@ -128,7 +134,7 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
       while (running) {
         const response = await fetch(`${gateway.url}/v1/missions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization },
           body: JSON.stringify({ customerId: 'ops-rest', eventCode: 'ops', missionCode: `r-${next++}` }),
         }).catch((error: Error) => ({ ok: false, status: 0, text: async () => error.message }));
         if (response.ok) succeeded += 1;

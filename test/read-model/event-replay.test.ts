@@ -6,7 +6,7 @@ import { EventReplayServiceClient } from '../../services/contracts/generated/gam
 import { myPageModule } from '../../services/mypage/src/composition-root.js';
 import { achieveMissions, expectWalletToHold } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
-import { call, callError, insecure } from '../support/grpc-call.js';
+import { call, callError } from '../support/grpc-call.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { type Mode, TEST_AMQP_URL, TestSystem } from '../support/test-system.js';
 
@@ -27,7 +27,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       await system.start(rewardModule);
       await system.start(walletModule);
       await system.start(missionModule);
-      replay = new EventReplayServiceClient(system.address('mission'), insecure());
+      replay = system.eventReplayClient(system.address('mission'));
     });
 
     after(async () => {

@@ -18,11 +18,11 @@ import {
 } from '../../services/contracts/events.js';
 import { type MyPage, MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
 import { newEvent, type NewEvent } from '../../services/platform/src/events/event-type.js';
-import { call, insecure } from '../support/grpc-call.js';
+import { call } from '../support/grpc-call.js';
 import type { TestSystem } from '../support/test-system.js';
 
 export function myPageClient(system: TestSystem): MyPageServiceClient {
-  return new MyPageServiceClient(system.address('mypage'), insecure());
+  return system.myPageClient();
 }
 
 export async function getMyPage(system: TestSystem, customerId: string, knownVersion = 0): Promise<MyPage> {
@@ -109,7 +109,8 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
 export async function runRebuildScript(system: TestSystem): Promise<{ stdout: string; stderr: string }> {
   const script = fileURLToPath(new URL('../../scripts/rebuild-mypage.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-  const env: NodeJS.ProcessEnv = { ...process.env, REBUILD_SETTLE_MS: '500', REBUILD_STALL_MS: '15000' };
+  // Signs in as the platform-admin client of the system's own identity provider.
+  const env: NodeJS.ProcessEnv = { ...process.env, REBUILD_SETTLE_MS: '500', REBUILD_STALL_MS: '15000', AUTH_ISSUER: system.identity.auth.issuer };
   for (const name of ['mypage', 'mission', 'reward', 'wallet', 'gift', 'delivery']) env[`${name.toUpperCase()}_ADDRESS`] = system.address(name);
   return promisify(execFile)(tsx, [script], { env, timeout: 120_000 });
 }

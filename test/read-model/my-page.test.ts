@@ -251,6 +251,7 @@ describe('My Page read model', function () {
         bus: undefined as never,
         config: undefined as never,
         logger: { child: () => undefined } as never,
+        auth: undefined as never,
         wakeRelay: () => {},
       });
       expect(parts.close, 'no clients to close').to.equal(undefined);

@@ -20,7 +20,7 @@ import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { achieveMissions, expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
-import { call, callError, insecure } from '../support/grpc-call.js';
+import { call, callError } from '../support/grpc-call.js';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 import { WebhookServer } from './webhook-server.js';
@@ -46,7 +46,7 @@ function fastConfig(webhookUrl?: string): NotificationOverrides['config'] {
 }
 
 function notificationClient(system: TestSystem): NotificationServiceClient {
-  return new NotificationServiceClient(system.address('notification'), insecure());
+  return system.notificationClient();
 }
 
 async function listAll(system: TestSystem, customerId: string, unreadOnly = false) {

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { credentials } from '@grpc/grpc-js';
 import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
 import { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { serviceTarget } from '../../services/launcher/src/local-cluster-targets.js';
@@ -38,6 +37,9 @@ export class ProcessCluster {
         GRPC_HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
         WALLET_GIFT_ADDRESS: this.target('gift'),
+        // The processes verify the tokens of this system's embedded provider.
+        AUTH_ISSUER: system.identity.auth.issuer,
+        AUTH_AUDIENCE: system.identity.auth.audience,
       },
     });
   }
@@ -68,7 +70,7 @@ export class ProcessCluster {
   }
 
   missionClient(): MissionServiceClient {
-    return new MissionServiceClient(this.target('mission'), credentials.createInsecure(), SERVICE_CLIENT_OPTIONS);
+    return this.system.client(MissionServiceClient, this.target('mission'), 'request-owner', SERVICE_CLIENT_OPTIONS);
   }
 
   stopAll(): Promise<void> {

@@ -20,7 +20,18 @@ import { type RunningService, runService } from '../../services/platform/src/run
 import { createGateway } from '../../services/gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { upstreamsFor } from '../../services/gateway/src/gateway-config.js';
+import { gatewayIdentity } from '../../services/gateway/src/access/gateway-identity.js';
+import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
+import { DEV_SERVICE_CLIENTS } from '../../services/identity/src/dev-clients.js';
+import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
+import { type Client, type ChannelOptions, type ChannelCredentials } from '@grpc/grpc-js';
+import { MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
+import { NotificationServiceClient } from '../../services/contracts/generated/game/notification/v1/notification_service.js';
+import { EventReplayServiceClient } from '../../services/contracts/generated/game/platform/v1/event_replay_service.js';
+import { ReadModelAdminServiceClient } from '../../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
+import { type PlatformIdentity, platformIdentity } from '../../services/identity/src/platform-identity.js';
 import { insecure } from './grpc-call.js';
+import { type TestIdentity, TestTokens } from './test-identities.js';
 
 /**
  * 'servers': the machine's real Postgres and RabbitMQ (a fresh database and exchange per system).
@@ -65,8 +76,18 @@ export class TestSystem {
     readonly mode: Mode,
     readonly id: string,
     readonly config: PlatformConfig,
+    /** The system's own embedded identity provider (every service verifies its tokens). */
+    readonly identity: PlatformIdentity,
+    /** Real tokens from it, bad tokens, and the clients' credentials. */
+    readonly tokens: TestTokens,
     private readonly databaseName?: string,
   ) {}
+
+  private static async withIdentity(mode: Mode, id: string, config: PlatformConfig, databaseName?: string): Promise<TestSystem> {
+    const identity = await platformIdentity(config.auth, createLogger({ level: config.logLevel }), { port: 0, host: '127.0.0.1', issuerHost: '127.0.0.1' });
+    if (!identity.provider) throw new Error('the test harness runs the embedded identity provider: unset AUTH_ISSUER');
+    return new TestSystem(mode, id, config, identity, await TestTokens.for(identity.provider), databaseName);
+  }
 
   static async create(mode: Mode = 'servers', env: Record<string, string> = {}): Promise<TestSystem> {
     const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
@@ -80,14 +101,14 @@ export class TestSystem {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       ...env,
     };
-    if (mode === 'embedded') return new TestSystem(mode, id, readPlatformConfig(common));
+    if (mode === 'embedded') return TestSystem.withIdentity(mode, id, readPlatformConfig(common));
     const databaseName = `game_${id}`;
     const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
     await admin.unsafe(`create database "${databaseName}"`);
     await admin.end();
     const url = new URL(TEST_DATABASE_URL);
     url.pathname = `/${databaseName}`;
-    return new TestSystem(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName);
+    return TestSystem.withIdentity(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName);
   }
 
   /** Starts an instance (a replica, if one is running already) of a service. */
@@ -99,6 +120,7 @@ export class TestSystem {
       bus: infrastructure.bus,
       config: this.config,
       logger,
+      auth: this.identity.auth,
       port: options.port ?? 0,
       relay: options.relay,
       consume: options.consume,
@@ -133,9 +155,20 @@ export class TestSystem {
    * the system's running services: each public service goes to its first running instance (one
    * not started answers 503). Stopped by close(), before the services behind it.
    */
-  async startGateway(options: { staticDir?: string } = {}): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  async startGateway(
+    options: { staticDir?: string; rateLimits?: Partial<Record<RateLimitClass, TokenBucketSettings>> } = {},
+  ): Promise<{ url: string; port: number; stop(): Promise<void> }> {
     const registry = loadDescriptorRegistry();
+    const missionAddress = this.byName.get('mission')?.[0]?.address;
+    // As npm start runs it: the system's provider's tokens, the page's sign-in settings, and the
+    // demo-mission development tool (as the game server) when mission runs.
+    const identity = gatewayIdentity({
+      auth: this.identity.auth,
+      rateLimits: options.rateLimits,
+      demoMissions: missionAddress ? { gameServer: DEV_SERVICE_CLIENTS.gameServer, missionAddress } : undefined,
+    });
     const gateway = await createGateway({
+      ...identity,
       upstreams: upstreamsFor(registry, (context) => this.byName.get(context)?.[0]?.address),
       registry,
       host: '127.0.0.1',
@@ -152,6 +185,7 @@ export class TestSystem {
         if (!this.instances.delete(instance)) return;
         this.byName.set('gateway', (this.byName.get('gateway') ?? []).filter((other) => other !== instance));
         await gateway.stop(graceMs);
+        identity.close();
       },
     };
     this.instances.add(instance);
@@ -171,24 +205,70 @@ export class TestSystem {
     return instance.address;
   }
 
-  missionClient(address = this.address('mission')) {
-    return new MissionServiceClient(address, insecure());
+  /**
+   * A client of a service (by name, or an address) whose calls carry a token of the identity
+   * (default: the player the request names, else a role the RPC allows; see TestIdentity).
+   */
+  client<C extends Client>(
+    Ctor: new (address: string, credentials: ChannelCredentials, options?: ChannelOptions) => C,
+    address: string,
+    identity: TestIdentity = 'request-owner',
+    options: ChannelOptions = {},
+  ): C {
+    return new Ctor(address, insecure(), { ...options, interceptors: [this.tokens.interceptor(identity)] });
   }
 
-  rewardClient(address = this.address('reward')) {
-    return new RewardServiceClient(address, insecure());
+  /**
+   * For REST calls: the `authorization` header a call gets under the identity, the RPC found by
+   * the gateway's own route table and the customer named in the path or the body.
+   */
+  restAuthorizer(identity: TestIdentity = 'request-owner'): (method: string, path: string, body: unknown) => Promise<Record<string, string>> {
+    const routes = new RouteTable(loadDescriptorRegistry());
+    return async (method, path, body): Promise<Record<string, string>> => {
+      const match = routes.lookup(method, path.split('?')[0]);
+      if (!match) return {};
+      const inPath = /\/(?:customers|wallets)\/([^/:?]+)/.exec(path)?.[1];
+      const inBody = typeof body === 'object' && body !== null ? (body as { customerId?: unknown }).customerId : undefined;
+      const customerId = inPath !== undefined ? decodeURIComponent(inPath) : inBody;
+      const token = await this.tokens.tokenForCall(identity, match.route.grpcPath, { customerId });
+      return token ? { authorization: `Bearer ${token}` } : {};
+    };
   }
 
-  walletClient(address = this.address('wallet')) {
-    return new WalletServiceClient(address, insecure());
+  missionClient(address = this.address('mission'), identity?: TestIdentity) {
+    return this.client(MissionServiceClient, address, identity);
   }
 
-  giftClient(address = this.address('gift')) {
-    return new GiftServiceClient(address, insecure());
+  rewardClient(address = this.address('reward'), identity?: TestIdentity) {
+    return this.client(RewardServiceClient, address, identity);
   }
 
-  deliveryClient(address = this.address('delivery')) {
-    return new DeliveryServiceClient(address, insecure());
+  walletClient(address = this.address('wallet'), identity?: TestIdentity) {
+    return this.client(WalletServiceClient, address, identity);
+  }
+
+  giftClient(address = this.address('gift'), identity?: TestIdentity) {
+    return this.client(GiftServiceClient, address, identity);
+  }
+
+  deliveryClient(address = this.address('delivery'), identity?: TestIdentity) {
+    return this.client(DeliveryServiceClient, address, identity);
+  }
+
+  myPageClient(address = this.address('mypage'), identity?: TestIdentity) {
+    return this.client(MyPageServiceClient, address, identity);
+  }
+
+  notificationClient(address = this.address('notification'), identity?: TestIdentity) {
+    return this.client(NotificationServiceClient, address, identity);
+  }
+
+  eventReplayClient(address: string, identity?: TestIdentity) {
+    return this.client(EventReplayServiceClient, address, identity);
+  }
+
+  readModelAdminClient(address = this.address('mypage'), identity?: TestIdentity) {
+    return this.client(ReadModelAdminServiceClient, address, identity);
   }
 
   /** Raw SQL against the system's database, for assertions on what services stored. */
@@ -254,6 +334,7 @@ export class TestSystem {
   async close(): Promise<void> {
     for (const instance of [...this.instances].reverse()) await instance.stop();
     await this.shared?.close();
+    await this.identity.stop();
     await this.adminSql?.end();
     if (this.mode === 'servers') await this.dropServerResources();
   }

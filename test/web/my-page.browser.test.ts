@@ -18,8 +18,10 @@ const BUSY_MESSAGE = /The gift shop is busy right now\. Please try again in (\d+
 
 /**
  * The My Page web front end in a real browser (headless Chromium), served by the REST gateway
- * in front of the real services on Postgres and RabbitMQ. Everything the person does goes
- * through the page, and everything they see arrives by the page's own polling: no reloads.
+ * in front of the real services on Postgres and RabbitMQ. The person signs in through the
+ * embedded OpenID Connect provider (authorization code + PKCE, its development login page);
+ * everything they do goes through the page, and everything they see arrives by the page's own
+ * polling: no reloads.
  */
 describe('My Page in a browser: a customer follows missions, rewards, gift orders and notifications from the web page', function () {
   this.timeout(180_000);
@@ -55,6 +57,8 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     desktop = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    // Nothing leaves this machine: the provider's development login page asks for a web font.
+    for (const context of [desktop, phone]) await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/]|localhost[:/])/, (route) => route.abort());
     page = await desktop.newPage();
     desktop.on('weberror', (error) => pageErrors.push(String(error.error())));
     phone.on('weberror', (error) => pageErrors.push(String(error.error())));
@@ -93,10 +97,13 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
 
   it('achieving a mission, exchanging its reward for a gift and cancelling the order all show up on the page without a reload', async () => {
     await page.goto(`${gatewayUrl}/`);
+    await expect_(page.getByText('Sign in to see your missions')).visible();
+    await shot(page, '00-signed-out');
+    await signIn(page, customerId);
     await page.evaluate(() => Object.assign(window, { loadedOnce: true }));
-    await page.getByLabel('Customer id').fill(customerId);
-    await page.getByRole('button', { name: 'Open my page' }).click();
     await expect_(page.getByText('Nothing here yet')).visible();
+    // The demo mission is a development tool of the embedded mode, and says so.
+    await expect_(page.locator('#missions .dev-tool')).containsText('Development tool');
     await expect_(catalogItem(page, 'Plush dragon')).containsText('3 available');
     await expect_(catalogItem(page, 'Golden badge')).containsText('Out of stock');
     await shot(page, '01-new-customer');
@@ -162,7 +169,8 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
 
   it('on a phone-sized screen the page is one column with nothing wider than the screen', async () => {
     const mobile = await phone.newPage();
-    await mobile.goto(`${gatewayUrl}/#customer=${customerId}`);
+    await mobile.goto(`${gatewayUrl}/`);
+    await signIn(mobile, customerId);
     await expect_(mobile.locator('#wallet li.reward')).count(1);
     await expect_(mobile.locator('#orders li.order')).count(1);
     const layout = await mobile.evaluate(() => ({
@@ -189,7 +197,8 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
   it('with the gift shop down, an exchange shows the person "the gift shop is busy, try again in N seconds" from the open breaker', async () => {
     // A phone has the page open too, with the catalog loaded while the gift shop was up.
     const mobile = await phone.newPage();
-    await mobile.goto(`${gatewayUrl}/#customer=${customerId}`);
+    await mobile.goto(`${gatewayUrl}/`);
+    await signIn(mobile, customerId);
     const phoneReward = mobile.locator('#wallet li.reward');
     await expect_(phoneReward.getByRole('button', { name: 'Exchange' })).enabled();
 
@@ -229,6 +238,44 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
     await mobile.close();
   });
 
+  it('signing out clears the page: no customer, no panels, no token left in the browser; signing in again shows the page', async () => {
+    await expect_(page.getByTestId('signed-in-as')).hasText(customerId);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect_(page.getByTestId('signed-in-as')).count(0);
+    await expect_(page.locator('.panel')).count(0);
+    await expect_(page.getByText('Sign in to see your missions')).visible();
+    await expect_(page.locator('#toast-area .toast')).count(0);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie);
+    expect(stored, 'no token kept in storage or cookies of the page').to.not.match(/eyJ[A-Za-z0-9_-]{10,}/);
+    await shot(page, '07-signed-out');
+    // Calls without a token are refused by the edge.
+    expect((await fetch(`${gatewayUrl}/v1/customers/${customerId}/my-page`)).status).to.equal(401);
+    await signIn(page, customerId);
+    await expect_(page.locator('#orders li.order')).count(1);
+  });
+
+  /**
+   * Signs in as a person would: "Sign in", then the provider's development login page (the
+   * customer id as the login name, any password) and its consent page, back to My Page.
+   */
+  async function signIn(on: Page, who: string): Promise<void> {
+    await on.getByRole('button', { name: 'Sign in' }).click();
+    const deadline = Date.now() + SEEN_WITHIN_MS;
+    while (!(await on.getByTestId('signed-in-as').isVisible().catch(() => false))) {
+      if (Date.now() > deadline) throw new Error(`never signed in; the page is at ${on.url()} and says: ${await on.locator("body").innerText().catch(() => "")}`);
+      if (on.url().includes('/interaction/')) {
+        const login = on.locator('input[name="login"]');
+        if (await login.isVisible().catch(() => false)) {
+          await login.fill(who);
+          await on.locator('input[name="password"]').fill('any');
+        }
+        await Promise.all([on.waitForLoadState('domcontentloaded'), on.locator('button[type="submit"]').first().click()]);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await expect_(on.getByTestId('signed-in-as')).hasText(who);
+  }
+
   async function shot(on: Page, name: string): Promise<void> {
     await on.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
   }
@@ -236,7 +283,8 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
   /** The same customer's page on a phone, at this moment of the story. */
   async function phoneShot(name: string): Promise<void> {
     const mobile = await phone.newPage();
-    await mobile.goto(`${gatewayUrl}/#customer=${customerId}`);
+    await mobile.goto(`${gatewayUrl}/`);
+    await signIn(mobile, customerId);
     await expect_(mobile.locator('#orders li.order')).count(1);
     await mobile.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
     await mobile.close();

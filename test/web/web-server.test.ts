@@ -31,7 +31,7 @@ describe('web front end server (services/web/server): the built page behind Envo
     distDir = await buildWeb({ outDir: await mkdtemp(join(tmpdir(), 'web-server-')) });
     const assets = await readdir(join(distDir, 'assets'));
     bundle = `/assets/${assets.find((file) => file.endsWith('.js'))}`;
-    web = createWebServer({ distDir, logger });
+    web = createWebServer({ distDir, logger, signIn: readWebConfig({ AUTH_ISSUER: 'http://localhost:8090' }).signIn });
     base = `http://127.0.0.1:${await web.listen('127.0.0.1', 0)}`;
   });
 
@@ -106,6 +106,13 @@ describe('web front end server (services/web/server): the built page behind Envo
       expect([missing.status, missing.headers.get('cache-control')], path).to.deep.equal([404, 'no-store']);
       await missing.arrayBuffer();
     }
+  });
+
+  it('serves the page\'s sign-in settings from AUTH_* at /auth/config.json, never cached, with no development tools', async () => {
+    const answer = await fetch(`${base}/auth/config.json`);
+    expect([answer.status, answer.headers.get('content-type'), answer.headers.get('cache-control')]).to.deep.equal([200, 'application/json', 'no-store']);
+    expect(await answer.json()).to.deep.equal({ issuer: 'http://localhost:8090', clientId: 'my-page-web', audience: 'game-event-rewards', scope: 'openid player', devTools: false });
+    expect(readWebConfig({}).signIn, 'no issuer, no settings').to.equal(undefined);
   });
 
   it(`${HEALTH_PATH} answers 200 while serving, never cached`, async () => {

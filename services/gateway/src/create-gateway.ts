@@ -9,10 +9,12 @@ import type { FileRegistry } from '@bufbuild/protobuf';
 import type { Logger } from '../../platform/src/logging/logger.js';
 import { loadDescriptorRegistry } from './descriptor/descriptor-registry.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './gateway-config.js';
-import { createGatewayServer, listen } from './gateway-server.js';
+import { createGatewayServer, type GatewayDevTools, listen, type WebSignInSettings } from './gateway-server.js';
 import { RestTranscoder } from './rest-transcoder.js';
 import { type Route, RouteTable } from './routing/route-table.js';
 import { UpstreamPool, type Upstreams } from './upstream/upstream-pool.js';
+import { EdgeAccessCheck, type EdgeAccessOptions } from './access/edge-access-check.js';
+import { AccessPolicies } from '../../platform/src/auth/access-policy.js';
 
 export interface GatewayOptions {
   /** Full service name -> gRPC target. A public service without one answers 503. */
@@ -30,6 +32,15 @@ export interface GatewayOptions {
   readonly maxRequestBytes?: number;
   /** Default: the descriptor set `npm run gen` writes. */
   readonly registry?: FileRegistry;
+  /**
+   * Who may call what: the token verifier (required: there is no open mode), the policies
+   * (default: the access options of the registry's descriptor set) and the rate limits.
+   */
+  readonly access: Omit<EdgeAccessOptions, 'policies'> & { readonly policies?: AccessPolicies };
+  /** Serve /auth/config.json for the web page's sign-in. */
+  readonly webSignIn?: WebSignInSettings;
+  /** The embedded mode's development endpoints (never with a real provider). */
+  readonly devTools?: GatewayDevTools;
 }
 
 export interface RunningGateway {
@@ -47,8 +58,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const routes = new RouteTable(registry);
   const upstreams = new UpstreamPool(options.upstreams);
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
-  const transcoder = new RestTranscoder({ registry, upstreams, upstreamTimeoutMs: options.upstreamTimeoutMs, maxRequestBytes, logger });
-  const server = createGatewayServer({ routes, transcoder, staticDir: options.staticDir, maxRequestBytes, logger });
+  const access = new EdgeAccessCheck({ ...options.access, policies: options.access.policies ?? AccessPolicies.fromRegistry(registry) });
+  const transcoder = new RestTranscoder({ registry, upstreams, upstreamTimeoutMs: options.upstreamTimeoutMs, maxRequestBytes, logger, access });
+  const server = createGatewayServer({ routes, transcoder, staticDir: options.staticDir, maxRequestBytes, logger, webSignIn: options.webSignIn, devTools: options.devTools });
   const host = options.host ?? '0.0.0.0';
   const port = await listen(server, host, options.port ?? 8080);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

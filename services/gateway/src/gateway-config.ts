@@ -5,6 +5,7 @@ import { readLogLevel } from '../../platform/src/config/platform-config.js';
 import type { LogLevel } from '../../platform/src/logging/logger.js';
 import { publicServices } from './edge-policy.js';
 import type { Upstreams } from './upstream/upstream-pool.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitClass, type TokenBucketSettings } from './access/edge-rate-limits.js';
 
 /** The services' own default gRPC ports (services/<name>/src/composition-root.ts). */
 const DEFAULT_PORTS: Readonly<Record<string, number>> = DEFAULT_GRPC_PORTS;
@@ -23,6 +24,8 @@ export interface GatewayConfig {
   readonly upstreams: Upstreams;
   readonly logLevel: LogLevel;
   readonly logPretty: boolean;
+  /** The edge's token buckets (edge-rate-limits.ts), the same defaults envoy.yaml is generated with. */
+  readonly rateLimits: Readonly<Record<RateLimitClass, TokenBucketSettings>>;
 }
 
 /**
@@ -30,6 +33,8 @@ export interface GatewayConfig {
  * (default: per route, 5 s or 10 s as in envoy.yaml), GATEWAY_MAX_REQUEST_BYTES (65536), and for every public service of the contract
  * `<CONTEXT>_ADDRESS` (MISSION_ADDRESS, ...; any gRPC target, default 127.0.0.1:<CONTEXT>_GRPC_PORT, else its
  * default port).
+ * Rate limits: GATEWAY_PLAYER_WRITES_BUCKET_SIZE / _REFILL_TOKENS / _REFILL_MS and
+ * GATEWAY_CLIENT_WRITES_BUCKET_SIZE / _REFILL_TOKENS / _REFILL_MS (edge-rate-limits.ts).
  * A public service with neither an address nor a known default port stops the start.
  */
 export function readGatewayConfig(registry: FileRegistry, env: Env = process.env): GatewayConfig {
@@ -48,6 +53,19 @@ export function readGatewayConfig(registry: FileRegistry, env: Env = process.env
     upstreams,
     logLevel: readLogLevel(env),
     logPretty: readBool(env, 'LOG_PRETTY', false),
+    rateLimits: {
+      'player-writes': readBucket(env, 'GATEWAY_PLAYER_WRITES', DEFAULT_RATE_LIMITS['player-writes']),
+      'client-writes': readBucket(env, 'GATEWAY_CLIENT_WRITES', DEFAULT_RATE_LIMITS['client-writes']),
+    },
+  };
+}
+
+function readBucket(env: Env, prefix: string, defaults: TokenBucketSettings): TokenBucketSettings {
+  const size = readInt(env, `${prefix}_BUCKET_SIZE`, defaults.size, { min: 1 });
+  return {
+    size,
+    tokensPerRefill: readInt(env, `${prefix}_REFILL_TOKENS`, defaults.tokensPerRefill, { min: 1, max: size }),
+    refillIntervalMs: readInt(env, `${prefix}_REFILL_MS`, defaults.refillIntervalMs, { min: 50 }),
   };
 }
 

@@ -9,8 +9,30 @@ import { readBody } from './http/body-reader.js';
 import { GatewayError, statusBody } from './http/error-response.js';
 import { type RestTranscoder, sendJson } from './rest-transcoder.js';
 import type { RouteTable } from './routing/route-table.js';
+import { type BearerTokenVerifier, signedInPlayer } from './access/edge-access-check.js';
+import type { DemoMissions } from './dev/demo-missions.js';
+import { httpStatusOf } from './http/status-mapping.js';
+
+/** What the web page needs to sign in (GET /auth/config.json; see services/web/src/auth/auth-settings.ts). */
+export interface WebSignInSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly audience: string;
+  readonly scope: string;
+}
+
+/** The embedded mode's development tool: POST /dev/demo-missions (services/gateway/src/dev). */
+export interface GatewayDevTools {
+  readonly verify: BearerTokenVerifier;
+  readonly achieveDemoMission: DemoMissions;
+}
+
+export const AUTH_SETTINGS_PATH = '/auth/config.json';
+export const DEMO_MISSIONS_PATH = '/dev/demo-missions';
 
 export interface GatewayServerOptions {
+  readonly webSignIn?: WebSignInSettings;
+  readonly devTools?: GatewayDevTools;
   readonly routes: RouteTable;
   readonly transcoder: RestTranscoder;
   readonly staticDir?: string;
@@ -38,6 +60,12 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       throw GatewayError.badRequest('header names with underscores are refused');
     }
 
+    if (pathname === AUTH_SETTINGS_PATH && options.webSignIn && (method === 'GET' || method === 'HEAD')) {
+      sendJson(response, 200, JSON.stringify({ ...options.webSignIn, devTools: options.devTools !== undefined }), { 'cache-control': 'no-store' });
+      return;
+    }
+    if (pathname === DEMO_MISSIONS_PATH && options.devTools && method === 'POST') return demoMission(options.devTools, request, response, options.maxRequestBytes);
+
     const match = routes.lookup(method, pathname);
     if (match) return transcoder.transcode(match, rawQuery, request, response);
     if (options.staticDir && !API_PREFIX.test(pathname) && (await serveStatic(options.staticDir, request, response, pathname))) return;
@@ -58,7 +86,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       if (error instanceof GatewayError) {
         // A refused body may still be arriving: close the connection rather than read it all.
         if (error.httpStatus === 413) response.setHeader('connection', 'close');
-        sendJson(response, error.httpStatus, statusBody(error.code, error.message));
+        sendJson(response, error.httpStatus, statusBody(error.code, error.message), error.headers);
         return;
       }
       logger.error('gateway request failed', { error, stack: error instanceof Error ? error.stack : undefined, url: request.url });
@@ -66,6 +94,26 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     });
   });
   return server;
+}
+
+/** POST /dev/demo-missions {eventCode, missionCode}: a mission for the signed-in player, achieved as the game server. */
+async function demoMission(devTools: GatewayDevTools, request: IncomingMessage, response: ServerResponse, maxRequestBytes: number): Promise<void> {
+  const body = await readBody(request, maxRequestBytes);
+  const player = await signedInPlayer(devTools.verify, request.headers);
+  let asked: { eventCode?: unknown; missionCode?: unknown };
+  try {
+    asked = JSON.parse(body.toString('utf8') || '{}') as typeof asked;
+  } catch {
+    throw GatewayError.badRequest('the body is not JSON');
+  }
+  try {
+    const mission = await devTools.achieveDemoMission(player.customerId, String(asked.eventCode ?? 'web-demo'), String(asked.missionCode ?? ''));
+    sendJson(response, 200, JSON.stringify(mission));
+  } catch (error) {
+    const failure = error as { code?: number; details?: string };
+    if (typeof failure.code !== 'number') throw error;
+    sendJson(response, httpStatusOf(failure.code), statusBody(failure.code, failure.details ?? 'the demo mission failed'));
+  }
 }
 
 export function listen(server: Server, host: string, port: number): Promise<number> {

@@ -1,8 +1,13 @@
 /**
  * The REST gateway alone: `npx tsx services/gateway/src/main.ts`. The stand-in for Envoy's
  * gRPC-JSON transcoder when there is no Envoy (see create-gateway.ts); configuration in
- * gateway-config.ts (GATEWAY_PORT, MISSION_ADDRESS, ...), checked before it listens.
+ * gateway-config.ts (GATEWAY_PORT, MISSION_ADDRESS, ...) and the platform's AUTH_* settings:
+ * alone, the gateway runs no identity provider of its own, so AUTH_ISSUER names the one whose
+ * tokens it accepts (`npm start` runs the embedded one and a gateway in the same process).
  */
+import { ConfigError } from '../../platform/src/config/env-reader.js';
+import { readAuthConfig } from '../../platform/src/auth/auth-config.js';
+import { PlatformAuth } from '../../platform/src/auth/platform-auth.js';
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
 import { assertPortsFree, portFailure } from '../../platform/src/runtime/port-check.js';
@@ -16,11 +21,15 @@ import { readGatewayConfig } from './gateway-config.js';
 await startOrExit(async () => {
   const registry = loadDescriptorRegistry();
   const config = readGatewayConfig(registry);
+  const authConfig = readAuthConfig();
+  if (!authConfig.issuer) throw new ConfigError('AUTH_ISSUER is required: the gateway alone verifies tokens of an identity provider it does not run');
   const claim = { port: config.port, host: config.host, variable: 'GATEWAY_PORT' };
   await assertPortsFree([claim]);
   const tracing = startTracing('gateway');
+  const auth = await PlatformAuth.discover({ ...authConfig, issuer: authConfig.issuer });
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-  const gateway = await createGateway({ ...config, registry, logger }).catch((error: unknown) => {
+  const access = { verify: (token: string) => auth.verifier.verify(token), rateLimits: config.rateLimits };
+  const gateway = await createGateway({ ...config, registry, logger, access }).catch((error: unknown) => {
     throw portFailure(error, claim) ?? error;
   });
   const metrics = await startMetricsServer({ ...readMetricsAddress(), logger });

@@ -11,6 +11,7 @@ import { buildRequest, parseQuery, RequestMappingError } from './transcoding/req
 import { responseJson } from './transcoding/response-mapper.js';
 import type { UpstreamPool, UpstreamReply } from './upstream/upstream-pool.js';
 import { RETRY_BASE_INTERVAL_MS, routeRetryPolicy } from './edge-policy.js';
+import type { EdgeAccessCheck } from './access/edge-access-check.js';
 
 export interface TranscoderOptions {
   readonly registry: Registry;
@@ -19,6 +20,8 @@ export interface TranscoderOptions {
   readonly upstreamTimeoutMs?: number;
   readonly maxRequestBytes: number;
   readonly logger: Logger;
+  /** Token, role and rate limit, checked before any service is called. */
+  readonly access: EdgeAccessCheck;
 }
 
 /**
@@ -34,7 +37,6 @@ export class RestTranscoder {
     const { route } = match;
     // The body limit comes first, as Envoy's buffer filter runs before routing.
     const body = await readBody(request, this.options.maxRequestBytes);
-    if (route.refusal) throw GatewayError.forbidden(route.refusal);
     let message: Uint8Array;
     try {
       message = buildRequest(route.method.input, this.options.registry, {
@@ -47,6 +49,10 @@ export class RestTranscoder {
       if (error instanceof RequestMappingError) throw GatewayError.badRequest(error.message);
       throw error;
     }
+    // Envoy's order: the transcoder (400 for a bad body) runs before jwt_authn, RBAC and the
+    // rate limit, and the router's refusal of an internal RPC (ReserveGift) comes last.
+    await this.options.access.admit(route.grpcPath, request.headers);
+    if (route.refusal) throw GatewayError.forbidden(route.refusal);
 
     const metadata = requestMetadata(request.headers, request.method as string, request.url as string);
     const deadline = new Date(Date.now() + (this.options.upstreamTimeoutMs ?? route.timeoutMs));

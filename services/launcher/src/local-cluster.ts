@@ -13,13 +13,14 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
 import { readGatewayConfig } from '../../gateway/src/gateway-config.js';
-import { readInt, readString } from '../../platform/src/config/env-reader.js';
+import { readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
 import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
 import { waitForPostgres } from '../../platform/src/db/postgres-readiness.js';
 import { createLogger, type Logger } from '../../platform/src/logging/logger.js';
 import { assertPortsFree } from '../../platform/src/runtime/port-check.js';
 import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
 import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
+import { DEFAULT_IDENTITY_PORT } from '../../platform/src/auth/auth-config.js';
 import { serviceTarget } from './local-cluster-targets.js';
 import { prometheusScrapeConfig } from './prometheus-scrape-config.js';
 import { metricsPortFor, ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
@@ -77,6 +78,9 @@ async function up(): Promise<void> {
   await ensureDatabase(databaseUrl, logger);
   // My Page at /, as npm start serves it (the gateway's static files).
   const staticDir = env.GATEWAY_STATIC_DIR || (await buildWebPage());
+  // Tokens: a real issuer if AUTH_ISSUER names one, else the development provider started first.
+  const identityPort = readInt(env, 'IDENTITY_PORT', DEFAULT_IDENTITY_PORT, { min: 1, max: 65535 });
+  const issuer = readOptionalString(env, 'AUTH_ISSUER') ?? `http://localhost:${identityPort}`;
   const supervisor = new ProcessSupervisor({
     root: ROOT,
     logDir: join(STATE_DIR, 'logs'),
@@ -87,12 +91,19 @@ async function up(): Promise<void> {
       LOG_LEVEL: logLevel,
       GATEWAY_STATIC_DIR: staticDir,
       WALLET_GIFT_ADDRESS: serviceTarget(portOf.gift, replicas),
+      AUTH_ISSUER: issuer,
       ...Object.fromEntries(SERVICE_MODULES.map((module) => [`${module.name.toUpperCase()}_ADDRESS`, serviceTarget(portOf[module.name], replicas)])),
     },
   });
   const state: ClusterState = { processes: [] };
   let starting = '';
   try {
+    if (!readOptionalString(env, 'AUTH_ISSUER')) {
+      // Its own environment has no AUTH_ISSUER (it is the issuer): the supervisor's env is for the services.
+      const identity = await new ProcessSupervisor({ root: ROOT, logDir: join(STATE_DIR, 'logs'), detached: true, env: { LOG_LEVEL: readString(env, 'LOG_LEVEL', 'info'), AUTH_ISSUER: '' } }).startIdentity(identityPort);
+      state.processes.push({ service: 'identity', replica: 0, port: identityPort, pid: identity.child.pid as number });
+      console.log(`identity provider on ${issuer} (pid ${identity.child.pid}); npm run token -- --role player --customer 11`);
+    }
     for (const module of SERVICE_MODULES) {
       for (let replica = 0; replica < replicas; replica += 1) {
         starting = `${module.name}-${replica}`;
@@ -144,8 +155,8 @@ async function ps(): Promise<void> {
   }
   const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ClusterState;
   for (const entry of state.processes) {
-    if (entry.service === 'gateway') {
-      console.log(`${'gateway'.padEnd(16)} pid ${String(entry.pid).padEnd(8)} http://127.0.0.1:${entry.port}  ${alive(entry.pid) ? 'RUNNING' : 'DEAD'}`);
+    if (entry.service === 'gateway' || entry.service === 'identity') {
+      console.log(`${entry.service.padEnd(16)} pid ${String(entry.pid).padEnd(8)} http://127.0.0.1:${entry.port}  ${alive(entry.pid) ? 'RUNNING' : 'DEAD'}`);
       continue;
     }
     const health = await waitUntilServing(`127.0.0.1:${entry.port}`, undefined, 1500).then(

@@ -26,7 +26,10 @@ import { startOrExit, StartupError } from '../../platform/src/runtime/startup-er
 import { startTracing } from '../../platform/src/telemetry/tracing.js';
 import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
 import type { WalletOverrides } from '../../wallet/src/composition-root.js';
+import { platformIdentity } from '../../identity/src/platform-identity.js';
 import { SERVICE_MODULES } from './service-catalog.js';
+import { gatewayIdentity } from '../../gateway/src/access/gateway-identity.js';
+import { DEV_SERVICE_CLIENTS } from '../../identity/src/dev-clients.js';
 
 await startOrExit(async () => {
   const config = readPlatformConfig();
@@ -40,20 +43,30 @@ await startOrExit(async () => {
   webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   logger.info('starting the platform', { database: config.databaseUrl ? 'postgres' : 'pglite', events: config.amqpUrl ? 'rabbitmq' : 'in-process' });
   const infrastructure = await Infrastructure.open(config, logger, 'launcher');
+  // Who may call what: the embedded development provider unless AUTH_ISSUER names a real one.
+  const identity = await platformIdentity(config.auth, logger);
 
   const services: RunningService[] = [];
   const portOf = new Map<string, number>();
   for (const module of SERVICE_MODULES) {
     const overrides = callsInThisProcess(module.name, portOf);
-    const service = await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, overrides });
+    const service = await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, overrides, auth: identity.auth });
     services.push(service);
     portOf.set(service.name, service.port);
   }
 
   // The REST edge on GATEWAY_PORT (8080), as Envoy is in a deployment: every public RPC by its HTTP annotation.
   await webBuilt;
+  // The edge checks the same tokens; the demo-mission development tool needs the embedded
+  // provider's game-server client, so it is off with a real issuer.
+  const edgeIdentity = gatewayIdentity({
+    auth: identity.auth,
+    rateLimits: gatewayConfig.rateLimits,
+    demoMissions: identity.provider && portOf.has('mission') ? { gameServer: DEV_SERVICE_CLIENTS.gameServer, missionAddress: `127.0.0.1:${portOf.get('mission')}` } : undefined,
+  });
   const gateway = await createGateway({
     ...gatewayConfig,
+    ...edgeIdentity,
     // The My Page web front end, from the same entry point as the API.
     staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
     registry,
@@ -64,12 +77,14 @@ await startOrExit(async () => {
   });
   // One process, one metrics port: every service's series (and the gateway's) are on it.
   const metrics = await startMetricsServer({ ...readMetricsAddress(), logger });
-  logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf), metrics: `http://127.0.0.1:${metrics.port}/metrics` });
+  logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf), metrics: `http://127.0.0.1:${metrics.port}/metrics`, issuer: identity.auth.issuer });
 
   stopOnSignals(async () => {
     await metrics.stop();
     await gateway.stop();
+    edgeIdentity.close();
     for (const service of [...services].reverse()) await service.stop();
+    await identity.stop();
     await infrastructure.close();
     await tracing.shutdown();
   }, logger);

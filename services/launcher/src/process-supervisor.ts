@@ -70,6 +70,13 @@ export class ProcessSupervisor {
     return started;
   }
 
+  /** The embedded development identity provider as its own process (its issuer: http://localhost:<port>). */
+  async startIdentity(port: number): Promise<ServiceProcess> {
+    const started = this.spawn('identity', 0, port, { IDENTITY_PORT: String(port) });
+    await waitUntilListening(port, started.child, 60_000);
+    return started;
+  }
+
   private spawn(service: string, replica: number, port: number, extraEnv: NodeJS.ProcessEnv): ServiceProcess {
     const log = openSync(join(this.options.logDir, `${service}-${replica}.log`), 'a');
     const child = spawn(process.execPath, ['--import', 'tsx', join('services', service, 'src', 'main.ts')], {

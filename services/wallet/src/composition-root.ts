@@ -37,7 +37,10 @@ export function createWalletService(context: ServiceContext, overrides: Partial<
   const wallets = new DrizzleWalletRepository(TransactionScope.database(context.db, context.wakeRelay));
 
   const policy = new GiftShopPolicy(config.giftShop, context.logger.child({ component: 'gift-shop' }));
-  const grpcGiftShop = new GrpcGiftShop(config.giftAddress, policy, config.giftShop.attemptTimeoutMs);
+  const walletTokens = context.auth.clientCredentials(config.authClientId, config.authClientSecret, 'service');
+  // Fetched now, so the first exchange does not spend its gift-shop timeout waiting on the provider.
+  walletTokens.prefetch();
+  const grpcGiftShop = new GrpcGiftShop(config.giftAddress, policy, config.giftShop.attemptTimeoutMs, walletTokens);
   const giftShop = overrides.giftShop ? overrides.giftShop(grpcGiftShop) : grpcGiftShop;
   const outcomes = prometheusExchangeOutcomes;
   const settle = new SettleExchange({ wallets, giftShop, now, outcomes });

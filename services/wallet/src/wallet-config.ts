@@ -10,6 +10,10 @@ export interface WalletConfig {
   /** A pending exchange older than this is taken for interrupted and settled by the recovery sweep. */
   exchangeStalledAfterMs: number;
   exchangeRecoverySweepMs: number;
+  /** The wallet's own OAuth client (client credentials, scope service) for ReserveGift. */
+  authClientId: string;
+  /** Default: the embedded development provider's (public) wallet secret; set it for a real issuer. */
+  authClientSecret: string;
 }
 
 export function readWalletConfig(env: Env = process.env): WalletConfig {
@@ -23,5 +27,7 @@ export function readWalletConfig(env: Env = process.env): WalletConfig {
     },
     exchangeStalledAfterMs: readInt(env, 'WALLET_EXCHANGE_STALLED_AFTER_MS', 30_000, { min: 100 }),
     exchangeRecoverySweepMs: readInt(env, 'WALLET_EXCHANGE_RECOVERY_SWEEP_MS', 10_000, { min: 50 }),
+    authClientId: readString(env, 'WALLET_AUTH_CLIENT_ID', 'wallet'),
+    authClientSecret: readString(env, 'WALLET_AUTH_CLIENT_SECRET', 'dev-wallet-secret'),
   };
 }

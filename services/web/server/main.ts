@@ -19,7 +19,7 @@ await startOrExit(async () => {
   await assertBuilt(config.distDir).catch((error: Error) => {
     throw new StartupError(`${error.message} (or set WEB_DIST_DIR)`);
   });
-  const web = createWebServer({ distDir: config.distDir, logger });
+  const web = createWebServer({ distDir: config.distDir, logger, signIn: config.signIn });
   const port = await web.listen(config.host, config.port).catch((error: unknown) => {
     throw portFailure(error, { port: config.port, host: config.host, variable: 'WEB_PORT' }) ?? error;
   });

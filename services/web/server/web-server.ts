@@ -3,10 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serveStatic } from '../../platform/src/http/static-files.js';
+import type { WebConfig } from './web-config.js';
 import type { Logger } from '../../platform/src/logging/logger.js';
 
 /** What the kubelet's probes and Envoy's active health check ask. Not routed by the edge. */
 export const HEALTH_PATH = '/healthz';
+/** The page's sign-in settings (services/web/src/auth/auth-settings.ts). */
+export const AUTH_SETTINGS_PATH = '/auth/config.json';
 
 /**
  * Longer than Envoy's idle timeout for the web cluster (envoy.yaml, 30 s), so Envoy always closes
@@ -24,6 +27,8 @@ export const DRAIN_MS = 5_000;
 export interface WebServerOptions {
   readonly distDir: string;
   readonly logger: Logger;
+  /** Served as /auth/config.json for the page's sign-in (no development tools behind Envoy). */
+  readonly signIn?: WebConfig['signIn'];
   /** Default DRAIN_MS. */
   readonly drainMs?: number;
 }
@@ -59,6 +64,12 @@ export function createWebServer(options: WebServerOptions): WebServer {
     const pathname = pathOf(request.url ?? '/');
     if (pathname === undefined) return sendText(response, 400, 'bad request target');
     if (pathname === HEALTH_PATH) return stopping ? sendText(response, 503, 'stopping') : sendText(response, 200, 'ok');
+    if (pathname === AUTH_SETTINGS_PATH && options.signIn) {
+      const body = JSON.stringify({ ...options.signIn, devTools: false });
+      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+      response.end(method === 'HEAD' ? undefined : body);
+      return;
+    }
     if (await serveStatic(distDir, request, response, pathname)) return;
     sendText(response, 404, 'not found');
   };

@@ -47,14 +47,41 @@ export class ApiError extends Error {
   }
 }
 
+/** Who the calls are made as: the signed-in player's session (auth/player-session.ts). */
+export interface TokenSource {
+  /** The bearer token for the next call, if signed in. */
+  token(): Promise<string | undefined>;
+  /** The edge said 401: true when a fresh token is there to try once more with. */
+  rejected(): Promise<boolean>;
+}
+
+let tokens: TokenSource | undefined;
+
+export function useTokenSource(source: TokenSource | undefined): void {
+  tokens = source;
+}
+
+const UNAUTHENTICATED = 16;
+
 export async function requestJson<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  try {
+    return await requestOnce<T>(method, path, body);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.grpcCode !== UNAUTHENTICATED || !tokens || !(await tokens.rejected())) throw error;
+    return requestOnce<T>(method, path, body);
+  }
+}
+
+async function requestOnce<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const token = await tokens?.token();
+  const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   let response: Response;
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: body === undefined ? { accept: 'application/json', ...authorization } : { accept: 'application/json', 'content-type': 'application/json', ...authorization },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: controller.signal,
       cache: 'no-store',

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Gift, OrderEntry } from './api-types.js';
 import { CatalogPanel } from './catalog-panel.js';
-import { customerFromAddress, recentCustomers, rememberCustomer, showCustomerInAddress } from './customer-choice.js';
-import { CustomerPicker } from './customer-picker.js';
+import { useTokenSource } from './api-client.js';
+import { loadAuthSettings } from './auth/auth-settings.js';
+import { PlayerSession, type SignedIn } from './auth/player-session.js';
+import { SignedInBar } from './auth/signed-in-bar.js';
 import { type ErrorContext, friendlyMessage, OFFLINE_MESSAGE } from './friendly-errors.js';
 import { MissionsPanel } from './missions-panel.js';
 import { NotificationsPanel } from './notifications-panel.js';
@@ -18,23 +20,39 @@ import { WalletPanel } from './wallet-panel.js';
 
 type Notify = (tone: Toast['tone'], text: string, about?: string) => void;
 
+/** The player's session: settings from the edge, then the provider's discovery, then (on return) the code for tokens. */
+function usePlayerSession(): { session?: PlayerSession; signedIn?: SignedIn; failure?: string; ready: boolean } {
+  const [session, setSession] = useState<PlayerSession>();
+  const [signedIn, setSignedIn] = useState<SignedIn>();
+  const [failure, setFailure] = useState<string>();
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    let unsubscribe: (() => void) | undefined;
+    (async () => {
+      const found = await PlayerSession.discover(await loadAuthSettings());
+      useTokenSource(found);
+      unsubscribe = found.onChange(setSignedIn);
+      setSession(found);
+      await found.completeSignIn();
+      setSignedIn(found.signedIn);
+    })()
+      .catch((error: unknown) => setFailure(error instanceof Error ? error.message : String(error)))
+      .finally(() => setReady(true));
+    return () => unsubscribe?.();
+  }, []);
+  return { session, signedIn, failure, ready };
+}
+
 export function App() {
-  const [customerId, setCustomerId] = useState(customerFromAddress);
-  const [recent, setRecent] = useState(recentCustomers);
+  const { session, signedIn, failure, ready } = usePlayerSession();
   const [offline, setOffline] = useState(false);
   const { toasts, show, dismiss } = useToasts();
-
-  const pick = useCallback((id: string) => {
-    setCustomerId(id);
-    showCustomerInAddress(id);
-    setRecent(rememberCustomer(id));
-  }, []);
-
-  useEffect(() => {
-    const follow = () => setCustomerId(customerFromAddress());
-    window.addEventListener('hashchange', follow);
-    return () => window.removeEventListener('hashchange', follow);
-  }, []);
+  const signIn = useCallback(() => void session?.signIn(), [session]);
+  // Nothing of the signed-out player's stays on screen, their messages included.
+  const signOut = useCallback(() => {
+    session?.signOut();
+    for (const toast of toasts) dismiss(toast.id);
+  }, [session, toasts, dismiss]);
 
   return (
     <>
@@ -43,13 +61,15 @@ export function App() {
           <h1>My Page</h1>
           <p class="tagline">Missions, rewards and gifts</p>
         </div>
-        <CustomerPicker key={customerId} current={customerId} recent={recent} onPick={pick} />
+        {session && ready && <SignedInBar signedIn={signedIn} onSignIn={signIn} onSignOut={signOut} />}
       </header>
       <main id="main">
-        {customerId ? (
-          <CustomerView key={customerId} customerId={customerId} notify={show} onOffline={setOffline} />
+        {signedIn ? (
+          <CustomerView key={signedIn.customerId} customerId={signedIn.customerId} devTools={session?.devTools ?? false} notify={show} onOffline={setOffline} />
+        ) : failure ? (
+          <p class="welcome">Signing in is not possible right now ({failure}). Please try again in a moment.</p>
         ) : (
-          <p class="welcome">Enter your customer id above to see your missions, rewards, gift orders and notifications.</p>
+          ready && <p class="welcome">Sign in to see your missions, rewards, gift orders and notifications.</p>
         )}
       </main>
       <ToastArea toasts={toasts} notice={offline ? OFFLINE_MESSAGE : undefined} onDismiss={dismiss} />
@@ -59,12 +79,14 @@ export function App() {
 
 interface ViewProps {
   readonly customerId: string;
+  /** Development tools are offered (the embedded mode). */
+  readonly devTools: boolean;
   readonly notify: Notify;
   readonly onOffline: (offline: boolean) => void;
 }
 
 /** One customer's page: the panels, kept fresh, and the actions on them. */
-function CustomerView({ customerId, notify, onOffline }: ViewProps) {
+function CustomerView({ customerId, devTools, notify, onOffline }: ViewProps) {
   const { page, gifts, notifications, offline, refresh } = useCustomerData(customerId);
   const [achieving, setAchieving] = useState(false);
   const [exchanging, setExchanging] = useState<ReadonlySet<string>>(new Set());
@@ -90,7 +112,7 @@ function CustomerView({ customerId, notify, onOffline }: ViewProps) {
 
   const achieve = async () => {
     setAchieving(true);
-    await perform(() => achieveDemoMission(customerId), { action: 'achieve', about: 'achieve' }, (mission) => `Mission ${mission.missionCode} achieved! Your reward is on its way.`);
+    await perform(() => achieveDemoMission(), { action: 'achieve', about: 'achieve' }, (mission) => `Mission ${mission.missionCode} achieved! Your reward is on its way.`);
     setAchieving(false);
   };
 
@@ -137,7 +159,7 @@ function CustomerView({ customerId, notify, onOffline }: ViewProps) {
         <h2 class="sr-only">Summary</h2>
         <p>
           Hi <strong data-testid="customer-name">{customerId}</strong>
-          {page.settled && myPage === null && <>. Nothing here yet: achieve a demo mission to get started.</>}
+          {page.settled && myPage === null && <>. Nothing here yet: play a game event to earn your first mission.</>}
         </p>
         {myPage?.counts && <SummaryBar counts={myPage.counts} />}
         {pageProblem && (
@@ -147,7 +169,7 @@ function CustomerView({ customerId, notify, onOffline }: ViewProps) {
         )}
       </div>
       <div class="panels">
-        <MissionsPanel missions={myPage?.missions} busy={pageBusy} achieving={achieving} onAchieve={achieve} />
+        <MissionsPanel missions={myPage?.missions} busy={pageBusy} achieving={achieving} onAchieve={devTools ? achieve : undefined} />
         <WalletPanel
           rewards={myPage?.rewards}
           gifts={gifts.data ?? []}

@@ -6,7 +6,8 @@ interface Props {
   readonly missions?: readonly MissionEntry[];
   readonly busy: boolean;
   readonly achieving: boolean;
-  readonly onAchieve: () => void;
+  /** The development tool (embedded mode only): absent, no button. */
+  readonly onAchieve?: () => void;
 }
 
 export function MissionsPanel({ missions, busy, achieving, onAchieve }: Props) {
@@ -16,9 +17,14 @@ export function MissionsPanel({ missions, busy, achieving, onAchieve }: Props) {
       title="Missions"
       busy={busy}
       actions={
-        <button type="button" class="primary" onClick={onAchieve} disabled={achieving} aria-busy={achieving ? 'true' : 'false'}>
-          {achieving ? 'Achieving…' : 'Achieve a demo mission'}
-        </button>
+        onAchieve && (
+          <span class="dev-tool" title="Development only: the server achieves the mission as the game server would. Players cannot do this in a real deployment.">
+            <span class="dev-tool-label">Development tool</span>
+            <button type="button" class="primary" onClick={onAchieve} disabled={achieving} aria-busy={achieving ? 'true' : 'false'}>
+              {achieving ? 'Achieving…' : 'Achieve a demo mission'}
+            </button>
+          </span>
+        )
       }
     >
       {missions && missions.length > 0 ? (
@@ -37,7 +43,7 @@ export function MissionsPanel({ missions, busy, achieving, onAchieve }: Props) {
           ))}
         </ul>
       ) : (
-        <p class="muted">No missions yet. Achieve one to earn a reward.</p>
+        <p class="muted">No missions yet. Play a game event to earn a reward.</p>
       )}
     </Panel>
   );

@@ -32,10 +32,18 @@ export function markNotificationsRead(customerId: string, notificationIds: strin
 }
 
 /** A mission with a fresh code, so every click achieves a new one. */
-export function achieveDemoMission(customerId: string): Promise<Mission> {
+/**
+ * Development tool: the edge achieves a mission for the signed-in player as the game server
+ * would (its client credentials stay on the server; players cannot achieve missions themselves).
+ * Offered only where the edge says so (the embedded mode).
+ */
+export function achieveDemoMission(): Promise<Mission> {
   const missionCode = `quest-${newIdempotencyKey().slice(0, 8)}`;
-  return requestJson('POST', '/v1/missions', { customerId, eventCode: DEMO_EVENT_CODE, missionCode });
+  return requestJson('POST', DEMO_MISSION_PATH, { eventCode: DEMO_EVENT_CODE, missionCode });
 }
+
+/** The embedded gateway's development endpoint (services/gateway/src/dev/demo-mission-route.ts). */
+export const DEMO_MISSION_PATH = '/dev/demo-missions';
 
 /**
  * One click on "Exchange": one idempotency key, kept for the automatic retries of that click

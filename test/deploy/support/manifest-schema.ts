@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { repoPath } from './deploy-facts.js';
@@ -31,6 +32,11 @@ const MODELS: Record<string, { create: (data: Manifest) => Model; module: string
     create: (data) => new HorizontalPodAutoscaler(data as never),
     module: 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
     type: 'IHorizontalPodAutoscaler',
+  },
+  'networking.k8s.io/v1/NetworkPolicy': {
+    create: (data) => new NetworkPolicy(data as never),
+    module: 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',
+    type: 'INetworkPolicy',
   },
   'policy/v1/PodDisruptionBudget': {
     create: (data) => new PodDisruptionBudget(data as never),

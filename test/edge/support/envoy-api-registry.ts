@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,37 @@ export function patchedValidateProto(source: string): string {
   return patched;
 }
 
+/**
+ * What Envoy 1.34 (the image k8s/ runs) added to local_ratelimit that this older copy lacks:
+ * dynamic token buckets. A descriptor entry without a value is a wildcard (one bucket per distinct
+ * value, e.g. per player), so upstream dropped the entry value's min_len; and the filter caps how
+ * many such buckets it keeps with max_dynamic_descriptors (google.protobuf.UInt32Value, field 18
+ * upstream). Both patches are a no-op once the copy has them.
+ */
+const API_PATCHES: ReadonlyArray<{ file: string; patch: (source: string) => string }> = [
+  {
+    file: 'envoy/extensions/common/ratelimit/v3/ratelimit.proto',
+    patch: (source) => source.replace(/(string value = 2) \[\(validate\.rules\)\.string = \{min_len: 1\}\];/, '$1;'),
+  },
+  {
+    file: 'envoy/extensions/filters/http/local_ratelimit/v3/local_rate_limit.proto',
+    patch: (source) =>
+      /\bmax_dynamic_descriptors\b/.test(source)
+        ? source
+        : source.replace(/(bool rate_limited_as_resource_exhausted = 15;)(\r?\n)/, '$1$2$2  google.protobuf.UInt32Value max_dynamic_descriptors = 18;$2'),
+  },
+];
+
+export function patchedEnvoyApiFile(file: string, source: string): string {
+  const found = API_PATCHES.find((entry) => entry.file === file);
+  if (!found) return source;
+  const patched = found.patch(source);
+  if (patched === source && !/max_dynamic_descriptors/.test(source) && !/string value = 2;/.test(source)) {
+    throw new Error(`${file}: the patch for Envoy 1.34's dynamic rate-limit descriptors no longer applies`);
+  }
+  return patched;
+}
+
 let loaded: FileRegistry | undefined;
 
 /** The Envoy API registry (built once per input hash, then read from the cache). */
@@ -73,7 +104,15 @@ function envoyApiDescriptorSet(): Uint8Array {
 
   const workDir = mkdtempSync(join(tmpdir(), 'envoy-api-build-'));
   try {
-    for (const [prefix, dir] of ROOTS) symlinkSync(dir, join(workDir, prefix));
+    for (const [prefix, dir] of ROOTS) {
+      // envoy/ is copied, not linked, so that the patched files replace their originals.
+      if (prefix === 'envoy') cpSync(dir, join(workDir, prefix), { recursive: true });
+      else symlinkSync(dir, join(workDir, prefix));
+    }
+    for (const { file } of API_PATCHES) {
+      const path = join(workDir, file);
+      writeFileSync(path, patchedEnvoyApiFile(file, readFileSync(path, 'utf8')));
+    }
     mkdirSync(join(workDir, 'validate'));
     writeFileSync(join(workDir, 'validate/validate.proto'), patchedValidateProto(readFileSync(VALIDATE_PROTO, 'utf8')));
     writeFileSync(join(workDir, 'buf.yaml'), 'version: v2\n');
@@ -96,6 +135,7 @@ function envoyApiDescriptorSet(): Uint8Array {
 function inputsHash(): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ BUILD_PATHS, EXCLUDED_PATHS, IGNORE_EMPTY_FIELD_NUMBERS }));
+  for (const { patch } of API_PATCHES) hash.update(patch.toString());
   hash.update(readFileSync(join(REPO_ROOT, 'node_modules/@bufbuild/buf/package.json')));
   hash.update(readFileSync(VALIDATE_PROTO));
   for (const [prefix, dir] of ROOTS) {

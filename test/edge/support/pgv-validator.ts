@@ -304,7 +304,12 @@ function checkString(value: string, rules: Rules, fail: (message: string) => voi
   if (rules.maxBytes !== undefined && bytes > Number(rules.maxBytes)) fail(`must be at most ${String(rules.maxBytes)} bytes long, is ${bytes}`);
   if (typeof rules.pattern === 'string' && !new RegExp(rules.pattern).test(value)) fail(`must match ${rules.pattern}, is ${shown}`);
   if (Array.isArray(rules.in) && !rules.in.includes(value)) fail(`must be one of ${rules.in.join(', ')}, is ${shown}`);
-  if (rules.wellKnownRegex === 'HTTP_HEADER_NAME' && !HTTP_HEADER_NAME.test(value)) fail(`must be an HTTP header name, is ${shown}`);
+  if (Array.isArray(rules.notIn) && rules.notIn.includes(value)) fail(`must not be ${shown}`);
+  // `strict: false` swaps both header regexes for the loose one (no NUL, CR or LF), as PGV does:
+  // e.g. jwt_authn's forward_payload_header, empty when unused.
+  if (rules.wellKnownRegex === 'HTTP_HEADER_NAME' && !(rules.strict !== false ? HTTP_HEADER_NAME : HTTP_HEADER_VALUE_LOOSE).test(value)) {
+    fail(`must be an HTTP header name, is ${shown}`);
+  }
   if (rules.wellKnownRegex === 'HTTP_HEADER_VALUE') {
     const strict = rules.strict !== false;
     if (!(strict ? HTTP_HEADER_VALUE_STRICT : HTTP_HEADER_VALUE_LOOSE).test(value)) fail(`must be an HTTP header value, is ${shown}`);

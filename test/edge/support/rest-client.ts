@@ -9,8 +9,14 @@ export interface RestResponse<T = any> {
 }
 
 /** A REST client for the edge, as a browser or curl would call it: JSON in, JSON out. */
+/** Headers a call should carry (e.g. its authorization), from what it asks. */
+export type RestAuthorizer = (method: string, path: string, body: unknown) => Promise<Record<string, string>>;
+
 export class RestClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly authorize: RestAuthorizer = async () => ({}),
+  ) {}
 
   get<T = any>(path: string): Promise<RestResponse<T>> {
     return this.send<T>('GET', path);
@@ -23,10 +29,11 @@ export class RestClient {
 
   async send<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestResponse<T>> {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const sent = { ...(await this.authorize(method, path, body)), ...headers };
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
       body: payload,
-      headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: payload === undefined ? sent : { 'content-type': 'application/json', ...sent },
       signal: AbortSignal.timeout(20_000),
     });
     const text = await response.text();

@@ -1,3 +1,4 @@
+import type { Caller } from '../../../platform/src/auth/caller.js';
 import { requireUuid } from '../../../platform/src/validation/request-fields.js';
 import type { DeliveryState } from '../domain/delivery.js';
 import { DeliveryNotFoundError } from '../domain/delivery-errors.js';
@@ -6,10 +7,11 @@ import type { DeliveryRepository } from '../domain/delivery-repository.js';
 export class GetDelivery {
   constructor(private readonly deps: { deliveries: DeliveryRepository }) {}
 
-  async execute(query: { deliveryId: string }): Promise<DeliveryState> {
+  /** Someone else's delivery is NOT_FOUND to a player, so ids do not leak. */
+  async execute(query: { deliveryId: string }, caller: Caller): Promise<DeliveryState> {
     const deliveryId = requireUuid('delivery_id', query.deliveryId);
     const delivery = await this.deps.deliveries.findById(deliveryId);
-    if (!delivery || delivery.isTombstone) throw new DeliveryNotFoundError({ deliveryId });
+    if (!delivery || delivery.isTombstone || !caller.mayActFor(delivery.state.customerId)) throw new DeliveryNotFoundError({ deliveryId });
     return delivery.state;
   }
 }

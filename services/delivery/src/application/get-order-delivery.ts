@@ -1,3 +1,4 @@
+import type { Caller } from '../../../platform/src/auth/caller.js';
 import { requireUuid } from '../../../platform/src/validation/request-fields.js';
 import type { DeliveryState } from '../domain/delivery.js';
 import { DeliveryNotFoundError } from '../domain/delivery-errors.js';
@@ -7,10 +8,10 @@ import type { DeliveryRepository } from '../domain/delivery-repository.js';
 export class GetOrderDelivery {
   constructor(private readonly deps: { deliveries: DeliveryRepository }) {}
 
-  async execute(query: { orderId: string }): Promise<DeliveryState> {
+  async execute(query: { orderId: string }, caller: Caller): Promise<DeliveryState> {
     const orderId = requireUuid('order_id', query.orderId);
     const delivery = await this.deps.deliveries.findByOrder(orderId);
-    if (!delivery || delivery.isTombstone) throw new DeliveryNotFoundError({ orderId });
+    if (!delivery || delivery.isTombstone || !caller.mayActFor(delivery.state.customerId)) throw new DeliveryNotFoundError({ orderId });
     return delivery.state;
   }
 }

@@ -11,8 +11,19 @@ export class GatewayError extends Error {
     readonly httpStatus: number,
     readonly code: GrpcStatus,
     message: string,
+    /** Extra response headers (retry-after on 429, www-authenticate on 401). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
+  }
+
+  static unauthenticated(message: string): GatewayError {
+    return new GatewayError(401, GrpcStatus.UNAUTHENTICATED, message, { 'www-authenticate': 'Bearer realm="game-event-rewards"' });
+  }
+
+  /** 429 with retry-after in whole seconds (at least 1), as Envoy's local_ratelimit answers. */
+  static rateLimited(message: string, retryAfterMs: number): GatewayError {
+    return new GatewayError(429, GrpcStatus.RESOURCE_EXHAUSTED, message, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
   }
 
   static badRequest(message: string): GatewayError {

@@ -20,14 +20,24 @@ const NOT_FORWARDED = new Set([
 ]);
 
 /**
- * The request's headers as call metadata, as Envoy forwards them, plus what the transcoder adds:
+ * Identity a client may not assert: Envoy's edge drops these (envoy.yaml, the Lua filter) before
+ * anything else runs. Only the Authorization header carries identity, and it is verified.
+ */
+export function isIdentityHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith('x-caller-') || lower.startsWith('x-jwt-');
+}
+
+/**
+ * The request's headers as call metadata, as Envoy forwards them (Authorization included: the
+ * service verifies the token again; client-sent identity headers dropped), plus what the transcoder adds:
  * x-envoy-original-path and x-envoy-original-method, and an x-request-id when the client sent
  * none. gRPC's own headers (grpc-*) are the gateway's to set, not the client's.
  */
 export function requestMetadata(headers: IncomingHttpHeaders, method: string, originalPath: string): Metadata {
   const metadata = new Metadata();
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || NOT_FORWARDED.has(name) || name.startsWith('grpc-') || name.startsWith(':')) continue;
+    if (value === undefined || NOT_FORWARDED.has(name) || isIdentityHeader(name) || name.startsWith('grpc-') || name.startsWith(':')) continue;
     for (const one of Array.isArray(value) ? value : [value]) {
       try {
         metadata.add(name, name.endsWith('-bin') ? Buffer.from(one, 'base64') : one);

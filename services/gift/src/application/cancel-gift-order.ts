@@ -1,3 +1,4 @@
+import type { Caller } from '../../../platform/src/auth/caller.js';
 import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
 import type { GiftOrderState } from '../domain/gift-order.js';
 import { GiftOrderNotFoundError } from '../domain/gift-errors.js';
@@ -17,13 +18,14 @@ export interface CancelGiftOrderCommand {
 export class CancelGiftOrder {
   constructor(private readonly deps: { transactions: GiftUnitOfWork; now: () => Date }) {}
 
-  async execute(command: CancelGiftOrderCommand): Promise<GiftOrderState> {
+  async execute(command: CancelGiftOrderCommand, caller: Caller): Promise<GiftOrderState> {
     const orderId = requireUuid('order_id', command.orderId);
     const customerId = requireCode('customer_id', command.customerId);
     const at = this.deps.now();
     return this.deps.transactions.run(async ({ gifts, orders }) => {
       const order = await orders.lock(orderId);
-      if (!order) throw new GiftOrderNotFoundError(orderId);
+      // Another customer's order does not exist as far as this caller can tell.
+      if (!order || order.state.customerId !== customerId || !caller.mayActFor(order.state.customerId)) throw new GiftOrderNotFoundError(orderId);
       await applyStockMove(gifts, order.state, order.cancel(customerId, at), at);
       await orders.save(order);
       return order.state;

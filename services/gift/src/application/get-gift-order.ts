@@ -1,3 +1,4 @@
+import type { Caller } from '../../../platform/src/auth/caller.js';
 import { requireUuid } from '../../../platform/src/validation/request-fields.js';
 import type { GiftOrderState } from '../domain/gift-order.js';
 import { GiftOrderNotFoundError } from '../domain/gift-errors.js';
@@ -6,10 +7,11 @@ import type { GiftOrderRepository } from '../domain/gift-order-repository.js';
 export class GetGiftOrder {
   constructor(private readonly deps: { orders: GiftOrderRepository }) {}
 
-  async execute(query: { orderId: string }): Promise<GiftOrderState> {
+  /** Someone else's order is NOT_FOUND to a player, so ids do not leak. */
+  async execute(query: { orderId: string }, caller: Caller): Promise<GiftOrderState> {
     const orderId = requireUuid('order_id', query.orderId);
     const order = await this.deps.orders.findById(orderId);
-    if (!order) throw new GiftOrderNotFoundError(orderId);
+    if (!order || !caller.mayActFor(order.state.customerId)) throw new GiftOrderNotFoundError(orderId);
     return order.state;
   }
 }

@@ -1,3 +1,4 @@
+import type { Caller } from '../../../platform/src/auth/caller.js';
 import { requireUuid } from '../../../platform/src/validation/request-fields.js';
 import type { MissionState } from '../domain/mission.js';
 import { MissionNotFoundError } from '../domain/mission-errors.js';
@@ -6,10 +7,11 @@ import type { MissionRepository } from '../domain/mission-repository.js';
 export class GetMission {
   constructor(private readonly deps: { missions: MissionRepository }) {}
 
-  async execute(query: { missionId: string }): Promise<MissionState> {
+  /** Someone else's mission is NOT_FOUND to a player, so ids do not leak. */
+  async execute(query: { missionId: string }, caller: Caller): Promise<MissionState> {
     const missionId = requireUuid('mission_id', query.missionId);
     const mission = await this.deps.missions.findById(missionId);
-    if (!mission) throw new MissionNotFoundError(missionId);
+    if (!mission || !caller.mayActFor(mission.state.customerId)) throw new MissionNotFoundError(missionId);
     return mission.state;
   }
 }

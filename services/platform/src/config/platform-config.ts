@@ -1,5 +1,6 @@
 import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from './env-reader.js';
 import type { LogLevel } from '../logging/logger.js';
+import { type AuthConfig, readAuthConfig } from '../auth/auth-config.js';
 
 /** What every service shares: where the data lives, where events travel, how loud to log. */
 export interface PlatformConfig {
@@ -34,6 +35,8 @@ export interface PlatformConfig {
   logLevel: LogLevel;
   /** Pretty, human logs instead of JSON lines. */
   logPretty: boolean;
+  /** The identity provider and the tokens' audience (AUTH_*). */
+  auth: AuthConfig;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
@@ -84,5 +87,6 @@ export function readPlatformConfig(env: Env = process.env): PlatformConfig {
     grpcHost: readString(env, 'GRPC_HOST', '0.0.0.0'),
     logLevel,
     logPretty: readBool(env, 'LOG_PRETTY', false),
+    auth: readAuthConfig(env),
   };
 }

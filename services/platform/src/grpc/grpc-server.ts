@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServerInterceptor, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logging/logger.js';
@@ -31,11 +31,13 @@ export async function startGrpcServer(options: {
   port: number;
   services: readonly GrpcServiceBinding[];
   logger: Logger;
+  /** Run on every call before its handler, in order (the access check; metrics). */
+  interceptors?: readonly ServerInterceptor[];
 }): Promise<RunningGrpcServer> {
   const server = new Server({
     'grpc.max_receive_message_length': 4 * 1024 * 1024,
-    // Telemetry first, so every call is traced and counted, refused ones included.
-    interceptors: [tracingServerInterceptor, metricsServerInterceptor],
+    // Telemetry first, so every call is traced and counted, refused ones included; then the access check.
+    interceptors: [tracingServerInterceptor, metricsServerInterceptor, ...(options.interceptors ?? [])],
   });
   for (const service of options.services) server.addService(service.definition, service.implementation);
 

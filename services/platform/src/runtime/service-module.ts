@@ -1,3 +1,4 @@
+import type { PlatformAuth } from '../auth/platform-auth.js';
 import type { EventBus } from '../bus/event-bus.js';
 import type { Env } from '../config/env-reader.js';
 import type { PlatformConfig } from '../config/platform-config.js';
@@ -15,6 +16,8 @@ export interface ServiceContext {
   readonly bus: EventBus;
   readonly config: PlatformConfig;
   readonly logger: Logger;
+  /** Verifies callers; issues this service's own tokens for the services it calls. */
+  readonly auth: PlatformAuth;
   /** Tell the outbox relay that a transaction just committed events. */
   readonly wakeRelay: () => void;
 }

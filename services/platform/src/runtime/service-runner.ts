@@ -1,3 +1,6 @@
+import { AccessPolicies } from '../auth/access-policy.js';
+import { authInterceptor } from '../auth/auth-interceptor.js';
+import type { PlatformAuth } from '../auth/platform-auth.js';
 import type { PlatformConfig } from '../config/platform-config.js';
 import { readInt } from '../config/env-reader.js';
 import type { DatabaseHandle } from '../db/database.js';
@@ -18,6 +21,8 @@ export interface RunServiceOptions<Overrides> {
   bus: EventBus;
   config: PlatformConfig;
   logger: Logger;
+  /** The identity provider: verifies every call's token, issues the service's own. */
+  auth: PlatformAuth;
   /** Default: `<SERVICE>_GRPC_PORT`, else the module's default port. 0 picks a free port. */
   port?: number;
   /** Start the outbox relay (default true). Off simulates a crash between commit and publish. */
@@ -58,7 +63,7 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
   });
 
   let relay: OutboxRelay | undefined;
-  const context: ServiceContext = { db: database.db, bus, config, logger, wakeRelay: () => relay?.wake() };
+  const context: ServiceContext = { db: database.db, bus, config, logger, auth: options.auth, wakeRelay: () => relay?.wake() };
   const parts = module.create(context, options.overrides);
   if (parts.outbox) {
     relay = new OutboxRelay({
@@ -91,7 +96,13 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
   const replay = parts.outbox
     ? [eventReplayGrpcService(new OutboxReplay({ db: database.db, bus, table: parts.outbox, batchSize: config.outboxBatchSize, logger: logger.child({ component: 'outbox-replay' }) }), module.name, logger)]
     : [];
-  const server = await startGrpcServer({ host: config.grpcHost, port, services: [...parts.grpc, ...replay], logger }).catch((error: unknown) => {
+  const server = await startGrpcServer({
+    host: config.grpcHost,
+    port,
+    services: [...parts.grpc, ...replay],
+    logger,
+    interceptors: [authInterceptor({ verifier: options.auth.verifier, policies: AccessPolicies.load(), logger: logger.child({ component: 'auth' }) })],
+  }).catch((error: unknown) => {
     throw portFailure(error, { port, host: config.grpcHost, variable: portVariable }) ?? error;
   });
   if (options.relay !== false) relay?.start();

@@ -1,3 +1,4 @@
+import type { Caller } from '../../../platform/src/auth/caller.js';
 import { requireUuid } from '../../../platform/src/validation/request-fields.js';
 import type { RewardState } from '../domain/reward.js';
 import { RewardNotFoundError } from '../domain/reward-errors.js';
@@ -6,10 +7,11 @@ import type { RewardRepository } from '../domain/reward-repository.js';
 export class GetReward {
   constructor(private readonly deps: { rewards: RewardRepository }) {}
 
-  async execute(query: { rewardId: string }): Promise<RewardState> {
+  /** Someone else's reward is NOT_FOUND to a player, so ids do not leak. */
+  async execute(query: { rewardId: string }, caller: Caller): Promise<RewardState> {
     const rewardId = requireUuid('reward_id', query.rewardId);
     const reward = await this.deps.rewards.findById(rewardId);
-    if (!reward) throw new RewardNotFoundError(rewardId);
+    if (!reward || !caller.mayActFor(reward.state.customerId)) throw new RewardNotFoundError(rewardId);
     return reward.state;
   }
 }

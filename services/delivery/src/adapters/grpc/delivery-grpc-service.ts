@@ -5,6 +5,7 @@ import {
   DeliveryStatus,
 } from '../../../../contracts/generated/game/delivery/v1/delivery_service.js';
 import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import type { CompleteDelivery } from '../../application/complete-delivery.js';
@@ -19,8 +20,8 @@ export function deliveryGrpcService(
   logger: Logger,
 ): GrpcServiceBinding {
   const implementation: DeliveryServiceServer = {
-    getDelivery: unary(logger, async (request) => toMessage(await useCases.getDelivery.execute(request))),
-    getOrderDelivery: unary(logger, async (request) => toMessage(await useCases.getOrderDelivery.execute(request))),
+    getDelivery: unary(logger, async (request, call) => toMessage(await useCases.getDelivery.execute(request, callerOf(call)))),
+    getOrderDelivery: unary(logger, async (request, call) => toMessage(await useCases.getOrderDelivery.execute(request, callerOf(call)))),
     completeDelivery: unary(logger, async (request) => toMessage(await useCases.completeDelivery.execute(request))),
   };
   return { name: serviceNameOf(DeliveryServiceService), definition: DeliveryServiceService, implementation };

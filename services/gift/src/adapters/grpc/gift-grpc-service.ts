@@ -6,6 +6,7 @@ import {
   type GiftServiceServer,
 } from '../../../../contracts/generated/game/gift/v1/gift_service.js';
 import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
@@ -43,12 +44,12 @@ export function giftGrpcService(useCases: GiftUseCases, logger: Logger): GrpcSer
       return { gifts: page.gifts.map(toGiftMessage), nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore) };
     }),
     reserveGift: unary(logger, async (request) => toOrderMessage(await useCases.reserveGift.execute(request))),
-    getGiftOrder: unary(logger, async (request) => toOrderMessage(await useCases.getGiftOrder.execute(request))),
+    getGiftOrder: unary(logger, async (request, call) => toOrderMessage(await useCases.getGiftOrder.execute(request, callerOf(call)))),
     listGiftOrders: unary(logger, async (request) => {
       const page = await useCases.listGiftOrders.execute(request);
       return { orders: page.orders.map(toOrderMessage), nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore) };
     }),
-    cancelGiftOrder: unary(logger, async (request) => toOrderMessage(await useCases.cancelGiftOrder.execute(request))),
+    cancelGiftOrder: unary(logger, async (request, call) => toOrderMessage(await useCases.cancelGiftOrder.execute(request, callerOf(call)))),
   };
   return { name: serviceNameOf(GiftServiceService), definition: GiftServiceService, implementation };
 }

@@ -5,6 +5,7 @@ import {
   MissionStatus,
 } from '../../../../contracts/generated/game/mission/v1/mission_service.js';
 import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
@@ -21,7 +22,7 @@ export function missionGrpcService(
 ): GrpcServiceBinding {
   const implementation: MissionServiceServer = {
     achieveMission: unary(logger, async (request) => toMessage(await useCases.achieveMission.execute(request))),
-    getMission: unary(logger, async (request) => toMessage(await useCases.getMission.execute(request))),
+    getMission: unary(logger, async (request, call) => toMessage(await useCases.getMission.execute(request, callerOf(call)))),
     listMissions: unary(logger, async (request) => {
       const page = await useCases.listMissions.execute(request);
       return {

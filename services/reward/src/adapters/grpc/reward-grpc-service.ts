@@ -5,6 +5,7 @@ import {
   RewardStatus,
 } from '../../../../contracts/generated/game/reward/v1/reward_service.js';
 import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
@@ -16,7 +17,7 @@ import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 /** The gRPC inbound adapter of the reward service. */
 export function rewardGrpcService(useCases: { getReward: GetReward; listRewards: ListRewards }, logger: Logger): GrpcServiceBinding {
   const implementation: RewardServiceServer = {
-    getReward: unary(logger, async (request) => toMessage(await useCases.getReward.execute(request))),
+    getReward: unary(logger, async (request, call) => toMessage(await useCases.getReward.execute(request, callerOf(call)))),
     listRewards: unary(logger, async (request) => {
       const page = await useCases.listRewards.execute(request);
       return { rewards: page.rewards.map(toMessage), nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore) };

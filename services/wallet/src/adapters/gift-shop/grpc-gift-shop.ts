@@ -2,6 +2,7 @@ import { credentials, Metadata, type ServiceError, status as GrpcStatus } from '
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import { GiftServiceClient } from '../../../../contracts/generated/game/gift/v1/gift_service.js';
 import { InvalidArgumentError } from '../../../../platform/src/errors/domain-error.js';
+import { bearerTokenInterceptor, type TokenSource } from '../../../../platform/src/auth/bearer-token-interceptor.js';
 import { SERVICE_CLIENT_OPTIONS } from '../../../../platform/src/grpc/channel-options.js';
 import {
   GiftNotFoundError,
@@ -21,8 +22,10 @@ export class GrpcGiftShop implements GiftShop {
     address: string,
     private readonly policy: GiftShopPolicy,
     private readonly attemptTimeoutMs: number,
+    /** The wallet's own access token (ReserveGift is for services only). */
+    tokens: TokenSource,
   ) {
-    this.client = new GiftServiceClient(address, credentials.createInsecure(), SERVICE_CLIENT_OPTIONS);
+    this.client = new GiftServiceClient(address, credentials.createInsecure(), { ...SERVICE_CLIENT_OPTIONS, interceptors: [bearerTokenInterceptor(tokens)] });
   }
 
   ensureAvailable(): void {

@@ -1,0 +1,79 @@
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { Caller } from './caller.js';
+
+/** Asymmetric algorithms accepted: never `none`, never HMAC (a shared secret would let services mint tokens). */
+export const ACCEPTED_ALGORITHMS = ['ES256', 'RS256'];
+/** As Envoy jwt_authn's default clock skew. */
+export const CLOCK_TOLERANCE_S = 60;
+
+export class UnauthenticatedError extends Error {}
+
+/** Tokens verified recently, so a client's next calls with the same token skip the signature check. */
+const CACHE_SIZE = 10_000;
+
+/** Verifies access tokens of one issuer for one audience (jose), giving the Caller they name. */
+export class TokenVerifier {
+  /** Verified token -> its caller and when it stops being acceptable (exp + skew), oldest first. */
+  private readonly verified = new Map<string, { caller: Caller; until: number }>();
+
+  private constructor(
+    readonly issuer: string,
+    readonly audience: string,
+    private readonly keys: JWTVerifyGetKey,
+  ) {}
+
+  /** Keys fetched (and refetched on an unknown kid, with jose's cooldown) from a JWKS URL. */
+  static remote(issuer: string, audience: string, jwksUrl: string): TokenVerifier {
+    return new TokenVerifier(issuer, audience, createRemoteJWKSet(new URL(jwksUrl)));
+  }
+
+  static local(issuer: string, audience: string, jwks: JSONWebKeySet): TokenVerifier {
+    return new TokenVerifier(issuer, audience, createLocalJWKSet(jwks));
+  }
+
+  /** The caller of an `authorization: Bearer <jwt>` value; UnauthenticatedError if it is not a valid token. */
+  async verifyAuthorization(header: string | undefined): Promise<Caller> {
+    const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i.exec(header ?? '');
+    if (!match) throw new UnauthenticatedError(header ? 'the authorization header is not a Bearer token' : 'an access token is required (authorization: Bearer <token>)');
+    return this.verify(match[1]);
+  }
+
+  async verify(token: string): Promise<Caller> {
+    const known = this.verified.get(token);
+    if (known && Date.now() < known.until) return known.caller;
+    if (known) this.verified.delete(token);
+    const { caller, exp } = await this.verifyNow(token);
+    if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
+    this.verified.set(token, { caller, until: (exp + CLOCK_TOLERANCE_S) * 1000 });
+    return caller;
+  }
+
+  private async verifyNow(token: string): Promise<{ caller: Caller; exp: number }> {
+    try {
+      const { payload, protectedHeader } = await jwtVerify(token, this.keys, {
+        issuer: this.issuer,
+        audience: this.audience,
+        algorithms: ACCEPTED_ALGORITHMS,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        requiredClaims: ['exp', 'sub'],
+      });
+      if (!protectedHeader.kid) throw new UnauthenticatedError('the access token has no kid');
+      return { caller: Caller.fromClaims(payload), exp: payload.exp as number };
+    } catch (error) {
+      if (error instanceof UnauthenticatedError) throw error;
+      // The issuer's keys could not be fetched: not the token's fault (the caller sees UNAVAILABLE).
+      if (error instanceof errors.JWKSTimeout) throw error;
+      if (error instanceof errors.JOSEError) throw new UnauthenticatedError(`invalid access token: ${describe(error)}`);
+      throw error;
+    }
+  }
+}
+
+function describe(error: InstanceType<typeof errors.JOSEError>): string {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim} ${error.reason === 'check_failed' ? 'is not accepted' : 'is missing'}`;
+  if (error instanceof errors.JWKSNoMatchingKey) return 'signed by an unknown key';
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not accepted';
+  return error.code;
+}
