@@ -66,9 +66,15 @@ export class TestSystem {
     readonly id: string,
     readonly config: PlatformConfig,
     private readonly databaseName?: string,
+    /** The database itself, bypassing any proxy the services go through. */
+    private readonly directDatabaseUrl?: string,
   ) {}
 
-  static async create(mode: Mode = 'servers', env: Record<string, string> = {}): Promise<TestSystem> {
+  /**
+   * options.databaseVia: the services reach the database through this address (host:port, a
+   * TcpProxy a test can cut) instead of directly; query() and teardown still go direct.
+   */
+  static async create(mode: Mode = 'servers', env: Record<string, string> = {}, options: { databaseVia?: string } = {}): Promise<TestSystem> {
     const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const common = {
       EVENTS_EXCHANGE: `test.${id}.events`,
@@ -87,7 +93,9 @@ export class TestSystem {
     await admin.end();
     const url = new URL(TEST_DATABASE_URL);
     url.pathname = `/${databaseName}`;
-    return new TestSystem(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName);
+    const direct = url.toString();
+    if (options.databaseVia) url.host = options.databaseVia;
+    return new TestSystem(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName, direct);
   }
 
   /** Starts an instance (a replica, if one is running already) of a service. */
@@ -197,7 +205,7 @@ export class TestSystem {
       this.assertionDb ??= this.sharedInfrastructure().then((infrastructure) => infrastructure.database('assertions'));
       return rowsOf<T>(await (await this.assertionDb).db.execute(drizzleSql.raw(text)));
     }
-    this.adminSql ??= postgres(this.config.databaseUrl as string, { max: 2, onnotice: () => {} });
+    this.adminSql ??= postgres(this.directDatabaseUrl ?? (this.config.databaseUrl as string), { max: 2, onnotice: () => {} });
     return (await this.adminSql.unsafe(text)) as unknown as T[];
   }
 

@@ -297,6 +297,7 @@ class AmqpSubscription {
       const outcome = outcomes[i] ?? 'retry';
       if (outcome === 'ack') safely(() => channel.ack(message));
       else if (outcome === 'dead-letter') safely(() => channel.nack(message, false, false));
+      else if (outcome === 'release') safely(() => channel.nack(message, false, true));
       else await this.retry(message, channel, envelopes[i].attempt);
     }
   }
