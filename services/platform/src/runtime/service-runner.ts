@@ -3,6 +3,7 @@ import { readInt } from '../config/env-reader.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { startGrpcServer } from '../grpc/grpc-server.js';
+import { DatabaseHealth } from './database-health.js';
 import { EventConsumer } from '../inbox/event-consumer.js';
 import type { Logger } from '../logging/logger.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
@@ -89,6 +90,17 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
   const tasks = parts.tasks ?? [];
   if (options.tasks !== false) for (const task of tasks) task.start();
   server.setServing(true);
+  let stopping = false;
+  const databaseHealth = new DatabaseHealth({
+    db: database.db,
+    checkEveryMs: config.healthCheckMs,
+    readinessAfterMs: config.healthReadinessAfterMs,
+    livenessAfterMs: config.healthLivenessAfterMs,
+    onReadiness: (ready) => stopping || server.setServing(ready),
+    onLiveness: (live) => server.setLive(live),
+    logger: logger.child({ component: 'health' }),
+  });
+  databaseHealth.start();
   logger.info('service ready', { port: server.port });
 
   return {
@@ -99,6 +111,8 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
     tasks,
     async stop(graceMs = 5000) {
       // Readiness goes first so load balancers stop routing here while calls in flight finish.
+      stopping = true;
+      databaseHealth.stop();
       server.setServing(false);
       await Promise.all(tasks.map((task) => task.stop()));
       await consumer?.stop();
