@@ -4,7 +4,7 @@ import { credentials } from '@grpc/grpc-js';
 import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
 import { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { serviceTarget } from '../../services/launcher/src/local-cluster-targets.js';
-import { ProcessSupervisor, replicaPort, type ServiceProcess } from '../../services/launcher/src/process-supervisor.js';
+import { ProcessSupervisor, replicaPort, type ServiceProcess, type SupervisorOptions } from '../../services/launcher/src/process-supervisor.js';
 import type { TestSystem } from './test-system.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,9 +19,14 @@ const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
 export class ProcessCluster {
   readonly supervisor: ProcessSupervisor;
 
-  constructor(private readonly system: TestSystem, private readonly replicas: Record<string, number>) {
+  constructor(
+    private readonly system: TestSystem,
+    private readonly replicas: Record<string, number>,
+    supervisorOptions: Pick<SupervisorOptions, 'restart'> = {},
+  ) {
     const config = system.config;
     this.supervisor = new ProcessSupervisor({
+      ...supervisorOptions,
       root: ROOT,
       logDir: join(ROOT, 'test-artifacts', 'process-logs', system.id),
       env: {
