@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { Client } from '@grpc/grpc-js';
 import amqp from 'amqplib';
 import postgres from 'postgres';
 import { sql as drizzleSql } from 'drizzle-orm';
@@ -197,6 +198,11 @@ export class TestSystem {
 
   deliveryClient(address = this.address('delivery')) {
     return new DeliveryServiceClient(address, insecure());
+  }
+
+  /** A client for any RPC of a service, by path (descriptor-driven tests: fuzzing every method). */
+  genericClient(serviceName: string, address = this.address(serviceName)): Client {
+    return new Client(address, insecure());
   }
 
   /** Raw SQL against the system's database, for assertions on what services stored. */
