@@ -8,7 +8,8 @@ import { EventConsumer } from '../inbox/event-consumer.js';
 import type { Logger } from '../logging/logger.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { eventReplayGrpcService, OutboxReplay } from '../outbox/outbox-replay.js';
-import type { PeriodicTask } from './periodic-task.js';
+import { PeriodicTask } from './periodic-task.js';
+import { StorageRetention } from '../retention/storage-retention.js';
 import type { ServiceContext, ServiceModule } from './service-module.js';
 
 export interface RunServiceOptions<Overrides> {
@@ -87,7 +88,16 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
   const server = await startGrpcServer({ host: config.grpcHost, port, services: [...parts.grpc, ...replay], logger });
   if (options.relay !== false) relay?.start();
   if (options.consume !== false) await consumer?.start();
-  const tasks = parts.tasks ?? [];
+  const retention = new StorageRetention({
+    db: database.db,
+    outbox: parts.outbox,
+    inbox: parts.consumer?.inbox,
+    outboxRetentionMs: config.outboxRetentionMs,
+    inboxRetentionMs: config.inboxRetentionMs,
+    batchSize: config.retentionBatchSize,
+    logger: logger.child({ component: 'retention' }),
+  });
+  const tasks = [...(parts.tasks ?? []), new PeriodicTask('storage-retention', config.retentionSweepMs, () => retention.pruneOnce().then(() => {}), logger)];
   if (options.tasks !== false) for (const task of tasks) task.start();
   server.setServing(true);
   let stopping = false;
