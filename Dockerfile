@@ -15,6 +15,8 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 ENV npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 COPY package.json package-lock.json ./
+# npm ci's postinstall applies these fixes to installed packages (patch-package).
+COPY patches ./patches
 COPY proto ./proto
 # `npm run gen` also writes envoy/descriptor-set.binpb; envoy/ itself is not in the build context.
 RUN mkdir -p envoy
@@ -33,6 +35,9 @@ WORKDIR /app
 ENV npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
+# Without scripts patch-package did not run here: take the driver as patched in the deps stage
+# (patches/postgres+3.4.9.patch: a closed connection must not crash the process).
+COPY --from=deps /app/node_modules/postgres ./node_modules/postgres
 
 FROM ${NODE_IMAGE} AS runtime
 # npm and corepack are not needed to run and only widen the attack surface.

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { DEFAULT_METRICS_PORT } from '../../services/platform/src/metrics/metrics-server.js';
+import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -96,7 +97,10 @@ export function serviceManifests(service: string): Record<string, unknown>[] {
   const labels = { ...selector, 'app.kubernetes.io/component': 'service' };
   // '' is the server as a whole: grpc.health.v1 reports it SERVING once the service is ready and
   // NOT_SERVING first on shutdown, together with the service's own name.
-  const grpcCheck = { port: GRPC_PORT, service: '' };
+  const grpcCheck = { port: GRPC_PORT, service: READINESS_HEALTH_SERVICE };
+  // 'liveness' turns NOT_SERVING only after the database has been unanswered for
+  // DATABASE_LIVENESS_AFTER_MS (60 s): then, three failed checks later, the kubelet restarts it.
+  const livenessCheck = { port: GRPC_PORT, service: LIVENESS_HEALTH_SERVICE };
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -136,7 +140,7 @@ export function serviceManifests(service: string): Record<string, unknown>[] {
               // Migrations and the broker connection run before the server reports SERVING.
               startupProbe: { grpc: grpcCheck, periodSeconds: 2, timeoutSeconds: 2, failureThreshold: 60 },
               readinessProbe: { grpc: grpcCheck, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 2 },
-              livenessProbe: { grpc: grpcCheck, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+              livenessProbe: { grpc: livenessCheck, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
               // After the preStop sleep, SIGTERM: health goes NOT_SERVING, calls in flight finish,
               // the process exits.
               lifecycle: preStopSleep(),

@@ -133,7 +133,7 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
         const workdir = (source as DockerStage).instructions.filter((instruction) => instruction.keyword === 'WORKDIR').pop()?.args;
         for (const path of copy.sources) {
           const clean = path.replace(/\/$/, '');
-          const produced = runs.some((args) => args.split(/\s+/).includes(clean)) || (clean === `${workdir}/node_modules` && runs.some((args) => /npm ci/.test(args)));
+          const produced = runs.some((args) => args.split(/\s+/).includes(clean)) || ((clean === `${workdir}/node_modules` || clean.startsWith(`${workdir}/node_modules/`)) && runs.some((args) => /npm ci/.test(args)));
           expect(produced, `${copy.from} produces ${path}`).to.equal(true);
         }
       }

@@ -28,6 +28,7 @@ import {
 } from './support/deploy-facts.js';
 import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
 import { HEALTH_PATH } from '../../services/web/server/web-server.js';
+import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
 import { schemaErrors, typeErrors } from './support/manifest-schema.js';
 
 /**
@@ -157,8 +158,12 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
           for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
             expect(c[probe]?.grpc?.port, `${probe} port`).to.equal(GRPC_PORT);
             // '' is the whole server; a full name must be one of this context's services.
-            expect(['', ...fullNames], `${probe} service`).to.include(c[probe].grpc.service ?? '');
+            if (probe !== 'livenessProbe') expect(['', ...fullNames], `${probe} service`).to.include(c[probe].grpc.service ?? '');
           }
+          // Liveness asks the health service that fails only after a long database loss
+          // (test/resilience/database-outage.test.ts proves both flips and the recovery).
+          expect(c.livenessProbe.grpc.service).to.equal(LIVENESS_HEALTH_SERVICE);
+          expect(c.readinessProbe.grpc.service ?? '').to.equal(READINESS_HEALTH_SERVICE);
           const env = containerEnvironment(kind, c);
           expect(env[`${context.toUpperCase()}_GRPC_PORT`]).to.equal(String(GRPC_PORT));
         });

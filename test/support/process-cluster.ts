@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
 import { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { serviceTarget } from '../../services/launcher/src/local-cluster-targets.js';
-import { ProcessSupervisor, replicaPort, type ServiceProcess } from '../../services/launcher/src/process-supervisor.js';
+import { ProcessSupervisor, replicaPort, type ServiceProcess, type SupervisorOptions } from '../../services/launcher/src/process-supervisor.js';
 import type { TestSystem } from './test-system.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,11 +20,20 @@ export class ProcessCluster {
 
   private readonly basePortOf: number;
 
-  /** basePort: where the first service's first replica listens (default 41000); suites running at once need different ones. */
-  constructor(private readonly system: TestSystem, private readonly replicas: Record<string, number>, options: { basePort?: number } = {}) {
-    this.basePortOf = options.basePort ?? BASE_PORT;
+  /**
+   * basePort: where the first service's first replica listens (default 41000); suites running at
+   * once need different ones. restart: the supervisor's restart policy (as `make up` runs it).
+   */
+  constructor(
+    private readonly system: TestSystem,
+    private readonly replicas: Record<string, number>,
+    options: { basePort?: number } & Pick<SupervisorOptions, 'restart'> = {},
+  ) {
+    const { basePort, ...supervisorOptions } = options;
+    this.basePortOf = basePort ?? BASE_PORT;
     const config = system.config;
     this.supervisor = new ProcessSupervisor({
+      ...supervisorOptions,
       root: ROOT,
       logDir: join(ROOT, 'test-artifacts', 'process-logs', system.id),
       env: {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import { Client } from '@grpc/grpc-js';
 import amqp from 'amqplib';
 import postgres from 'postgres';
 import { sql as drizzleSql } from 'drizzle-orm';
@@ -24,7 +25,7 @@ import { gatewayIdentity } from '../../services/gateway/src/access/gateway-ident
 import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
 import { DEV_SERVICE_CLIENTS } from '../../services/identity/src/dev-clients.js';
 import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
-import { type Client, type ChannelOptions, type ChannelCredentials } from '@grpc/grpc-js';
+import type { ChannelOptions, ChannelCredentials } from '@grpc/grpc-js';
 import { MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
 import { NotificationServiceClient } from '../../services/contracts/generated/game/notification/v1/notification_service.js';
 import { EventReplayServiceClient } from '../../services/contracts/generated/game/platform/v1/event_replay_service.js';
@@ -81,15 +82,21 @@ export class TestSystem {
     /** Real tokens from it, bad tokens, and the clients' credentials. */
     readonly tokens: TestTokens,
     private readonly databaseName?: string,
+    /** The database itself, bypassing any proxy the services go through. */
+    private readonly directDatabaseUrl?: string,
   ) {}
 
-  private static async withIdentity(mode: Mode, id: string, config: PlatformConfig, databaseName?: string): Promise<TestSystem> {
+  private static async withIdentity(mode: Mode, id: string, config: PlatformConfig, databaseName?: string, directDatabaseUrl?: string): Promise<TestSystem> {
     const identity = await platformIdentity(config.auth, createLogger({ level: config.logLevel }), { port: 0, host: '127.0.0.1', issuerHost: '127.0.0.1' });
     if (!identity.provider) throw new Error('the test harness runs the embedded identity provider: unset AUTH_ISSUER');
-    return new TestSystem(mode, id, config, identity, await TestTokens.for(identity.provider), databaseName);
+    return new TestSystem(mode, id, config, identity, await TestTokens.for(identity.provider), databaseName, directDatabaseUrl);
   }
 
-  static async create(mode: Mode = 'servers', env: Record<string, string> = {}): Promise<TestSystem> {
+  /**
+   * options.databaseVia: the services reach the database through this address (host:port, a
+   * TcpProxy a test can cut) instead of directly; query() and teardown still go direct.
+   */
+  static async create(mode: Mode = 'servers', env: Record<string, string> = {}, options: { databaseVia?: string } = {}): Promise<TestSystem> {
     const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const common = {
       EVENTS_EXCHANGE: `test.${id}.events`,
@@ -108,7 +115,9 @@ export class TestSystem {
     await admin.end();
     const url = new URL(TEST_DATABASE_URL);
     url.pathname = `/${databaseName}`;
-    return TestSystem.withIdentity(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName);
+    const direct = url.toString();
+    if (options.databaseVia) url.host = options.databaseVia;
+    return TestSystem.withIdentity(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName, direct);
   }
 
   /** Starts an instance (a replica, if one is running already) of a service. */
@@ -271,13 +280,18 @@ export class TestSystem {
     return this.client(ReadModelAdminServiceClient, address, identity);
   }
 
+  /** A client for any RPC of a service, by path (descriptor-driven tests: fuzzing every method). */
+  genericClient(serviceName: string, address = this.address(serviceName)): Client {
+    return new Client(address, insecure());
+  }
+
   /** Raw SQL against the system's database, for assertions on what services stored. */
   async query<T = Record<string, unknown>>(text: string): Promise<T[]> {
     if (this.mode === 'embedded') {
       this.assertionDb ??= this.sharedInfrastructure().then((infrastructure) => infrastructure.database('assertions'));
       return rowsOf<T>(await (await this.assertionDb).db.execute(drizzleSql.raw(text)));
     }
-    this.adminSql ??= postgres(this.config.databaseUrl as string, { max: 2, onnotice: () => {} });
+    this.adminSql ??= postgres(this.directDatabaseUrl ?? (this.config.databaseUrl as string), { max: 2, onnotice: () => {} });
     return (await this.adminSql.unsafe(text)) as unknown as T[];
   }
 

@@ -28,6 +28,25 @@ export interface SupervisorOptions {
   logDir: string;
   /** Let processes outlive this one (`make up` returns while the cluster keeps running). */
   detached?: boolean;
+  /**
+   * Restart a replica that exits without being asked to, as a kubelet does: after
+   * initialBackoffMs, doubling on each crash up to maxBackoffMs (CrashLoopBackOff), and back to
+   * the first delay once a replica has run for resetAfterMs.
+   */
+  restart?: { initialBackoffMs: number; maxBackoffMs: number; resetAfterMs: number; onEvent?: (event: RestartEvent) => void };
+}
+
+/** What the supervisor did about a replica that exited on its own. */
+export interface RestartEvent {
+  readonly kind: 'crashed' | 'restarted' | 'restart-failed';
+  readonly service: string;
+  readonly replica: number;
+  readonly restarts: number;
+  readonly exitCode?: number | null;
+  readonly signal?: NodeJS.Signals | null;
+  readonly delayMs?: number;
+  readonly pid?: number;
+  readonly error?: unknown;
 }
 
 /** Where a process started on `port` serves its metrics: 1000 above it (gRPC 50051 -> metrics 51051). */
@@ -48,6 +67,12 @@ export function replicaPort(basePort: number, replica: number): number {
  */
 export class ProcessSupervisor {
   private readonly processes = new Set<ServiceProcess>();
+  /** Processes being stopped on purpose: their exit is not a crash. */
+  private readonly stopping = new Set<ServiceProcess>();
+  private readonly restartCounts = new Map<string, number>();
+  private readonly backoffs = new Map<string, number>();
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
+  private shuttingDown = false;
 
   constructor(private readonly options: SupervisorOptions) {
     mkdirSync(options.logDir, { recursive: true });
@@ -61,6 +86,35 @@ export class ProcessSupervisor {
     const started = this.spawn(service, replica, port, { ...extraEnv, [`${service.toUpperCase()}_GRPC_PORT`]: String(port) });
     await waitUntilServing(`127.0.0.1:${port}`, started.child, 60_000);
     return started;
+  }
+
+  /** Times a replica was restarted after crashing. */
+  restarts(service: string, replica: number): number {
+    return this.restartCounts.get(`${service}#${replica}`) ?? 0;
+  }
+
+  private onExit(exited: ServiceProcess, extraEnv: NodeJS.ProcessEnv, startedAt: number): void {
+    const policy = this.options.restart;
+    if (!policy || this.shuttingDown || this.stopping.delete(exited)) return;
+    const key = `${exited.service}#${exited.replica}`;
+    const ranLong = Date.now() - startedAt >= policy.resetAfterMs;
+    const delayMs = ranLong ? policy.initialBackoffMs : (this.backoffs.get(key) ?? policy.initialBackoffMs);
+    this.backoffs.set(key, Math.min(delayMs * 2, policy.maxBackoffMs));
+    const { exitCode, signalCode } = exited.child;
+    policy.onEvent?.({ kind: 'crashed', service: exited.service, replica: exited.replica, restarts: this.restarts(exited.service, exited.replica), exitCode, signal: signalCode, delayMs });
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      if (this.shuttingDown) return;
+      this.restartCounts.set(key, this.restarts(exited.service, exited.replica) + 1);
+      const restarts = this.restarts(exited.service, exited.replica);
+      const again = this.spawn(exited.service, exited.replica, exited.port, extraEnv);
+      const up = exited.service === 'gateway' ? waitUntilListening(exited.port, again.child, 60_000) : waitUntilServing(`127.0.0.1:${exited.port}`, again.child, 60_000);
+      up.then(
+        () => policy.onEvent?.({ kind: 'restarted', service: exited.service, replica: exited.replica, restarts, pid: again.child.pid }),
+        (error: unknown) => policy.onEvent?.({ kind: 'restart-failed', service: exited.service, replica: exited.replica, restarts, error }),
+      );
+    }, delayMs);
+    this.restartTimers.add(timer);
   }
 
   /** The REST gateway as its own process, in front of the services (its env names their targets). */
@@ -89,13 +143,18 @@ export class ProcessSupervisor {
     if (this.options.detached) child.unref();
     const started: ServiceProcess = { service, replica, port, metricsPort: metricsPortFor(port), child };
     this.processes.add(started);
-    child.once('exit', () => this.processes.delete(started));
+    const startedAt = Date.now();
+    child.once('exit', () => {
+      this.processes.delete(started);
+      this.onExit(started, extraEnv, startedAt);
+    });
     return started;
   }
 
   /** SIGTERM and wait for the process to finish its graceful shutdown. */
   async stop(target: ServiceProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     if (target.child.exitCode !== null || target.child.signalCode !== null) return target.child.exitCode;
+    this.stopping.add(target);
     const exited = once(target.child, 'exit');
     target.child.kill(signal);
     const [code] = (await exited) as [number | null];
@@ -117,6 +176,9 @@ export class ProcessSupervisor {
   }
 
   async stopAll(): Promise<void> {
+    this.shuttingDown = true;
+    for (const timer of this.restartTimers) clearTimeout(timer);
+    this.restartTimers.clear();
     await Promise.all(this.running.map((p) => this.stop(p)));
   }
 }

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import { declareServiceQueues, type ServiceQueues } from './quorum-queues.js';
 import type { Logger } from '../logging/logger.js';
 import { openAmqpConnection } from './amqp-startup-connection.js';
 import {
@@ -44,6 +45,7 @@ const HEADER_TRACEPARENT = 'traceparent';
  *   <exchange> (topic) --binding--> <prefix>.<service>            the work queue
  *   <prefix>.<service>.retry   (TTL, dead-letters back to the work queue: delayed retry)
  *   <exchange>.dlx (direct) --> <prefix>.<service>.dlq           poison and exhausted events
+ * all quorum queues (quorum-queues.ts, which also migrates classic queues left by older versions).
  * Publishing uses publisher confirms. The connection recovers by itself (amqplib recovery);
  * on every reconnect the topology, the publisher channel and every consumer are restored.
  */
@@ -64,6 +66,10 @@ export class AmqpEventBus implements EventBus {
 
   get deadLetterExchange(): string {
     return `${this.options.exchange}.dlx`;
+  }
+
+  get topology(): ServiceQueues {
+    return { exchange: this.options.exchange, deadLetterExchange: this.deadLetterExchange, retryDelayMs: this.options.retryDelayMs };
   }
 
   queueName(queue: string): string {
@@ -184,12 +190,7 @@ export class AmqpEventBus implements EventBus {
   /** Declares a consuming service's queues and bindings without consuming (topology set-up, tests). */
   async declareQueue(spec: Pick<SubscriptionSpec, 'queue' | 'bindings'>): Promise<string> {
     if (!this.model) throw new BrokerUnavailableError('broker unavailable');
-    const channel = await this.model.createChannel();
-    try {
-      await declareTopology(channel, this.queueName(spec.queue), spec.bindings, this.options, this.deadLetterExchange);
-    } finally {
-      await channel.close().catch(() => {});
-    }
+    await declareServiceQueues(this.model, this.queueName(spec.queue), spec.bindings, this.topology, this.options.logger);
     return this.queueName(spec.queue);
   }
 
@@ -199,28 +200,6 @@ export class AmqpEventBus implements EventBus {
     this.subscriptions.clear();
     await this.connection?.close().catch(() => {});
   }
-}
-
-async function declareTopology(
-  channel: Channel,
-  queue: string,
-  bindings: readonly string[],
-  options: AmqpEventBusOptions,
-  deadLetterExchange: string,
-): Promise<void> {
-  await channel.assertExchange(options.exchange, 'topic', { durable: true });
-  await channel.assertExchange(deadLetterExchange, 'direct', { durable: true });
-  await channel.assertQueue(queue, {
-    durable: true,
-    arguments: { 'x-dead-letter-exchange': deadLetterExchange, 'x-dead-letter-routing-key': queue },
-  });
-  await channel.assertQueue(`${queue}.retry`, {
-    durable: true,
-    arguments: { 'x-message-ttl': options.retryDelayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
-  });
-  await channel.assertQueue(`${queue}.dlq`, { durable: true });
-  await channel.bindQueue(`${queue}.dlq`, deadLetterExchange, queue);
-  for (const binding of bindings) await channel.bindQueue(queue, options.exchange, binding);
 }
 
 interface Delivery {
@@ -250,10 +229,10 @@ class AmqpSubscription {
 
   async attach(model: ChannelModel): Promise<void> {
     if (this.closed) return;
+    await declareServiceQueues(model, this.queue, this.spec.bindings, this.bus.topology, this.options.logger);
     const channel = await model.createChannel();
     channel.on('error', (error: Error) => this.options.logger.warn('consumer channel error', { queue: this.queue, error }));
     await channel.prefetch(this.spec.prefetch);
-    await declareTopology(channel, this.queue, this.spec.bindings, this.options, this.bus.deadLetterExchange);
     this.channel = channel;
     const { consumerTag } = await channel.consume(this.queue, (message) => {
       if (message) this.receive({ message, channel });
@@ -327,6 +306,7 @@ class AmqpSubscription {
       const outcome = outcomes[i] ?? 'retry';
       if (outcome === 'ack') safely(() => channel.ack(message));
       else if (outcome === 'dead-letter') safely(() => channel.nack(message, false, false));
+      else if (outcome === 'release') safely(() => channel.nack(message, false, true));
       else await this.retry(message, channel, envelopes[i].attempt);
     }
   }

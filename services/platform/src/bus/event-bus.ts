@@ -22,8 +22,12 @@ export interface EventEnvelope {
   readonly traceparent?: string;
 }
 
-/** What the consumer decided for each event of a batch, in the batch's order. */
-export type DeliveryOutcome = 'ack' | 'retry' | 'dead-letter';
+/**
+ * What the consumer decided for each event of a batch, in the batch's order. 'release' hands the
+ * event back to its queue as it was, without counting an attempt (the consumer is stopping while
+ * its database is away: the event did nothing wrong).
+ */
+export type DeliveryOutcome = 'ack' | 'retry' | 'dead-letter' | 'release';
 
 export interface SubscriptionSpec {
   /** The consuming service's durable queue (without the deployment's prefix). */

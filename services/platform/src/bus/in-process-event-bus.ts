@@ -112,6 +112,8 @@ class InProcessQueue {
     if (outcome === 'dead-letter') {
       this.deadLetters.push(event);
       this.logger.warn('event dead-lettered', { queue: this.name, eventId: event.id, type: event.type });
+    } else if (outcome === 'release') {
+      this.enqueue(event);
     } else if (outcome === 'retry') {
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);

@@ -30,6 +30,19 @@ export interface PlatformConfig {
   outboxPollMs: number;
   /** Rows the relay publishes per broker confirm round-trip. */
   outboxBatchSize: number;
+  /** How often health asks the database `select 1` (and how long it waits for the answer). */
+  healthCheckMs: number;
+  /** Database unanswered this long: health NOT_SERVING (readiness). */
+  healthReadinessAfterMs: number;
+  /** Database unanswered this long: the 'liveness' health service NOT_SERVING (restart). */
+  healthLivenessAfterMs: number;
+  /** Published outbox rows kept this long (0: forever; EventReplayService replays them). */
+  outboxRetentionMs: number;
+  /** Inbox rows kept this long (0: forever); must outlast any redelivery. */
+  inboxRetentionMs: number;
+  /** How often old rows are pruned, and how many per DELETE. */
+  retentionSweepMs: number;
+  retentionBatchSize: number;
   /** Host the gRPC servers bind to. */
   grpcHost: string;
   logLevel: LogLevel;
@@ -38,6 +51,16 @@ export interface PlatformConfig {
   /** The identity provider and the tokens' audience (AUTH_*). */
   auth: AuthConfig;
 }
+
+/**
+ * Defaults of the health thresholds. The manifests' probes are set from these
+ * (scripts/deploy/render-service-manifests.ts): readiness fails within a probe period or two of
+ * 10 s of database loss, liveness restarts the pod after about a minute of it.
+ */
+export const DATABASE_READINESS_AFTER_MS = 10_000;
+export const DATABASE_LIVENESS_AFTER_MS = 60_000;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
@@ -84,6 +107,13 @@ export function readPlatformConfig(env: Env = process.env): PlatformConfig {
     eventPrefetch: readInt(env, 'EVENTS_PREFETCH', 100, { min: 1, max: 5000 }),
     outboxPollMs: readInt(env, 'OUTBOX_POLL_MS', 500, { min: 10 }),
     outboxBatchSize: readInt(env, 'OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10000 }),
+    healthCheckMs: readInt(env, 'HEALTH_CHECK_MS', 1000, { min: 50 }),
+    healthReadinessAfterMs: readInt(env, 'HEALTH_DATABASE_READINESS_MS', DATABASE_READINESS_AFTER_MS, { min: 0 }),
+    healthLivenessAfterMs: readInt(env, 'HEALTH_DATABASE_LIVENESS_MS', DATABASE_LIVENESS_AFTER_MS, { min: 0 }),
+    outboxRetentionMs: readInt(env, 'OUTBOX_RETENTION_MS', 0, { min: 0 }),
+    inboxRetentionMs: readInt(env, 'INBOX_RETENTION_MS', 14 * DAY_MS, { min: 0 }),
+    retentionSweepMs: readInt(env, 'RETENTION_SWEEP_MS', 10 * 60_000, { min: 100 }),
+    retentionBatchSize: readInt(env, 'RETENTION_BATCH_SIZE', 5000, { min: 1, max: 100_000 }),
     grpcHost: readString(env, 'GRPC_HOST', '0.0.0.0'),
     logLevel,
     logPretty: readBool(env, 'LOG_PRETTY', false),

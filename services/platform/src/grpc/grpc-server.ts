@@ -2,6 +2,7 @@ import { Server, ServerCredentials, type ServerInterceptor, type ServiceDefiniti
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logging/logger.js';
+import { LIVENESS_HEALTH_SERVICE } from '../runtime/database-health.js';
 import { loadFileDescriptors } from './descriptor-set.js';
 import { metricsServerInterceptor } from './metrics-interceptor.js';
 import { tracingServerInterceptor } from './tracing-interceptors.js';
@@ -17,6 +18,8 @@ export interface RunningGrpcServer {
   readonly port: number;
   /** Readiness: SERVING for the server and each service, or NOT_SERVING (drain before stop). */
   setServing(serving: boolean): void;
+  /** Liveness (the 'liveness' health service): NOT_SERVING asks the kubelet for a restart. */
+  setLive(live: boolean): void;
   /** Stops taking calls, lets calls in flight finish (up to graceMs), then forces. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -42,7 +45,11 @@ export async function startGrpcServer(options: {
   for (const service of options.services) server.addService(service.definition, service.implementation);
 
   const names = options.services.map((service) => service.name);
-  const health = new HealthImplementation(Object.fromEntries(['', ...names].map((name) => [name, 'NOT_SERVING'])));
+  // Live from the start (the startup probe covers start-up); ready once the runner says so.
+  const health = new HealthImplementation({
+    ...Object.fromEntries(['', ...names].map((name) => [name, 'NOT_SERVING'])),
+    [LIVENESS_HEALTH_SERVICE]: 'SERVING',
+  });
   health.addToServer(server);
 
   const files = loadFileDescriptors();
@@ -62,6 +69,9 @@ export async function startGrpcServer(options: {
     port,
     setServing(serving) {
       for (const name of ['', ...names]) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
+    },
+    setLive(live) {
+      health.setStatus(LIVENESS_HEALTH_SERVICE, live ? 'SERVING' : 'NOT_SERVING');
     },
     async stop(graceMs = 5000) {
       await new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import type { DeliveryOutcome, EventBus, EventEnvelope, Subscription } from '../bus/event-bus.js';
 import type { Database, Transaction } from '../db/database.js';
 import { DomainError } from '../errors/domain-error.js';
+import { unavailability } from '../errors/infrastructure-error.js';
 import type { EventType } from '../events/event-type.js';
 import type { Logger } from '../logging/logger.js';
 import { metricsEnabled } from '../metrics/metrics-registry.js';
@@ -73,7 +74,7 @@ interface DecodedEvent {
   message: unknown;
 }
 
-const OUTCOME_LABEL = { ack: 'applied', duplicate: 'duplicate', retry: 'retried', 'dead-letter': 'dead_lettered' } as const;
+const OUTCOME_LABEL = { ack: 'applied', duplicate: 'duplicate', retry: 'retried', 'dead-letter': 'dead_lettered', release: 'released' } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,6 +84,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * so a redelivered event has no second effect. The broker ack is sent only after the commit.
  * If a batch fails, its events are retried one by one so one bad event cannot hold back the
  * rest; a failing event is retried with a delay and dead-lettered after maxAttempts.
+ * A batch that fails because the database is away is not the events' fault: the consumer holds
+ * it and tries again with backoff until the database answers (the unacked deliveries keep the
+ * queue waiting), spending none of the events' attempts.
  */
 export interface ConsumerStats {
   /** Events whose effect this consumer committed. */
@@ -91,11 +95,19 @@ export interface ConsumerStats {
   duplicates: number;
   retried: number;
   deadLettered: number;
+  /** Times a batch waited for the database to come back. */
+  waitedForDatabase: number;
 }
 
+/** Backoff while the database is away: doubling from the first wait up to the longest. */
+const DATABASE_WAIT_FIRST_MS = 200;
+const DATABASE_WAIT_LONGEST_MS = 5_000;
+
 export class EventConsumer {
-  readonly stats: ConsumerStats = { applied: 0, duplicates: 0, retried: 0, deadLettered: 0 };
+  readonly stats: ConsumerStats = { applied: 0, duplicates: 0, retried: 0, deadLettered: 0, waitedForDatabase: 0 };
   private subscription?: Subscription;
+  private stopping = false;
+  private interruptWait?: () => void;
   private readonly handlers = new Map<string, EventHandler<unknown>>();
 
   constructor(private readonly options: EventConsumerOptions) {
@@ -108,6 +120,7 @@ export class EventConsumer {
 
   async start(): Promise<void> {
     if (this.subscription) return;
+    this.stopping = false;
     this.subscription = await this.options.bus.subscribe(
       { queue: this.options.queue, bindings: this.bindings, prefetch: this.options.prefetch },
       (batch) => this.process(batch),
@@ -115,6 +128,8 @@ export class EventConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.interruptWait?.();
     const subscription = this.subscription;
     this.subscription = undefined;
     await subscription?.close();
@@ -129,7 +144,7 @@ export class EventConsumer {
     const decoded = batch.flatMap((envelope, index) => this.decode(envelope, index));
     if (decoded.length > 0) {
       try {
-        for (const item of await this.apply(decoded, tracing)) duplicates.add(item.envelope);
+        for (const item of await this.applyOnceDatabaseAnswers(decoded, tracing)) duplicates.add(item.envelope);
         for (const item of decoded) outcomes[item.index] = 'ack';
       } catch (error) {
         if (decoded.length === 1) {
@@ -139,7 +154,7 @@ export class EventConsumer {
           // Isolate the failing event: apply each on its own.
           for (const item of decoded) {
             try {
-              for (const duplicate of await this.apply([item], tracing)) duplicates.add(duplicate.envelope);
+              for (const duplicate of await this.applyOnceDatabaseAnswers([item], tracing)) duplicates.add(duplicate.envelope);
               outcomes[item.index] = 'ack';
             } catch (itemError) {
               outcomes[item.index] = this.failureOutcome(item, itemError);
@@ -167,6 +182,33 @@ export class EventConsumer {
     const labels = { service: this.options.queue, event_type: envelope.type };
     eventsConsumed.inc({ ...labels, outcome: OUTCOME_LABEL[outcome] });
     if (outcome === 'ack') eventLagSeconds.observe(labels, Math.max(0, at - envelope.occurredAt.getTime()) / 1000);
+  }
+
+  /** apply(), repeated with backoff for as long as the database is away and we are not stopping. */
+  private async applyOnceDatabaseAnswers(events: readonly DecodedEvent[], tracing: ConsumeTrace): Promise<DecodedEvent[]> {
+    for (let waitMs = DATABASE_WAIT_FIRST_MS; ; waitMs = Math.min(waitMs * 2, DATABASE_WAIT_LONGEST_MS)) {
+      try {
+        return await this.apply(events, tracing);
+      } catch (error) {
+        const away = unavailability(error);
+        if (!away || this.stopping) throw error;
+        this.stats.waitedForDatabase += 1;
+        this.options.logger.warn('database unavailable; holding events until it answers', {
+          queue: this.options.queue,
+          events: events.length,
+          code: away.code,
+          retryInMs: waitMs,
+        });
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          this.interruptWait = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.interruptWait = undefined;
+      }
+    }
   }
 
   private decode(envelope: EventEnvelope, index: number): DecodedEvent[] {
@@ -213,6 +255,8 @@ export class EventConsumer {
   }
 
   private failureOutcome(event: DecodedEvent, error: unknown): DeliveryOutcome {
+    // Only reached while stopping: hand the event back untouched for the next consumer.
+    if (unavailability(error)) return 'release';
     const permanent = error instanceof PoisonEventError || (error instanceof DomainError && error.kind === 'invalid-argument');
     const exhausted = event.envelope.attempt >= this.options.maxAttempts;
     const outcome = permanent || exhausted ? 'dead-letter' : 'retry';

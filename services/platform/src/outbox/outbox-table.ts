@@ -5,7 +5,8 @@ import { bytea } from '../db/bytea.js';
 /**
  * The transactional outbox: every service writes its events here in the same transaction as
  * the state change they announce; the relay publishes them afterwards, in `seq` order.
- * Published rows are kept (published_at set) so history can be replayed to a new read model.
+ * Published rows are kept (published_at set) so history can be replayed to a new read model,
+ * for OUTBOX_RETENTION_MS when that is set (StorageRetention prunes them by published_at).
  */
 export function defineOutboxTable(schema: PgSchema) {
   return schema.table(
@@ -25,7 +26,10 @@ export function defineOutboxTable(schema: PgSchema) {
        */
       traceparent: text('traceparent'),
     },
-    (t) => [index('outbox_events_unpublished_idx').on(t.seq).where(sql`published_at is null`)],
+    (t) => [
+      index('outbox_events_unpublished_idx').on(t.seq).where(sql`published_at is null`),
+      index('outbox_events_published_at_idx').on(t.publishedAt).where(sql`published_at is not null`),
+    ],
   );
 }
 

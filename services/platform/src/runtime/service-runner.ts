@@ -6,14 +6,16 @@ import { readInt } from '../config/env-reader.js';
 import type { DatabaseHandle } from '../db/database.js';
 import type { EventBus } from '../bus/event-bus.js';
 import { startGrpcServer } from '../grpc/grpc-server.js';
+import { DatabaseHealth } from './database-health.js';
 import { EventConsumer } from '../inbox/event-consumer.js';
 import { registerServiceGauges } from '../metrics/service-gauges.js';
 import type { Logger } from '../logging/logger.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { eventReplayGrpcService, OutboxReplay } from '../outbox/outbox-replay.js';
-import type { PeriodicTask } from './periodic-task.js';
+import { PeriodicTask } from './periodic-task.js';
 import { portFailure } from './port-check.js';
 import { rootCause, StartupError } from './startup-error.js';
+import { StorageRetention } from '../retention/storage-retention.js';
 import type { ServiceContext, ServiceModule } from './service-module.js';
 
 export interface RunServiceOptions<Overrides> {
@@ -107,7 +109,16 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
   });
   if (options.relay !== false) relay?.start();
   if (options.consume !== false) await consumer?.start();
-  const tasks = parts.tasks ?? [];
+  const retention = new StorageRetention({
+    db: database.db,
+    outbox: parts.outbox,
+    inbox: parts.consumer?.inbox,
+    outboxRetentionMs: config.outboxRetentionMs,
+    inboxRetentionMs: config.inboxRetentionMs,
+    batchSize: config.retentionBatchSize,
+    logger: logger.child({ component: 'retention' }),
+  });
+  const tasks = [...(parts.tasks ?? []), new PeriodicTask('storage-retention', config.retentionSweepMs, () => retention.pruneOnce().then(() => {}), logger)];
   if (options.tasks !== false) for (const task of tasks) task.start();
   const stopGauges = registerServiceGauges({
     service: module.name,
@@ -118,6 +129,17 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
     queue: consumer ? module.name : undefined,
   });
   server.setServing(true);
+  let stopping = false;
+  const databaseHealth = new DatabaseHealth({
+    db: database.db,
+    checkEveryMs: config.healthCheckMs,
+    readinessAfterMs: config.healthReadinessAfterMs,
+    livenessAfterMs: config.healthLivenessAfterMs,
+    onReadiness: (ready) => stopping || server.setServing(ready),
+    onLiveness: (live) => server.setLive(live),
+    logger: logger.child({ component: 'health' }),
+  });
+  databaseHealth.start();
   logger.info('service ready', { port: server.port });
 
   return {
@@ -128,6 +150,8 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
     tasks,
     async stop(graceMs = 5000) {
       // Readiness goes first so load balancers stop routing here while calls in flight finish.
+      stopping = true;
+      databaseHealth.stop();
       server.setServing(false);
       await Promise.all(tasks.map((task) => task.stop()));
       await consumer?.stop();

@@ -16,7 +16,8 @@ export class DrizzleNotificationRepository implements NotificationRepository {
       const inserted = await tx
         .insert(notifications)
         .values({ id, customerId, kind, text, subjectId, createdAt, sourceEventId })
-        .onConflictDoNothing({ target: notifications.sourceEventId })
+        // Either the same event again or the same announcement under another event id.
+        .onConflictDoNothing()
         .returning({ id: notifications.id });
       if (inserted.length === 0) return false;
       await tx.insert(deliveries).values({ notificationId: id, nextAttemptAt: createdAt });

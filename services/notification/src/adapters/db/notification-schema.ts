@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { defineInboxTable } from '../../../../platform/src/inbox/inbox-table.js';
 
 /** The notification service's own schema; no other service reads it. */
@@ -35,6 +35,9 @@ export const notifications = notificationSchema.table(
   },
   (t) => [
     index('notifications_customer_seq_idx').on(t.customerId, t.seq),
+    // One notice per thing announced: the same happening (kind, subject, when it happened)
+    // republished under a fresh event id is not news. A reward returned twice is two happenings.
+    uniqueIndex('notifications_announcement_idx').on(t.kind, t.subjectId, t.createdAt),
     index('notifications_customer_unread_idx').on(t.customerId, t.seq).where(sql`read_at is null`),
   ],
 );

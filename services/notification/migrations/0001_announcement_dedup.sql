@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "notifications_announcement_idx" ON "notification"."notifications" USING btree ("kind","subject_id","created_at");

@@ -1,0 +1,1 @@
+CREATE INDEX "inbox_events_processed_at_idx" ON "notification"."inbox_events" USING btree ("processed_at");

@@ -1,0 +1,2 @@
+CREATE INDEX "inbox_events_processed_at_idx" ON "reward"."inbox_events" USING btree ("processed_at");--> statement-breakpoint
+CREATE INDEX "outbox_events_published_at_idx" ON "reward"."outbox_events" USING btree ("published_at") WHERE published_at is not null;
