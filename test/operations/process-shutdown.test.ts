@@ -108,6 +108,8 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
       host: '127.0.0.1',
       logger: createLogger({ level: 'silent' }),
     });
+    // The game server's token: the processes verify it against the test system's provider.
+    const authorization = `Bearer ${await system.tokens.token('game-server')}`;
     let running = true;
     let next = 0;
     let succeeded = 0;
@@ -116,7 +118,7 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
       while (running) {
         const response = await fetch(`${gateway.url}/v1/missions`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization },
           body: JSON.stringify({ customerId: 'ops-rest', eventCode: 'ops', missionCode: `r-${next++}` }),
         }).catch((error: Error) => ({ ok: false, status: 0, text: async () => error.message }));
         if (response.ok) succeeded += 1;
