@@ -11,6 +11,9 @@ import { buildRuntime } from '../../scripts/deploy/build-runtime.js';
 import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
 import { buildWeb } from '../../services/web/build.js';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../services/contracts/generated/grpc/health/v1/health.js';
+import { platformIdentity, type PlatformIdentity } from '../../services/identity/src/platform-identity.js';
+import { readAuthConfig } from '../../services/platform/src/auth/auth-config.js';
+import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { call, insecure } from '../support/grpc-call.js';
 import { TEST_AMQP_URL, TEST_DATABASE_URL } from '../support/test-system.js';
 import {
@@ -152,8 +155,12 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
   describe('the compiled runtime tree', function () {
     this.timeout(120_000);
     let runtimeDir: string;
+    // The services verify tokens at the issuer the cluster's auth-config names; here, a development
+    // provider of their own stands in for the cluster's identity Deployment.
+    let identity: PlatformIdentity;
 
     before(async () => {
+      identity = await platformIdentity(readAuthConfig({}), createLogger({ level: 'silent' }), { port: 0, host: '127.0.0.1', issuerHost: '127.0.0.1' });
       runtimeDir = mkdtempSync(join(tmpdir(), 'runtime-tree-'));
       await buildRuntime(runtimeDir);
       // The build stage bundles the front end into services/web/dist before build-runtime.ts copies
@@ -163,8 +170,9 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
       symlinkSync(repoPath('node_modules'), join(runtimeDir, 'node_modules'), 'dir');
     });
 
-    after(() => {
+    after(async () => {
       rmSync(runtimeDir, { recursive: true, force: true });
+      await identity?.stop();
     });
 
     it('turns every Deployment\'s start command into a module and carries each service\'s migrations and the descriptor set beside it', () => {
@@ -244,6 +252,9 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
                 EVENTS_QUEUE_PREFIX: queuePrefix,
                 [`${service.toUpperCase()}_GRPC_PORT`]: '0',
                 GRPC_HOST: '127.0.0.1',
+                // Each pod has its own network namespace; processes side by side need their own port.
+                METRICS_PORT: '0',
+                AUTH_ISSUER: identity.auth.issuer,
               },
               stdio: ['ignore', 'pipe', 'pipe'],
             });

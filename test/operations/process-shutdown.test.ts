@@ -125,6 +125,7 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
         rateLimits: { 'client-writes': { size: 1_000_000, tokensPerRefill: 1_000_000, refillIntervalMs: 1000 } },
       },
     });
+    // The game server's token: the processes verify it against the test system's provider.
     const authorization = `Bearer ${await system.tokens.token('game-server')}`;
     let running = true;
     let next = 0;

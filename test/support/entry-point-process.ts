@@ -75,19 +75,20 @@ export class EntryPointProcess {
 }
 
 /** Free ports for every service and the gateway, as the environment `npm start` / `make up` read. */
-export async function movedPorts(): Promise<{ env: Record<string, string>; grpc: Record<string, number>; gateway: number }> {
-  const ports = await freePorts(PLATFORM_SERVICES.length + 1);
+export async function movedPorts(): Promise<{ env: Record<string, string>; grpc: Record<string, number>; gateway: number; identity: number }> {
+  const ports = await freePorts(PLATFORM_SERVICES.length + 3);
   const grpc = Object.fromEntries(PLATFORM_SERVICES.map((service, i) => [service, ports[i]]));
-  const env: Record<string, string> = { GATEWAY_PORT: String(ports[PLATFORM_SERVICES.length]) };
+  const [gateway, identity, metrics] = ports.slice(PLATFORM_SERVICES.length);
+  const env: Record<string, string> = { GATEWAY_PORT: String(gateway), IDENTITY_PORT: String(identity), METRICS_PORT: String(metrics) };
   for (const service of PLATFORM_SERVICES) env[`${service.toUpperCase()}_GRPC_PORT`] = String(grpc[service]);
-  return { env, grpc, gateway: ports[PLATFORM_SERVICES.length] };
+  return { env, grpc, gateway, identity };
 }
 
 /** The environment without anything that would point a copy at another one's servers. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/(_GRPC_PORT|_ADDRESS|_DATABASE_URL)$/.test(name) || ['DATABASE_URL', 'AMQP_URL', 'GATEWAY_PORT', 'LOG_LEVEL', 'PGLITE_DIR'].includes(name)) continue;
+    if (/(_GRPC_PORT|_ADDRESS|_DATABASE_URL)$/.test(name) || ['DATABASE_URL', 'AMQP_URL', 'GATEWAY_PORT', 'LOG_LEVEL', 'PGLITE_DIR', 'AUTH_ISSUER', 'IDENTITY_PORT', 'METRICS_PORT'].includes(name)) continue;
     env[name] = value;
   }
   return { ...env, ...extra };
