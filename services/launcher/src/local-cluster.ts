@@ -67,7 +67,8 @@ async function up(): Promise<void> {
   if (existsSync(STATE_FILE)) throw new StartupError(`already up (${STATE_FILE}): run "make down" first, or set LOCAL_CLUSTER_DIR for a second copy`);
   const plan = await planCluster(process.env);
   // Everything each process will read, checked here first, with every port of every replica.
-  await checkBeforeStart(SERVICE_MODULES, plan.config, plan.childEnv);
+  // METRICS_PORT 0: the supervisor gives each process its own (its gRPC port + 1000).
+  await checkBeforeStart(SERVICE_MODULES, plan.config, { ...plan.childEnv, METRICS_PORT: '0' });
   await assertPortsFree([
     ...SERVICE_MODULES.flatMap((module) =>
       Array.from({ length: plan.replicas }, (_, replica) => ({

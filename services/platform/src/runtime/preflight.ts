@@ -1,3 +1,4 @@
+import { readMetricsAddress } from '../metrics/metrics-server.js';
 import { type Env, readInt } from '../config/env-reader.js';
 import { type PlatformConfig, readServiceDatabaseUrl } from '../config/platform-config.js';
 import { assertPortsFree, type PortClaim } from './port-check.js';
@@ -19,5 +20,11 @@ export async function checkBeforeStart(modules: readonly ServiceModule<never>[],
     module.checkConfig?.(env);
     readServiceDatabaseUrl(env, module.name);
   }
-  await assertPortsFree([...modules.map((module) => grpcPortClaim(module, config, env)), ...otherPorts]);
+  await assertPortsFree([...modules.map((module) => grpcPortClaim(module, config, env)), ...metricsPortClaim(env), ...otherPorts]);
+}
+
+/** The process's metrics port (METRICS_PORT; 0 picks a free one, so nothing to check). */
+function metricsPortClaim(env: Env): PortClaim[] {
+  const { host, port } = readMetricsAddress(env);
+  return port === 0 ? [] : [{ port, host, variable: 'METRICS_PORT' }];
 }
