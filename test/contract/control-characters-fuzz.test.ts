@@ -1,3 +1,6 @@
+import { CallerRole } from '../../services/contracts/generated/game/platform/v1/access_policy.js';
+import type { DevRole } from '../../services/identity/src/dev-token-client.js';
+import { AccessPolicies } from '../../services/platform/src/auth/access-policy.js';
 import { readFileSync } from 'node:fs';
 import { type DescMessage, type DescService, createFileRegistry, fromBinary, ScalarType, toBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
@@ -31,9 +34,14 @@ function stringFieldPaths(message: DescMessage, prefix: string[] = [], depth = 0
 }
 
 /** A request whose field at `path` holds `text` (and whatever leads there is set). */
-function requestWith(message: DescMessage, path: string[], text: string): Uint8Array {
+function requestWith(message: DescMessage, path: string[], text: string, presets: Record<string, string> = {}): Uint8Array {
   const root = create(message);
-  let current = reflect(message, root);
+  const top = reflect(message, root);
+  for (const [name, value] of Object.entries(presets)) {
+    const field = message.fields.find((candidate) => candidate.name === name);
+    if (field && path.join('.') !== name) top.set(field, value);
+  }
+  let current = top;
   for (const [index, name] of path.entries()) {
     const field = current.desc.fields.find((candidate) => candidate.name === name);
     if (!field) throw new Error(`no field ${name}`);
@@ -54,6 +62,22 @@ function serverOf(service: DescService): string {
   const context = service.typeName.split('.')[1];
   return context === 'platform' ? 'mission' : context;
 }
+
+const policies = AccessPolicies.load();
+const FUZZ_PLAYER = 'fuzz-player';
+/** Who calls each RPC: a role it allows, else the player that the request then names as its owner. */
+function callerOf(path: string): { identity: Exclude<DevRole, 'player'> | { player: string }; presets: Record<string, string> } {
+  const policy = policies.forPath(path);
+  const role = policy?.allow.map((allowed) => ROLE_OF.get(allowed)).find((found) => found !== undefined);
+  if (role) return { identity: role, presets: {} };
+  return { identity: { player: FUZZ_PLAYER }, presets: policy?.playerOwnsField ? { [policy.playerOwnsField]: FUZZ_PLAYER } : {} };
+}
+const ROLE_OF = new Map<CallerRole, Exclude<DevRole, 'player'>>([
+  [CallerRole.CALLER_ROLE_SERVICE, 'service'],
+  [CallerRole.CALLER_ROLE_OPERATOR, 'operator'],
+  [CallerRole.CALLER_ROLE_GAME_SERVER, 'game-server'],
+  [CallerRole.CALLER_ROLE_COURIER, 'courier'],
+]);
 
 const SAMPLES = ['a\u0000b', '\u0007bell', 'esc\u001b[31m', 'del\u007f', 'c1\u0085'];
 
@@ -84,13 +108,17 @@ describe('Control characters in every text field of every RPC (descriptor-driven
           for (const path of stringFieldPaths(method.input)) {
             for (const text of SAMPLES) {
               calls += 1;
+              const rpcPath = `/${service.typeName}/${method.name}`;
+              const caller = callerOf(rpcPath);
+              const metadata = new Metadata();
+              metadata.set('authorization', `Bearer ${await system.tokens.token(caller.identity)}`);
               const error = await new Promise<ServiceError | undefined>((resolve) =>
                 client.makeUnaryRequest(
-                  `/${service.typeName}/${method.name}`,
+                  rpcPath,
                   (bytes: Uint8Array) => Buffer.from(bytes),
                   (bytes: Buffer) => bytes,
-                  requestWith(method.input, path, text),
-                  new Metadata(),
+                  requestWith(method.input, path, text, caller.presets),
+                  metadata,
                   { deadline: Date.now() + 10_000 },
                   (err) => resolve(err ?? undefined),
                 ),
