@@ -81,7 +81,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const callerSpanId = randomUUID().replaceAll('-', '').slice(0, 16);
       const response = await fetch(`${gateway.url}/v1/missions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', traceparent: `00-${callerTraceId}-${callerSpanId}-01` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await system.tokens.token('game-server')}`, traceparent: `00-${callerTraceId}-${callerSpanId}-01` },
         body: JSON.stringify({ customerId: `trace-edge-${randomUUID().slice(0, 8)}`, eventCode: 'test-event', missionCode: 'edge' }),
       });
       expect(response.status).to.equal(200);
@@ -105,7 +105,11 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const customerId = `trace-unsampled-${randomUUID().slice(0, 8)}`;
       const response = await fetch(`${gateway.url}/v1/missions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', traceparent: `00-${callerTraceId}-${randomUUID().replaceAll('-', '').slice(0, 16)}-00` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await system.tokens.token('game-server')}`,
+          traceparent: `00-${callerTraceId}-${randomUUID().replaceAll('-', '').slice(0, 16)}-00`,
+        },
         body: JSON.stringify({ customerId, eventCode: 'test-event', missionCode: 'unsampled' }),
       });
       expect(response.status).to.equal(200);

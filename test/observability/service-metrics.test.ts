@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { GiftServiceClient } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
 import { WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { credentials } from '@grpc/grpc-js';
 import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
 import { expectWalletToHold } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
@@ -70,8 +69,8 @@ describe('Prometheus metrics of each service process after a known workload', fu
   });
 
   it('an exchange completed, one refused for lack of stock and one order cancelled are counted by reason', async () => {
-    const gifts = new GiftServiceClient(cluster.target('gift'), credentials.createInsecure(), SERVICE_CLIENT_OPTIONS);
-    const wallets = new WalletServiceClient(cluster.target('wallet'), credentials.createInsecure(), SERVICE_CLIENT_OPTIONS);
+    const gifts = system.client(GiftServiceClient, cluster.target('gift'), 'request-owner', SERVICE_CLIENT_OPTIONS);
+    const wallets = system.client(WalletServiceClient, cluster.target('wallet'), 'request-owner', SERVICE_CLIENT_OPTIONS);
     const giftId = `metrics-gift-${randomUUID().slice(0, 8)}`;
     await call(gifts, gifts.createGift, { giftId, name: 'Metrics gift', stockCount: 1 });
     const wallet = await call(wallets, wallets.getWallet, { customerId });

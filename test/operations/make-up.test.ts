@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { RestClient } from '../edge/support/rest-client.js';
-import { cleanEnv, EntryPointProcess, movedPorts, PLATFORM_SERVICES } from '../support/entry-point-process.js';
+import { EntryPointProcess, PLATFORM_SERVICES, cleanEnv, copyAuthorizer, movedPorts } from '../support/entry-point-process.js';
 import { eventually } from '../support/eventually.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -37,7 +37,8 @@ describe('make up (every service its own process) with every port moved', functi
     const up = EntryPointProcess.start(['make', '-s', 'up'], env, { shell: true });
     const code = await up.waitForExit(360_000);
     expect(code, up.tail()).to.equal(0);
-    rest = new RestClient(`http://127.0.0.1:${ports.gateway}`);
+    // make up runs its own development identity provider on the moved IDENTITY_PORT.
+    rest = new RestClient(`http://127.0.0.1:${ports.gateway}`, await copyAuthorizer(ports.identity, '41'));
   });
 
   after(async () => {

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { DevTokenClient } from '../../services/identity/src/dev-token-client.js';
 import { RestClient } from '../edge/support/rest-client.js';
-import { cleanEnv, EntryPointProcess, movedPorts } from '../support/entry-point-process.js';
+import { cleanEnv, copyAuthorizer, EntryPointProcess, movedPorts } from '../support/entry-point-process.js';
 import { eventually } from '../support/eventually.js';
 
 /** `npm start`'s platform, on its own ports, as a second copy on the same machine runs it. */
@@ -10,13 +9,7 @@ async function startCopy(): Promise<{ process: EntryPointProcess; rest: RestClie
   const copy = EntryPointProcess.start(['services/launcher/src/main.ts'], cleanEnv({ ...ports.env, GRPC_HOST: '127.0.0.1', LOG_LEVEL: 'info' }));
   await copy.waitForOutput(/"platform ready"/, 150_000);
   // Each copy runs its own development identity provider; its tokens are good in that copy only.
-  const tokens = await DevTokenClient.discover(`http://localhost:${ports.identity}`);
-  const game = await tokens.token('game-server');
-  const operator = await tokens.token('operator');
-  const player = await tokens.token('player', PLAYER);
-  const tokenFor = (method: string, path: string) =>
-    method === 'POST' && path === '/v1/missions' ? game : method === 'POST' && path === '/v1/gifts' ? operator : player;
-  const authorize = async (method: string, path: string) => ({ authorization: `Bearer ${tokenFor(method, path)}` });
+  const authorize = await copyAuthorizer(ports.identity, PLAYER);
   return { process: copy, rest: new RestClient(`http://127.0.0.1:${ports.gateway}`, authorize) };
 }
 

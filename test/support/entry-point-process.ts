@@ -1,3 +1,4 @@
+import { DevTokenClient } from '../../services/identity/src/dev-token-client.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from './free-ports.js';
@@ -92,4 +93,16 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     env[name] = value;
   }
   return { ...env, ...extra };
+}
+
+/**
+ * Authorization for a copy's REST edge from that copy's own development identity provider: the
+ * game server's token for AchieveMission, an operator's for the catalog, else the player's.
+ */
+export async function copyAuthorizer(identityPort: number, player: string): Promise<(method: string, path: string) => Promise<Record<string, string>>> {
+  const tokens = await DevTokenClient.discover(`http://localhost:${identityPort}`);
+  const [game, operator, own] = await Promise.all([tokens.token('game-server'), tokens.token('operator'), tokens.token('player', player)]);
+  const tokenFor = (method: string, path: string) =>
+    method === 'POST' && path === '/v1/missions' ? game : method === 'POST' && path.startsWith('/v1/gifts') ? operator : own;
+  return async (method, path) => ({ authorization: `Bearer ${tokenFor(method, path)}` });
 }
