@@ -25,7 +25,7 @@ export class GrpcGiftShop implements GiftShop {
     /** The wallet's own access token (ReserveGift is for services only). */
     tokens: TokenSource,
   ) {
-    this.client = new GiftServiceClient(address, credentials.createInsecure(), { ...SERVICE_CLIENT_OPTIONS, interceptors: [bearerTokenInterceptor(tokens)] });
+    this.client = new GiftServiceClient(address, credentials.createInsecure(), { ...SERVICE_CLIENT_OPTIONS, interceptors: [...(SERVICE_CLIENT_OPTIONS.interceptors ?? []), bearerTokenInterceptor(tokens)] });
   }
 
   ensureAvailable(): void {
