@@ -161,7 +161,12 @@ describe('Start-up failures: one line naming the setting and what to do', functi
     it('a service run alone with wrong credentials says the same', async () => {
       const url = new URL(TEST_AMQP_URL);
       url.password = 'wrong-password';
-      const failure = await failedStart(['services/reward/src/main.ts'], { AMQP_URL: url.toString(), DATABASE_URL: TEST_DATABASE_URL });
+      const failure = await failedStart(['services/reward/src/main.ts'], {
+        AMQP_URL: url.toString(),
+        DATABASE_URL: TEST_DATABASE_URL,
+        // A service alone needs its issuer named; the broker's refusal comes before it is asked.
+        AUTH_ISSUER: 'http://127.0.0.1:9',
+      });
       expectOneLine(failure, 'RabbitMQ at', 'ACCESS_REFUSED', 'AMQP_URL');
     });
   });

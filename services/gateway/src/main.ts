@@ -21,10 +21,10 @@ import { readGatewayConfig } from './gateway-config.js';
 await startOrExit(async () => {
   const registry = loadDescriptorRegistry();
   const config = readGatewayConfig(registry);
-  const authConfig = readAuthConfig();
-  if (!authConfig.issuer) throw new ConfigError('AUTH_ISSUER is required: the gateway alone verifies tokens of an identity provider it does not run');
   const claim = { port: config.port, host: config.host, variable: 'GATEWAY_PORT' };
   await assertPortsFree([claim]);
+  const authConfig = readAuthConfig();
+  if (!authConfig.issuer) throw new ConfigError('AUTH_ISSUER is required: the gateway alone verifies tokens of an identity provider it does not run');
   const tracing = startTracing('gateway');
   const auth = await PlatformAuth.discover({ ...authConfig, issuer: authConfig.issuer });
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });

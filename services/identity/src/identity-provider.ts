@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import Provider, { type Configuration, errors } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, errors as OidcErrors } from 'oidc-provider';
 import type { AuthConfig } from '../../platform/src/auth/auth-config.js';
 import { ROLE_SCOPES } from '../../platform/src/auth/caller.js';
 import { CUSTOMER_ID, DEV_SERVICE_CLIENTS, WEB_CLIENT_ID } from './dev-clients.js';
@@ -48,7 +49,10 @@ export async function startIdentityProvider(auth: AuthConfig, options: IdentityP
   });
   const port = (server.address() as AddressInfo).port;
   const issuer = `http://${options.issuerHost ?? 'localhost'}:${port}`;
-  const provider = new Provider(issuer, providerConfiguration(options, signingKey));
+  // Loaded only when the embedded provider starts: importing oidc-provider prints a runtime
+  // warning on Node 20, which must not come before a start-up error's one line.
+  const { default: OidcProvider, errors } = await import('oidc-provider');
+  const provider = new OidcProvider(issuer, providerConfiguration(options, signingKey, errors));
   allowLoopbackRedirects(provider);
   server.on('request', provider.callback());
 
@@ -73,7 +77,7 @@ export function resourceIndicatorOf(audience: string): string {
   return /^[a-z][a-z0-9+.-]*:/i.test(audience) ? audience : `urn:${audience}`;
 }
 
-function providerConfiguration(options: IdentityProviderOptions, signingKey: JWK): Configuration {
+function providerConfiguration(options: IdentityProviderOptions, signingKey: JWK, errors: typeof OidcErrors): Configuration {
   const resource = resourceIndicatorOf(options.audience);
   const ttl = options.accessTokenTtlSeconds ?? 3600;
   const resourceScopes = [...ROLE_SCOPES.values()].join(' ');

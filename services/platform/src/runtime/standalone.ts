@@ -18,14 +18,14 @@ import { startOrExit } from './startup-error.js';
 export async function runStandalone<Overrides>(module: ServiceModule<Overrides>): Promise<void> {
   await startOrExit(async () => {
     const config = readPlatformConfig();
+    await checkBeforeStart([module as ServiceModule<never>], config, process.env);
     // A service alone starts no identity provider: it verifies the tokens of the one named.
     if (!config.auth.issuer) throw new ConfigError(`AUTH_ISSUER is required: ${module.name} verifies every call's token against that issuer (make up starts the development one and sets it)`);
-    await checkBeforeStart([module as ServiceModule<never>], config, process.env);
     const tracing = startTracing(module.name);
     const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
     logger.info('starting', { service: module.name });
-    const auth = await PlatformAuth.discover({ issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl });
     const infrastructure = await Infrastructure.open(config, logger, module.name);
+    const auth = await PlatformAuth.discover({ issuer: config.auth.issuer, audience: config.auth.audience, jwksUrl: config.auth.jwksUrl });
     const service = await runService(module, {
       database: await infrastructure.database(module.name),
       bus: infrastructure.bus,
