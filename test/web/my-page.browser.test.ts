@@ -1,3 +1,4 @@
+import { signIn } from './support/sign-in.js';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,7 +100,7 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
     await page.goto(`${gatewayUrl}/`);
     await expect_(page.getByText('Sign in to see your missions')).visible();
     await shot(page, '00-signed-out');
-    await signIn(page, customerId);
+    await signIn(page, customerId, SEEN_WITHIN_MS);
     await page.evaluate(() => Object.assign(window, { loadedOnce: true }));
     await expect_(page.getByText('Nothing here yet')).visible();
     // The demo mission is a development tool of the embedded mode, and says so.
@@ -170,7 +171,7 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
   it('on a phone-sized screen the page is one column with nothing wider than the screen', async () => {
     const mobile = await phone.newPage();
     await mobile.goto(`${gatewayUrl}/`);
-    await signIn(mobile, customerId);
+    await signIn(mobile, customerId, SEEN_WITHIN_MS);
     await expect_(mobile.locator('#wallet li.reward')).count(1);
     await expect_(mobile.locator('#orders li.order')).count(1);
     const layout = await mobile.evaluate(() => ({
@@ -198,7 +199,7 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
     // A phone has the page open too, with the catalog loaded while the gift shop was up.
     const mobile = await phone.newPage();
     await mobile.goto(`${gatewayUrl}/`);
-    await signIn(mobile, customerId);
+    await signIn(mobile, customerId, SEEN_WITHIN_MS);
     const phoneReward = mobile.locator('#wallet li.reward');
     await expect_(phoneReward.getByRole('button', { name: 'Exchange' })).enabled();
 
@@ -250,31 +251,9 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
     await shot(page, '07-signed-out');
     // Calls without a token are refused by the edge.
     expect((await fetch(`${gatewayUrl}/v1/customers/${customerId}/my-page`)).status).to.equal(401);
-    await signIn(page, customerId);
+    await signIn(page, customerId, SEEN_WITHIN_MS);
     await expect_(page.locator('#orders li.order')).count(1);
   });
-
-  /**
-   * Signs in as a person would: "Sign in", then the provider's development login page (the
-   * customer id as the login name, any password) and its consent page, back to My Page.
-   */
-  async function signIn(on: Page, who: string): Promise<void> {
-    await on.getByRole('button', { name: 'Sign in' }).click();
-    const deadline = Date.now() + SEEN_WITHIN_MS;
-    while (!(await on.getByTestId('signed-in-as').isVisible().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`never signed in; the page is at ${on.url()} and says: ${await on.locator("body").innerText().catch(() => "")}`);
-      if (on.url().includes('/interaction/')) {
-        const login = on.locator('input[name="login"]');
-        if (await login.isVisible().catch(() => false)) {
-          await login.fill(who);
-          await on.locator('input[name="password"]').fill('any');
-        }
-        await Promise.all([on.waitForLoadState('domcontentloaded'), on.locator('button[type="submit"]').first().click()]);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await expect_(on.getByTestId('signed-in-as')).hasText(who);
-  }
 
   async function shot(on: Page, name: string): Promise<void> {
     await on.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
@@ -284,7 +263,7 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
   async function phoneShot(name: string): Promise<void> {
     const mobile = await phone.newPage();
     await mobile.goto(`${gatewayUrl}/`);
-    await signIn(mobile, customerId);
+    await signIn(mobile, customerId, SEEN_WITHIN_MS);
     await expect_(mobile.locator('#orders li.order')).count(1);
     await mobile.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
     await mobile.close();
