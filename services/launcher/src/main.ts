@@ -43,6 +43,8 @@ await startOrExit(async () => {
   webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   logger.info('starting the platform', { database: config.databaseUrl ? 'postgres' : 'pglite', events: config.amqpUrl ? 'rabbitmq' : 'in-process' });
   const infrastructure = await Infrastructure.open(config, logger, 'launcher');
+  // The databases answer before anything starts, so their failure is the one line an operator reads.
+  for (const module of SERVICE_MODULES) await infrastructure.databaseReachable(module.name);
   // Who may call what: the embedded development provider unless AUTH_ISSUER names a real one.
   const identity = await platformIdentity(config.auth, logger);
 

@@ -47,14 +47,23 @@ export class Infrastructure {
 
   /** A service's database: `<SERVICE>_DATABASE_URL`, else DATABASE_URL, else the shared PGlite. */
   async database(serviceName: string): Promise<DatabaseHandle> {
-    const own = readServiceDatabaseUrl(this.env, serviceName);
-    const url = own ?? this.config.databaseUrl;
-    if (url) await this.reachable(url, own ? `${serviceName.toUpperCase()}_DATABASE_URL` : 'DATABASE_URL');
+    const url = await this.databaseReachable(serviceName);
     const handle = url
       ? openPostgresDatabase(url, { poolSize: this.config.databasePoolSize, applicationName: serviceName })
       : await this.pglite.open();
     this.handles.push(handle);
     return handle;
+  }
+
+  /**
+   * Waits until a service's Postgres answers (nothing to wait for on PGlite) and returns its URL:
+   * a start-up can check its databases before it starts anything else.
+   */
+  async databaseReachable(serviceName: string): Promise<string | undefined> {
+    const own = readServiceDatabaseUrl(this.env, serviceName);
+    const url = own ?? this.config.databaseUrl;
+    if (url) await this.reachable(url, own ? `${serviceName.toUpperCase()}_DATABASE_URL` : 'DATABASE_URL');
+    return url;
   }
 
   /** Each distinct URL is checked once (services of one process share DATABASE_URL). */
