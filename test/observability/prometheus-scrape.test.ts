@@ -39,8 +39,8 @@ describe('Prometheus scrapes the make-up processes', function () {
 
   before(async () => {
     system = await TestSystem.create('servers');
-    // Ports of its own (46000-46040, metrics 47000-47040).
-    cluster = new ProcessCluster(system, { reward: 1, wallet: 2, mission: 1 }, { basePort: 46000 });
+    // Ports of its own (26000-26040, metrics 27000-27040).
+    cluster = new ProcessCluster(system, { reward: 1, wallet: 2, mission: 1 }, { basePort: 26000 });
     await cluster.startAll();
     const missions = cluster.missionClient();
     for (let i = 0; i < 3; i += 1) await call(missions, missions.achieveMission, { customerId, eventCode: 'scrape', missionCode: `m-${i}` });

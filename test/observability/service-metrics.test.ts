@@ -23,8 +23,8 @@ describe('Prometheus metrics of each service process after a known workload', fu
 
   before(async () => {
     system = await TestSystem.create('servers');
-    // Ports of its own (44000-44040, metrics 45000-45040): other suites use the default range.
-    cluster = new ProcessCluster(system, { delivery: 1, gift: 1, reward: 1, wallet: 1, mission: 1 }, { basePort: 44000 });
+    // Ports of its own (24000-24040, metrics 25000-25040): other suites use the default range.
+    cluster = new ProcessCluster(system, { delivery: 1, gift: 1, reward: 1, wallet: 1, mission: 1 }, { basePort: 24000 });
     await cluster.startAll();
     const missions = cluster.missionClient();
     for (let i = 0; i < 10; i += 1) await call(missions, missions.achieveMission, { customerId, eventCode: 'metrics', missionCode: `m-${i}` });

@@ -7,12 +7,14 @@ import { ProcessSupervisor, replicaPort, type ServiceProcess, type SupervisorOpt
 import type { TestSystem } from './test-system.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BASE_PORT = 41000;
+// Below Linux's ephemeral range (32768-60999): a port there can be taken at any moment by the
+// local end of some outgoing connection, and the replica then fails to listen.
+const BASE_PORT = 21000;
 const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
 
 /**
  * The services of a TestSystem as separate OS processes (the `make up` topology), on ports of
- * their own so they never clash with a running `npm start`: <41000 + 10 * index> and + 100 per
+ * their own so they never clash with a running `npm start`: <21000 + 10 * index> and + 100 per
  * replica. Clients get every replica of a service, balanced round robin.
  */
 export class ProcessCluster {
@@ -21,7 +23,7 @@ export class ProcessCluster {
   private readonly basePortOf: number;
 
   /**
-   * basePort: where the first service's first replica listens (default 41000); suites running at
+   * basePort: where the first service's first replica listens (default 21000); suites running at
    * once need different ones. restart: the supervisor's restart policy (as `make up` runs it).
    */
   constructor(
