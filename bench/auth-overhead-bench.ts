@@ -33,7 +33,14 @@ try {
   const logger = createLogger({ level: 'silent' });
   const infrastructure = await Infrastructure.open(system.config, logger, 'bench-no-auth');
   const database = await infrastructure.database('wallet');
-  const parts = walletModule.create({ db: database.db, bus: infrastructure.bus, config: system.config, logger, auth: system.identity.auth, wakeRelay: () => {} });
+  const parts = walletModule.create({
+    db: database.db,
+    bus: infrastructure.bus,
+    config: system.config,
+    logger,
+    auth: system.identity.auth,
+    wakeRelay: () => {},
+  });
   const bare = await startGrpcServer({ host: '127.0.0.1', port: 0, services: parts.grpc, logger });
 
   const token = await system.tokens.token({ player: CUSTOMER });
@@ -66,7 +73,10 @@ try {
   await round(withAuth);
   await round(withoutAuth); // warm-up of both
   for (let i = 0; i < 3; i += 1) {
-    for (const [name, client] of [['with auth', withAuth], ['without auth', withoutAuth]] as const) {
+    for (const [name, client] of [
+      ['with auth', withAuth],
+      ['without auth', withoutAuth],
+    ] as const) {
       const started = performance.now();
       results[name].push(...(await round(client)));
       elapsed[name] += performance.now() - started;

@@ -89,7 +89,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
   });
   if (values.processes && mode !== 'servers') throw new Error('--processes needs --mode servers');
   const telemetry = oneOf('--telemetry', values.telemetry, ['on', 'off', 'compare'] as const);
-  if (values.processes && telemetry !== 'on') throw new Error('--telemetry off|compare switches telemetry in this process: not with --processes');
+  if (values.processes && telemetry !== 'on')
+    throw new Error('--telemetry off|compare switches telemetry in this process: not with --processes');
   return {
     mode,
     processes: values.processes ?? false,

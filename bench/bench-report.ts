@@ -67,7 +67,20 @@ export function summarize(measurement: PhaseMeasurement): PhaseSummary {
 /** The human-readable report. */
 export function formatReport(mode: Mode, phases: readonly PhaseSummary[], host: HostInfo): string {
   const runs = formatTable(
-    ['phase', 'offered/s', 'max in flight', 'sent', 'achieved', 'completed', 'not credited', 'errors', 'duration s', 'achieved/s', 'completed/s', 'max send lag ms'],
+    [
+      'phase',
+      'offered/s',
+      'max in flight',
+      'sent',
+      'achieved',
+      'completed',
+      'not credited',
+      'errors',
+      'duration s',
+      'achieved/s',
+      'completed/s',
+      'max send lag ms',
+    ],
     phases.map((p) => [
       p.phase,
       p.rate === 0 ? 'unlimited' : String(p.rate),
@@ -123,7 +136,8 @@ function targetLines(phases: readonly PhaseSummary[]): string[] {
   if (latency) {
     // Percentiles cover only the missions that made it, so a failed or lost one voids the verdict.
     const met = latency.achieveToWalletMs.p99 < TARGETS.latencyP99Ms && latency.notCredited === 0 && errorCount(latency) === 0;
-    const offered = latency.rate === TARGETS.latencyAtRate ? '' : ` (offered ${latency.rate}/s, target is stated at ${TARGETS.latencyAtRate}/s)`;
+    const offered =
+      latency.rate === TARGETS.latencyAtRate ? '' : ` (offered ${latency.rate}/s, target is stated at ${TARGETS.latencyAtRate}/s)`;
     lines.push(`  p99 achieve -> wallet < ${TARGETS.latencyP99Ms} ms: ${latency.achieveToWalletMs.p99} ms  ${verdict(met)}${offered}`);
     // Below the offered rate the backlog grows for the whole phase, so latency measures the queue.
     if (latency.rate > 0 && latency.completedPerSecond < latency.rate * FELL_BEHIND_RATIO) {
@@ -146,7 +160,9 @@ function errorCount(phase: PhaseSummary): number {
 }
 
 function errorLines(phases: readonly PhaseSummary[]): string[] {
-  const lines = phases.flatMap((p) => Object.entries(p.errors).map(([code, tally]) => `  ${p.phase}: ${code} x${tally.count}, e.g. ${tally.example}`));
+  const lines = phases.flatMap((p) =>
+    Object.entries(p.errors).map(([code, tally]) => `  ${p.phase}: ${code} x${tally.count}, e.g. ${tally.example}`),
+  );
   return lines.length === 0 ? [] : ['Errors:', ...lines, ''];
 }
 

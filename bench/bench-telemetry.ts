@@ -26,12 +26,16 @@ export class BenchTelemetry {
   private readonly exporter = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? new OTLPTraceExporter() : new DiscardingExporter();
 
   get description(): string {
-    return this.exporter instanceof DiscardingExporter ? 'metrics scraped every 5 s, spans batched to a discarding exporter' : 'metrics scraped every 5 s, spans exported over OTLP';
+    return this.exporter instanceof DiscardingExporter
+      ? 'metrics scraped every 5 s, spans batched to a discarding exporter'
+      : 'metrics scraped every 5 s, spans exported over OTLP';
   }
 
   on(): void {
     setMetricsEnabled(true);
-    this.provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(this.exporter, { maxQueueSize: 65_536, maxExportBatchSize: 2048 })] });
+    this.provider = new NodeTracerProvider({
+      spanProcessors: [new BatchSpanProcessor(this.exporter, { maxQueueSize: 65_536, maxExportBatchSize: 2048 })],
+    });
     enableTracing(this.provider);
     this.scraper = setInterval(() => void metricsRegistry.metrics().catch(() => {}), 5000);
   }

@@ -58,7 +58,11 @@ export class ChainBench {
     const send = async (index: number) => {
       const sentAt = performance.now();
       try {
-        const mission = await call(this.missions, this.missions.achieveMission, { customerId: `c-${index}`, eventCode, missionCode: `m-${index}` });
+        const mission = await call(this.missions, this.missions.achieveMission, {
+          customerId: `c-${index}`,
+          eventCode,
+          missionCode: `m-${index}`,
+        });
         lastAnsweredAt = performance.now();
         achieveLatencies.push(lastAnsweredAt - sentAt);
         matcher.achieved(mission.missionId, lastAnsweredAt);

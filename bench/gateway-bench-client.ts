@@ -51,7 +51,13 @@ async function run(job: ClientJob): Promise<ClientResult> {
         const done = (error: { code?: number } | null) => resolve(error ? `grpc ${error.code}` : undefined);
         const options = { deadline: Date.now() + 10_000 };
         if (job.operation === 'GetWallet') wallet.getWallet({ customerId: item.customerId }, metadata, options, done);
-        else wallet.exchangeReward({ customerId: item.customerId, rewardId: item.rewardId as string, giftId: job.giftId, idempotencyKey: key }, metadata, options, done);
+        else
+          wallet.exchangeReward(
+            { customerId: item.customerId, rewardId: item.rewardId as string, giftId: job.giftId, idempotencyKey: key },
+            metadata,
+            options,
+            done,
+          );
       });
     }
     const response =

@@ -16,17 +16,17 @@
  */
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { call } from '../test/support/grpc-call.js';
-import { missionAchievedEvent } from '../test/support/chain-helpers.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
-import { TestSystem } from '../test/support/test-system.js';
 import { createGateway } from '../services/gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../services/gateway/src/descriptor/descriptor-registry.js';
 import { upstreamsFor } from '../services/gateway/src/gateway-config.js';
 import { Caller, CallerRole } from '../services/platform/src/auth/caller.js';
 import { createLogger } from '../services/platform/src/logging/logger.js';
-import type { ClientJob, ClientResult } from './gateway-bench-client.js';
+import { missionAchievedEvent } from '../test/support/chain-helpers.js';
+import { call } from '../test/support/grpc-call.js';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
+import { TestSystem } from '../test/support/test-system.js';
 import { hostInfo } from './bench-report.js';
+import type { ClientJob, ClientResult } from './gateway-bench-client.js';
 import { latencyStats } from './latency-stats.js';
 
 const USAGE = `Usage: npx tsx bench/gateway-bench.ts [options]
@@ -140,14 +140,23 @@ async function main(): Promise<void> {
       log(`ExchangeReward over ${transport}: warm-up, then ${durationMs / 1000} s`);
       await runClient(job(transport, 'ExchangeReward', mine.slice(0, warmupExchanges), 60_000));
       await quiet(system);
-      reports.push(report('ExchangeReward', transport, await runClient(job(transport, 'ExchangeReward', mine.slice(warmupExchanges), durationMs))));
+      reports.push(
+        report('ExchangeReward', transport, await runClient(job(transport, 'ExchangeReward', mine.slice(warmupExchanges), durationMs))),
+      );
       await quiet(system);
     }
 
-    console.log(`\nREST via the gateway vs direct gRPC: closed loop, ${concurrency} callers, ${durationMs / 1000} s per phase; ${host.cpus} cores, load average ${host.loadAverage} at start\n`);
-    console.log(`${'operation'.padEnd(16)}${'transport'.padEnd(27)}${'calls'.padStart(8)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}  failures`);
+    console.log(
+      `\nREST via the gateway vs direct gRPC: closed loop, ${concurrency} callers, ${durationMs / 1000} s per phase; ${host.cpus} cores, load average ${host.loadAverage} at start\n`,
+    );
+    console.log(
+      `${'operation'.padEnd(16)}${'transport'.padEnd(27)}${'calls'.padStart(8)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p95 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'max ms'.padStart(9)}  failures`,
+    );
     for (const r of reports) {
-      const failures = Object.entries(r.failures).map(([kind, n]) => `${kind} x${n}`).join(', ') || '-';
+      const failures =
+        Object.entries(r.failures)
+          .map(([kind, n]) => `${kind} x${n}`)
+          .join(', ') || '-';
       console.log(
         `${r.operation.padEnd(16)}${r.transport.padEnd(27)}${String(r.calls).padStart(8)}${r.perSecond.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}  ${failures}${r.exhausted ? ' (ran out of rewards before the time was up)' : ''}`,
       );
@@ -183,7 +192,8 @@ async function quiet(system: TestSystem): Promise<void> {
   let calm = 0;
   while (calm < 3 && Date.now() < deadline) {
     let pending = 0;
-    for (const schema of ['mission', 'reward', 'wallet', 'gift', 'delivery']) pending += await system.count(`${schema}.outbox_events`, 'published_at is null');
+    for (const schema of ['mission', 'reward', 'wallet', 'gift', 'delivery'])
+      pending += await system.count(`${schema}.outbox_events`, 'published_at is null');
     pending += Math.abs((await system.count('gift.gift_orders')) - (await system.count('delivery.deliveries')));
     calm = pending === 0 ? calm + 1 : 0;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -196,7 +206,9 @@ function runClient(job: ClientJob): Promise<ClientResult> {
     const entry = new URL('./gateway-bench-client.ts', import.meta.url).href;
     const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
     const worker = new Worker(bootstrap, { eval: true, workerData: job });
-    worker.once('message', (message: ClientResult | { error: string }) => ('error' in message ? reject(new Error(message.error)) : resolve(message)));
+    worker.once('message', (message: ClientResult | { error: string }) =>
+      'error' in message ? reject(new Error(message.error)) : resolve(message),
+    );
     worker.once('error', reject);
   });
 }

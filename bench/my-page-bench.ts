@@ -18,11 +18,19 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { credentials } from '@grpc/grpc-js';
 import amqp from 'amqplib';
-import { giftOrderPaid, deliveryStarted, missionAchieved, missionRewarded, rewardIssued, rewardSpent, walletCredited } from '../services/contracts/events.js';
+import {
+  deliveryStarted,
+  giftOrderPaid,
+  missionAchieved,
+  missionRewarded,
+  rewardIssued,
+  rewardSpent,
+  walletCredited,
+} from '../services/contracts/events.js';
 import { MyPageServiceClient } from '../services/contracts/generated/game/mypage/v1/mypage_service.js';
 import { ReadModelAdminServiceClient } from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
 import { myPageModule } from '../services/mypage/src/composition-root.js';
-import { newEvent, type NewEvent } from '../services/platform/src/events/event-type.js';
+import { type NewEvent, newEvent } from '../services/platform/src/events/event-type.js';
 import { call } from '../test/support/grpc-call.js';
 import { TEST_AMQP_URL, TestSystem } from '../test/support/test-system.js';
 
@@ -63,7 +71,12 @@ function missionEvents(customerId: string, start: Date, exchanged: boolean): New
   const rewardId = randomUUID();
   const at = new Date(start);
   const events = [
-    newEvent(missionAchieved, { missionId, customerId, eventCode: 'bench', missionCode: `m-${missionId.slice(0, 8)}`, achievedAt: at }, missionId, at),
+    newEvent(
+      missionAchieved,
+      { missionId, customerId, eventCode: 'bench', missionCode: `m-${missionId.slice(0, 8)}`, achievedAt: at },
+      missionId,
+      at,
+    ),
     newEvent(rewardIssued, { rewardId, missionId, customerId, issuedAt: at }, rewardId, at),
     newEvent(walletCredited, { customerId, rewardId, missionId, creditedAt: at }, rewardId, at),
     newEvent(missionRewarded, { missionId, customerId, rewardId, rewardedAt: at }, missionId, at),
@@ -101,7 +114,11 @@ async function openPublisher(system: TestSystem) {
           messageId: event.id,
           type: event.type,
           persistent: true,
-          headers: { 'x-routing-key': event.routingKey, 'x-aggregate-id': event.aggregateId, 'x-occurred-at': event.occurredAt.toISOString() },
+          headers: {
+            'x-routing-key': event.routingKey,
+            'x-aggregate-id': event.aggregateId,
+            'x-occurred-at': event.occurredAt.toISOString(),
+          },
         });
       }
       await channel.waitForConfirms();
@@ -144,7 +161,12 @@ async function timeCalls(concurrency: number, total: number, once: () => Promise
 }
 
 async function main(): Promise<void> {
-  const system = await TestSystem.create('servers', { OUTBOX_POLL_MS: '500', EVENTS_RETRY_DELAY_MS: '1000', EVENTS_MAX_ATTEMPTS: '5', LOG_LEVEL: 'warn' });
+  const system = await TestSystem.create('servers', {
+    OUTBOX_POLL_MS: '500',
+    EVENTS_RETRY_DELAY_MS: '1000',
+    EVENTS_MAX_ATTEMPTS: '5',
+    LOG_LEVEL: 'warn',
+  });
   process.once('SIGINT', () => void system.close().finally(() => process.exit(130)));
   try {
     const mypage = await system.start(myPageModule);
@@ -158,14 +180,20 @@ async function main(): Promise<void> {
     await publisher.publish(story);
     await waitForApplied(admin, story.length);
     const page = await call(client, client.getMyPage, { customerId: 'bench-page', knownVersion: 0 });
-    log(`page: ${page.missions.length} missions, ${page.rewards.length} rewards, ${page.orders.length} orders, version ${page.version}, ${story.length} events`);
+    log(
+      `page: ${page.missions.length} missions, ${page.rewards.length} rewards, ${page.orders.length} orders, version ${page.version}, ${story.length} events`,
+    );
     const get = () => call(client, client.getMyPage, { customerId: 'bench-page', knownVersion: 0 });
     await timeCalls(1, 200, get);
     const sequential = await timeCalls(1, CALLS, get);
     const concurrent = await timeCalls(CONCURRENCY, CALLS, get);
     const poll = await timeCalls(1, CALLS, () => call(client, client.getMyPage, { customerId: 'bench-page', knownVersion: page.version }));
-    log(`GetMyPage (${MISSIONS} missions), 1 in flight:  p50 ${sequential.latency.p50} ms  p99 ${sequential.latency.p99} ms  (${sequential.perSecond}/s)`);
-    log(`GetMyPage (${MISSIONS} missions), ${CONCURRENCY} in flight:  p50 ${concurrent.latency.p50} ms  p99 ${concurrent.latency.p99} ms  (${concurrent.perSecond}/s)`);
+    log(
+      `GetMyPage (${MISSIONS} missions), 1 in flight:  p50 ${sequential.latency.p50} ms  p99 ${sequential.latency.p99} ms  (${sequential.perSecond}/s)`,
+    );
+    log(
+      `GetMyPage (${MISSIONS} missions), ${CONCURRENCY} in flight:  p50 ${concurrent.latency.p50} ms  p99 ${concurrent.latency.p99} ms  (${concurrent.perSecond}/s)`,
+    );
     log(`GetMyPage poll, unchanged:        p50 ${poll.latency.p50} ms  p99 ${poll.latency.p99} ms  (${poll.perSecond}/s)`);
 
     // 2. Lag under a burst.
@@ -209,12 +237,20 @@ async function main(): Promise<void> {
     await waitForApplied(admin, steadyBefore + sent);
     const offered = Math.round((sent / (Date.now() - steadyStart)) * 1000);
     const steadyLag = await lagOf(system, steadyHandedAt);
-    log(`steady ${offered} events/s for ${SECONDS} s (${sent} events): per-event lag p50 ${steadyLag.p50} ms, p99 ${steadyLag.p99} ms, max ${steadyLag.max} ms`);
+    log(
+      `steady ${offered} events/s for ${SECONDS} s (${sent} events): per-event lag p50 ${steadyLag.p50} ms, p99 ${steadyLag.p99} ms, max ${steadyLag.max} ms`,
+    );
 
     console.log(
       JSON.stringify({
         host: { cpus: cpus().length, model: cpus()[0]?.model },
-        getMyPage: { missions: MISSIONS, events: story.length, sequential, concurrent: { concurrency: CONCURRENCY, ...concurrent }, unchangedPoll: poll },
+        getMyPage: {
+          missions: MISSIONS,
+          events: story.length,
+          sequential,
+          concurrent: { concurrency: CONCURRENCY, ...concurrent },
+          unchangedPoll: poll,
+        },
         burst: { events: burst.length, publishMs: published - burstStart, catchUpMs: drained - burstStart, lag },
         steady: { eventsPerSecond: offered, events: sent, lag: steadyLag },
       }),

@@ -13,7 +13,14 @@ import { ChainBench } from './chain-bench.js';
 import { subscribeToWalletCredits } from './wallet-credit-feed.js';
 
 /** Platform variables a run may tune from the environment (e.g. EVENTS_PREFETCH=500 npm run bench). */
-const TUNING_VARIABLES = ['DATABASE_POOL_SIZE', 'EVENTS_PREFETCH', 'OUTBOX_BATCH_SIZE', 'OUTBOX_POLL_MS', 'EVENTS_RETRY_DELAY_MS', 'EVENTS_MAX_ATTEMPTS'];
+const TUNING_VARIABLES = [
+  'DATABASE_POOL_SIZE',
+  'EVENTS_PREFETCH',
+  'OUTBOX_BATCH_SIZE',
+  'OUTBOX_POLL_MS',
+  'EVENTS_RETRY_DELAY_MS',
+  'EVENTS_MAX_ATTEMPTS',
+];
 
 const QUIET_TIMEOUT_MS = 30_000;
 const QUIET_CHECK_MS = 100;
@@ -80,7 +87,9 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
     if (options.warmup > 0) await runWarmup(system, bench, options.warmup);
     const summaries: PhaseSummary[] = [];
     for (const profile of options.profiles) {
-      log(`[${profile.phase}] ${profile.count} missions at ${profile.rate === 0 ? 'unlimited' : `${profile.rate}/s`}, at most ${profile.concurrency} in flight`);
+      log(
+        `[${profile.phase}] ${profile.count} missions at ${profile.rate === 0 ? 'unlimited' : `${profile.rate}/s`}, at most ${profile.concurrency} in flight`,
+      );
       if (options.telemetry !== 'compare') {
         summaries.push(summarize(await bench.run(profile)));
         await waitForQuiet(system);
@@ -117,7 +126,8 @@ const CPU_MS_PER_MISSION = new Map<string, number>();
 
 /** One line: mean throughput of the runs each way and what telemetry cost (positive = slower with it on). */
 function telemetryCost(phase: string, summaries: readonly PhaseSummary[]): string {
-  const runs = (on: boolean) => summaries.filter((summary) => summary.phase.startsWith(`${phase} #`) && summary.phase.endsWith(on ? ' on' : ' off'));
+  const runs = (on: boolean) =>
+    summaries.filter((summary) => summary.phase.startsWith(`${phase} #`) && summary.phase.endsWith(on ? ' on' : ' off'));
   const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
   const rate = (on: boolean) => mean(runs(on).map((run) => run.completedPerSecond));
   const cpu = (on: boolean) => mean(runs(on).map((run) => CPU_MS_PER_MISSION.get(run.phase) ?? 0));

@@ -13,7 +13,7 @@ import { createGift } from '../test/support/exchange-helpers.js';
 import { call } from '../test/support/grpc-call.js';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
 import { TestSystem } from '../test/support/test-system.js';
-import { latencyStats, type LatencyStats } from './latency-stats.js';
+import { type LatencyStats, latencyStats } from './latency-stats.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const GIFTS = 20;
@@ -22,7 +22,8 @@ const GIFTS = 20;
 async function waitForQuiet(system: TestSystem): Promise<void> {
   for (let i = 0; i < 600; i += 1) {
     let pending = await system.count('gift.gift_orders', `status in ('reserved', 'paid')`);
-    for (const service of ['mission', 'reward', 'wallet', 'gift', 'delivery']) pending += await system.count(`${service}.outbox_events`, 'published_at is null');
+    for (const service of ['mission', 'reward', 'wallet', 'gift', 'delivery'])
+      pending += await system.count(`${service}.outbox_events`, 'published_at is null');
     if (pending === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -74,7 +75,9 @@ async function rewardsInWallets(system: TestSystem, count: number, prefix: strin
     }),
   );
   for (;;) {
-    const rows = await system.query<{ customer_id: string; reward_id: string }>(`select customer_id, reward_id from wallet.wallet_rewards where customer_id like '${prefix}-%'`);
+    const rows = await system.query<{ customer_id: string; reward_id: string }>(
+      `select customer_id, reward_id from wallet.wallet_rewards where customer_id like '${prefix}-%'`,
+    );
     if (rows.length >= count) return rows.map((row) => ({ customerId: row.customer_id, rewardId: row.reward_id }));
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -113,7 +116,12 @@ async function main(): Promise<void> {
     for (const giftId of giftIds) await createGift(system, giftId, 1_000_000);
     log(`preparing ${count} rewards in wallets`);
     const rewards = await rewardsInWallets(system, count + 200, 'bx');
-    const requests = rewards.map(({ customerId, rewardId }, i) => ({ customerId, rewardId, giftId: giftIds[i % GIFTS], idempotencyKey: randomUUID() }));
+    const requests = rewards.map(({ customerId, rewardId }, i) => ({
+      customerId,
+      rewardId,
+      giftId: giftIds[i % GIFTS],
+      idempotencyKey: randomUUID(),
+    }));
 
     log('warming up (200 exchanges)');
     await closedLoop(requests.slice(0, 200), 16, exchangeWith(system.walletClient()));
@@ -123,15 +131,28 @@ async function main(): Promise<void> {
     await waitForQuiet(system);
     // A second wallet whose gift shop is unreachable: trip its breaker, then time the refusals.
     const isolated = await system.start(walletModule, {
-      overrides: { config: { giftAddress: '127.0.0.1:1', giftShop: { attemptTimeoutMs: 200, maxRetries: 0, breakerThreshold: 3, halfOpenAfterMs: 600_000 } } },
+      overrides: {
+        config: {
+          giftAddress: '127.0.0.1:1',
+          giftShop: { attemptTimeoutMs: 200, maxRetries: 0, breakerThreshold: 3, halfOpenAfterMs: 600_000 },
+        },
+      },
     });
     const spare = await rewardsInWallets(system, 10, 'open');
-    const openRequests = spare.map(({ customerId, rewardId }) => ({ customerId, rewardId, giftId: giftIds[0], idempotencyKey: randomUUID() }));
+    const openRequests = spare.map(({ customerId, rewardId }) => ({
+      customerId,
+      rewardId,
+      giftId: giftIds[0],
+      idempotencyKey: randomUUID(),
+    }));
     await waitForQuiet(system);
     const openWallet = exchangeWith(system.walletClient(isolated.address));
     for (const request of openRequests.slice(0, 3)) await openWallet(request).catch(() => undefined);
     log(`[breaker open] ${openCalls} exchanges refused by an open breaker, ${openConcurrency} in flight`);
-    const looped = Array.from({ length: openCalls }, (_, i) => ({ ...openRequests[i % openRequests.length], idempotencyKey: randomUUID() }));
+    const looped = Array.from({ length: openCalls }, (_, i) => ({
+      ...openRequests[i % openRequests.length],
+      idempotencyKey: randomUUID(),
+    }));
     const open = await closedLoop(looped, openConcurrency, openWallet);
 
     const report = [

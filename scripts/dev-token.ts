@@ -27,6 +27,8 @@ try {
   const client = await DevTokenClient.discover(issuer);
   process.stdout.write(`${await client.token(role, values.customer)}\n`);
 } catch (error) {
-  process.stderr.write(`no token from ${issuer}: ${error instanceof Error ? error.message : String(error)} (is npm start running? IDENTITY_PORT?)\n`);
+  process.stderr.write(
+    `no token from ${issuer}: ${error instanceof Error ? error.message : String(error)} (is npm start running? IDENTITY_PORT?)\n`,
+  );
   process.exit(1);
 }

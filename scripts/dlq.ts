@@ -8,9 +8,10 @@
  *
  * AMQP_URL and EVENTS_QUEUE_PREFIX select the broker and the deployment, as for the services.
  */
-import { readPlatformConfig } from '../services/platform/src/config/platform-config.js';
-import { DeadLetterQueue } from '../services/platform/src/bus/dead-letter-queue.js';
+
 import { SERVICE_MODULES } from '../services/launcher/src/service-catalog.js';
+import { DeadLetterQueue } from '../services/platform/src/bus/dead-letter-queue.js';
+import { readPlatformConfig } from '../services/platform/src/config/platform-config.js';
 
 const [command, service, ...rest] = process.argv.slice(2);
 const limitAt = rest.indexOf('--limit');
@@ -34,14 +35,18 @@ try {
   if (command === 'list') {
     for (const name of consumers) {
       const counts = await dlq.count(name);
-      console.log(`${name.padEnd(14)} ${counts ? `${counts.deadLetters} dead-lettered, ${counts.waiting} waiting` : 'no queue (never started here)'}`);
+      console.log(
+        `${name.padEnd(14)} ${counts ? `${counts.deadLetters} dead-lettered, ${counts.waiting} waiting` : 'no queue (never started here)'}`,
+      );
     }
   } else if (command === 'show') {
     const letters = await dlq.show(service, Math.min(limit, 100));
     for (const letter of letters) console.log(JSON.stringify(letter));
     console.log(`${letters.length} shown of ${(await dlq.count(service))?.deadLetters ?? 0} in ${dlq.queueOf(service)}`);
   } else if (command === 'redrive') {
-    console.log(`redriven ${await dlq.redrive(service, limit)} to ${config.queuePrefix}.${service}; ${(await dlq.count(service))?.deadLetters ?? 0} left`);
+    console.log(
+      `redriven ${await dlq.redrive(service, limit)} to ${config.queuePrefix}.${service}; ${(await dlq.count(service))?.deadLetters ?? 0} left`,
+    );
   } else {
     console.log(`discarded ${await dlq.discard(service, limit)}; ${(await dlq.count(service))?.deadLetters ?? 0} left`);
   }

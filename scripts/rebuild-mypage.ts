@@ -28,12 +28,15 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CallOptions, type Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { EventReplayServiceClient } from '../services/contracts/generated/game/platform/v1/event_replay_service.js';
+import {
+  ReadModelAdminServiceClient,
+  type ReadModelStatus,
+} from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
 import { defaultAddress, type ServiceName } from '../services/contracts/service-ports.js';
 import { readAuthConfig } from '../services/platform/src/auth/auth-config.js';
 import { bearerTokenInterceptor, type TokenSource } from '../services/platform/src/auth/bearer-token-interceptor.js';
 import { PlatformAuth } from '../services/platform/src/auth/platform-auth.js';
-import { EventReplayServiceClient } from '../services/contracts/generated/game/platform/v1/event_replay_service.js';
-import { type ReadModelStatus, ReadModelAdminServiceClient } from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
 
 const PUBLISHERS: readonly ServiceName[] = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
 
@@ -49,7 +52,9 @@ type UnaryMethod<Req, Res> = (
 
 function call<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: Req, timeoutMs: number): Promise<Res> {
   return new Promise((resolve, reject) => {
-    method.call(client, request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) => (error ? reject(error) : resolve(response)));
+    method.call(client, request, new Metadata(), { deadline: Date.now() + timeoutMs }, (error, response) =>
+      error ? reject(error) : resolve(response),
+    );
   });
 }
 
@@ -64,7 +69,11 @@ async function adminTokens(env: NodeJS.ProcessEnv): Promise<TokenSource> {
   const auth = readAuthConfig(env);
   const issuer = auth.issuer ?? `http://localhost:${auth.identityPort}`;
   const platform = await PlatformAuth.discover({ issuer, audience: auth.audience, jwksUrl: auth.jwksUrl });
-  return platform.clientCredentials(env.REBUILD_CLIENT_ID || 'platform-admin', env.REBUILD_CLIENT_SECRET || 'dev-platform-admin-secret', 'service');
+  return platform.clientCredentials(
+    env.REBUILD_CLIENT_ID || 'platform-admin',
+    env.REBUILD_CLIENT_SECRET || 'dev-platform-admin-secret',
+    'service',
+  );
 }
 
 function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

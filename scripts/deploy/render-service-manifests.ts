@@ -131,7 +131,11 @@ export function serviceManifests(service: string): Record<string, unknown>[] {
               ],
               // auth-config: AUTH_ISSUER / AUTH_AUDIENCE / AUTH_JWKS_URL, the same for every pod; each
               // overlay provides it, as it provides the Secrets (the issuer is the environment's).
-              envFrom: [{ configMapRef: { name: `${service}-config` } }, { configMapRef: { name: 'auth-config' } }, { secretRef: { name: `${service}-secrets` } }],
+              envFrom: [
+                { configMapRef: { name: `${service}-config` } },
+                { configMapRef: { name: 'auth-config' } },
+                { secretRef: { name: `${service}-secrets` } },
+              ],
               resources: {
                 requests: { cpu: '100m', memory: '192Mi' },
                 limits: { cpu: '1', memory: '384Mi' },

@@ -1,7 +1,12 @@
 import { stringify } from 'yaml';
+import {
+  DEFAULT_RATE_LIMITS,
+  RATE_LIMIT_KEY_CLAIM,
+  type RateLimitClass,
+  rateLimitClass,
+} from '../../services/gateway/src/access/edge-rate-limits.js';
 import { type AccessPolicies, CallerRole, type MethodAccessPolicy } from '../../services/platform/src/auth/access-policy.js';
 import { ROLE_SCOPES } from '../../services/platform/src/auth/caller.js';
-import { DEFAULT_RATE_LIMITS, RATE_LIMIT_KEY_CLAIM, type RateLimitClass, rateLimitClass } from '../../services/gateway/src/access/edge-rate-limits.js';
 
 /**
  * The parts of envoy/envoy.yaml that follow from the access options in proto/
@@ -28,7 +33,9 @@ const JWT_AUTHN_FILTER = 'envoy.filters.http.jwt_authn';
 
 export { ROLE_SCOPES };
 
-export type GeneratedBlocks = Readonly<Record<'jwt-rules' | 'rbac-policies' | 'rate-limit-actions' | 'rate-limit-buckets', unknown[] | Record<string, unknown>>>;
+export type GeneratedBlocks = Readonly<
+  Record<'jwt-rules' | 'rbac-policies' | 'rate-limit-actions' | 'rate-limit-buckets', unknown[] | Record<string, unknown>>
+>;
 
 /** The policies of the platform's RPCs (game.*) that declare one, in a stable order. */
 function declared(policies: AccessPolicies): MethodAccessPolicy[] {
@@ -50,7 +57,9 @@ export function envoyAccessBlocks(policies: AccessPolicies): GeneratedBlocks {
   return {
     'jwt-rules': rpcs.map((policy) => ({
       match: { path: policy.path },
-      requires: isPublic(policy) ? { requires_any: { requirements: [{ provider_name: JWT_PROVIDER }, { allow_missing: {} }] } } : { provider_name: JWT_PROVIDER },
+      requires: isPublic(policy)
+        ? { requires_any: { requirements: [{ provider_name: JWT_PROVIDER }, { allow_missing: {} }] } }
+        : { provider_name: JWT_PROVIDER },
     })),
     'rbac-policies': Object.fromEntries(rpcs.map((policy) => [policy.path.slice(1), rbacPolicy(policy)])),
     'rate-limit-actions': rateLimitActions(rpcs),
@@ -109,7 +118,11 @@ function rateLimitBuckets(rpcs: MethodAccessPolicy[]): unknown[] {
     return {
       // The claim's entry has no value: Envoy keeps a bucket per distinct value (per player, per client).
       entries: [{ key: 'limit', value: limit }, { key: RATE_LIMIT_KEY_CLAIM[limit] }],
-      token_bucket: { max_tokens: bucket.size, tokens_per_fill: bucket.tokensPerRefill, fill_interval: `${bucket.refillIntervalMs / 1000}s` },
+      token_bucket: {
+        max_tokens: bucket.size,
+        tokens_per_fill: bucket.tokensPerRefill,
+        fill_interval: `${bucket.refillIntervalMs / 1000}s`,
+      },
     };
   });
 }

@@ -14,7 +14,9 @@ import * as missionEvents from './generated/game/mission/v1/mission_events.js';
 import * as rewardEvents from './generated/game/reward/v1/reward_events.js';
 import * as walletEvents from './generated/game/wallet/v1/wallet_events.js';
 
-const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(new URL('./generated/descriptor-set.binpb', import.meta.url))));
+const registry = createFileRegistry(
+  fromBinary(FileDescriptorSetSchema, readFileSync(new URL('./generated/descriptor-set.binpb', import.meta.url))),
+);
 const EVENT_OPTION = registry.getExtension('game.platform.v1.event');
 
 /** A generated events module: its package and its message codecs. */

@@ -52,7 +52,8 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<string> {
   if (!bundle) throw new Error('esbuild wrote no JavaScript bundle');
   const bundleUrl = `/${relative(outDir, bundle).split(/[\\/]/).join('/')}`;
   const html = await readFile(join(WEB_ROOT, 'public', 'index.html'), 'utf8');
-  if (!html.includes(`"${BUNDLE_PLACEHOLDER}"`)) throw new Error(`public/index.html must load "${BUNDLE_PLACEHOLDER}" (replaced by the hashed bundle)`);
+  if (!html.includes(`"${BUNDLE_PLACEHOLDER}"`))
+    throw new Error(`public/index.html must load "${BUNDLE_PLACEHOLDER}" (replaced by the hashed bundle)`);
   await writeFile(join(outDir, 'index.html'), html.replace(`"${BUNDLE_PLACEHOLDER}"`, `"${bundleUrl}"`));
   for (const file of PUBLIC_FILES) await copyFile(join(WEB_ROOT, 'public', file), join(outDir, file));
   return outDir;

@@ -1,15 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { create, createFileRegistry, type DescMessage, type DescService, fromBinary, ScalarType, toBinary } from '@bufbuild/protobuf';
+import { reflect } from '@bufbuild/protobuf/reflect';
+import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { expect } from 'chai';
 import { CallerRole } from '../../services/contracts/generated/game/platform/v1/access_policy.js';
 import type { DevRole } from '../../services/identity/src/dev-token-client.js';
 import { AccessPolicies } from '../../services/platform/src/auth/access-policy.js';
-import { readFileSync } from 'node:fs';
-import { type DescMessage, type DescService, createFileRegistry, fromBinary, ScalarType, toBinary } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { reflect } from '@bufbuild/protobuf/reflect';
-import { create } from '@bufbuild/protobuf';
-import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
-import { expect } from 'chai';
 import { DESCRIPTOR_SET_PATH } from '../../services/platform/src/grpc/descriptor-set.js';
-import { deliveryModule, giftModule, missionModule, myPageModule, notificationModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import {
+  deliveryModule,
+  giftModule,
+  missionModule,
+  myPageModule,
+  notificationModule,
+  rewardModule,
+  walletModule,
+} from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 
 /**
@@ -18,9 +25,7 @@ import { TestSystem } from '../support/test-system.js';
  * characters. Each must come back INVALID_ARGUMENT naming that field: never a 5xx.
  */
 const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(DESCRIPTOR_SET_PATH)));
-const services = [...registry.files]
-  .filter((file) => file.proto.package.startsWith('game.'))
-  .flatMap((file) => file.services);
+const services = [...registry.files].filter((file) => file.proto.package.startsWith('game.')).flatMap((file) => file.services);
 
 /** Paths (proto names) of string fields, descending into message fields a few levels. */
 function stringFieldPaths(message: DescMessage, prefix: string[] = [], depth = 0): string[][] {

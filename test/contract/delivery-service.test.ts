@@ -1,18 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'chai';
 import { type ServiceError, status } from '@grpc/grpc-js';
-import { deliveryCancelled, deliveryCompleted, deliveryStarted, giftOrderCancelled, giftOrderPaid } from '../../services/contracts/events.js';
-import { DeliveryCancelled, DeliveryCompleted, DeliveryStarted } from '../../services/contracts/generated/game/delivery/v1/delivery_events.js';
+import { expect } from 'chai';
+import {
+  deliveryCancelled,
+  deliveryCompleted,
+  deliveryStarted,
+  giftOrderCancelled,
+  giftOrderPaid,
+} from '../../services/contracts/events.js';
+import {
+  DeliveryCancelled,
+  DeliveryCompleted,
+  DeliveryStarted,
+} from '../../services/contracts/generated/game/delivery/v1/delivery_events.js';
 import {
   type Delivery,
   type DeliveryServiceClient,
   DeliveryStatus,
 } from '../../services/contracts/generated/game/delivery/v1/delivery_service.js';
 import { deliveryModule } from '../../services/delivery/src/composition-root.js';
-import { newEvent, type NewEvent } from '../../services/platform/src/events/event-type.js';
+import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
 import { eventually } from '../support/eventually.js';
-import { call, callError } from '../support/grpc-call.js';
 import { expectInvalidArgument } from '../support/grpc-assertions.js';
+import { call, callError } from '../support/grpc-call.js';
 import { TestSystem } from '../support/test-system.js';
 
 /**
@@ -41,7 +51,11 @@ const BAD_UUIDS: { what: string; value: string }[] = [
 
 /** GiftOrderPaid as the gift service publishes it. */
 function orderPaid(orderId: string, customerId: string, giftId = 'plush-bear'): NewEvent {
-  return newEvent(giftOrderPaid, { orderId, customerId, giftId, giftName: 'Plush bear', rewardId: randomUUID(), paidAt: new Date() }, orderId);
+  return newEvent(
+    giftOrderPaid,
+    { orderId, customerId, giftId, giftName: 'Plush bear', rewardId: randomUUID(), paidAt: new Date() },
+    orderId,
+  );
 }
 
 /** GiftOrderCancelled as the gift service publishes it. */
@@ -106,13 +120,17 @@ describe('DeliveryService contract over gRPC (seed 002: delivery follows payment
 
   /** What the table holds for an order (a delivery, or the tombstone an early cancellation left). */
   function storedRowsOf(orderId: string): Promise<{ delivery_id: string; status: string; started_at: Date | null }[]> {
-    return system.query<{ delivery_id: string; status: string; started_at: Date | null }>(`select delivery_id, status, started_at from delivery.deliveries where order_id = '${orderId}'`);
+    return system.query<{ delivery_id: string; status: string; started_at: Date | null }>(
+      `select delivery_id, status, started_at from delivery.deliveries where order_id = '${orderId}'`,
+    );
   }
 
   /** Everything the service stores: each delivery as it stands, and how many events it has announced. */
   async function snapshot(): Promise<{ deliveries: unknown[]; outbox: number }> {
     return {
-      deliveries: await system.query(`select delivery_id, order_id, customer_id, gift_id, status, started_at, updated_at from delivery.deliveries order by seq`),
+      deliveries: await system.query(
+        `select delivery_id, order_id, customer_id, gift_id, status, started_at, updated_at from delivery.deliveries order by seq`,
+      ),
       outbox: await system.count('delivery.outbox_events'),
     };
   }
@@ -145,7 +163,12 @@ describe('DeliveryService contract over gRPC (seed 002: delivery follows payment
       const rows = await outboxOf(delivery.deliveryId);
       expect(rows.map((row) => [row.type, row.routingKey])).to.deep.equal([[STARTED, deliveryStarted.routingKey]]);
       const message = DeliveryStarted.decode(rows[0].payload);
-      expect(message).to.include({ deliveryId: delivery.deliveryId, orderId: delivery.orderId, customerId: 'pay-announce', giftId: 'gold-mug' });
+      expect(message).to.include({
+        deliveryId: delivery.deliveryId,
+        orderId: delivery.orderId,
+        customerId: 'pay-announce',
+        giftId: 'gold-mug',
+      });
       expect(message.startedAt?.getTime()).to.equal(delivery.startedAt!.getTime());
     });
 
@@ -206,7 +229,12 @@ describe('DeliveryService contract over gRPC (seed 002: delivery follows payment
       const started = await paidDelivery('cancel-ok', 'gold-mug');
       await publishAndApply(orderCancelled(started.orderId, 'cancel-ok', 'gold-mug'));
       const cancelled = await getDelivery(started.deliveryId);
-      expect(cancelled).to.include({ deliveryId: started.deliveryId, orderId: started.orderId, customerId: 'cancel-ok', giftId: 'gold-mug' });
+      expect(cancelled).to.include({
+        deliveryId: started.deliveryId,
+        orderId: started.orderId,
+        customerId: 'cancel-ok',
+        giftId: 'gold-mug',
+      });
       expect(cancelled.status).to.equal(DeliveryStatus.DELIVERY_STATUS_CANCELLED);
       expect(cancelled.startedAt?.getTime()).to.equal(started.startedAt!.getTime());
       expect(cancelled.updatedAt!.getTime()).to.be.at.least(started.startedAt!.getTime());
@@ -305,14 +333,22 @@ describe('DeliveryService contract over gRPC (seed 002: delivery follows payment
 
     it('an order id is not a delivery id: GetDelivery with an order id is NOT_FOUND', async () => {
       const started = await paidDelivery('gd-order-id');
-      expectError(await callError(deliveries, deliveries.getDelivery, { deliveryId: started.orderId }), status.NOT_FOUND, 'DELIVERY_NOT_FOUND');
+      expectError(
+        await callError(deliveries, deliveries.getDelivery, { deliveryId: started.orderId }),
+        status.NOT_FOUND,
+        'DELIVERY_NOT_FOUND',
+      );
     });
 
     it('answers NOT_FOUND for the record an early cancellation left (it is not a delivery)', async () => {
       const orderId = randomUUID();
       await publishAndApply(orderCancelled(orderId, 'gd-tombstone'));
       const [tombstone] = await storedRowsOf(orderId);
-      expectError(await callError(deliveries, deliveries.getDelivery, { deliveryId: tombstone.delivery_id }), status.NOT_FOUND, 'DELIVERY_NOT_FOUND');
+      expectError(
+        await callError(deliveries, deliveries.getDelivery, { deliveryId: tombstone.delivery_id }),
+        status.NOT_FOUND,
+        'DELIVERY_NOT_FOUND',
+      );
     });
   });
 
@@ -338,7 +374,11 @@ describe('DeliveryService contract over gRPC (seed 002: delivery follows payment
 
     it('a delivery id is not an order id: GetOrderDelivery with a delivery id is NOT_FOUND', async () => {
       const started = await paidDelivery('god-delivery-id');
-      expectError(await callError(deliveries, deliveries.getOrderDelivery, { orderId: started.deliveryId }), status.NOT_FOUND, 'DELIVERY_NOT_FOUND');
+      expectError(
+        await callError(deliveries, deliveries.getOrderDelivery, { orderId: started.deliveryId }),
+        status.NOT_FOUND,
+        'DELIVERY_NOT_FOUND',
+      );
     });
   });
 
@@ -388,7 +428,9 @@ describe('DeliveryService contract over gRPC (seed 002: delivery follows payment
       const started = await paidDelivery('cd-cancelled');
       await publishAndApply(orderCancelled(started.orderId, 'cd-cancelled'));
       const cancelled = await getDelivery(started.deliveryId);
-      const error = await expectFailureChangesNothing(() => callError(deliveries, deliveries.completeDelivery, { deliveryId: started.deliveryId }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(deliveries, deliveries.completeDelivery, { deliveryId: started.deliveryId }),
+      );
       expectError(error, status.FAILED_PRECONDITION, 'DELIVERY_CANCELLED');
       expect(error.details).to.include(started.deliveryId);
       expect(await getDelivery(started.deliveryId)).to.deep.equal(cancelled);
@@ -411,9 +453,11 @@ describe('DeliveryService contract over gRPC (seed 002: delivery follows payment
       expect(error.details).to.include(UNKNOWN_ID);
     });
 
-    it('answers NOT_FOUND for an order id, and leaves that order\'s delivery STARTED', async () => {
+    it("answers NOT_FOUND for an order id, and leaves that order's delivery STARTED", async () => {
       const started = await paidDelivery('cd-order-id');
-      const error = await expectFailureChangesNothing(() => callError(deliveries, deliveries.completeDelivery, { deliveryId: started.orderId }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(deliveries, deliveries.completeDelivery, { deliveryId: started.orderId }),
+      );
       expectError(error, status.NOT_FOUND, 'DELIVERY_NOT_FOUND');
       expect(await getDelivery(started.deliveryId)).to.deep.equal(started);
     });
@@ -422,7 +466,9 @@ describe('DeliveryService contract over gRPC (seed 002: delivery follows payment
       const orderId = randomUUID();
       await publishAndApply(orderCancelled(orderId, 'cd-tombstone'));
       const [tombstone] = await storedRowsOf(orderId);
-      const error = await expectFailureChangesNothing(() => callError(deliveries, deliveries.completeDelivery, { deliveryId: tombstone.delivery_id }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(deliveries, deliveries.completeDelivery, { deliveryId: tombstone.delivery_id }),
+      );
       expectError(error, status.NOT_FOUND, 'DELIVERY_NOT_FOUND');
       expect(await storedRowsOf(orderId)).to.deep.equal([tombstone]);
     });

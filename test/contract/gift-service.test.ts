@@ -1,7 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'chai';
 import { type ServiceError, status } from '@grpc/grpc-js';
-import { deliveryCancelled, deliveryCompleted, deliveryStarted, exchangeAbandoned, giftOrderCancelled, giftOrderDelivered, giftOrderPaid, giftOrderRejected, giftStockChanged, rewardSpent } from '../../services/contracts/events.js';
+import { expect } from 'chai';
+import {
+  deliveryCancelled,
+  deliveryCompleted,
+  deliveryStarted,
+  exchangeAbandoned,
+  giftOrderCancelled,
+  giftOrderDelivered,
+  giftOrderPaid,
+  giftOrderRejected,
+  giftStockChanged,
+  rewardSpent,
+} from '../../services/contracts/events.js';
 import {
   type Gift,
   type GiftOrder,
@@ -9,10 +20,10 @@ import {
   type GiftServiceClient,
 } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
 import { giftModule } from '../../services/gift/src/composition-root.js';
-import { newEvent, type NewEvent } from '../../services/platform/src/events/event-type.js';
+import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
 import { eventually } from '../support/eventually.js';
-import { call, callError } from '../support/grpc-call.js';
 import { expectInvalidArgument } from '../support/grpc-assertions.js';
+import { call, callError } from '../support/grpc-call.js';
 import { TestSystem } from '../support/test-system.js';
 
 /**
@@ -109,7 +120,8 @@ class GiftShop {
   async deliver(...events: NewEvent[]): Promise<void> {
     await this.system.publish(events);
     await eventually(async () => {
-      for (const event of events) expect(await this.system.count('gift.inbox_events', `event_id = '${event.id}'`), `event ${event.type} consumed`).to.equal(1);
+      for (const event of events)
+        expect(await this.system.count('gift.inbox_events', `event_id = '${event.id}'`), `event ${event.type} consumed`).to.equal(1);
     });
   }
 
@@ -154,7 +166,11 @@ describe('GiftService contract over gRPC', function () {
       gifts: await system.count('gift.gifts'),
       orders: await system.count('gift.gift_orders'),
       outbox: await system.count('gift.outbox_events'),
-      orderStates: (await system.query<{ s: string }>(`select string_agg(order_id::text || ':' || status::text || ':' || stock_state::text, ',' order by order_id) as s from gift.gift_orders`))[0].s,
+      orderStates: (
+        await system.query<{ s: string }>(
+          `select string_agg(order_id::text || ':' || status::text || ':' || stock_state::text, ',' order by order_id) as s from gift.gift_orders`,
+        )
+      )[0].s,
       stock: Number(totals.stock),
       reserved: Number(totals.reserved),
     };
@@ -174,7 +190,7 @@ describe('GiftService contract over gRPC', function () {
       expect(await system.count('gift.gifts', `gift_id = 'cg-ok' and stock_count = 7 and reserved_count = 0`)).to.equal(1);
     });
 
-    it('announces the new gift\'s stock with one GiftStockChanged outbox event', async () => {
+    it("announces the new gift's stock with one GiftStockChanged outbox event", async () => {
       await shop.createGift('cg-announce', 3);
       expect(await shop.outboxCount(STOCK_CHANGED, 'cg-announce')).to.equal(1);
     });
@@ -192,7 +208,9 @@ describe('GiftService contract over gRPC', function () {
 
     for (const { what, value } of BAD_CODES) {
       it(`refuses ${what} gift_id with INVALID_ARGUMENT naming gift_id, and stores and announces nothing`, async () => {
-        const error = await expectFailureChangesNothing(() => callError(gifts, gifts.createGift, { giftId: value, name: 'A gift', stockCount: 1 }));
+        const error = await expectFailureChangesNothing(() =>
+          callError(gifts, gifts.createGift, { giftId: value, name: 'A gift', stockCount: 1 }),
+        );
         expectInvalidArgument(error, 'gift_id');
       });
     }
@@ -203,14 +221,18 @@ describe('GiftService contract over gRPC', function () {
       { what: 'a 201-character', value: 'n'.repeat(201) },
     ]) {
       it(`refuses ${what} name with INVALID_ARGUMENT naming name, and stores nothing`, async () => {
-        const error = await expectFailureChangesNothing(() => callError(gifts, gifts.createGift, { giftId: 'cg-bad-name', name: value, stockCount: 1 }));
+        const error = await expectFailureChangesNothing(() =>
+          callError(gifts, gifts.createGift, { giftId: 'cg-bad-name', name: value, stockCount: 1 }),
+        );
         expectInvalidArgument(error, 'name');
       });
     }
 
     for (const stockCount of [-1, 1_000_001, 2_147_483_647, -2_147_483_648]) {
       it(`refuses stock_count ${stockCount} with INVALID_ARGUMENT naming stock_count, and stores nothing`, async () => {
-        const error = await expectFailureChangesNothing(() => callError(gifts, gifts.createGift, { giftId: 'cg-bad-stock', name: 'A gift', stockCount }));
+        const error = await expectFailureChangesNothing(() =>
+          callError(gifts, gifts.createGift, { giftId: 'cg-bad-stock', name: 'A gift', stockCount }),
+        );
         expectInvalidArgument(error, 'stock_count');
       });
     }
@@ -222,7 +244,9 @@ describe('GiftService contract over gRPC', function () {
 
     it('refuses an existing gift_id with ALREADY_EXISTS and GIFT_ALREADY_EXISTS, and keeps the first gift as it was', async () => {
       const first = await shop.createGift('cg-twice', 5, 'First');
-      const error = await expectFailureChangesNothing(() => callError(gifts, gifts.createGift, { giftId: 'cg-twice', name: 'Second', stockCount: 9 }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(gifts, gifts.createGift, { giftId: 'cg-twice', name: 'Second', stockCount: 9 }),
+      );
       expectError(error, status.ALREADY_EXISTS, 'GIFT_ALREADY_EXISTS');
       expect(error.details).to.include('cg-twice');
       expect(await shop.getGift('cg-twice')).to.deep.equal(first);
@@ -231,7 +255,8 @@ describe('GiftService contract over gRPC', function () {
     it('when the same gift is created by concurrent calls, exactly one succeeds and the others get ALREADY_EXISTS', async () => {
       const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => shop.createGift('cg-race', i + 1)));
       expect(results.filter((result) => result.status === 'fulfilled')).to.have.length(1);
-      for (const result of results) if (result.status === 'rejected') expectError(result.reason as ServiceError, status.ALREADY_EXISTS, 'GIFT_ALREADY_EXISTS');
+      for (const result of results)
+        if (result.status === 'rejected') expectError(result.reason as ServiceError, status.ALREADY_EXISTS, 'GIFT_ALREADY_EXISTS');
       expect(await shop.outboxCount(STOCK_CHANGED, 'cg-race')).to.equal(1);
     });
   });
@@ -284,7 +309,9 @@ describe('GiftService contract over gRPC', function () {
     for (const stockCount of [-1, 1_000_001]) {
       it(`refuses stock_count ${stockCount} with INVALID_ARGUMENT naming stock_count, changing nothing`, async () => {
         await shop.createGift(`ss-bad-${stockCount}`, 1);
-        const error = await expectFailureChangesNothing(() => callError(gifts, gifts.setGiftStock, { giftId: `ss-bad-${stockCount}`, stockCount }));
+        const error = await expectFailureChangesNothing(() =>
+          callError(gifts, gifts.setGiftStock, { giftId: `ss-bad-${stockCount}`, stockCount }),
+        );
         expectInvalidArgument(error, 'stock_count');
       });
     }
@@ -295,7 +322,13 @@ describe('GiftService contract over gRPC', function () {
       const created = await shop.createGift('gg-ok', 2, 'Poster');
       expect(await shop.getGift('gg-ok')).to.deep.equal(created);
       await shop.reserve(exchange('gg-c', 'gg-ok'));
-      expect(await shop.getGift('gg-ok')).to.deep.equal({ giftId: 'gg-ok', name: 'Poster', stockCount: 2, reservedCount: 1, availableCount: 1 });
+      expect(await shop.getGift('gg-ok')).to.deep.equal({
+        giftId: 'gg-ok',
+        name: 'Poster',
+        stockCount: 2,
+        reservedCount: 1,
+        availableCount: 1,
+      });
     });
 
     it('answers NOT_FOUND with GIFT_NOT_FOUND for an unknown gift', async () => {
@@ -354,7 +387,7 @@ describe('GiftService contract over gRPC', function () {
   });
 
   describe('ReserveGift', () => {
-    it('reserves one unit for a new RESERVED order that carries the gift\'s name, and the gift shows it reserved', async () => {
+    it("reserves one unit for a new RESERVED order that carries the gift's name, and the gift shows it reserved", async () => {
       await shop.createGift('rg-ok', 3, 'Keychain');
       const request = exchange('rg-customer', 'rg-ok');
       const startedAt = Date.now();
@@ -363,7 +396,9 @@ describe('GiftService contract over gRPC', function () {
       expect(order.placedAt!.getTime()).to.be.within(startedAt - 5_000, Date.now() + 5_000);
       expect(order.updatedAt!.getTime()).to.equal(order.placedAt!.getTime());
       expect(stockOf(await shop.getGift('rg-ok'))).to.deep.equal({ stock: 3, reserved: 1, available: 2 });
-      expect(await system.count('gift.gift_orders', `order_id = '${request.orderId}' and status = 'reserved' and stock_state = 'reserved'`)).to.equal(1);
+      expect(
+        await system.count('gift.gift_orders', `order_id = '${request.orderId}' and status = 'reserved' and stock_state = 'reserved'`),
+      ).to.equal(1);
     });
 
     it('announces the reservation with GiftStockChanged in the same commit', async () => {
@@ -388,7 +423,9 @@ describe('GiftService contract over gRPC', function () {
       const first = await shop.reserve(request);
       const before = await snapshot();
       expect(await shop.reserve(request)).to.deep.equal(first);
-      expect(await shop.reserve({ ...request, orderId: request.orderId.toUpperCase(), rewardId: request.rewardId.toUpperCase() })).to.deep.equal(first);
+      expect(
+        await shop.reserve({ ...request, orderId: request.orderId.toUpperCase(), rewardId: request.rewardId.toUpperCase() }),
+      ).to.deep.equal(first);
       expect(await snapshot()).to.deep.equal(before);
       expect(stockOf(await shop.getGift('rg-retry'))).to.deep.equal({ stock: 3, reserved: 1, available: 2 });
     });
@@ -474,7 +511,8 @@ describe('GiftService contract over gRPC', function () {
       await shop.createGift('rg-crowd', 3);
       const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => shop.reserve(exchange(`rg-crowd-${i}`, 'rg-crowd'))));
       expect(results.filter((result) => result.status === 'fulfilled')).to.have.length(3);
-      for (const result of results) if (result.status === 'rejected') expectError(result.reason as ServiceError, status.RESOURCE_EXHAUSTED, 'OUT_OF_STOCK');
+      for (const result of results)
+        if (result.status === 'rejected') expectError(result.reason as ServiceError, status.RESOURCE_EXHAUSTED, 'OUT_OF_STOCK');
       expect(stockOf(await shop.getGift('rg-crowd'))).to.deep.equal({ stock: 3, reserved: 3, available: 0 });
       expect(await system.count('gift.gift_orders', `gift_id = 'rg-crowd'`)).to.equal(3);
       expect(await shop.outboxCount(STOCK_CHANGED, 'rg-crowd')).to.equal(4);
@@ -545,13 +583,14 @@ describe('GiftService contract over gRPC', function () {
   });
 
   describe('ListGiftOrders', () => {
-    const list = (customerId: string, pageSize = 0, pageToken = '') => call(gifts, gifts.listGiftOrders, { customerId, pageSize, pageToken });
+    const list = (customerId: string, pageSize = 0, pageToken = '') =>
+      call(gifts, gifts.listGiftOrders, { customerId, pageSize, pageToken });
 
     it('lists an unknown customer as empty with no next page token (not an error)', async () => {
       expect(await list('lo-nobody')).to.deep.equal({ orders: [], nextPageToken: '' });
     });
 
-    it('lists only the asked customer\'s orders', async () => {
+    it("lists only the asked customer's orders", async () => {
       await shop.createGift('lo-mine', 10);
       await shop.reserve(exchange('lo-me', 'lo-mine'));
       await shop.reserve(exchange('lo-them', 'lo-mine'));
@@ -587,12 +626,18 @@ describe('GiftService contract over gRPC', function () {
 
     it('refuses a page_token that no response gave with INVALID_ARGUMENT naming page_token', async () => {
       const token = Buffer.from('v2:10').toString('base64url');
-      expectInvalidArgument(await callError(gifts, gifts.listGiftOrders, { customerId: 'lo-x', pageSize: 0, pageToken: token }), 'page_token');
+      expectInvalidArgument(
+        await callError(gifts, gifts.listGiftOrders, { customerId: 'lo-x', pageSize: 0, pageToken: token }),
+        'page_token',
+      );
     });
 
     for (const { what, value } of BAD_CODES) {
       it(`refuses ${what} customer_id with INVALID_ARGUMENT naming customer_id`, async () => {
-        expectInvalidArgument(await callError(gifts, gifts.listGiftOrders, { customerId: value, pageSize: 0, pageToken: '' }), 'customer_id');
+        expectInvalidArgument(
+          await callError(gifts, gifts.listGiftOrders, { customerId: value, pageSize: 0, pageToken: '' }),
+          'customer_id',
+        );
       });
     }
   });
@@ -633,15 +678,19 @@ describe('GiftService contract over gRPC', function () {
     });
 
     it('answers NOT_FOUND with GIFT_ORDER_NOT_FOUND for an unknown order', async () => {
-      const error = await expectFailureChangesNothing(() => callError(gifts, gifts.cancelGiftOrder, { orderId: UNKNOWN_ID, customerId: 'co-customer' }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(gifts, gifts.cancelGiftOrder, { orderId: UNKNOWN_ID, customerId: 'co-customer' }),
+      );
       expectError(error, status.NOT_FOUND, 'GIFT_ORDER_NOT_FOUND');
     });
 
-    it('answers another customer\'s order as NOT_FOUND (GIFT_ORDER_NOT_FOUND: its existence does not leak), changing nothing', async () => {
+    it("answers another customer's order as NOT_FOUND (GIFT_ORDER_NOT_FOUND: its existence does not leak), changing nothing", async () => {
       await shop.createGift('co-theirs', 1);
       const request = exchange('co-owner', 'co-theirs');
       const paid = await shop.paidOrder(request);
-      const error = await expectFailureChangesNothing(() => callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-intruder' }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-intruder' }),
+      );
       expectError(error, status.NOT_FOUND, 'GIFT_ORDER_NOT_FOUND');
       expect(await shop.getOrder(request.orderId)).to.deep.equal(paid);
     });
@@ -650,7 +699,9 @@ describe('GiftService contract over gRPC', function () {
       await shop.createGift('co-reserved', 1);
       const request = exchange('co-customer', 'co-reserved');
       await shop.reserve(request);
-      const error = await expectFailureChangesNothing(() => callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-customer' }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-customer' }),
+      );
       expectError(error, status.FAILED_PRECONDITION, 'ORDER_NOT_PAID');
       expect(stockOf(await shop.getGift('co-reserved'))).to.deep.equal({ stock: 1, reserved: 1, available: 0 });
     });
@@ -660,7 +711,9 @@ describe('GiftService contract over gRPC', function () {
       const request = exchange('co-customer', 'co-released');
       await shop.reserve(request);
       await shop.deliver(abandonedEvent(request));
-      const error = await expectFailureChangesNothing(() => callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-customer' }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-customer' }),
+      );
       expectError(error, status.FAILED_PRECONDITION, 'ORDER_NOT_PAID');
     });
 
@@ -669,7 +722,9 @@ describe('GiftService contract over gRPC', function () {
       const request = exchange('co-customer', 'co-twice');
       await shop.paidOrder(request);
       await cancel(request.orderId, 'co-customer');
-      const error = await expectFailureChangesNothing(() => callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-customer' }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-customer' }),
+      );
       expectError(error, status.FAILED_PRECONDITION, 'ORDER_ALREADY_CANCELLED');
       expect(await shop.outboxCount(ORDER_CANCELLED, request.orderId)).to.equal(1);
     });
@@ -681,7 +736,9 @@ describe('GiftService contract over gRPC', function () {
       const deliveryId = randomUUID();
       await shop.deliver(deliveryEvent('started', request, deliveryId), deliveryEvent('completed', request, deliveryId));
       await shop.orderWith(request.orderId, GiftOrderStatus.GIFT_ORDER_STATUS_DELIVERED);
-      const error = await expectFailureChangesNothing(() => callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-customer' }));
+      const error = await expectFailureChangesNothing(() =>
+        callError(gifts, gifts.cancelGiftOrder, { orderId: request.orderId, customerId: 'co-customer' }),
+      );
       expectError(error, status.FAILED_PRECONDITION, 'ORDER_DELIVERED');
     });
 
@@ -698,7 +755,7 @@ describe('GiftService contract over gRPC', function () {
     }
   });
 
-  describe('Order transitions driven by the wallet\'s and the delivery\'s events', () => {
+  describe("Order transitions driven by the wallet's and the delivery's events", () => {
     it('wallet.reward_spent pays a reserved order and GiftOrderPaid is announced once, however often the payment arrives', async () => {
       await shop.createGift('ev-pay', 2, 'Sticker');
       const request = exchange('ev-customer', 'ev-pay');
@@ -736,7 +793,9 @@ describe('GiftService contract over gRPC', function () {
       await shop.deliver(spentEvent(request));
       expect((await shop.getOrder(request.orderId)).status).to.equal(GiftOrderStatus.GIFT_ORDER_STATUS_RELEASED);
       expect(await shop.outboxCount(ORDER_REJECTED, request.orderId)).to.equal(1);
-      const [rejection] = await system.query<{ payload: Buffer }>(`select payload from gift.outbox_events where event_type = '${ORDER_REJECTED}' and aggregate_id = '${request.orderId}'`);
+      const [rejection] = await system.query<{ payload: Buffer }>(
+        `select payload from gift.outbox_events where event_type = '${ORDER_REJECTED}' and aggregate_id = '${request.orderId}'`,
+      );
       expect(rejectionReason(rejection.payload)).to.equal('out of stock');
       // Stock comes back, and the same payment arrives again as a new event: it stays rejected.
       await call(gifts, gifts.setGiftStock, { giftId: 'ev-reject', stockCount: 5 });
@@ -755,7 +814,7 @@ describe('GiftService contract over gRPC', function () {
       expect(await system.count('gift.gift_orders')).to.equal(orders);
     });
 
-    it('wallet.exchange_abandoned releases a reserved order\'s unit and announces the stock; repeated, it changes nothing more', async () => {
+    it("wallet.exchange_abandoned releases a reserved order's unit and announces the stock; repeated, it changes nothing more", async () => {
       await shop.createGift('ev-abandon', 2);
       const request = exchange('ev-customer', 'ev-abandon');
       await shop.reserve(request);
@@ -917,9 +976,12 @@ describe('GiftService reservation expiry', function () {
       const requests = Array.from({ length: 150 }, (_, i) => exchange(`ex-r-${i}`, 'ex-replicas'));
       await Promise.all(requests.map((request, i) => (i % 2 === 0 ? shop.reserve(request) : call(other, other.reserveGift, request))));
       other.close();
-      await eventually(async () => expect(await system.count('gift.gift_orders', `gift_id = 'ex-replicas' and status = 'released'`)).to.equal(150), {
-        timeoutMs: 20_000,
-      });
+      await eventually(
+        async () => expect(await system.count('gift.gift_orders', `gift_id = 'ex-replicas' and status = 'released'`)).to.equal(150),
+        {
+          timeoutMs: 20_000,
+        },
+      );
       expect(stockOf(await shop.getGift('ex-replicas'))).to.deep.equal({ stock: 300, reserved: 0, available: 300 });
     } finally {
       await replica.stop();

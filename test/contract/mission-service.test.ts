@@ -1,5 +1,5 @@
-import { expect } from 'chai';
 import { type ServiceError, status } from '@grpc/grpc-js';
+import { expect } from 'chai';
 import { missionAchieved } from '../../services/contracts/events.js';
 import {
   type Mission,
@@ -8,8 +8,8 @@ import {
 } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { chainProcessedPast } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
-import { call, callError } from '../support/grpc-call.js';
 import { expectInvalidArgument } from '../support/grpc-assertions.js';
+import { call, callError } from '../support/grpc-call.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -62,19 +62,22 @@ describe('MissionService contract over gRPC', function () {
 
   /** Waits until every achieved mission has its reward and wallet entry, so nothing is in flight. */
   async function settled(): Promise<{ missions: number; outbox: number; rewards: number; wallet: number }> {
-    return eventually(async () => {
-      // First: recording a reward writes the mission's last outbox row, so count after it.
-      expect(await system.count('mission.missions', `reward_id is null`)).to.equal(0);
-      const snapshot = {
-        missions: await system.count('mission.missions'),
-        outbox: await system.count('mission.outbox_events'),
-        rewards: await system.count('reward.rewards'),
-        wallet: await system.count('wallet.wallet_rewards'),
-      };
-      expect(snapshot.rewards).to.equal(snapshot.missions);
-      expect(snapshot.wallet).to.equal(snapshot.rewards);
-      return snapshot;
-    }, { timeoutMs: 20_000 });
+    return eventually(
+      async () => {
+        // First: recording a reward writes the mission's last outbox row, so count after it.
+        expect(await system.count('mission.missions', `reward_id is null`)).to.equal(0);
+        const snapshot = {
+          missions: await system.count('mission.missions'),
+          outbox: await system.count('mission.outbox_events'),
+          rewards: await system.count('reward.rewards'),
+          wallet: await system.count('wallet.wallet_rewards'),
+        };
+        expect(snapshot.rewards).to.equal(snapshot.missions);
+        expect(snapshot.wallet).to.equal(snapshot.rewards);
+        return snapshot;
+      },
+      { timeoutMs: 20_000 },
+    );
   }
 
   /** Runs a call that must fail, then checks no mission, outbox event, reward or wallet entry appeared. */
@@ -91,7 +94,11 @@ describe('MissionService contract over gRPC', function () {
     // Past a marker mission (one more of each), the chain has had its chance to act on the call.
     await chainProcessedPast(system, 'mission');
     const marked = await after();
-    expect({ missions: marked.missions - 1, rewards: marked.rewards - 1, wallet: marked.wallet - 1 }).to.deep.equal({ missions: before.missions, rewards: before.rewards, wallet: before.wallet });
+    expect({ missions: marked.missions - 1, rewards: marked.rewards - 1, wallet: marked.wallet - 1 }).to.deep.equal({
+      missions: before.missions,
+      rewards: before.rewards,
+      wallet: before.wallet,
+    });
     return error;
   }
 
@@ -110,7 +117,9 @@ describe('MissionService contract over gRPC', function () {
 
     it('announces the achievement: the mission gets exactly one MissionAchieved outbox event', async () => {
       const mission = await achieve('am-announce');
-      expect(await system.count('mission.outbox_events', `aggregate_id = '${mission.missionId}' and event_type = '${missionAchieved.name}'`)).to.equal(1);
+      expect(
+        await system.count('mission.outbox_events', `aggregate_id = '${mission.missionId}' and event_type = '${missionAchieved.name}'`),
+      ).to.equal(1);
     });
 
     it('gives each achievement its own mission id', async () => {
@@ -155,7 +164,11 @@ describe('MissionService contract over gRPC', function () {
 
     it('refuses to achieve the same mission twice with ALREADY_EXISTS and MISSION_ALREADY_ACHIEVED', async () => {
       await achieve('am-twice', 'daily-login');
-      const error = await callError(missions, missions.achieveMission, { customerId: 'am-twice', eventCode: 'summer-2026', missionCode: 'daily-login' });
+      const error = await callError(missions, missions.achieveMission, {
+        customerId: 'am-twice',
+        eventCode: 'summer-2026',
+        missionCode: 'daily-login',
+      });
       expectError(error, status.ALREADY_EXISTS, 'MISSION_ALREADY_ACHIEVED');
       expect(error.details).to.include('am-twice').and.to.include('daily-login');
     });
@@ -168,7 +181,11 @@ describe('MissionService contract over gRPC', function () {
         return current;
       });
       const error = await expectFailureChangesNothing(() =>
-        callError(missions, missions.achieveMission, { customerId: 'am-twice-nothing', eventCode: 'summer-2026', missionCode: 'daily-login' }),
+        callError(missions, missions.achieveMission, {
+          customerId: 'am-twice-nothing',
+          eventCode: 'summer-2026',
+          missionCode: 'daily-login',
+        }),
       );
       expectError(error, status.ALREADY_EXISTS, 'MISSION_ALREADY_ACHIEVED');
       expect(await system.count('mission.missions', `customer_id = 'am-twice-nothing'`)).to.equal(1);
@@ -186,7 +203,9 @@ describe('MissionService contract over gRPC', function () {
       for (const error of refused) expectError(error, status.ALREADY_EXISTS, 'MISSION_ALREADY_ACHIEVED');
       expect(await system.count('mission.missions', `customer_id = 'am-race'`)).to.equal(1);
       const winner = (succeeded[0] as PromiseFulfilledResult<Mission>).value;
-      expect(await system.count('mission.outbox_events', `aggregate_id = '${winner.missionId}' and event_type = '${missionAchieved.name}'`)).to.equal(1);
+      expect(
+        await system.count('mission.outbox_events', `aggregate_id = '${winner.missionId}' and event_type = '${missionAchieved.name}'`),
+      ).to.equal(1);
       await eventually(async () => expect(await system.count('reward.rewards', `customer_id = 'am-race'`)).to.equal(1));
       await chainProcessedPast(system, 'mission');
       expect(await system.count('reward.rewards', `customer_id = 'am-race'`)).to.equal(1);
@@ -251,7 +270,8 @@ describe('MissionService contract over gRPC', function () {
   });
 
   describe('ListMissions', () => {
-    const list = (customerId: string, pageSize = 0, pageToken = '') => call(missions, missions.listMissions, { customerId, pageSize, pageToken });
+    const list = (customerId: string, pageSize = 0, pageToken = '') =>
+      call(missions, missions.listMissions, { customerId, pageSize, pageToken });
 
     /** Achieves `count` missions in order and returns their ids, oldest first. */
     async function achieveMany(customerId: string, count: number): Promise<string[]> {
@@ -266,7 +286,7 @@ describe('MissionService contract over gRPC', function () {
       expect(page.nextPageToken).to.equal('');
     });
 
-    it('lists only the asked customer\'s missions', async () => {
+    it("lists only the asked customer's missions", async () => {
       await achieveMany('lm-mine', 2);
       await achieveMany('lm-theirs', 3);
       const page = await list('lm-mine');
@@ -331,7 +351,10 @@ describe('MissionService contract over gRPC', function () {
 
     for (const pageSize of [101, -1, 2_147_483_647, -2_147_483_648]) {
       it(`refuses page_size ${pageSize} with INVALID_ARGUMENT naming page_size`, async () => {
-        expectInvalidArgument(await callError(missions, missions.listMissions, { customerId: 'lm-bad-size', pageSize, pageToken: '' }), 'page_size');
+        expectInvalidArgument(
+          await callError(missions, missions.listMissions, { customerId: 'lm-bad-size', pageSize, pageToken: '' }),
+          'page_size',
+        );
       });
     }
 
@@ -341,13 +364,19 @@ describe('MissionService contract over gRPC', function () {
       { what: 'a non-numeric', token: Buffer.from('v1:abc').toString('base64url') },
     ]) {
       it(`refuses ${what} page_token with INVALID_ARGUMENT naming page_token`, async () => {
-        expectInvalidArgument(await callError(missions, missions.listMissions, { customerId: 'lm-bad-token', pageSize: 0, pageToken: token }), 'page_token');
+        expectInvalidArgument(
+          await callError(missions, missions.listMissions, { customerId: 'lm-bad-token', pageSize: 0, pageToken: token }),
+          'page_token',
+        );
       });
     }
 
     for (const { what, value } of BAD_CODES) {
       it(`refuses ${what} customer_id with INVALID_ARGUMENT naming customer_id`, async () => {
-        expectInvalidArgument(await callError(missions, missions.listMissions, { customerId: value, pageSize: 0, pageToken: '' }), 'customer_id');
+        expectInvalidArgument(
+          await callError(missions, missions.listMissions, { customerId: value, pageSize: 0, pageToken: '' }),
+          'customer_id',
+        );
       });
     }
   });

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { expect } from 'chai';
 import { status } from '@grpc/grpc-js';
+import { expect } from 'chai';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../services/contracts/generated/grpc/health/v1/health.js';
 import { call, callError, insecure } from '../support/grpc-call.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
@@ -115,7 +115,14 @@ describe('Server reflection and health on every service port', function () {
       });
 
       it(`sends error-code ${service.notFound.errorCode} in the trailers of a reflection call that finds nothing (buf curl -v)`, async () => {
-        const { stderr } = await buf([...GRPC, ...(await bearer(`/${service.fullName}/${service.notFound.method}`, service.notFound.body)), '-v', '-d', JSON.stringify(service.notFound.body), url(service.name, `/${service.fullName}/${service.notFound.method}`)]);
+        const { stderr } = await buf([
+          ...GRPC,
+          ...(await bearer(`/${service.fullName}/${service.notFound.method}`, service.notFound.body)),
+          '-v',
+          '-d',
+          JSON.stringify(service.notFound.body),
+          url(service.name, `/${service.fullName}/${service.notFound.method}`),
+        ]);
         expect(stderr.toLowerCase()).to.include(`error-code: ${service.notFound.errorCode.toLowerCase()}`);
       });
 
@@ -145,7 +152,12 @@ describe('Server reflection and health on every service port', function () {
 
       it(`reports SERVING for '' and ${service.fullName} through buf curl by reflection`, async () => {
         for (const name of ['', service.fullName]) {
-          const { exitCode, stdout, stderr } = await buf([...GRPC, '-d', JSON.stringify({ service: name }), url(service.name, '/grpc.health.v1.Health/Check')]);
+          const { exitCode, stdout, stderr } = await buf([
+            ...GRPC,
+            '-d',
+            JSON.stringify({ service: name }),
+            url(service.name, '/grpc.health.v1.Health/Check'),
+          ]);
           expect(exitCode, stderr).to.equal(0);
           expect(JSON.parse(stdout)).to.deep.equal({ status: 'SERVING' });
         }
@@ -172,7 +184,12 @@ describe('Server reflection and health on every service port', function () {
     ]);
     expect(exitCode, stderr).to.equal(0);
     const mission = JSON.parse(stdout);
-    expect(mission).to.include({ customerId: 'by-reflection', eventCode: 'summer-2026', missionCode: 'first-win', status: 'MISSION_STATUS_ACHIEVED' });
+    expect(mission).to.include({
+      customerId: 'by-reflection',
+      eventCode: 'summer-2026',
+      missionCode: 'first-win',
+      status: 'MISSION_STATUS_ACHIEVED',
+    });
     expect(mission.missionId).to.match(/^[0-9a-f-]{36}$/);
     expect(await system.count('mission.missions', `id = '${mission.missionId}' and customer_id = 'by-reflection'`)).to.equal(1);
   });

@@ -1,10 +1,14 @@
-import { expect } from 'chai';
 import { status } from '@grpc/grpc-js';
-import { type Mission, type MissionServiceClient, MissionStatus } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { expect } from 'chai';
+import {
+  type Mission,
+  type MissionServiceClient,
+  MissionStatus,
+} from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { type Reward, type RewardServiceClient, RewardStatus } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
 import { eventually } from '../support/eventually.js';
-import { call, callError } from '../support/grpc-call.js';
 import { expectInvalidArgument } from '../support/grpc-assertions.js';
+import { call, callError } from '../support/grpc-call.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -50,7 +54,13 @@ describe('RewardService contract over gRPC', function () {
   async function rewardedMissions(customerId: string, count: number): Promise<Mission[]> {
     const achieved: Mission[] = [];
     for (let i = 0; i < count; i += 1) {
-      achieved.push(await call(missions, missions.achieveMission, { customerId, eventCode: 'summer-2026', missionCode: `m-${String(i).padStart(2, '0')}` }));
+      achieved.push(
+        await call(missions, missions.achieveMission, {
+          customerId,
+          eventCode: 'summer-2026',
+          missionCode: `m-${String(i).padStart(2, '0')}`,
+        }),
+      );
     }
     return eventually(
       async () => {
@@ -115,7 +125,8 @@ describe('RewardService contract over gRPC', function () {
   });
 
   describe('ListRewards', () => {
-    const list = (customerId: string, pageSize = 0, pageToken = '') => call(rewards, rewards.listRewards, { customerId, pageSize, pageToken });
+    const list = (customerId: string, pageSize = 0, pageToken = '') =>
+      call(rewards, rewards.listRewards, { customerId, pageSize, pageToken });
 
     it('lists an unknown customer as empty with no next page token (not an error)', async () => {
       const page = await list('lr-nobody');
@@ -123,7 +134,7 @@ describe('RewardService contract over gRPC', function () {
       expect(page.nextPageToken).to.equal('');
     });
 
-    it('lists one reward per rewarded mission, each naming its mission, and only the asked customer\'s', async () => {
+    it("lists one reward per rewarded mission, each naming its mission, and only the asked customer's", async () => {
       const mine = await rewardedMissions('lr-mine', 3);
       await rewardedMissions('lr-theirs', 2);
       const page = await list('lr-mine');
@@ -177,7 +188,10 @@ describe('RewardService contract over gRPC', function () {
 
     for (const pageSize of [101, -1]) {
       it(`refuses page_size ${pageSize} with INVALID_ARGUMENT naming page_size`, async () => {
-        expectInvalidArgument(await callError(rewards, rewards.listRewards, { customerId: 'lr-bad-size', pageSize, pageToken: '' }), 'page_size');
+        expectInvalidArgument(
+          await callError(rewards, rewards.listRewards, { customerId: 'lr-bad-size', pageSize, pageToken: '' }),
+          'page_size',
+        );
       });
     }
 
@@ -186,13 +200,19 @@ describe('RewardService contract over gRPC', function () {
       { what: 'a well-encoded but foreign', token: Buffer.from('v2:10').toString('base64url') },
     ]) {
       it(`refuses ${what} page_token with INVALID_ARGUMENT naming page_token`, async () => {
-        expectInvalidArgument(await callError(rewards, rewards.listRewards, { customerId: 'lr-bad-token', pageSize: 0, pageToken: token }), 'page_token');
+        expectInvalidArgument(
+          await callError(rewards, rewards.listRewards, { customerId: 'lr-bad-token', pageSize: 0, pageToken: token }),
+          'page_token',
+        );
       });
     }
 
     for (const { what, value } of BAD_CUSTOMER_IDS) {
       it(`refuses ${what} customer_id with INVALID_ARGUMENT naming customer_id`, async () => {
-        expectInvalidArgument(await callError(rewards, rewards.listRewards, { customerId: value, pageSize: 0, pageToken: '' }), 'customer_id');
+        expectInvalidArgument(
+          await callError(rewards, rewards.listRewards, { customerId: value, pageSize: 0, pageToken: '' }),
+          'customer_id',
+        );
       });
     }
   });

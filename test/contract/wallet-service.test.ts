@@ -1,11 +1,15 @@
-import { expect } from 'chai';
 import { status } from '@grpc/grpc-js';
-import { type Mission, type MissionServiceClient, MissionStatus } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
-import { type WalletServiceClient, WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
+import { expect } from 'chai';
+import {
+  type Mission,
+  type MissionServiceClient,
+  MissionStatus,
+} from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { WalletRewardStatus, type WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
 import { chainProcessedPast } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
-import { call, callError } from '../support/grpc-call.js';
 import { expectInvalidArgument } from '../support/grpc-assertions.js';
+import { call, callError } from '../support/grpc-call.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -70,16 +74,18 @@ describe('WalletService contract over gRPC', function () {
       }
     });
 
-    it('lists the wallet\'s rewards newest first', async () => {
+    it("lists the wallet's rewards newest first", async () => {
       await rewardedMissions('gw-order', 4);
       const wallet = await call(wallets, wallets.getWallet, { customerId: 'gw-order' });
-      const stored = await system.query<{ reward_id: string }>(`select reward_id from wallet.wallet_rewards where customer_id = 'gw-order' order by seq desc`);
+      const stored = await system.query<{ reward_id: string }>(
+        `select reward_id from wallet.wallet_rewards where customer_id = 'gw-order' order by seq desc`,
+      );
       expect(wallet.rewards.map((reward) => reward.rewardId)).to.deep.equal(stored.map((row) => row.reward_id));
       const times = wallet.rewards.map((reward) => reward.addedAt!.getTime());
       expect(times).to.deep.equal([...times].sort((a, b) => b - a));
     });
 
-    it('shows only the asked customer\'s rewards', async () => {
+    it("shows only the asked customer's rewards", async () => {
       const mine = await rewardedMissions('gw-mine', 1);
       await rewardedMissions('gw-theirs', 2);
       const wallet = await call(wallets, wallets.getWallet, { customerId: 'gw-mine' });

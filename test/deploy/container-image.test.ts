@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,25 +9,25 @@ import { expect } from 'chai';
 import postgres from 'postgres';
 import { buildRuntime } from '../../scripts/deploy/build-runtime.js';
 import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
-import { buildWeb } from '../../services/web/build.js';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../services/contracts/generated/grpc/health/v1/health.js';
-import { platformIdentity, type PlatformIdentity } from '../../services/identity/src/platform-identity.js';
+import { type PlatformIdentity, platformIdentity } from '../../services/identity/src/platform-identity.js';
 import { readAuthConfig } from '../../services/platform/src/auth/auth-config.js';
 import { createLogger } from '../../services/platform/src/logging/logger.js';
+import { buildWeb } from '../../services/web/build.js';
 import { call, insecure } from '../support/grpc-call.js';
 import { TEST_AMQP_URL, TEST_DATABASE_URL } from '../support/test-system.js';
+import type { Manifest } from './support/deploy-facts.js';
 import {
-  type DockerStage,
   buildManifests,
   containerEnvironment,
   copyInstruction,
-  dockerStages,
+  type DockerStage,
   dockerignored,
+  dockerStages,
   find,
   isFile,
   repoPath,
 } from './support/deploy-facts.js';
-import type { Manifest } from './support/deploy-facts.js';
 
 const run = promisify(execFile);
 
@@ -45,7 +45,8 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
     ({ kind } = buildManifests());
   });
 
-  const appDeployments = () => kind.filter((manifest) => manifest.kind === 'Deployment' && manifest.metadata.labels?.['app.kubernetes.io/component'] === 'service');
+  const appDeployments = () =>
+    kind.filter((manifest) => manifest.kind === 'Deployment' && manifest.metadata.labels?.['app.kubernetes.io/component'] === 'service');
 
   it('has the stages deps, build, prod-deps and runtime; the runtime is a tag-pinned slim Node 20 image running as uid 10001 with production dependencies only', () => {
     expect(stages.map((stage) => stage.name)).to.deep.equal(['deps', 'build', 'prod-deps', 'runtime']);
@@ -54,7 +55,9 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
     const user = runtime.instructions.filter((instruction) => instruction.keyword === 'USER').pop();
     expect(user?.args).to.equal('10001:10001');
     const prodDeps = stages.find((stage) => stage.name === 'prod-deps') as DockerStage;
-    expect(prodDeps.instructions.some((instruction) => instruction.keyword === 'RUN' && /npm ci --omit=dev/.test(instruction.args))).to.equal(true);
+    expect(
+      prodDeps.instructions.some((instruction) => instruction.keyword === 'RUN' && /npm ci --omit=dev/.test(instruction.args)),
+    ).to.equal(true);
     const deps = stages.find((stage) => stage.name === 'deps') as DockerStage;
     // npm ci's `prepare` script generates the code from proto/, so proto/ must be there first.
     const order = deps.instructions.map((instruction) => `${instruction.keyword} ${instruction.args}`);
@@ -75,7 +78,9 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
   });
 
   it('every file and directory the Dockerfile copies from the build context exists and is not excluded by .dockerignore', () => {
-    const copies = stages.flatMap((stage) => stage.instructions.filter((instruction) => instruction.keyword === 'COPY').map(copyInstruction));
+    const copies = stages.flatMap((stage) =>
+      stage.instructions.filter((instruction) => instruction.keyword === 'COPY').map(copyInstruction),
+    );
     const fromContext = copies.filter((copy) => copy.from === undefined).flatMap((copy) => copy.sources);
     expect(fromContext).to.include.members(['package.json', 'package-lock.json', 'proto', 'tsconfig.json', 'services', 'scripts/deploy']);
     for (const source of fromContext) {
@@ -92,7 +97,7 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
     expect(isFile(repoPath('scripts/deploy/build-runtime.ts')), 'the build stage runs scripts/deploy/build-runtime.ts').to.equal(true);
   });
 
-  it('the deps stage\'s code generation (npm ci runs the prepare script) succeeds with only what the stage has copied and created', async () => {
+  it("the deps stage's code generation (npm ci runs the prepare script) succeeds with only what the stage has copied and created", async () => {
     const deps = stages.find((stage) => stage.name === 'deps') as DockerStage;
     const sandbox = mkdtempSync(join(tmpdir(), 'deps-stage-'));
     try {
@@ -105,7 +110,8 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
           const intoDirectory = copy.sources.length > 1 || copy.destination.endsWith('/');
           for (const source of copy.sources) {
             const isDirectory = statSync(repoPath(source)).isDirectory();
-            const target = isDirectory || !intoDirectory ? join(sandbox, copy.destination) : join(sandbox, copy.destination, basename(source));
+            const target =
+              isDirectory || !intoDirectory ? join(sandbox, copy.destination) : join(sandbox, copy.destination, basename(source));
             cpSync(repoPath(source), target, { recursive: true });
           }
         } else if (instruction.keyword === 'RUN' && /\bnpm ci\b/.test(instruction.args)) {
@@ -120,7 +126,9 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
       }
       expect(ranNpmCi, 'the deps stage runs npm ci').to.equal(true);
       expect(isFile(join(sandbox, 'services/contracts/generated/descriptor-set.binpb')), 'generated descriptor set').to.equal(true);
-      expect(isFile(join(sandbox, 'services/contracts/generated/game/mission/v1/mission_service.ts')), 'generated TypeScript').to.equal(true);
+      expect(isFile(join(sandbox, 'services/contracts/generated/game/mission/v1/mission_service.ts')), 'generated TypeScript').to.equal(
+        true,
+      );
     } finally {
       rmSync(sandbox, { recursive: true, force: true });
     }
@@ -132,11 +140,16 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
         if (copy.from === undefined) continue;
         const source = stages.slice(0, index).find((candidate) => candidate.name === copy.from);
         expect(source, `stage ${copy.from} before ${stage.name}`).to.not.equal(undefined);
-        const runs = (source as DockerStage).instructions.filter((instruction) => instruction.keyword === 'RUN').map((instruction) => instruction.args);
+        const runs = (source as DockerStage).instructions
+          .filter((instruction) => instruction.keyword === 'RUN')
+          .map((instruction) => instruction.args);
         const workdir = (source as DockerStage).instructions.filter((instruction) => instruction.keyword === 'WORKDIR').pop()?.args;
         for (const path of copy.sources) {
           const clean = path.replace(/\/$/, '');
-          const produced = runs.some((args) => args.split(/\s+/).includes(clean)) || ((clean === `${workdir}/node_modules` || clean.startsWith(`${workdir}/node_modules/`)) && runs.some((args) => /npm ci/.test(args)));
+          const produced =
+            runs.some((args) => args.split(/\s+/).includes(clean)) ||
+            ((clean === `${workdir}/node_modules` || clean.startsWith(`${workdir}/node_modules/`)) &&
+              runs.some((args) => /npm ci/.test(args)));
           expect(produced, `${copy.from} produces ${path}`).to.equal(true);
         }
       }
@@ -144,10 +157,28 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
   });
 
   it('.dockerignore keeps node_modules, .git, test artifacts, .data and generated code out of the build context', () => {
-    for (const path of ['node_modules', 'services/mission/node_modules', '.git', 'test-artifacts', '.data', 'services/contracts/generated', 'services/web/dist', 'envoy/descriptor-set.binpb', 'k8s', 'test']) {
+    for (const path of [
+      'node_modules',
+      'services/mission/node_modules',
+      '.git',
+      'test-artifacts',
+      '.data',
+      'services/contracts/generated',
+      'services/web/dist',
+      'envoy/descriptor-set.binpb',
+      'k8s',
+      'test',
+    ]) {
       expect(dockerignored(path), path).to.equal(true);
     }
-    for (const path of ['services/mission/src/main.ts', 'services/mission/migrations/0000_init.sql', 'services/web/public/index.html', 'services/web/src/main.tsx', 'proto/buf.yaml', 'scripts/deploy/build-runtime.ts']) {
+    for (const path of [
+      'services/mission/src/main.ts',
+      'services/mission/migrations/0000_init.sql',
+      'services/web/public/index.html',
+      'services/web/src/main.tsx',
+      'proto/buf.yaml',
+      'scripts/deploy/build-runtime.ts',
+    ]) {
       expect(dockerignored(path), path).to.equal(false);
     }
   });
@@ -160,7 +191,11 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
     let identity: PlatformIdentity;
 
     before(async () => {
-      identity = await platformIdentity(readAuthConfig({}), createLogger({ level: 'silent' }), { port: 0, host: '127.0.0.1', issuerHost: '127.0.0.1' });
+      identity = await platformIdentity(readAuthConfig({}), createLogger({ level: 'silent' }), {
+        port: 0,
+        host: '127.0.0.1',
+        issuerHost: '127.0.0.1',
+      });
       runtimeDir = mkdtempSync(join(tmpdir(), 'runtime-tree-'));
       await buildRuntime(runtimeDir);
       // The build stage bundles the front end into services/web/dist before build-runtime.ts copies
@@ -175,7 +210,7 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
       await identity?.stop();
     });
 
-    it('turns every Deployment\'s start command into a module and carries each service\'s migrations and the descriptor set beside it', () => {
+    it("turns every Deployment's start command into a module and carries each service's migrations and the descriptor set beside it", () => {
       expect(JSON.parse(readFileSync(join(runtimeDir, 'package.json'), 'utf8')).type).to.equal('module');
       expect(isFile(join(runtimeDir, 'services/contracts/generated/descriptor-set.binpb')), 'descriptor set').to.equal(true);
       const [, , webMain] = find(kind, 'Deployment', WEB_APP).spec.template.spec.containers[0].command as string[];
@@ -191,11 +226,12 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
         } catch {
           sourceMigrations = [];
         }
-        for (const file of sourceMigrations) expect(isFile(join(runtimeDir, 'services', service, 'migrations', file)), `${service} migration ${file}`).to.equal(true);
+        for (const file of sourceMigrations)
+          expect(isFile(join(runtimeDir, 'services', service, 'migrations', file)), `${service} migration ${file}`).to.equal(true);
       }
     });
 
-    it('compiled services start with their ConfigMap\'s settings under their own Postgres role and database (created by the init script), connect to RabbitMQ, report SERVING within their memory request, write nothing into the tree and exit 0 on SIGTERM', async () => {
+    it("compiled services start with their ConfigMap's settings under their own Postgres role and database (created by the init script), connect to RabbitMQ, report SERVING within their memory request, write nothing into the tree and exit 0 on SIGTERM", async () => {
       const id = `dt${randomBytes(3).toString('hex')}`;
       const services = appDeployments().map((deployment) => deployment.metadata.name);
       const names = Object.fromEntries(services.map((service) => [service, `${id}_${service}`]));
@@ -222,7 +258,10 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
         const roles = await admin<{ rolname: string; rolsuper: boolean; rolcreatedb: boolean }[]>`
           select rolname, rolsuper, rolcreatedb from pg_roles where rolname like ${`${id}_%`} order by rolname`;
         expect(roles.map((role) => role.rolname)).to.deep.equal(Object.values(names).sort());
-        expect(roles.every((role) => !role.rolsuper && !role.rolcreatedb), 'roles are neither superusers nor database creators').to.equal(true);
+        expect(
+          roles.every((role) => !role.rolsuper && !role.rolcreatedb),
+          'roles are neither superusers nor database creators',
+        ).to.equal(true);
         const owners = await admin<{ datname: string; owner: string }[]>`
           select datname, pg_get_userbyid(datdba) as owner from pg_database where datname like ${`${id}_%`}`;
         for (const owner of owners) expect(owner.owner, owner.datname).to.equal(owner.datname);
@@ -321,7 +360,11 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
         const health = await fetch(`${base}${web.readinessProbe.httpGet.path}`);
         expect([health.status, await health.text()], 'readiness probe').to.deep.equal([200, 'ok']);
         const page = await fetch(`${base}/`);
-        expect([page.status, page.headers.get('content-type'), page.headers.get('cache-control')]).to.deep.equal([200, 'text/html; charset=utf-8', 'no-cache']);
+        expect([page.status, page.headers.get('content-type'), page.headers.get('cache-control')]).to.deep.equal([
+          200,
+          'text/html; charset=utf-8',
+          'no-cache',
+        ]);
         const bundle = /<script type="module" src="(\/assets\/app-[A-Z0-9]+\.js)"><\/script>/.exec(await page.text())?.[1];
         expect(bundle, 'the page loads its content-hashed bundle').to.be.a('string');
         const script = await fetch(`${base}${bundle}`);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { buildManifests, containerEnvironment, find, repoPath } from './support/deploy-facts.js';
 import type { Manifest } from './support/deploy-facts.js';
+import { buildManifests, containerEnvironment, find, repoPath } from './support/deploy-facts.js';
 
 /**
  * The kind overlay runs the same provider as `npm start` (services/identity, the same image),
@@ -28,7 +28,12 @@ describe('identity in the kind overlay: one provider, one issuer for pods, Envoy
     expect(find(kind, 'Service', 'identity').spec.ports[0]).to.include({ port: 8090 });
     expect(find(kind, 'Service', 'identity-browser').spec.ports[0]).to.include({ nodePort: 30090 });
     const cluster = parse(readFileSync(repoPath('k8s/kind-cluster.yaml'), 'utf8'));
-    expect(cluster.nodes[0].extraPortMappings).to.deep.include({ containerPort: 30090, hostPort: 8090, listenAddress: '127.0.0.1', protocol: 'TCP' });
+    expect(cluster.nodes[0].extraPortMappings).to.deep.include({
+      containerPort: 30090,
+      hostPort: 8090,
+      listenAddress: '127.0.0.1',
+      protocol: 'TCP',
+    });
   });
 
   it('every service, the web front end and Envoy name the issuer the provider puts in its tokens', () => {

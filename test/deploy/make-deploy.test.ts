@@ -1,5 +1,16 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,7 +35,10 @@ async function exec(file: string, args: string[], options: { env?: NodeJS.Proces
 function restrictedPath(commands: string[]): string {
   const bin = mkdtempSync(join(tmpdir(), 'deploy-path-'));
   for (const command of commands) {
-    const found = (process.env.PATH ?? '').split(':').map((dir) => join(dir, command)).find((path) => existsSync(path));
+    const found = (process.env.PATH ?? '')
+      .split(':')
+      .map((dir) => join(dir, command))
+      .find((path) => existsSync(path));
     if (found) symlinkSync(found, join(bin, command));
   }
   return bin;
@@ -39,7 +53,10 @@ describe('make deploy and its companions (Makefile, scripts/deploy)', function (
       expect(targets.get(target), `${target}: ## description`).to.be.a('string').and.not.equal('');
     }
     const { stdout } = await exec('make', ['--no-print-directory', '-C', repoPath(), 'help']);
-    const listed = stdout.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((line) => line.trim().split(/\s+/)[0]);
+    const listed = stdout
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/)[0]);
     for (const target of ['deploy', 'undeploy', 'status', 'logs', 'image', 'kind-cluster']) expect(listed, 'make help').to.include(target);
   });
 
@@ -86,7 +103,9 @@ describe('make deploy and its companions (Makefile, scripts/deploy)', function (
   it('make deploy stops at once with a clear message naming docker, kind and kubectl when they are not installed', async () => {
     const bin = restrictedPath(['bash', 'env', 'dirname', 'make', 'node', 'npm', 'grep', 'cat']);
     try {
-      const { code, stderr } = await exec('make', ['--no-print-directory', '-C', repoPath(), 'deploy'], { env: { PATH: bin, HOME: tmpdir() } });
+      const { code, stderr } = await exec('make', ['--no-print-directory', '-C', repoPath(), 'deploy'], {
+        env: { PATH: bin, HOME: tmpdir() },
+      });
       expect(code).to.not.equal(0);
       for (const tool of ['docker', 'kind', 'kubectl']) expect(stderr).to.include(`error: '${tool}' is not installed or not on PATH`);
       const status = await exec('make', ['--no-print-directory', '-C', repoPath(), 'status'], { env: { PATH: bin, HOME: tmpdir() } });
@@ -103,7 +122,8 @@ describe('make deploy and its companions (Makefile, scripts/deploy)', function (
     beforeEach(() => {
       // A copy of what the script touches, so the work tree is left alone.
       sandbox = mkdtempSync(join(tmpdir(), 'stage-envoy-'));
-      for (const path of ['proto', 'scripts/deploy', 'k8s/base/generated']) cpSync(repoPath(path), join(sandbox, path), { recursive: true });
+      for (const path of ['proto', 'scripts/deploy', 'k8s/base/generated'])
+        cpSync(repoPath(path), join(sandbox, path), { recursive: true });
       mkdirSync(join(sandbox, 'envoy'), { recursive: true });
       cpSync(repoPath('envoy/envoy.yaml'), join(sandbox, 'envoy/envoy.yaml'));
       symlinkSync(repoPath('node_modules'), join(sandbox, 'node_modules'), 'dir');
@@ -124,8 +144,14 @@ describe('make deploy and its companions (Makefile, scripts/deploy)', function (
       writePackageJson({ 'gen:envoy': scripts['gen:envoy'] });
       const { code, stderr } = await exec('bash', [join(sandbox, 'scripts/deploy/stage-envoy-files.sh')], { cwd: sandbox });
       expect(code, stderr).to.equal(0);
-      expect(readFileSync(join(sandbox, 'k8s/base/generated/envoy.yaml'), 'utf8')).to.equal(readFileSync(repoPath('envoy/envoy.yaml'), 'utf8'));
-      expect(readFileSync(join(sandbox, 'k8s/base/generated/descriptor-set.binpb')).equals(readFileSync(join(sandbox, 'envoy/descriptor-set.binpb')))).to.equal(true);
+      expect(readFileSync(join(sandbox, 'k8s/base/generated/envoy.yaml'), 'utf8')).to.equal(
+        readFileSync(repoPath('envoy/envoy.yaml'), 'utf8'),
+      );
+      expect(
+        readFileSync(join(sandbox, 'k8s/base/generated/descriptor-set.binpb')).equals(
+          readFileSync(join(sandbox, 'envoy/descriptor-set.binpb')),
+        ),
+      ).to.equal(true);
       expect(readFileSync(join(sandbox, 'envoy/descriptor-set.binpb')).length).to.be.above(1000);
     });
 

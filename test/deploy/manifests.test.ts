@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
+import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
+import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
+import { HEALTH_PATH } from '../../services/web/server/web-server.js';
 import {
-  GRPC_PORT,
-  NAMESPACE,
-  type ContractService,
   buildManifests,
+  type ContractService,
   collect,
   containerEnvironment,
   contractServices,
@@ -13,12 +14,14 @@ import {
   envoyClusterEndpoints,
   envoyConfig,
   envoyListeners,
-  type Manifest,
   find,
   findGenerated,
+  GRPC_PORT,
   imageName,
   isFile,
+  type Manifest,
   makefileVariables,
+  NAMESPACE,
   podTemplateSpecs,
   readinessListenerProblems,
   repoPath,
@@ -26,9 +29,6 @@ import {
   valuesOf,
   variablesReadBy,
 } from './support/deploy-facts.js';
-import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
-import { HEALTH_PATH } from '../../services/web/server/web-server.js';
-import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
 import { schemaErrors, typeErrors } from './support/manifest-schema.js';
 
 /**
@@ -45,7 +45,8 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
   });
 
   const workloads = () => kind.filter((manifest) => ['Deployment', 'StatefulSet'].includes(manifest.kind));
-  const appDeployments = () => kind.filter((manifest) => manifest.kind === 'Deployment' && manifest.metadata.labels?.['app.kubernetes.io/component'] === 'service');
+  const appDeployments = () =>
+    kind.filter((manifest) => manifest.kind === 'Deployment' && manifest.metadata.labels?.['app.kubernetes.io/component'] === 'service');
 
   describe('schema and cluster-wide rules', () => {
     it('every resource of the base and of the kind overlay validates against the Kubernetes 1.27 schema (kubernetes-models)', () => {
@@ -81,7 +82,9 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
           const where = `${name} container ${container.name}`;
           const security = container.securityContext ?? {};
           expect(security.runAsNonRoot ?? pod.securityContext?.runAsNonRoot, `${where} runAsNonRoot`).to.equal(true);
-          expect(security.runAsUser ?? pod.securityContext?.runAsUser, `${where} runAsUser`).to.be.a('number').above(0);
+          expect(security.runAsUser ?? pod.securityContext?.runAsUser, `${where} runAsUser`)
+            .to.be.a('number')
+            .above(0);
           expect(security.allowPrivilegeEscalation, `${where} allowPrivilegeEscalation`).to.equal(false);
           expect(security.privileged ?? false, `${where} privileged`).to.equal(false);
           expect(security.capabilities?.drop, `${where} capabilities.drop`).to.include('ALL');
@@ -105,19 +108,23 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
     });
 
     it('every ConfigMap and Secret a pod template references exists in the overlay output (after kustomize renamed them with their hash)', () => {
-      const names = (kindName: string) => new Set(kind.filter((manifest) => manifest.kind === kindName).map((manifest) => manifest.metadata.name));
+      const names = (kindName: string) =>
+        new Set(kind.filter((manifest) => manifest.kind === kindName).map((manifest) => manifest.metadata.name));
       const configMaps = names('ConfigMap');
       const secrets = names('Secret');
       for (const workload of workloads()) {
         const pod = podTemplateSpecs(workload)[0];
         const where = `${workload.kind}/${workload.metadata.name}`;
-        for (const ref of collect(pod, 'configMapRef')) expect(configMaps, `${where} configMapRef`).to.include((ref as { name: string }).name);
-        for (const ref of collect(pod, 'configMapKeyRef')) expect(configMaps, `${where} configMapKeyRef`).to.include((ref as { name: string }).name);
+        for (const ref of collect(pod, 'configMapRef'))
+          expect(configMaps, `${where} configMapRef`).to.include((ref as { name: string }).name);
+        for (const ref of collect(pod, 'configMapKeyRef'))
+          expect(configMaps, `${where} configMapKeyRef`).to.include((ref as { name: string }).name);
         for (const ref of collect(pod, 'secretRef')) expect(secrets, `${where} secretRef`).to.include((ref as { name: string }).name);
         for (const ref of collect(pod, 'secretKeyRef')) expect(secrets, `${where} secretKeyRef`).to.include((ref as { name: string }).name);
         for (const volume of pod.volumes ?? []) {
           if (volume.configMap) expect(configMaps, `${where} volume ${volume.name}`).to.include(volume.configMap.name);
-          for (const source of volume.projected?.sources ?? []) if (source.configMap) expect(configMaps, `${where} projected`).to.include(source.configMap.name);
+          for (const source of volume.projected?.sources ?? [])
+            if (source.configMap) expect(configMaps, `${where} projected`).to.include(source.configMap.name);
         }
       }
     });
@@ -130,14 +137,20 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
     const services: ContractService[] = contractServices().filter((service) => !HOSTED_CONTEXTS.includes(service.context));
 
     it('game.platform.v1 is hosted by the deployed services: services/platform is a library with no main of its own', () => {
-      for (const context of HOSTED_CONTEXTS) expect(isFile(repoPath('services', context, 'src', 'main.ts')), `services/${context}/src/main.ts`).to.equal(false);
+      for (const context of HOSTED_CONTEXTS)
+        expect(isFile(repoPath('services', context, 'src', 'main.ts')), `services/${context}/src/main.ts`).to.equal(false);
     });
 
     it('every game.<context>.v1 service in the contract has a directory services/<context> and a Deployment, and every app Deployment is a service of the contract', () => {
       const contexts = [...new Set(services.map((service) => service.context))].sort();
       expect(contexts, 'services in the descriptor set').to.not.be.empty;
-      for (const context of contexts) expect(isFile(repoPath('services', context, 'src', 'main.ts')), `services/${context}/src/main.ts`).to.equal(true);
-      expect(appDeployments().map((deployment) => deployment.metadata.name).sort()).to.deep.equal(contexts);
+      for (const context of contexts)
+        expect(isFile(repoPath('services', context, 'src', 'main.ts')), `services/${context}/src/main.ts`).to.equal(true);
+      expect(
+        appDeployments()
+          .map((deployment) => deployment.metadata.name)
+          .sort(),
+      ).to.deep.equal(contexts);
     });
 
     for (const context of [...new Set(services.map((service) => service.context))].sort()) {
@@ -188,7 +201,7 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
           expect(volume.emptyDir, '/tmp is an emptyDir').to.be.an('object');
         });
 
-        it('sleeps in preStop so it leaves the endpoints before SIGTERM, within a grace period that also covers the process\'s own shutdown bound', () => {
+        it("sleeps in preStop so it leaves the endpoints before SIGTERM, within a grace period that also covers the process's own shutdown bound", () => {
           const command: string[] = container().lifecycle?.preStop?.exec?.command ?? [];
           expect(command[0]).to.equal('sleep');
           const sleepSeconds = Number(command[1]);
@@ -206,7 +219,13 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
           const service = find(kind, 'Service', context);
           expect(service.spec.clusterIP).to.equal('None');
           expect(selects(service.spec.selector), 'Service selector').to.equal(true);
-          expect(service.spec.ports).to.deep.include({ name: 'grpc', port: GRPC_PORT, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' });
+          expect(service.spec.ports).to.deep.include({
+            name: 'grpc',
+            port: GRPC_PORT,
+            targetPort: 'grpc',
+            protocol: 'TCP',
+            appProtocol: 'kubernetes.io/h2c',
+          });
           const hpa = find(kind, 'HorizontalPodAutoscaler', context);
           expect(hpa.spec.scaleTargetRef).to.deep.equal({ apiVersion: 'apps/v1', kind: 'Deployment', name: context });
           expect(hpa.spec.minReplicas).to.equal(2);
@@ -227,7 +246,9 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
 
         it('gets every variable it needs in a cluster from its ConfigMap and Secret, and none its code does not read', () => {
           const c = container();
-          expect(c.envFrom.map((from: Record<string, { name: string }>) => Object.values(from)[0].name.replace(/-[a-z0-9]{10}$/, ''))).to.deep.equal([
+          expect(
+            c.envFrom.map((from: Record<string, { name: string }>) => Object.values(from)[0].name.replace(/-[a-z0-9]{10}$/, '')),
+          ).to.deep.equal([
             `${context}-config`,
             // The environment's issuer, shared by every pod (each overlay provides it).
             'auth-config',
@@ -236,10 +257,17 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
           const env = containerEnvironment(kind, c);
           const read = variablesReadBy(context);
           for (const alternatives of requiredVariables(context)) {
-            expect(alternatives.some((name) => read.has(name)), `the code reads one of ${alternatives.join(' / ')}`).to.equal(true);
-            expect(alternatives.some((name) => (env[name] ?? '') !== ''), `${alternatives.join(' or ')} is set`).to.equal(true);
+            expect(
+              alternatives.some((name) => read.has(name)),
+              `the code reads one of ${alternatives.join(' / ')}`,
+            ).to.equal(true);
+            expect(
+              alternatives.some((name) => (env[name] ?? '') !== ''),
+              `${alternatives.join(' or ')} is set`,
+            ).to.equal(true);
           }
-          for (const name of Object.keys(env)) expect(read.has(name), `${name} is read by services/${context} or the platform`).to.equal(true);
+          for (const name of Object.keys(env))
+            expect(read.has(name), `${name} is read by services/${context} or the platform`).to.equal(true);
         });
       });
     }
@@ -282,13 +310,18 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
         capabilities: { drop: ['ALL'] },
         seccompProfile: { type: 'RuntimeDefault' },
       });
-      expect(deployment().spec.template.spec.securityContext).to.deep.equal(find(kind, 'Deployment', 'mission').spec.template.spec.securityContext);
+      expect(deployment().spec.template.spec.securityContext).to.deep.equal(
+        find(kind, 'Deployment', 'mission').spec.template.spec.securityContext,
+      );
       expect(c.volumeMounts ?? [], 'volume mounts').to.deep.equal([]);
       expect(deployment().spec.template.spec.volumes ?? [], 'volumes').to.deep.equal([]);
-      expect(c.envFrom.map((from: Record<string, unknown>) => Object.keys(from)[0]), 'ConfigMaps (its own, auth-config), no Secret').to.deep.equal(['configMapRef', 'configMapRef']);
+      expect(
+        c.envFrom.map((from: Record<string, unknown>) => Object.keys(from)[0]),
+        'ConfigMaps (its own, auth-config), no Secret',
+      ).to.deep.equal(['configMapRef', 'configMapRef']);
     });
 
-    it('sleeps in preStop so it leaves the endpoints and Envoy\'s DNS before SIGTERM, within a grace period that also covers the process\'s own shutdown bound', () => {
+    it("sleeps in preStop so it leaves the endpoints and Envoy's DNS before SIGTERM, within a grace period that also covers the process's own shutdown bound", () => {
       const command: string[] = container().lifecycle?.preStop?.exec?.command ?? [];
       expect(command[0]).to.equal('sleep');
       const sleepSeconds = Number(command[1]);
@@ -299,13 +332,19 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
       expect(readFileSync(repoPath('services/web/server/main.ts'), 'utf8'), 'main.ts stops on signals').to.match(/stopOnSignals\(/);
     });
 
-    it('is selected by a headless Service on its http port (Envoy\'s STRICT_DNS cluster web sees every pod), an autoscaling/v2 CPU autoscaler and a disruption budget of minAvailable 1', () => {
+    it("is selected by a headless Service on its http port (Envoy's STRICT_DNS cluster web sees every pod), an autoscaling/v2 CPU autoscaler and a disruption budget of minAvailable 1", () => {
       const podLabels = deployment().spec.template.metadata.labels;
       const selects = (selector: Record<string, string>) => Object.entries(selector).every(([key, value]) => podLabels[key] === value);
       const service = find(kind, 'Service', WEB_APP);
       expect(service.spec.clusterIP).to.equal('None');
       expect(selects(service.spec.selector), 'Service selector').to.equal(true);
-      expect(service.spec.ports).to.deep.include({ name: 'http', port: httpPort().containerPort, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' });
+      expect(service.spec.ports).to.deep.include({
+        name: 'http',
+        port: httpPort().containerPort,
+        targetPort: 'http',
+        protocol: 'TCP',
+        appProtocol: 'http',
+      });
       const hpa = find(kind, 'HorizontalPodAutoscaler', WEB_APP);
       expect(hpa.spec.scaleTargetRef).to.deep.equal({ apiVersion: 'apps/v1', kind: 'Deployment', name: WEB_APP });
       expect(hpa.spec.minReplicas).to.equal(2);
@@ -337,14 +376,16 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
       // Every Deployment is looked at (the loop compares images), or its selector covers web's component.
       const selector = /-l\s+(\S+)/.exec(restartLoop![1]!)?.[1] ?? '';
       const component = String(deployment().metadata.labels?.['app.kubernetes.io/component']);
-      expect(selector === '' || selector.includes(component), `the restart selector "${selector}" covers component ${component}`).to.equal(true);
+      expect(selector === '' || selector.includes(component), `the restart selector "${selector}" covers component ${component}`).to.equal(
+        true,
+      );
     });
   });
 
   describe('credentials and backing services', () => {
     const serviceNames = () => appDeployments().map((deployment) => deployment.metadata.name);
 
-    it('each service\'s DATABASE_URL logs in as its own role to its own database, with the password the Postgres init script gives that role', () => {
+    it("each service's DATABASE_URL logs in as its own role to its own database, with the password the Postgres init script gives that role", () => {
       const postgres = find(kind, 'StatefulSet', 'postgres');
       const pgContainer = postgres.spec.template.spec.containers[0];
       const pgEnv = containerEnvironment(kind, pgContainer);
@@ -360,12 +401,14 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
       }
       const init = findGenerated(kind, 'ConfigMap', 'postgres-init');
       expect(Object.keys(init?.data ?? {})).to.deep.equal(['init-service-databases.sh']);
-      const mount = pgContainer.volumeMounts.find((candidate: { mountPath: string }) => candidate.mountPath === '/docker-entrypoint-initdb.d');
+      const mount = pgContainer.volumeMounts.find(
+        (candidate: { mountPath: string }) => candidate.mountPath === '/docker-entrypoint-initdb.d',
+      );
       const volume = postgres.spec.template.spec.volumes.find((candidate: { name: string }) => candidate.name === mount.name);
       expect(volume.configMap.name).to.equal(init?.metadata.name);
     });
 
-    it('each service\'s AMQP_URL uses the user and password RabbitMQ is created with', () => {
+    it("each service's AMQP_URL uses the user and password RabbitMQ is created with", () => {
       const rabbitEnv = containerEnvironment(kind, find(kind, 'StatefulSet', 'rabbitmq').spec.template.spec.containers[0]);
       for (const service of serviceNames()) {
         const url = new URL(containerEnvironment(kind, find(kind, 'Deployment', service).spec.template.spec.containers[0]).AMQP_URL);
@@ -390,18 +433,24 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
     });
 
     it('Postgres and RabbitMQ are StatefulSets with a volume claim and exec probes (pg_isready, rabbitmq-diagnostics), governed by Services postgres:5432 and rabbitmq:5672', () => {
-      for (const [name, port, tool] of [['postgres', 5432, 'pg_isready'], ['rabbitmq', 5672, 'rabbitmq-diagnostics']] as const) {
+      for (const [name, port, tool] of [
+        ['postgres', 5432, 'pg_isready'],
+        ['rabbitmq', 5672, 'rabbitmq-diagnostics'],
+      ] as const) {
         const statefulSet = find(kind, 'StatefulSet', name);
         expect(statefulSet.spec.serviceName).to.equal(name);
         expect(statefulSet.spec.volumeClaimTemplates?.[0]?.spec?.resources?.requests?.storage, `${name} volume claim`).to.be.a('string');
         const c = statefulSet.spec.template.spec.containers[0];
         expect(c.image, `${name} image`).to.match(new RegExp(`^${name}:\\d+\\.\\d+(\\.\\d+)?(-[\\w.]+)?$`));
-        for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) expect(c[probe]?.exec?.command?.join(' '), `${name} ${probe}`).to.include(tool);
+        for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'])
+          expect(c[probe]?.exec?.command?.join(' '), `${name} ${probe}`).to.include(tool);
         const mounted = c.volumeMounts.map((mount: { name: string }) => mount.name);
         expect(mounted, `${name} mounts its claim`).to.include(statefulSet.spec.volumeClaimTemplates[0].metadata.name);
         const service = find(kind, 'Service', name);
         expect(service.spec.ports.map((p: { port: number }) => p.port)).to.deep.equal([port]);
-        expect(Object.entries(service.spec.selector).every(([key, value]) => statefulSet.spec.template.metadata.labels[key] === value)).to.equal(true);
+        expect(
+          Object.entries(service.spec.selector).every(([key, value]) => statefulSet.spec.template.metadata.labels[key] === value),
+        ).to.equal(true);
       }
     });
   });
@@ -428,21 +477,26 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
       expect(files.get('/etc/envoy/envoy.yaml')?.data?.['envoy.yaml']).to.equal(readFileSync(repoPath('envoy/envoy.yaml'), 'utf8'));
       const descriptors = collect(envoyConfig(), 'proto_descriptor') as string[];
       expect(descriptors, 'proto_descriptor in envoy.yaml').to.not.be.empty;
-      for (const path of descriptors) expect([...files.keys()], 'the transcoder\'s proto_descriptor is mounted').to.include(path);
+      for (const path of descriptors) expect([...files.keys()], "the transcoder's proto_descriptor is mounted").to.include(path);
     });
 
     it('envoy.yaml has a cluster for every deployed service pointing at <service>.game.svc.cluster.local:50051', () => {
       const endpoints = [...envoyClusterEndpoints(envoyConfig()).values()].flat();
       for (const deployment of appDeployments()) {
         const service = deployment.metadata.name;
-        expect(endpoints, `a cluster for ${service}`).to.deep.include({ address: `${service}.${NAMESPACE}.svc.cluster.local`, port: GRPC_PORT });
+        expect(endpoints, `a cluster for ${service}`).to.deep.include({
+          address: `${service}.${NAMESPACE}.svc.cluster.local`,
+          port: GRPC_PORT,
+        });
       }
     });
 
-    it('envoy.yaml\'s cluster web points at the web front end\'s headless Service on the port its pods listen on', () => {
+    it("envoy.yaml's cluster web points at the web front end's headless Service on the port its pods listen on", () => {
       const web = find(kind, 'Deployment', WEB_APP).spec.template.spec.containers[0];
       const port = web.ports.find((candidate: { name: string }) => candidate.name === 'http').containerPort;
-      expect(envoyClusterEndpoints(envoyConfig()).get(WEB_APP)).to.deep.equal([{ address: `${WEB_APP}.${NAMESPACE}.svc.cluster.local`, port }]);
+      expect(envoyClusterEndpoints(envoyConfig()).get(WEB_APP)).to.deep.equal([
+        { address: `${WEB_APP}.${NAMESPACE}.svc.cluster.local`, port },
+      ]);
       expect(find(kind, 'Service', WEB_APP).spec.clusterIP, 'headless, for STRICT_DNS').to.equal('None');
     });
 
@@ -453,7 +507,10 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
       for (const port of [8080, 9090]) {
         expect(listening, `a listener on ${port}`).to.include(port);
         expect(containerPorts, `container port ${port}`).to.include(port);
-        expect(service.spec.ports.map((p: { port: number }) => p.port), `Service envoy port ${port}`).to.include(port);
+        expect(
+          service.spec.ports.map((p: { port: number }) => p.port),
+          `Service envoy port ${port}`,
+        ).to.include(port);
       }
       const wallet = containerEnvironment(kind, find(kind, 'Deployment', 'wallet').spec.template.spec.containers[0]);
       expect(wallet.WALLET_GIFT_ADDRESS).to.equal(`envoy.${NAMESPACE}.svc.cluster.local:9090`);
@@ -473,7 +530,7 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
       expect(envoyContainer().ports.map((port: { containerPort: number }) => port.containerPort)).to.not.include(adminPort);
     });
 
-    it('the readiness probe\'s listener forwards only GET /ready to the admin interface (the admin itself stays on loopback)', () => {
+    it("the readiness probe's listener forwards only GET /ready to the admin interface (the admin itself stays on loopback)", () => {
       const c = envoyContainer();
       const probePort = c.ports.find((port: { name: string }) => port.name === c.readinessProbe.httpGet.port)?.containerPort;
       expect(c.readinessProbe.httpGet.path).to.equal('/ready');
@@ -488,11 +545,14 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
   });
 
   describe('kind overlay', () => {
-    it('exposes Envoy\'s port 8080 as NodePort 30080, which k8s/kind-cluster.yaml maps to localhost:8080', () => {
+    it("exposes Envoy's port 8080 as NodePort 30080, which k8s/kind-cluster.yaml maps to localhost:8080", () => {
       const edge = kind.find((manifest) => manifest.kind === 'Service' && manifest.spec?.type === 'NodePort');
       expect(edge, 'a NodePort Service').to.not.equal(undefined);
       const envoy = find(kind, 'Deployment', 'envoy');
-      expect(Object.entries(edge?.spec.selector).every(([key, value]) => envoy.spec.template.metadata.labels[key] === value), 'selects the Envoy pods').to.equal(true);
+      expect(
+        Object.entries(edge?.spec.selector).every(([key, value]) => envoy.spec.template.metadata.labels[key] === value),
+        'selects the Envoy pods',
+      ).to.equal(true);
       expect(edge?.spec.ports).to.have.length(1);
       const [port] = edge?.spec.ports;
       expect(port.nodePort).to.equal(30080);
@@ -523,7 +583,11 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
 
   it('the base provides no Secrets (each environment brings its own), and the kind overlay provides every Secret a pod needs', () => {
     expect(base.filter((manifest) => manifest.kind === 'Secret')).to.deep.equal([]);
-    for (const name of ['postgres-secrets', 'rabbitmq-secrets', ...appDeployments().map((deployment) => `${deployment.metadata.name}-secrets`)]) {
+    for (const name of [
+      'postgres-secrets',
+      'rabbitmq-secrets',
+      ...appDeployments().map((deployment) => `${deployment.metadata.name}-secrets`),
+    ]) {
       expect(Object.keys(valuesOf(findGenerated(kind, 'Secret', name))), name).to.not.be.empty;
     }
   });

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { buildManifests } from './support/deploy-facts.js';
+import { buildManifests, type Manifest, podTemplateSpecs } from './support/deploy-facts.js';
 import { ingressAllowed, type PodPort, selects } from './support/network-policy-model.js';
-import { type Manifest, podTemplateSpecs } from './support/deploy-facts.js';
 
 /**
  * Who reaches whom in the kind overlay (as make deploy applies it), from its NetworkPolicies:
@@ -24,11 +23,14 @@ describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the 
   };
   const portOf = (name: string, portName: string): PodPort => {
     const workload = workloads().find((w) => w.metadata.name === name)!;
-    const port = podTemplateSpecs(workload)[0]!.containers.flatMap((c: any) => c.ports ?? []).find((p: any) => p.name === portName);
+    const port = podTemplateSpecs(workload)[0]!
+      .containers.flatMap((c: any) => c.ports ?? [])
+      .find((p: any) => p.name === portName);
     if (!port) throw new Error(`${name} has no port ${portName}`);
     return port;
   };
-  const reaches = (from: Record<string, string>, to: string, port: string) => ingressAllowed(policies(), from, labelsOf(to), portOf(to, port));
+  const reaches = (from: Record<string, string>, to: string, port: string) =>
+    ingressAllowed(policies(), from, labelsOf(to), portOf(to, port));
   const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery', 'mypage', 'notification'];
   const PUBLISHERS = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
   const stranger = { run: 'debug-shell' };
@@ -38,7 +40,10 @@ describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the 
     const denyAll = policies().find((p) => Object.keys(p.spec.podSelector ?? {}).length === 0);
     expect(denyAll?.spec.ingress ?? [], 'default deny has no ingress rule').to.deep.equal([]);
     for (const workload of workloads()) {
-      expect(policies().some((p) => selects(p.spec.podSelector, workload.spec.template.metadata.labels)), workload.metadata.name).to.equal(true);
+      expect(
+        policies().some((p) => selects(p.spec.podSelector, workload.spec.template.metadata.labels)),
+        workload.metadata.name,
+      ).to.equal(true);
     }
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
-import { DEPLOYED_SERVICES, WEB_APP, WEB_PORT, renderServiceFile, serviceFilePath } from '../../scripts/deploy/render-service-manifests.js';
+import { DEPLOYED_SERVICES, renderServiceFile, serviceFilePath, WEB_APP, WEB_PORT } from '../../scripts/deploy/render-service-manifests.js';
 import { isFile, readEnvFile, repoPath } from './support/deploy-facts.js';
 
 /** k8s/base/services/*.yaml come from one template (scripts/deploy/render-service-manifests.ts). */
@@ -18,11 +18,14 @@ describe('service manifests rendered from one template', () => {
     for (const service of DEPLOYED_SERVICES) {
       expect(kustomization.resources, service).to.include(`services/${service}.yaml`);
       expect(kustomization.configMapGenerator, service).to.deep.include({ name: `${service}-config`, envs: [`services/${service}.env`] });
-      expect(readEnvFile(repoPath('k8s/base/services', `${service}.env`)), `${service}.env`).to.have.property(`${service.toUpperCase()}_GRPC_PORT`, '50051');
+      expect(readEnvFile(repoPath('k8s/base/services', `${service}.env`)), `${service}.env`).to.have.property(
+        `${service.toUpperCase()}_GRPC_PORT`,
+        '50051',
+      );
     }
   });
 
-  it('the base kustomization lists the web front end\'s file and generates web-config from services/web.env, which sets the port its Deployment declares', () => {
+  it("the base kustomization lists the web front end's file and generates web-config from services/web.env, which sets the port its Deployment declares", () => {
     const kustomization = parseYaml(readFileSync(repoPath('k8s/base/kustomization.yaml'), 'utf8'));
     expect(kustomization.resources).to.include(`services/${WEB_APP}.yaml`);
     expect(kustomization.configMapGenerator).to.deep.include({ name: `${WEB_APP}-config`, envs: [`services/${WEB_APP}.env`] });

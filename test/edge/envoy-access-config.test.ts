@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'chai';
 import { createFileRegistry, type FileRegistry, fromBinary, type JsonObject } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
+import { expect } from 'chai';
+import { JWT_PAYLOAD_METADATA, ROLE_SCOPES, rateLimitClass, renderEnvoyAccess } from '../../scripts/envoy-access/envoy-access-rules.js';
 import { DEFAULT_RATE_LIMITS, RATE_LIMIT_KEY_CLAIM } from '../../services/gateway/src/access/edge-rate-limits.js';
-import { JWT_PAYLOAD_METADATA, rateLimitClass, renderEnvoyAccess, ROLE_SCOPES } from '../../scripts/envoy-access/envoy-access-rules.js';
-import { REPO_ROOT } from './support/envoy-api-registry.js';
+import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
 import { bucketFor, jwtRequirement, rateLimitDescriptor, rbacAllows, type VerifiedToken } from './support/envoy-access-model.js';
+import { REPO_ROOT } from './support/envoy-api-registry.js';
 import { checkEnvoyConfig, connectionManagers, httpFilterConfig, list, object } from './support/envoy-config-check.js';
 
 /**
@@ -46,7 +46,9 @@ describe('Envoy identity and access (envoy/envoy.yaml): headers stripped, jwt_au
   });
 
   const hcm = (name: string) => {
-    const listener = list(object(config.staticResources)?.listeners).map(object).find((l) => l?.name === name)!;
+    const listener = list(object(config.staticResources)?.listeners)
+      .map(object)
+      .find((l) => l?.name === name)!;
     return connectionManagers(listener)[0]!;
   };
   const filterNames = (name: string) => list(hcm(name).httpFilters).map((f) => String(object(object(f)?.typedConfig)?.['@type']));
@@ -70,11 +72,13 @@ describe('Envoy identity and access (envoy/envoy.yaml): headers stripped, jwt_au
     }
   });
 
-  it('jwt_authn checks issuer, audience and signature from the provider\'s JWKS, with 60 s of clock skew, keeps Authorization for the services and hands the claims to RBAC as metadata', () => {
+  it("jwt_authn checks issuer, audience and signature from the provider's JWKS, with 60 s of clock skew, keeps Authorization for the services and hands the claims to RBAC as metadata", () => {
     const providers = Object.entries(object(jwt().providers) ?? {});
     expect(providers).to.have.length(1);
     const [, provider] = providers[0]! as [string, JsonObject];
-    expect(provider.issuer).to.be.a('string').and.match(/^https?:\/\//);
+    expect(provider.issuer)
+      .to.be.a('string')
+      .and.match(/^https?:\/\//);
     expect(provider.audiences).to.deep.equal(['game-event-rewards']);
     const remote = object(object(provider.remoteJwks)?.httpUri)!;
     const clusterNames = list(object(config.staticResources)?.clusters).map((c) => object(c)?.name);
@@ -104,7 +108,10 @@ describe('Envoy identity and access (envoy/envoy.yaml): headers stripped, jwt_au
       }
       // A token with no scope, or a scope that only looks like one, is no role.
       expect(rbacAllows(rbac(), path, { payload: { sub: 'x', scope: [] } }), `${path} with no scope`).to.equal(isPublic);
-      expect(rbacAllows(rbac(), path, { payload: { sub: 'x', scope: ['players', 'operator:read'] } }), `${path} with look-alike scopes`).to.equal(isPublic);
+      expect(
+        rbacAllows(rbac(), path, { payload: { sub: 'x', scope: ['players', 'operator:read'] } }),
+        `${path} with look-alike scopes`,
+      ).to.equal(isPublic);
     }
     // A path of no RPC (or a service Envoy does not know) matches no policy: denied.
     expect(rbacAllows(rbac(), '/game.ghost.v1.GhostService/Haunt', tokenFor(CallerRole.CALLER_ROLE_OPERATOR))).to.equal(false);
@@ -121,7 +128,10 @@ describe('Envoy identity and access (envoy/envoy.yaml): headers stripped, jwt_au
     const rendered = renderEnvoyAccess(yamlText, without);
     expect(rendered).to.not.equal(yamlText);
     const renderedConfig = checkEnvoyConfig(rendered, { descriptorSets: { '/etc/envoy/descriptor-set.binpb': registry } }).config!;
-    const renderedRbac = httpFilterConfig(connectionManagers(object(list(object(renderedConfig.staticResources)?.listeners)[0])!)[0]!, RBAC)!;
+    const renderedRbac = httpFilterConfig(
+      connectionManagers(object(list(object(renderedConfig.staticResources)?.listeners)[0])!)[0]!,
+      RBAC,
+    )!;
     for (const role of ALL_ROLES) {
       expect(rbacAllows(renderedRbac, '/game.wallet.v1.WalletService/GetWallet', tokenFor(role)), CallerRole[role]).to.equal(false);
     }
@@ -150,11 +160,18 @@ describe('Envoy identity and access (envoy/envoy.yaml): headers stripped, jwt_au
       }
       limited++;
       const claim = RATE_LIMIT_KEY_CLAIM[limitClass];
-      expect(descriptor, path).to.deep.equal([{ key: 'limit', value: limitClass }, { key: claim, value: claim === 'sub' ? 'player-7' : 'game-server' }]);
+      expect(descriptor, path).to.deep.equal([
+        { key: 'limit', value: limitClass },
+        { key: claim, value: claim === 'sub' ? 'player-7' : 'game-server' },
+      ]);
       const bucket = object(bucketFor(limit, descriptor!)?.tokenBucket)!;
       const expected = DEFAULT_RATE_LIMITS[limitClass];
-      expect(bucket, path).to.deep.equal({ maxTokens: expected.size, tokensPerFill: expected.tokensPerRefill, fillInterval: `${expected.refillIntervalMs / 1000}s` });
-      expect(parseFloat(String(bucket.fillInterval)) % defaultInterval, 'a multiple of the default bucket\'s interval').to.equal(0);
+      expect(bucket, path).to.deep.equal({
+        maxTokens: expected.size,
+        tokensPerFill: expected.tokensPerRefill,
+        fillInterval: `${expected.refillIntervalMs / 1000}s`,
+      });
+      expect(parseFloat(String(bucket.fillInterval)) % defaultInterval, "a multiple of the default bucket's interval").to.equal(0);
       // The bucket's entry for the claim has no value: Envoy's wildcard, a bucket for each player or client.
       const configured = list(bucketFor(limit, descriptor!)?.entries).map(object);
       expect(configured.find((entry) => entry?.key === claim)?.value ?? '').to.equal('');
@@ -171,7 +188,8 @@ describe('Envoy identity and access (envoy/envoy.yaml): headers stripped, jwt_au
     const routes = list(virtualHost().routes).map((r) => object(r)!);
     for (const route of routes) {
       const perFilter = object(route.typedPerFilterConfig) ?? {};
-      const disabled = (filter: string) => object(perFilter[filter])?.['@type'] === FILTER_CONFIG && object(perFilter[filter])?.disabled === true;
+      const disabled = (filter: string) =>
+        object(perFilter[filter])?.['@type'] === FILTER_CONFIG && object(perFilter[filter])?.disabled === true;
       const isWeb = object(route.route)?.cluster === 'web';
       for (const filter of ['envoy.filters.http.jwt_authn', 'envoy.filters.http.rbac', 'envoy.filters.http.local_ratelimit']) {
         expect(disabled(filter), `${String(route.name)}: ${filter} disabled`).to.equal(isWeb);

@@ -1,13 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'chai';
 import { createFileRegistry, type DescService, type FileRegistry, fromBinary, type JsonObject } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { expect } from 'chai';
 import { parse } from 'yaml';
 import { readWebConfig } from '../../services/web/server/web-config.js';
 import { HEALTH_PATH, KEEP_ALIVE_TIMEOUT_MS } from '../../services/web/server/web-server.js';
 import { REPO_ROOT } from './support/envoy-api-registry.js';
-import { checkEnvoyConfig, connectionManagers, httpBindings, httpFilterConfig, list, object, routeFor } from './support/envoy-config-check.js';
+import {
+  checkEnvoyConfig,
+  connectionManagers,
+  httpBindings,
+  httpFilterConfig,
+  list,
+  object,
+  routeFor,
+} from './support/envoy-config-check.js';
 
 /**
  * envoy/envoy.yaml, checked offline as Envoy would check it at start (there is no Envoy binary
@@ -58,7 +66,9 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
   const services = () => [...ours].filter((type): type is DescService => type.kind === 'service');
   const publicServices = () => services().filter((service) => isPublicPackage(service.file.proto.package ?? ''));
   const listener = (name: string) => {
-    const found = list(object(config.staticResources)?.listeners).map(object).find((l) => l?.name === name);
+    const found = list(object(config.staticResources)?.listeners)
+      .map(object)
+      .find((l) => l?.name === name);
     if (!found) throw new Error(`no listener ${name}`);
     return found;
   };
@@ -72,7 +82,13 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
   const transcoder = () => httpFilterConfig(hcm('edge'), TRANSCODER)!;
   /** The name the edge's connection manager gives the transcoder (what per-route configs key on). */
   const transcoderFilterName = () =>
-    String(object(list(hcm('edge').httpFilters).map(object).find((f) => object(f?.typedConfig)?.['@type'] === TRANSCODER))?.name);
+    String(
+      object(
+        list(hcm('edge').httpFilters)
+          .map(object)
+          .find((f) => object(f?.typedConfig)?.['@type'] === TRANSCODER),
+      )?.name,
+    );
   /** Whether a route takes the transcoder out of the filter chain of the requests it matches first. */
   const disablesTranscoder = (route: JsonObject | undefined) => {
     const perFilter = object(object(route?.typedPerFilterConfig)?.[transcoderFilterName()]);
@@ -103,7 +119,9 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
       expect(cluster!.type).to.equal('STRICT_DNS');
       const endpoints = list(object(cluster!.loadAssignment)?.endpoints).flatMap((e) => list(object(e)?.lbEndpoints));
       const addresses = endpoints.map((e) => object(object(object(object(e)?.endpoint)?.address)?.socketAddress));
-      expect(addresses.map((a) => `${String(a?.address)}:${String(a?.portValue)}`)).to.deep.equal([`${context}.game.svc.cluster.local:50051`]);
+      expect(addresses.map((a) => `${String(a?.address)}:${String(a?.portValue)}`)).to.deep.equal([
+        `${context}.game.svc.cluster.local:50051`,
+      ]);
       const healthCheck = object(object(list(cluster!.healthChecks)[0])?.grpcHealthCheck);
       expect(healthCheck?.serviceName, `health-checked service of cluster ${context}`).to.equal(service.typeName);
     }
@@ -147,11 +165,16 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
         if (route.directResponse) continue;
         const action = object(route.route)!;
         expect(action.timeout, `timeout of ${path}`).to.be.a('string');
-        const retryOn = String(object(action.retryPolicy)?.retryOn ?? '').split(',').filter(Boolean);
+        const retryOn = String(object(action.retryPolicy)?.retryOn ?? '')
+          .split(',')
+          .filter(Boolean);
         if (/^(Get|List)/.test(method.name)) {
           expect(retryOn, `retries of ${path}`).to.include('unavailable');
         } else {
-          expect(retryOn.filter((condition) => !NEVER_DELIVERED.has(condition)), `retries of ${path}`).to.deep.equal([]);
+          expect(
+            retryOn.filter((condition) => !NEVER_DELIVERED.has(condition)),
+            `retries of ${path}`,
+          ).to.deep.equal([]);
         }
       }
     }
@@ -184,10 +207,18 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
     expect(`${String(socket?.address)}:${String(socket?.portValue)}`).to.equal('0.0.0.0:9903');
     const table = routes('stats');
     expect(object(routeFor(table, '/stats/prometheus', 'GET')?.route)?.cluster).to.equal('envoy_admin');
-    for (const [path, method] of [['/stats/prometheus', 'POST'], ['/stats', 'GET'], ['/config_dump', 'GET'], ['/quitquitquit', 'POST'], ['/ready', 'GET']]) {
+    for (const [path, method] of [
+      ['/stats/prometheus', 'POST'],
+      ['/stats', 'GET'],
+      ['/config_dump', 'GET'],
+      ['/quitquitquit', 'POST'],
+      ['/ready', 'GET'],
+    ]) {
       expect(object(routeFor(table, path, method)?.directResponse)?.status, `${method} ${path}`).to.equal(404);
     }
-    const adminCluster = list(object(config.staticResources)?.clusters).map(object).find((cluster) => cluster?.name === 'envoy_admin');
+    const adminCluster = list(object(config.staticResources)?.clusters)
+      .map(object)
+      .find((cluster) => cluster?.name === 'envoy_admin');
     expect(JSON.stringify(adminCluster)).to.include('127.0.0.1').and.to.include('9901');
   });
 
@@ -210,10 +241,17 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
   it('every cluster health-checks each pod over gRPC on HTTP/2, ejects failing pods, caps load and never panics', () => {
     // No cluster escapes the checks: each is a service's, the front end's or the admin's.
     const contexts = publicServices().map((service) => service.typeName.split('.')[1]!);
-    expect(allClusters().map((c) => String(c.name)).sort()).to.deep.equal([...new Set(contexts), WEB_CLUSTER, IDENTITY_CLUSTER, 'envoy_admin'].sort());
+    expect(
+      allClusters()
+        .map((c) => String(c.name))
+        .sort(),
+    ).to.deep.equal([...new Set(contexts), WEB_CLUSTER, IDENTITY_CLUSTER, 'envoy_admin'].sort());
     for (const cluster of clusters()) {
       const name = String(cluster.name);
-      const http2 = object(object(object(cluster.typedExtensionProtocolOptions)?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'])?.explicitHttpConfig);
+      const http2 = object(
+        object(object(cluster.typedExtensionProtocolOptions)?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'])
+          ?.explicitHttpConfig,
+      );
       expect(http2?.http2ProtocolOptions, `${name} speaks HTTP/2`).to.not.equal(undefined);
       expect(cluster.connectTimeout, `${name} connect timeout`).to.be.a('string');
 
@@ -221,7 +259,8 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
       const ejectsOnGrpcFailures = outlier.enforcingConsecutiveGatewayFailure === 100 && Number(outlier.consecutiveGatewayFailure) > 0;
       // The wallet's UNAVAILABLE is its "gift shop busy" answer, not a sick pod: only failures the
       // pod itself causes (refused connections, resets, timeouts) eject it.
-      const ejectsOnLocalFailures = outlier.splitExternalLocalOriginErrors === true && outlier.enforcingConsecutiveLocalOriginFailure === 100;
+      const ejectsOnLocalFailures =
+        outlier.splitExternalLocalOriginErrors === true && outlier.enforcingConsecutiveLocalOriginFailure === 100;
       expect(ejectsOnGrpcFailures || (name === 'wallet' && ejectsOnLocalFailures), `${name} ejects failing pods`).to.equal(true);
       expect(outlier.baseEjectionTime, `${name} base ejection time`).to.be.a('string');
       expect(outlier.maxEjectionPercent, `${name} max ejection percent`).to.be.within(1, 100);
@@ -243,14 +282,18 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
     expect(cluster!.connectTimeout).to.be.a('string');
     const endpoints = list(object(cluster!.loadAssignment)?.endpoints).flatMap((e) => list(object(e)?.lbEndpoints));
     const addresses = endpoints.map((e) => object(object(object(object(e)?.endpoint)?.address)?.socketAddress));
-    expect(addresses.map((a) => `${String(a?.address)}:${String(a?.portValue)}`)).to.deep.equal([`web.game.svc.cluster.local:${readWebConfig({}).port}`]);
+    expect(addresses.map((a) => `${String(a?.address)}:${String(a?.portValue)}`)).to.deep.equal([
+      `web.game.svc.cluster.local:${readWebConfig({}).port}`,
+    ]);
 
     const protocol = object(object(cluster!.typedExtensionProtocolOptions)?.['envoy.extensions.upstreams.http.v3.HttpProtocolOptions']);
     expect(object(protocol?.explicitHttpConfig), 'speaks HTTP/1.1').to.have.property('httpProtocolOptions');
     expect(object(protocol?.explicitHttpConfig)).to.not.have.property('http2ProtocolOptions');
     // Envoy drops an idle connection before the web server would, so no request meets a closing one.
     const idleSeconds = Number(String(object(protocol?.commonHttpProtocolOptions)?.idleTimeout).replace(/s$/, ''));
-    expect(idleSeconds * 1000, 'idle_timeout below the web server\'s keep-alive').to.be.above(0).and.below(KEEP_ALIVE_TIMEOUT_MS);
+    expect(idleSeconds * 1000, "idle_timeout below the web server's keep-alive")
+      .to.be.above(0)
+      .and.below(KEEP_ALIVE_TIMEOUT_MS);
 
     const [check, ...others] = list(cluster!.healthChecks).map((c) => object(c)!);
     expect(others).to.deep.equal([]);
@@ -264,7 +307,8 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
     expect(Number(outlier.consecutiveGatewayFailure)).to.be.above(0);
     expect(outlier.maxEjectionPercent).to.be.within(1, 100);
     const thresholds = object(list(object(cluster!.circuitBreakers)?.thresholds)[0])!;
-    for (const limit of ['maxConnections', 'maxPendingRequests', 'maxRequests', 'maxRetries']) expect(thresholds[limit], limit).to.be.a('number');
+    for (const limit of ['maxConnections', 'maxPendingRequests', 'maxRequests', 'maxRetries'])
+      expect(thresholds[limit], limit).to.be.a('number');
     expect(object(object(cluster!.commonLbConfig)?.healthyPanicThreshold)?.value ?? 0).to.equal(0);
   });
 
@@ -278,10 +322,15 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
         // The first route matched decides the chain: without this, reject_unknown_method answers 404.
         expect(disablesTranscoder(route), `${method} ${path} without the transcoder`).to.equal(true);
         expect(object(route?.route)?.timeout, `${method} ${path} timeout`).to.be.a('string');
-        expect(String(object(object(route?.route)?.retryPolicy)?.retryOn).split(','), `${method} ${path} retries`).to.include.members(['5xx', 'reset', 'connect-failure']);
+        expect(String(object(object(route?.route)?.retryPolicy)?.retryOn).split(','), `${method} ${path} retries`).to.include.members([
+          '5xx',
+          'reset',
+          'connect-failure',
+        ]);
       }
       // Any other verb is not the page's: it keeps the transcoder (which answers 404).
-      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) expect(routeFor(edge, path, method), `${method} ${path}`).to.equal(undefined);
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH'])
+        expect(routeFor(edge, path, method), `${method} ${path}`).to.equal(undefined);
     }
     // The health endpoint is for the kubelet and Envoy's health check, not for the internet.
     expect(routeFor(edge, HEALTH_PATH, 'GET'), HEALTH_PATH).to.equal(undefined);
@@ -293,7 +342,10 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
         for (const binding of httpBindings(ours, method)) {
           const [verb, template] = binding.split(' ') as [string, string];
           const path = template.replace(/\{\}/g, 'x');
-          expect(routeFor(edge, path, verb), `${binding} (${service.typeName}.${method.name}) matches no route before transcoding`).to.equal(undefined);
+          expect(
+            routeFor(edge, path, verb),
+            `${binding} (${service.typeName}.${method.name}) matches no route before transcoding`,
+          ).to.equal(undefined);
         }
         // gRPC (and a REST call once rewritten): routed with the transcoder in place.
         const grpcPath = `/${service.typeName}/${method.name}`;
@@ -304,7 +356,9 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
       }
     }
     // Nothing else takes the transcoder out.
-    const withoutTranscoder = list(object(list(edge?.virtualHosts)[0])?.routes).map(object).filter((route) => disablesTranscoder(route));
+    const withoutTranscoder = list(object(list(edge?.virtualHosts)[0])?.routes)
+      .map(object)
+      .filter((route) => disablesTranscoder(route));
     expect(withoutTranscoder.map((route) => object(route?.route)?.cluster)).to.deep.equal(withoutTranscoder.map(() => WEB_CLUSTER));
     expect(object(list(edge?.virtualHosts)[0])?.typedPerFilterConfig, 'no virtual-host-wide per-filter config').to.equal(undefined);
   });
@@ -331,7 +385,10 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
         delete gift.connect_timeout;
       });
       expect(problems).to.have.length(1);
-      expect(problems[0]).to.include('envoy.config.cluster.v3.Cluster').and.include('"conect_timeout" is unknown').and.include('static_resources.clusters[3]');
+      expect(problems[0])
+        .to.include('envoy.config.cluster.v3.Cluster')
+        .and.include('"conect_timeout" is unknown')
+        .and.include('static_resources.clusters[3]');
     });
 
     it('an unknown typed_config @type is named', () => {
@@ -385,7 +442,9 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
 
     it('a transcoded service missing from the descriptor set is named', () => {
       const problems = problemsAfter((copy) => {
-        edgeManager(copy).http_filters.find((f: any) => f.name === 'envoy.filters.http.grpc_json_transcoder').typed_config.services.push('game.ghost.v1.GhostService');
+        edgeManager(copy)
+          .http_filters.find((f: any) => f.name === 'envoy.filters.http.grpc_json_transcoder')
+          .typed_config.services.push('game.ghost.v1.GhostService');
       });
       expect(problems).to.deep.equal([
         `listener edge: the transcoder serves game.ghost.v1.GhostService, which is not in the descriptor set ${MOUNTED_DESCRIPTOR_SET}`,
@@ -409,20 +468,26 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
         const routesOfEdge = edgeManager(copy).route_config.virtual_hosts[0].routes;
         edgeManager(copy).route_config.virtual_hosts[0].routes = routesOfEdge.filter((r: any) => !String(r.name).startsWith('delivery-'));
         copy.static_resources.listeners[1].address.socket_address.port_value = 8080;
-        copy.static_resources.listeners[1].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.retry_policy = {
-          retry_on: 'unavailible',
-        };
+        copy.static_resources.listeners[1].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.retry_policy =
+          {
+            retry_on: 'unavailible',
+          };
       });
-      expect(problems).to.include('listener edge: no route for /game.delivery.v1.DeliveryService/GetDelivery, which the transcoder produces');
+      expect(problems).to.include(
+        'listener edge: no route for /game.delivery.v1.DeliveryService/GetDelivery, which the transcoder produces',
+      );
       expect(problems).to.include('listener mesh: 0.0.0.0:8080 is already bound by listener edge');
       expect(problems).to.include('listener mesh, route gift-reserve: retry_on unavailible is not a condition Envoy knows');
     });
 
     it('a per-route filter config keyed by no filter of the listener, or with a misspelt field, is named', () => {
-      const webPage = (copy: Record<string, any>) => edgeManager(copy).route_config.virtual_hosts[0].routes.find((r: any) => r.name === 'web-page');
+      const webPage = (copy: Record<string, any>) =>
+        edgeManager(copy).route_config.virtual_hosts[0].routes.find((r: any) => r.name === 'web-page');
       const misnamed = problemsAfter((copy) => {
         const route = webPage(copy);
-        route.typed_per_filter_config = { 'envoy.filters.http.grpc_json_transcodr': route.typed_per_filter_config['envoy.filters.http.grpc_json_transcoder'] };
+        route.typed_per_filter_config = {
+          'envoy.filters.http.grpc_json_transcodr': route.typed_per_filter_config['envoy.filters.http.grpc_json_transcoder'],
+        };
       });
       expect(misnamed).to.deep.equal([
         'listener edge, route web-page: typed_per_filter_config names envoy.filters.http.grpc_json_transcodr, which is not an HTTP filter of this listener',

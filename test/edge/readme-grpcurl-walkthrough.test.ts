@@ -22,8 +22,20 @@ describe('The README walkthrough with grpcurl', function () {
     const wallet = await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } });
     const mission = await system.start(missionModule);
     // npm run token signs in at the system's own identity provider.
-    const env = { ...process.env, AUTH_ISSUER: system.identity.auth.issuer, MISSION: mission.address, REWARD: reward.address, WALLET: wallet.address, GIFT: gift.address, DELIVERY: delivery.address };
-    const result = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', `${readmeBlock('grpcurl-standin')}\n${readmeBlock('grpcurl-walkthrough')}`], { env, timeout: 90_000 });
+    const env = {
+      ...process.env,
+      AUTH_ISSUER: system.identity.auth.issuer,
+      MISSION: mission.address,
+      REWARD: reward.address,
+      WALLET: wallet.address,
+      GIFT: gift.address,
+      DELIVERY: delivery.address,
+    };
+    const result = await promisify(execFile)(
+      'bash',
+      ['-euo', 'pipefail', '-c', `${readmeBlock('grpcurl-standin')}\n${readmeBlock('grpcurl-walkthrough')}`],
+      { env, timeout: 90_000 },
+    );
     output = result.stdout + result.stderr;
   });
 

@@ -2,7 +2,15 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { eventually } from '../support/eventually.js';
-import { deliveryModule, giftModule, missionModule, myPageModule, notificationModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import {
+  deliveryModule,
+  giftModule,
+  missionModule,
+  myPageModule,
+  notificationModule,
+  rewardModule,
+  walletModule,
+} from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
 import { customerOf, readmeBlock } from './support/readme-blocks.js';
 
@@ -28,7 +36,10 @@ describe('The README walkthrough with curl', function () {
     const gateway = await system.startGateway();
     const run = promisify(execFile);
     for (let paste = 0; paste < 2; paste += 1) {
-      const result = await run('bash', ['-euo', 'pipefail', '-c', readmeBlock('walkthrough')], { env: { ...process.env, BASE: gateway.url, AUTH_ISSUER: system.identity.auth.issuer }, timeout: 90_000 });
+      const result = await run('bash', ['-euo', 'pipefail', '-c', readmeBlock('walkthrough')], {
+        env: { ...process.env, BASE: gateway.url, AUTH_ISSUER: system.identity.auth.issuer },
+        timeout: 90_000,
+      });
       outputs.push(result.stdout);
     }
   });
@@ -41,7 +52,7 @@ describe('The README walkthrough with curl', function () {
     expect(first).to.not.equal(second);
   });
 
-  it('shows another customer\'s wallet refused (code 7) and a call without a token refused (code 16)', () => {
+  it("shows another customer's wallet refused (code 7) and a call without a token refused (code 16)", () => {
     for (const output of outputs) {
       expect(output).to.include('"code":7,"message":"customer_id: a player may only name their own customer id"');
       expect(output).to.include('"code":16,"message":"an access token is required');
@@ -57,11 +68,15 @@ describe('The README walkthrough with curl', function () {
 
   it('ends each run with its order cancelled, its reward back in the wallet, and its stock restored', async () => {
     for (const customer of outputs.map(customerOf)) {
-      const orders = await system.query<{ status: string; gift_id: string }>(`select status, gift_id from gift.gift_orders where customer_id = '${customer}'`);
+      const orders = await system.query<{ status: string; gift_id: string }>(
+        `select status, gift_id from gift.gift_orders where customer_id = '${customer}'`,
+      );
       expect(orders.map((order) => order.status)).to.deep.equal(['cancelled']);
       expect(await system.count('wallet.wallet_rewards', `customer_id = '${customer}' and status = 'available'`)).to.equal(1);
       await eventually(async () => {
-        const [gift] = await system.query<{ stock_count: number; reserved_count: number }>(`select stock_count, reserved_count from gift.gifts where gift_id = '${orders[0].gift_id}'`);
+        const [gift] = await system.query<{ stock_count: number; reserved_count: number }>(
+          `select stock_count, reserved_count from gift.gifts where gift_id = '${orders[0].gift_id}'`,
+        );
         expect(gift).to.deep.equal({ stock_count: 3, reserved_count: 0 });
       });
     }

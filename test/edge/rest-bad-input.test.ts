@@ -74,7 +74,9 @@ describe('The REST edge refuses bad input with a clear JSON error and changes no
   });
 
   it('an unknown field in the body is 400 naming it', async () => {
-    const [response] = await unchanged(async () => [await api.post('/v1/gifts', { giftId: 'bad-field', name: 'x', stockCount: 1, colour: 'red' })]);
+    const [response] = await unchanged(async () => [
+      await api.post('/v1/gifts', { giftId: 'bad-field', name: 'x', stockCount: 1, colour: 'red' }),
+    ]);
     expectError(response, 400, status.INVALID_ARGUMENT);
     expect(response.body.message).to.include('"colour"').and.include('unknown');
   });
@@ -84,7 +86,10 @@ describe('The REST edge refuses bad input with a clear JSON error and changes no
     const delivery = registry.getMessage('game.delivery.v1.Delivery') as DescMessage;
     const map = (status: string) =>
       buildRequest(delivery, registry, { bodyMapping: '*', body: Buffer.from(JSON.stringify({ status })), query: [], pathBindings: [] });
-    expect(() => map('DELIVERY_STATUS_TELEPORTED')).to.throw(RequestMappingError, /game\.delivery\.v1\.DeliveryStatus.*DELIVERY_STATUS_TELEPORTED/);
+    expect(() => map('DELIVERY_STATUS_TELEPORTED')).to.throw(
+      RequestMappingError,
+      /game\.delivery\.v1\.DeliveryStatus.*DELIVERY_STATUS_TELEPORTED/,
+    );
     expect(() => map('DELIVERY_STATUS_STARTED')).to.not.throw();
   });
 
@@ -118,7 +123,9 @@ describe('The REST edge refuses bad input with a clear JSON error and changes no
       expect(response.body.message).to.include('65536');
     }
     // Just under the limit is transcoded as usual (and refused by the service for its name).
-    const [under] = await unchanged(async () => [await api.post('/v1/gifts', { giftId: 'bad-long', name: 'x'.repeat(60 * 1024), stockCount: 1 })]);
+    const [under] = await unchanged(async () => [
+      await api.post('/v1/gifts', { giftId: 'bad-long', name: 'x'.repeat(60 * 1024), stockCount: 1 }),
+    ]);
     expectError(under, 400, status.INVALID_ARGUMENT, 'INVALID_ARGUMENT');
     expect(under.headers.get('error-field')).to.equal('name');
   });
@@ -171,7 +178,10 @@ describe('The REST edge refuses bad input with a clear JSON error and changes no
 
   it("exchanging for a gift that does not exist is 404 and leaves the reward, the catalog and the orders as they were (only the wallet's record of the failed attempt is written)", async () => {
     const before = await databaseSnapshot(system);
-    const response = await api.post(`/v1/wallets/bad-1/rewards/${rewardId}:exchange`, { giftId: 'bad-nothing', idempotencyKey: 'bad-unknown-gift' });
+    const response = await api.post(`/v1/wallets/bad-1/rewards/${rewardId}:exchange`, {
+      giftId: 'bad-nothing',
+      idempotencyKey: 'bad-unknown-gift',
+    });
     expectError(response, 404, status.NOT_FOUND, 'GIFT_NOT_FOUND');
     const after = await databaseSnapshot(system);
     for (const table of ['wallet.wallet_rewards', 'reward.rewards', 'gift.gifts', 'gift.gift_orders', 'delivery.deliveries']) {
@@ -183,14 +193,22 @@ describe('The REST edge refuses bad input with a clear JSON error and changes no
 /** POSTs a body with chunked transfer encoding (no Content-Length), as a streaming client would. */
 function postChunked(port: number, path: string, body: string): Promise<RestResponse> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: response.statusCode ?? 0, headers: new Headers(response.headers as Record<string, string>), body: JSON.parse(text), text });
-      });
-    });
+    const request = httpRequest(
+      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: new Headers(response.headers as Record<string, string>),
+            body: JSON.parse(text),
+            text,
+          });
+        });
+      },
+    );
     // The gateway may answer and close before the whole body is written; the answer is what counts.
     request.on('error', reject);
     for (let at = 0; at < body.length; at += 8192) request.write(body.slice(at, at + 8192));

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
-import { createLogger } from '../../services/platform/src/logging/logger.js';
+import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
 import { createGateway, type RunningGateway } from '../../services/gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import type { Route } from '../../services/gateway/src/routing/route-table.js';
-import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
+import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
+import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { eventually } from '../support/eventually.js';
 import { BAD_TOKEN_KINDS, EdgeTestTokens } from './support/edge-test-tokens.js';
 import { RecordingUpstream } from './support/recording-upstream.js';
-import { expectError, type RestResponse, RestClient } from './support/rest-client.js';
+import { expectError, RestClient, type RestResponse } from './support/rest-client.js';
 
 /**
  * The embedded gateway's identity checks (services/gateway/src/access), which mirror Envoy's
@@ -66,15 +66,39 @@ describe('REST edge access (embedded gateway): tokens, roles per RPC, identity h
     ...BAD_TOKEN_KINDS.map((kind) => ({ name: `${kind} token`, token: () => tokens.bad(kind, SELF), roles: [], valid: false })),
     { name: 'player (self)', token: () => tokens.player(SELF), roles: [CallerRole.CALLER_ROLE_PLAYER], valid: true },
     { name: 'another player', token: () => tokens.player(OTHER), roles: [CallerRole.CALLER_ROLE_PLAYER], valid: true },
-    { name: 'game server', token: () => tokens.client(CallerRole.CALLER_ROLE_GAME_SERVER, 'game-server'), roles: [CallerRole.CALLER_ROLE_GAME_SERVER], valid: true },
-    { name: 'operator', token: () => tokens.client(CallerRole.CALLER_ROLE_OPERATOR, 'operator-console'), roles: [CallerRole.CALLER_ROLE_OPERATOR], valid: true },
-    { name: 'courier', token: () => tokens.client(CallerRole.CALLER_ROLE_COURIER, 'courier'), roles: [CallerRole.CALLER_ROLE_COURIER], valid: true },
-    { name: 'service', token: () => tokens.client(CallerRole.CALLER_ROLE_SERVICE, 'wallet'), roles: [CallerRole.CALLER_ROLE_SERVICE], valid: true },
+    {
+      name: 'game server',
+      token: () => tokens.client(CallerRole.CALLER_ROLE_GAME_SERVER, 'game-server'),
+      roles: [CallerRole.CALLER_ROLE_GAME_SERVER],
+      valid: true,
+    },
+    {
+      name: 'operator',
+      token: () => tokens.client(CallerRole.CALLER_ROLE_OPERATOR, 'operator-console'),
+      roles: [CallerRole.CALLER_ROLE_OPERATOR],
+      valid: true,
+    },
+    {
+      name: 'courier',
+      token: () => tokens.client(CallerRole.CALLER_ROLE_COURIER, 'courier'),
+      roles: [CallerRole.CALLER_ROLE_COURIER],
+      valid: true,
+    },
+    {
+      name: 'service',
+      token: () => tokens.client(CallerRole.CALLER_ROLE_SERVICE, 'wallet'),
+      roles: [CallerRole.CALLER_ROLE_SERVICE],
+      valid: true,
+    },
   ];
 
   /** A request for a route: path variables filled (customer ids with SELF), an empty JSON body where one is taken. */
   const requestFor = (route: Route): { method: string; path: string; body?: unknown } => {
-    const segments = route.template.source.split('/').map((segment) => segment.replace(/\{([a-z_.]+)(=[^}]*)?\}/g, (_all, field: string) => (field === 'customer_id' ? SELF : 'edge-resource-1')));
+    const segments = route.template.source
+      .split('/')
+      .map((segment) =>
+        segment.replace(/\{([a-z_.]+)(=[^}]*)?\}/g, (_all, field: string) => (field === 'customer_id' ? SELF : 'edge-resource-1')),
+      );
     return { method: route.httpMethod, path: segments.join('/'), body: route.body ? {} : undefined };
   };
 
@@ -109,7 +133,10 @@ describe('REST edge access (embedded gateway): tokens, roles per RPC, identity h
           expect(response.body.message, where).to.include('ReserveGift is internal');
         } else {
           expect(response.status, `${where}: ${response.text}`).to.equal(200);
-          expect(reached.map((c) => c.path), where).to.deep.equal([route.grpcPath]);
+          expect(
+            reached.map((c) => c.path),
+            where,
+          ).to.deep.equal([route.grpcPath]);
           // The service verifies the token again and applies ownership itself.
           expect(reached[0]!.metadata.authorization, where).to.deep.equal(token === undefined ? undefined : [`Bearer ${token}`]);
           continue;
@@ -128,7 +155,13 @@ describe('REST edge access (embedded gateway): tokens, roles per RPC, identity h
   });
 
   it('header spoofing: client-sent x-caller-* and x-jwt-* headers change nothing and never reach a service', async () => {
-    const spoofed = { 'x-caller-customer-id': OTHER, 'x-caller-roles': 'operator', 'X-Jwt-Sub': OTHER, 'x-jwt-payload': Buffer.from('{"sub":"x","scope":"operator"}').toString('base64'), 'x-jwt-scope': 'operator' };
+    const spoofed = {
+      'x-caller-customer-id': OTHER,
+      'x-caller-roles': 'operator',
+      'X-Jwt-Sub': OTHER,
+      'x-jwt-payload': Buffer.from('{"sub":"x","scope":"operator"}').toString('base64'),
+      'x-jwt-scope': 'operator',
+    };
     const route = (path: string) => gateway.routes.find((r) => r.grpcPath === path)!;
     // No token, but claims in headers: still 401.
     expectError(await call(route('/game.wallet.v1.WalletService/GetWallet'), undefined, spoofed), 401, 16);
@@ -143,8 +176,11 @@ describe('REST edge access (embedded gateway): tokens, roles per RPC, identity h
     expect(reached!.metadata.authorization).to.deep.equal([`Bearer ${token}`]);
   });
 
-  it('rate limits: a player\'s writes share one bucket that refuses past its size with 429 + retry-after and refills; other players and reads are not affected', async () => {
-    const limited = await startGateway({ 'player-writes': { size: 3, tokensPerRefill: 1, refillIntervalMs: 500 }, 'client-writes': { size: 2, tokensPerRefill: 2, refillIntervalMs: 500 } });
+  it("rate limits: a player's writes share one bucket that refuses past its size with 429 + retry-after and refills; other players and reads are not affected", async () => {
+    const limited = await startGateway({
+      'player-writes': { size: 3, tokensPerRefill: 1, refillIntervalMs: 500 },
+      'client-writes': { size: 2, tokensPerRefill: 2, refillIntervalMs: 500 },
+    });
     const client = new RestClient(limited.url);
     const route = (path: string) => limited.routes.find((r) => r.grpcPath === path)!;
     const send = async (path: string, token: string) => {
@@ -171,7 +207,7 @@ describe('REST edge access (embedded gateway): tokens, roles per RPC, identity h
     expectError(await send(markRead, self), 429, 8);
   });
 
-  it('rate limits: AchieveMission draws from one bucket per client (the game server\'s), refilled in steps', async () => {
+  it("rate limits: AchieveMission draws from one bucket per client (the game server's), refilled in steps", async () => {
     const limited = await startGateway({ 'client-writes': { size: 2, tokensPerRefill: 2, refillIntervalMs: 500 } });
     const client = new RestClient(limited.url);
     const achieve = limited.routes.find((r) => r.grpcPath === '/game.mission.v1.MissionService/AchieveMission')!;
@@ -183,7 +219,9 @@ describe('REST edge access (embedded gateway): tokens, roles per RPC, identity h
     expect((await send(gameServer)).status).to.equal(200);
     expect((await send(gameServer)).status).to.equal(200);
     expectError(await send(gameServer), 429, 8);
-    expect((await send(await tokens.client(CallerRole.CALLER_ROLE_GAME_SERVER, 'second-game-server'))).status, 'another client').to.equal(200);
+    expect((await send(await tokens.client(CallerRole.CALLER_ROLE_GAME_SERVER, 'second-game-server'))).status, 'another client').to.equal(
+      200,
+    );
     await eventually(async () => expect((await send(gameServer)).status).to.equal(200), { timeoutMs: 5000, intervalMs: 100 });
     expect((await send(gameServer)).status, 'the refill added two tokens').to.equal(200);
   });

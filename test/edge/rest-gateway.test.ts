@@ -68,7 +68,13 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
     const achieved = await api.post('/v1/missions', { customer_id: 'rest-1', event_code: 'edge', missionCode: 'first-win' });
     expect(achieved.status, achieved.text).to.equal(200);
     expect(achieved.headers.get('content-type')).to.equal('application/json');
-    expect(achieved.body).to.include({ customerId: 'rest-1', eventCode: 'edge', missionCode: 'first-win', status: 'MISSION_STATUS_ACHIEVED', rewardId: '' });
+    expect(achieved.body).to.include({
+      customerId: 'rest-1',
+      eventCode: 'edge',
+      missionCode: 'first-win',
+      status: 'MISSION_STATUS_ACHIEVED',
+      rewardId: '',
+    });
     expect(achieved.body.missionId).to.match(UUID);
     expect(achieved.body.achievedAt).to.match(ISO_TIME);
     expect(achieved.body, 'an unset timestamp stays absent').to.not.have.property('rewardedAt');
@@ -94,7 +100,8 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
   });
 
   it('GET /v1/customers/{customer_id}/missions pages with pageSize / page_size and pageToken from the query; an out-of-range page size is 400 naming page_size', async () => {
-    for (const code of ['a', 'b', 'c']) expect((await api.post('/v1/missions', { customerId: 'rest-3', eventCode: 'edge', missionCode: code })).status).to.equal(200);
+    for (const code of ['a', 'b', 'c'])
+      expect((await api.post('/v1/missions', { customerId: 'rest-3', eventCode: 'edge', missionCode: code })).status).to.equal(200);
     const first = await api.get('/v1/customers/rest-3/missions?pageSize=2');
     expect(first.status).to.equal(200);
     expect(first.body.missions).to.have.length(2);
@@ -139,7 +146,12 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
     const created = await api.post('/v1/gifts', { giftId: 'rest-plush', name: 'Plush dragon', stockCount: 2 });
     expect(created.status).to.equal(200);
     expect(created.body).to.deep.equal({ giftId: 'rest-plush', name: 'Plush dragon', stockCount: 2, reservedCount: 0, availableCount: 2 });
-    expectError(await api.post('/v1/gifts', { giftId: 'rest-plush', name: 'Again', stockCount: 1 }), 409, status.ALREADY_EXISTS, 'GIFT_ALREADY_EXISTS');
+    expectError(
+      await api.post('/v1/gifts', { giftId: 'rest-plush', name: 'Again', stockCount: 1 }),
+      409,
+      status.ALREADY_EXISTS,
+      'GIFT_ALREADY_EXISTS',
+    );
 
     // The path names the gift: a gift_id in the body does not redirect the call.
     const restocked = await api.post('/v1/gifts/rest-plush:setStock', { giftId: 'some-other-gift', stockCount: 5 });
@@ -161,21 +173,39 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
   it('POST /v1/wallets/{customer_id}/rewards/{reward_id}:exchange exchanges a reward (path variables plus body); the same key answers the same exchange; a spent reward is 400 FAILED_PRECONDITION, an empty shelf 429 RESOURCE_EXHAUSTED', async () => {
     await restCreateGift(api, 'rest-mug', 1);
     const { rewardId } = await restRewardInWallet(api, 'rest-6', 'first');
-    const exchange = await api.post(`/v1/wallets/rest-6/rewards/${rewardId}:exchange`, { giftId: 'rest-mug', idempotencyKey: 'rest-6-key' });
+    const exchange = await api.post(`/v1/wallets/rest-6/rewards/${rewardId}:exchange`, {
+      giftId: 'rest-mug',
+      idempotencyKey: 'rest-6-key',
+    });
     expect(exchange.status, exchange.text).to.equal(200);
-    expect(exchange.body).to.include({ idempotencyKey: 'rest-6-key', customerId: 'rest-6', rewardId, giftId: 'rest-mug', status: 'EXCHANGE_STATUS_COMPLETED' });
+    expect(exchange.body).to.include({
+      idempotencyKey: 'rest-6-key',
+      customerId: 'rest-6',
+      rewardId,
+      giftId: 'rest-mug',
+      status: 'EXCHANGE_STATUS_COMPLETED',
+    });
     expect(exchange.body.orderId).to.match(UUID);
     expect(exchange.body.requestedAt).to.match(ISO_TIME);
 
-    const repeated = await api.post(`/v1/wallets/rest-6/rewards/${rewardId}:exchange`, { giftId: 'rest-mug', idempotencyKey: 'rest-6-key' });
+    const repeated = await api.post(`/v1/wallets/rest-6/rewards/${rewardId}:exchange`, {
+      giftId: 'rest-mug',
+      idempotencyKey: 'rest-6-key',
+    });
     expect(repeated.status).to.equal(200);
     expect(repeated.body).to.deep.equal(exchange.body);
 
-    const spent = await api.post(`/v1/wallets/rest-6/rewards/${rewardId}:exchange`, { giftId: 'rest-mug', idempotencyKey: 'rest-6-other-key' });
+    const spent = await api.post(`/v1/wallets/rest-6/rewards/${rewardId}:exchange`, {
+      giftId: 'rest-mug',
+      idempotencyKey: 'rest-6-other-key',
+    });
     expectError(spent, 400, status.FAILED_PRECONDITION, 'REWARD_NOT_AVAILABLE');
 
     const { rewardId: second } = await restRewardInWallet(api, 'rest-6', 'second');
-    const soldOut = await api.post(`/v1/wallets/rest-6/rewards/${second}:exchange`, { giftId: 'rest-mug', idempotencyKey: 'rest-6-second' });
+    const soldOut = await api.post(`/v1/wallets/rest-6/rewards/${second}:exchange`, {
+      giftId: 'rest-mug',
+      idempotencyKey: 'rest-6-second',
+    });
     expectError(soldOut, 429, status.RESOURCE_EXHAUSTED, 'OUT_OF_STOCK');
     const wallet = await api.get('/v1/wallets/rest-6');
     const held = wallet.body.rewards.find((reward: { rewardId: string }) => reward.rewardId === second);
@@ -194,11 +224,21 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
     expect(orders.status).to.equal(200);
     expect(orders.body).to.deep.equal({ orders: [order], nextPageToken: '' });
 
-    expectError(await api.post(`/v1/gift-orders/${orderId}:cancel`, { customerId: 'someone-else' }), 404, status.NOT_FOUND, 'GIFT_ORDER_NOT_FOUND');
+    expectError(
+      await api.post(`/v1/gift-orders/${orderId}:cancel`, { customerId: 'someone-else' }),
+      404,
+      status.NOT_FOUND,
+      'GIFT_ORDER_NOT_FOUND',
+    );
     const cancelled = await api.post(`/v1/gift-orders/${orderId}:cancel`, { customerId: 'rest-7' });
     expect(cancelled.status, cancelled.text).to.equal(200);
     expect(cancelled.body).to.include({ orderId, status: 'GIFT_ORDER_STATUS_CANCELLED' });
-    expectError(await api.post(`/v1/gift-orders/${orderId}:cancel`, { customerId: 'rest-7' }), 400, status.FAILED_PRECONDITION, 'ORDER_ALREADY_CANCELLED');
+    expectError(
+      await api.post(`/v1/gift-orders/${orderId}:cancel`, { customerId: 'rest-7' }),
+      400,
+      status.FAILED_PRECONDITION,
+      'ORDER_ALREADY_CANCELLED',
+    );
     expectError(await api.get(`/v1/gift-orders/${randomUUID()}`), 404, status.NOT_FOUND, 'GIFT_ORDER_NOT_FOUND');
   });
 
@@ -221,15 +261,26 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
     const second = await restExchange(api, 'rest-8', cancelled.rewardId, 'rest-pin', 'rest-8-cancel');
     const secondOrder = await restOrderReaches(api, second.orderId, 'GIFT_ORDER_STATUS_SHIPPING');
     expect((await api.post(`/v1/gift-orders/${second.orderId}:cancel`, { customerId: 'rest-8' })).status).to.equal(200);
-    await eventually(async () => expect((await api.get(`/v1/deliveries/${secondOrder.deliveryId}`)).body.status).to.equal('DELIVERY_STATUS_CANCELLED'));
-    expectError(await api.post(`/v1/deliveries/${secondOrder.deliveryId}:complete`, {}), 400, status.FAILED_PRECONDITION, 'DELIVERY_CANCELLED');
+    await eventually(async () =>
+      expect((await api.get(`/v1/deliveries/${secondOrder.deliveryId}`)).body.status).to.equal('DELIVERY_STATUS_CANCELLED'),
+    );
+    expectError(
+      await api.post(`/v1/deliveries/${secondOrder.deliveryId}:complete`, {}),
+      400,
+      status.FAILED_PRECONDITION,
+      'DELIVERY_CANCELLED',
+    );
     expectError(await api.get(`/v1/deliveries/${randomUUID()}`), 404, status.NOT_FOUND, 'DELIVERY_NOT_FOUND');
   });
 
   it('when the gift shop cannot be reached, ExchangeReward is 503 UNAVAILABLE and the retry-after-ms trailer reaches the client as a header; the reward stays available', async () => {
     const { rewardId } = await restRewardInWallet(api, 'rest-10', 'unavailable');
     // A wallet replica whose gift shop address leads nowhere, behind a gateway of its own.
-    const cutOff = await system.start(walletModule, { consume: false, tasks: false, overrides: { config: { giftAddress: '127.0.0.1:1' } } } as never);
+    const cutOff = await system.start(walletModule, {
+      consume: false,
+      tasks: false,
+      overrides: { config: { giftAddress: '127.0.0.1:1' } },
+    } as never);
     const gateway = await createGateway({
       upstreams: { 'game.wallet.v1.WalletService': cutOff.address },
       host: '127.0.0.1',
@@ -238,7 +289,10 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
       access: { verify: (token) => system.identity.auth.verifier.verify(token) },
     });
     try {
-      const response = await new RestClient(gateway.url, system.restAuthorizer()).post(`/v1/wallets/rest-10/rewards/${rewardId}:exchange`, { giftId: 'anything', idempotencyKey: 'rest-10-key' });
+      const response = await new RestClient(gateway.url, system.restAuthorizer()).post(`/v1/wallets/rest-10/rewards/${rewardId}:exchange`, {
+        giftId: 'anything',
+        idempotencyKey: 'rest-10-key',
+      });
       expectError(response, 503, status.UNAVAILABLE, 'GIFT_SHOP_UNAVAILABLE');
       expect(Number(response.headers.get('retry-after-ms'))).to.be.greaterThan(0);
       expect(response.headers.get('grpc-status'), 'gRPC framing stays behind the edge').to.equal(null);
@@ -253,7 +307,12 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
   it('ReserveGift is refused at the edge: POST /v1/gift-orders:reserve is 403 PERMISSION_DENIED with a JSON error, and no order is placed', async () => {
     await restCreateGift(api, 'rest-internal', 3);
     const before = await system.count('gift.gift_orders');
-    const refused = await api.post('/v1/gift-orders:reserve', { orderId: randomUUID(), customerId: 'rest-9', giftId: 'rest-internal', rewardId: randomUUID() });
+    const refused = await api.post('/v1/gift-orders:reserve', {
+      orderId: randomUUID(),
+      customerId: 'rest-9',
+      giftId: 'rest-internal',
+      rewardId: randomUUID(),
+    });
     expectError(refused, 403, status.PERMISSION_DENIED);
     expect(refused.body.message).to.include('ReserveGift');
     expect(await system.count('gift.gift_orders')).to.equal(before);
@@ -295,7 +354,13 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
           expect(hasOption(method, httpRule), `${rpc} has no google.api.http annotation`).to.equal(true);
           const rule = HttpRule.decode(toBinary(httpRule.message as DescMessage, getOption(method, httpRule) as never));
           for (const binding of [rule, ...rule.additionalBindings]) {
-            const [verb, template] = Object.entries({ GET: binding.get, POST: binding.post, PUT: binding.put, PATCH: binding.patch, DELETE: binding.delete }).find(([, path]) => path)!;
+            const [verb, template] = Object.entries({
+              GET: binding.get,
+              POST: binding.post,
+              PUT: binding.put,
+              PATCH: binding.patch,
+              DELETE: binding.delete,
+            }).find(([, path]) => path)!;
             const path = (template as string).replace(/\{[^}]*\}/g, 'probe');
             const response = await api.send(verb, path, binding.body ? {} : undefined);
             const where = `${rpc} via ${verb} ${template}: ${response.status} ${response.text}${
@@ -303,14 +368,21 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
             }`;
             // Reached the service: it answered, with a result or with one of its own errors (they
             // carry error-code). ReserveGift is the exception: the edge itself refuses it.
-            const ok = rpc === 'game.gift.v1.GiftService.ReserveGift' ? response.status === 403 : response.status === 200 || response.headers.get('error-code') !== null;
+            const ok =
+              rpc === 'game.gift.v1.GiftService.ReserveGift'
+                ? response.status === 403
+                : response.status === 200 || response.headers.get('error-code') !== null;
             (ok ? reached : unreachable).push(ok ? rpc : where);
           }
         }
       }
     }
     expect(unreachable, 'RPCs the gateway does not bring to their service').to.deep.equal([]);
-    expect(reached).to.include.members(['game.mission.v1.MissionService.AchieveMission', 'game.wallet.v1.WalletService.ExchangeReward', 'game.delivery.v1.DeliveryService.CompleteDelivery']);
+    expect(reached).to.include.members([
+      'game.mission.v1.MissionService.AchieveMission',
+      'game.wallet.v1.WalletService.ExchangeReward',
+      'game.delivery.v1.DeliveryService.CompleteDelivery',
+    ]);
   });
 });
 
@@ -334,14 +406,28 @@ describe('REST transcoding rules beyond the current contract: route table and re
     const [path, query = ''] = url.split('?');
     const match = routes.lookup(method, path);
     if (!match) return undefined;
-    const bytes = buildRequest(match.route.method.input, registry, { bodyMapping: match.route.body, body: Buffer.from(body), query: parseQuery(query), pathBindings: match.bindings });
+    const bytes = buildRequest(match.route.method.input, registry, {
+      bodyMapping: match.route.body,
+      body: Buffer.from(body),
+      query: parseQuery(query),
+      pathBindings: match.bindings,
+    });
     return { rpc: match.route.grpcPath, json: toJson(request, fromBinary(request, bytes), { registry }) };
   }
 
   it('query parameters fill nested fields (a.b), repeat into repeated fields, accept proto and JSON names, and the last value wins for a singular field', () => {
-    const result = transcode('GET', '/v1/shelves/fiction/books?tags=a&tags=b%20c&filter.minCount=3&filter.min_count=4&in_stock=true&since=2026-01-01T00:00:00Z');
+    const result = transcode(
+      'GET',
+      '/v1/shelves/fiction/books?tags=a&tags=b%20c&filter.minCount=3&filter.min_count=4&in_stock=true&since=2026-01-01T00:00:00Z',
+    );
     expect(result?.rpc).to.equal('/game.edgecases.v1.EdgeService/Search');
-    expect(result?.json).to.deep.equal({ shelf: 'fiction', tags: ['a', 'b c'], filter: { minCount: 4 }, inStock: true, since: '2026-01-01T00:00:00Z' });
+    expect(result?.json).to.deep.equal({
+      shelf: 'fiction',
+      tags: ['a', 'b c'],
+      filter: { minCount: 4 },
+      inStock: true,
+      since: '2026-01-01T00:00:00Z',
+    });
   });
 
   it('a single-segment variable is fully unescaped, a multi-segment one ({path=**}) keeps reserved characters escaped; additional_bindings route to the same RPC', () => {
@@ -372,7 +458,11 @@ function edgeCaseRegistry(): FileRegistry {
   const httpRule = createFileRegistry(base).getExtension('google.api.http') as DescExtension;
   const options = (rule: Parameters<typeof HttpRule.fromPartial>[0]) => {
     const methodOptions = create(MethodOptionsSchema);
-    setExtension(methodOptions, httpRule, fromBinary(httpRule.message as DescMessage, HttpRule.encode(HttpRule.fromPartial(rule)).finish()) as never);
+    setExtension(
+      methodOptions,
+      httpRule,
+      fromBinary(httpRule.message as DescMessage, HttpRule.encode(HttpRule.fromPartial(rule)).finish()) as never,
+    );
     return methodOptions;
   };
   const { STRING: TYPE_STRING, INT32: TYPE_INT32, BOOL: TYPE_BOOL, MESSAGE: TYPE_MESSAGE } = FieldDescriptorProto_Type;

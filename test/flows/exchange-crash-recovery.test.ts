@@ -59,11 +59,15 @@ describe('An exchange interrupted by a crash', function () {
     const rewardId = await rewardInWallet(system, customerId);
     exchangeReward(system, customerId, rewardId, giftId).catch(() => {});
     await eventually(async () => {
-      const [row] = await system.query<{ order_id: string }>(`select order_id from wallet.exchanges where customer_id = '${customerId}' and status = 'pending'`);
+      const [row] = await system.query<{ order_id: string }>(
+        `select order_id from wallet.exchanges where customer_id = '${customerId}' and status = 'pending'`,
+      );
       expect(row, 'exchange pending').to.not.equal(undefined);
       if (dies === 'after-gift-reserved') expect(await system.count('gift.gift_orders', `order_id = '${row.order_id}'`)).to.equal(1);
     });
-    const [{ order_id: orderId }] = await system.query<{ order_id: string }>(`select order_id from wallet.exchanges where customer_id = '${customerId}'`);
+    const [{ order_id: orderId }] = await system.query<{ order_id: string }>(
+      `select order_id from wallet.exchanges where customer_id = '${customerId}'`,
+    );
     await doomed.stop(0);
     return { rewardId, orderId };
   }

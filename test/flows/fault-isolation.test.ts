@@ -26,7 +26,12 @@ describe('Fault isolation', function () {
     const delivery = await system.start(deliveryModule);
     const giftPort = gift.port;
     await system.start(walletModule, {
-      overrides: { config: { giftAddress: gift.address, giftShop: { attemptTimeoutMs: 300, maxRetries: 1, breakerThreshold: 2, halfOpenAfterMs: 500 } } },
+      overrides: {
+        config: {
+          giftAddress: gift.address,
+          giftShop: { attemptTimeoutMs: 300, maxRetries: 1, breakerThreshold: 2, halfOpenAfterMs: 500 },
+        },
+      },
     });
     await createGift(system, 'iso-gift', 5);
     await gift.stop();
@@ -38,14 +43,22 @@ describe('Fault isolation', function () {
     // The exchange itself is what is down: the customer is told to try again later.
     const rewardId = await rewardInWallet(system, 'iso-2');
     const wallets = system.walletClient();
-    const error = await callError(wallets, wallets.exchangeReward, { customerId: 'iso-2', rewardId, giftId: 'iso-gift', idempotencyKey: 'iso-key' });
+    const error = await callError(wallets, wallets.exchangeReward, {
+      customerId: 'iso-2',
+      rewardId,
+      giftId: 'iso-gift',
+      idempotencyKey: 'iso-key',
+    });
     expect(error.code).to.equal(status.UNAVAILABLE);
     expect(error.details).to.match(/try the exchange again/);
 
     // The gift shop comes back (same port, as a restarted pod would): exchanges work again, no restart of the wallet.
     await system.start(giftModule, { port: giftPort });
     await system.start(deliveryModule);
-    const exchange = await eventually(() => exchangeReward(system, 'iso-2', rewardId, 'iso-gift', 'iso-key'), { timeoutMs: 15_000, intervalMs: 300 });
+    const exchange = await eventually(() => exchangeReward(system, 'iso-2', rewardId, 'iso-gift', 'iso-key'), {
+      timeoutMs: 15_000,
+      intervalMs: 300,
+    });
     expect(exchange.status).to.equal(ExchangeStatus.EXCHANGE_STATUS_COMPLETED);
     expect((await call(wallets, wallets.getWallet, { customerId: 'iso-2' })).availableCount).to.equal(0);
   });

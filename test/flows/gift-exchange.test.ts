@@ -95,7 +95,9 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const delivery = await call(deliveries, deliveries.getOrderDelivery, { orderId: exchange.orderId });
       expect(delivery.status).to.equal(DeliveryStatus.DELIVERY_STATUS_STARTED);
       expect(order.deliveryId).to.equal(delivery.deliveryId);
-      await eventually(async () => expect(await giftStock(system, 'mug')).to.include({ stockCount: 1, reservedCount: 0, availableCount: 1 }));
+      await eventually(async () =>
+        expect(await giftStock(system, 'mug')).to.include({ stockCount: 1, reservedCount: 0, availableCount: 1 }),
+      );
     });
 
     it('seed 002 req. 6-7: cancelling the order cancels the delivery, and the stock is increased again', async () => {
@@ -113,7 +115,9 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
         const delivery = await call(deliveries, deliveries.getOrderDelivery, { orderId: exchange.orderId });
         expect(delivery.status).to.equal(DeliveryStatus.DELIVERY_STATUS_CANCELLED);
       });
-      await eventually(async () => expect(await giftStock(system, 'cap')).to.include({ stockCount: 1, reservedCount: 0, availableCount: 1 }));
+      await eventually(async () =>
+        expect(await giftStock(system, 'cap')).to.include({ stockCount: 1, reservedCount: 0, availableCount: 1 }),
+      );
     });
 
     it('cancelling returns the reward to the wallet, usable again, and its status back to issued', async () => {
@@ -123,7 +127,9 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       await orderReaches(system, first.orderId, GiftOrderStatus.GIFT_ORDER_STATUS_SHIPPING);
       const gifts = system.giftClient();
       await call(gifts, gifts.cancelGiftOrder, { orderId: first.orderId, customerId: 'gx-7' });
-      await eventually(async () => expect((await walletReward('gx-7', rewardId))?.status).to.equal(WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE));
+      await eventually(async () =>
+        expect((await walletReward('gx-7', rewardId))?.status).to.equal(WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE),
+      );
       await eventually(async () => expect(await rewardStatus(rewardId)).to.equal(RewardStatus.REWARD_STATUS_ISSUED));
 
       const second = await exchangeReward(system, 'gx-7', rewardId, 'badge');
@@ -150,7 +156,9 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const cancelled = await exchangeReward(system, 'gx-8', cancelledReward, 'pin');
       await orderReaches(system, cancelled.orderId, GiftOrderStatus.GIFT_ORDER_STATUS_SHIPPING);
       await call(gifts, gifts.cancelGiftOrder, { orderId: cancelled.orderId, customerId: 'gx-8' });
-      await eventually(async () => expect((await walletReward('gx-8', cancelledReward))?.status).to.equal(WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE));
+      await eventually(async () =>
+        expect((await walletReward('gx-8', cancelledReward))?.status).to.equal(WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE),
+      );
       // The cancelled delivery gives its unit back (5 - the delivered one).
       await eventually(async () => expect(await giftStock(system, 'pin')).to.include({ stockCount: 4, reservedCount: 0 }));
       const stockBefore = await giftStock(system, 'pin');
@@ -188,7 +196,12 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const second = await rewardInWallet(system, 'gx-10', 'second');
       const key = randomUUID();
       await exchangeReward(system, 'gx-10', first, 'keyring', key);
-      const error = await callError(system.walletClient(), system.walletClient().exchangeReward, { customerId: 'gx-10', rewardId: second, giftId: 'keyring', idempotencyKey: key });
+      const error = await callError(system.walletClient(), system.walletClient().exchangeReward, {
+        customerId: 'gx-10',
+        rewardId: second,
+        giftId: 'keyring',
+        idempotencyKey: key,
+      });
       expect(error.code).to.equal(status.FAILED_PRECONDITION);
       expect(error.metadata.get('error-code')).to.deep.equal(['IDEMPOTENCY_KEY_REUSED']);
       expect((await walletReward('gx-10', second))?.status).to.equal(WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE);
@@ -198,7 +211,12 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       await createGift(system, 'poster', 10);
       const rewardId = await rewardInWallet(system, 'gx-11');
       await exchangeReward(system, 'gx-11', rewardId, 'poster');
-      const error = await callError(system.walletClient(), system.walletClient().exchangeReward, { customerId: 'gx-11', rewardId, giftId: 'poster', idempotencyKey: randomUUID() });
+      const error = await callError(system.walletClient(), system.walletClient().exchangeReward, {
+        customerId: 'gx-11',
+        rewardId,
+        giftId: 'poster',
+        idempotencyKey: randomUUID(),
+      });
       expect(error.code).to.equal(status.FAILED_PRECONDITION);
       expect(error.metadata.get('error-code')).to.deep.equal(['REWARD_NOT_AVAILABLE']);
       expect(await system.count('gift.gift_orders', `customer_id = 'gx-11'`)).to.equal(1);
@@ -207,13 +225,18 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
     it('two customers racing for the last item: exactly one gets it', async () => {
       await createGift(system, 'last-one', 1);
       const [a, b] = await Promise.all([rewardInWallet(system, 'racer-a'), rewardInWallet(system, 'racer-b')]);
-      const results = await Promise.allSettled([exchangeReward(system, 'racer-a', a, 'last-one'), exchangeReward(system, 'racer-b', b, 'last-one')]);
+      const results = await Promise.allSettled([
+        exchangeReward(system, 'racer-a', a, 'last-one'),
+        exchangeReward(system, 'racer-b', b, 'last-one'),
+      ]);
       const winners = results.filter((result) => result.status === 'fulfilled');
       const losers = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
       expect(winners).to.have.length(1);
       expect(losers).to.have.length(1);
       expect(losers[0].code).to.equal(status.RESOURCE_EXHAUSTED);
-      await eventually(async () => expect(await giftStock(system, 'last-one')).to.include({ stockCount: 0, reservedCount: 0, availableCount: 0 }));
+      await eventually(async () =>
+        expect(await giftStock(system, 'last-one')).to.include({ stockCount: 0, reservedCount: 0, availableCount: 0 }),
+      );
     });
 
     it('the customer follows their orders and each delivery', async () => {

@@ -33,7 +33,11 @@ for (const { mode, title } of MODES) {
 
     it('achieving a mission issues a reward into the wallet and the mission records the reward id', async () => {
       const missions = system.missionClient();
-      const achieved = await call(missions, missions.achieveMission, { customerId: '11', eventCode: 'summer-2026', missionCode: 'first-win' });
+      const achieved = await call(missions, missions.achieveMission, {
+        customerId: '11',
+        eventCode: 'summer-2026',
+        missionCode: 'first-win',
+      });
       expect(achieved.status).to.equal(MissionStatus.MISSION_STATUS_ACHIEVED);
       expect(achieved.rewardId).to.equal('');
 
@@ -51,13 +55,18 @@ for (const { mode, title } of MODES) {
       const wallet = await eventually(() => call(wallets, wallets.getWallet, { customerId: '11' }));
       expect(wallet.availableCount).to.equal(1);
       expect(wallet.rewards).to.have.length(1);
-      expect(wallet.rewards[0]).to.include({ rewardId: reward.rewardId, missionId: achieved.missionId, status: WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE });
+      expect(wallet.rewards[0]).to.include({
+        rewardId: reward.rewardId,
+        missionId: achieved.missionId,
+        status: WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE,
+      });
     });
 
     it('the customer sees every achieved mission and every wallet reward at any time', async () => {
       const missions = system.missionClient();
       const codes = ['daily-login', 'boss-raid', 'collect-10'];
-      for (const missionCode of codes) await call(missions, missions.achieveMission, { customerId: 'c-6', eventCode: 'summer-2026', missionCode });
+      for (const missionCode of codes)
+        await call(missions, missions.achieveMission, { customerId: 'c-6', eventCode: 'summer-2026', missionCode });
 
       await eventually(async () => {
         const page = await call(missions, missions.listMissions, { customerId: 'c-6', pageSize: 0, pageToken: '' });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
+import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
 
 /**
  * The access policy is declared beside every RPC in proto/ (option (game.platform.v1.access))
@@ -39,7 +39,10 @@ describe('access policy in proto/', () => {
     for (const path of platformPaths) {
       const { allow } = policy(path);
       expect(allow, path).to.not.be.empty;
-      expect(allow.filter((role) => role === CallerRole.CALLER_ROLE_UNSPECIFIED || role === CallerRole.UNRECOGNIZED), path).to.deep.equal([]);
+      expect(
+        allow.filter((role) => role === CallerRole.CALLER_ROLE_UNSPECIFIED || role === CallerRole.UNRECOGNIZED),
+        path,
+      ).to.deep.equal([]);
     }
   });
 
@@ -65,11 +68,19 @@ describe('access policy in proto/', () => {
     const only = (path: string) => [...policy(path).allow];
     expect(only('/game.mission.v1.MissionService/AchieveMission')).to.deep.equal([CallerRole.CALLER_ROLE_GAME_SERVER]);
     expect(only('/game.delivery.v1.DeliveryService/CompleteDelivery')).to.deep.equal([CallerRole.CALLER_ROLE_COURIER]);
-    for (const path of ['/game.gift.v1.GiftService/ReserveGift', '/game.platform.v1.EventReplayService/ReplayEvents', '/game.platform.v1.ReadModelAdminService/ResetReadModel']) {
+    for (const path of [
+      '/game.gift.v1.GiftService/ReserveGift',
+      '/game.platform.v1.EventReplayService/ReplayEvents',
+      '/game.platform.v1.ReadModelAdminService/ResetReadModel',
+    ]) {
       expect(only(path), path).to.deep.equal([CallerRole.CALLER_ROLE_SERVICE]);
     }
-    for (const path of ['/game.gift.v1.GiftService/CreateGift', '/game.gift.v1.GiftService/SetGiftStock']) expect(only(path), path).to.deep.equal([CallerRole.CALLER_ROLE_OPERATOR]);
-    expect(platformPaths.filter((path) => policy(path).allow.includes(CallerRole.CALLER_ROLE_PUBLIC)), 'public RPCs').to.deep.equal([]);
+    for (const path of ['/game.gift.v1.GiftService/CreateGift', '/game.gift.v1.GiftService/SetGiftStock'])
+      expect(only(path), path).to.deep.equal([CallerRole.CALLER_ROLE_OPERATOR]);
+    expect(
+      platformPaths.filter((path) => policy(path).allow.includes(CallerRole.CALLER_ROLE_PUBLIC)),
+      'public RPCs',
+    ).to.deep.equal([]);
   });
 
   it('rate-limits the writes the edge limits: exchange, cancel, mark read and AchieveMission', () => {

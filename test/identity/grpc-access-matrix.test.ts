@@ -1,16 +1,24 @@
-import { expect } from 'chai';
 import { create, type DescMessage, toBinary } from '@bufbuild/protobuf';
 import { Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { expect } from 'chai';
 import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { AccessPolicies, CallerRole, type MethodAccessPolicy } from '../../services/platform/src/auth/access-policy.js';
+import { rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
-import { rewardInWallet } from '../support/chain-helpers.js';
 import { call, insecure } from '../support/grpc-call.js';
-import { deliveryModule, giftModule, missionModule, myPageModule, notificationModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import type { BadTokenKind } from '../support/test-identities.js';
+import {
+  deliveryModule,
+  giftModule,
+  missionModule,
+  myPageModule,
+  notificationModule,
+  rewardModule,
+  walletModule,
+} from '../support/platform-modules.js';
 import { snapshot } from '../support/platform-snapshot.js';
+import type { BadTokenKind } from '../support/test-identities.js';
 import { TestSystem } from '../support/test-system.js';
 
 /**
@@ -57,7 +65,11 @@ const SERVICE_OF_PACKAGE: Record<string, string> = {
 /** Request fields that reach a customer's own resource by id (a gift in the catalog is nobody's). */
 const OWNED_IDS = ['mission_id', 'reward_id', 'order_id', 'delivery_id'];
 
-function expectedAnswer(policy: MethodAccessPolicy, input: DescMessage, who: Who): 'unauthenticated' | 'permission-denied' | 'not-found' | 'admitted' {
+function expectedAnswer(
+  policy: MethodAccessPolicy,
+  input: DescMessage,
+  who: Who,
+): 'unauthenticated' | 'permission-denied' | 'not-found' | 'admitted' {
   const role = ROLE_OF[who];
   if (role === undefined) return 'unauthenticated';
   if (!policy.allow.includes(role)) return 'permission-denied';
@@ -93,7 +105,9 @@ describe('gRPC access matrix: every RPC x every kind of caller, straight to the 
     ids.mission_id = mission.id;
     // The events of all that have been applied everywhere before the snapshots are taken.
     await eventually(async () => expect(await system.count('mypage.pages', `customer_id = '${SELF}'`)).to.equal(1), { timeoutMs: 20_000 });
-    await eventually(async () => expect(await system.count('notification.notifications', `customer_id = '${SELF}'`)).to.be.greaterThan(2), { timeoutMs: 20_000 });
+    await eventually(async () => expect(await system.count('notification.notifications', `customer_id = '${SELF}'`)).to.be.greaterThan(2), {
+      timeoutMs: 20_000,
+    });
 
     const bad = await system.tokens.badTokens(SELF);
     tokens.set('no token', undefined);
@@ -139,10 +153,18 @@ describe('gRPC access matrix: every RPC x every kind of caller, straight to the 
     const metadata = new Metadata();
     if (token) metadata.set('authorization', `Bearer ${token}`);
     return new Promise((resolve) => {
-      client.makeUnaryRequest(path, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, body, metadata, { deadline: Date.now() + 10_000 }, (error: ServiceError | null) => {
-        client.close();
-        resolve(error ? error.code : status.OK);
-      });
+      client.makeUnaryRequest(
+        path,
+        (b: Uint8Array) => Buffer.from(b),
+        (b: Buffer) => b,
+        body,
+        metadata,
+        { deadline: Date.now() + 10_000 },
+        (error: ServiceError | null) => {
+          client.close();
+          resolve(error ? error.code : status.OK);
+        },
+      );
     });
   }
 
@@ -154,7 +176,9 @@ describe('gRPC access matrix: every RPC x every kind of caller, straight to the 
   });
 
   it('answers each caller as the policy says, and the refusals change nothing', async () => {
-    const plan = paths.flatMap((path) => WHO.map((who) => ({ path, who, expected: expectedAnswer(policies.forPath(path) as MethodAccessPolicy, inputOf(path), who) })));
+    const plan = paths.flatMap((path) =>
+      WHO.map((who) => ({ path, who, expected: expectedAnswer(policies.forPath(path) as MethodAccessPolicy, inputOf(path), who) })),
+    );
     const refused = plan.filter((entry) => entry.expected === 'unauthenticated' || entry.expected === 'permission-denied');
     const before = await snapshot(system);
     const mismatches: string[] = [];
@@ -177,14 +201,20 @@ describe('gRPC access matrix: every RPC x every kind of caller, straight to the 
     // The callers the policy lets in reach the service (whatever it then answers).
     for (const { path, who } of plan.filter((entry) => entry.expected === 'admitted')) {
       const code = await callRaw(path, requestFor(inputOf(path)), tokens.get(who));
-      if (code === status.UNAUTHENTICATED || code === status.PERMISSION_DENIED) mismatches.push(`${path} as ${who}: ${status[code]}, expected to be let in`);
+      if (code === status.UNAUTHENTICATED || code === status.PERMISSION_DENIED)
+        mismatches.push(`${path} as ${who}: ${status[code]}, expected to be let in`);
     }
     expect(mismatches).to.deep.equal([]);
     expect(plan.filter((entry) => entry.expected === 'admitted').length).to.be.greaterThan(paths.length);
   });
 
   it('serves the player their own resources by id (GetMission, GetReward, GetGiftOrder, GetDelivery)', async () => {
-    for (const path of ['/game.mission.v1.MissionService/GetMission', '/game.reward.v1.RewardService/GetReward', '/game.gift.v1.GiftService/GetGiftOrder', '/game.delivery.v1.DeliveryService/GetDelivery']) {
+    for (const path of [
+      '/game.mission.v1.MissionService/GetMission',
+      '/game.reward.v1.RewardService/GetReward',
+      '/game.gift.v1.GiftService/GetGiftOrder',
+      '/game.delivery.v1.DeliveryService/GetDelivery',
+    ]) {
       expect(status[await callRaw(path, requestFor(inputOf(path)), tokens.get('player self'))], path).to.equal('OK');
     }
   });

@@ -1,20 +1,28 @@
-import { expect } from 'chai';
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
+import { expect } from 'chai';
 import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
 import { rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
 import { call } from '../support/grpc-call.js';
-import { deliveryModule, giftModule, missionModule, myPageModule, notificationModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import {
+  deliveryModule,
+  giftModule,
+  missionModule,
+  myPageModule,
+  notificationModule,
+  rewardModule,
+  walletModule,
+} from '../support/platform-modules.js';
 import { snapshot } from '../support/platform-snapshot.js';
+import { TestSystem } from '../support/test-system.js';
 
 /**
  * The scenarios at the top of issue 11, each tried again as it was reported, straight to the
  * services' gRPC ports: each is now refused with UNAUTHENTICATED, PERMISSION_DENIED or
  * NOT_FOUND, and changes nothing.
  */
-describe('issue 11 scenarios, now refused (gRPC, on the services\' own ports)', function () {
+describe("issue 11 scenarios, now refused (gRPC, on the services' own ports)", function () {
   this.timeout(120_000);
   const VICTIM = 'scenario-victim';
   const INTRUDER = 'scenario-intruder';
@@ -37,8 +45,13 @@ describe('issue 11 scenarios, now refused (gRPC, on the services\' own ports)', 
     await orderReaches(system, orderId, GiftOrderStatus.GIFT_ORDER_STATUS_SHIPPING);
     const deliveries = system.deliveryClient();
     deliveryId = (await eventually(() => call(deliveries, deliveries.getOrderDelivery, { orderId }))).deliveryId;
-    await eventually(async () => expect(await system.count('mypage.pages', `customer_id = '${VICTIM}'`)).to.equal(1), { timeoutMs: 20_000 });
-    await eventually(async () => expect(await system.count('notification.notifications', `customer_id = '${VICTIM}'`)).to.be.greaterThan(2), { timeoutMs: 20_000 });
+    await eventually(async () => expect(await system.count('mypage.pages', `customer_id = '${VICTIM}'`)).to.equal(1), {
+      timeoutMs: 20_000,
+    });
+    await eventually(
+      async () => expect(await system.count('notification.notifications', `customer_id = '${VICTIM}'`)).to.be.greaterThan(2),
+      { timeoutMs: 20_000 },
+    );
   });
 
   beforeEach(async () => {
@@ -68,15 +81,21 @@ describe('issue 11 scenarios, now refused (gRPC, on the services\' own ports)', 
     expect(status[error.code], error.details).to.equal(status[code]);
   }
 
-  it('another player reads no one else\'s wallet, My Page, notifications or orders (PERMISSION_DENIED)', async () => {
+  it("another player reads no one else's wallet, My Page, notifications or orders (PERMISSION_DENIED)", async () => {
     const wallets = system.walletClient(undefined, intruder);
     const pages = system.myPageClient(undefined, intruder);
     const notices = system.notificationClient(undefined, intruder);
     const gifts = system.giftClient(undefined, intruder);
     expectCode(await refused(call(wallets, wallets.getWallet, { customerId: VICTIM })), status.PERMISSION_DENIED);
     expectCode(await refused(call(pages, pages.getMyPage, { customerId: VICTIM, knownVersion: 0 })), status.PERMISSION_DENIED);
-    expectCode(await refused(call(notices, notices.listNotifications, { customerId: VICTIM, pageSize: 0, pageToken: '', unreadOnly: false })), status.PERMISSION_DENIED);
-    expectCode(await refused(call(gifts, gifts.listGiftOrders, { customerId: VICTIM, pageSize: 0, pageToken: '' })), status.PERMISSION_DENIED);
+    expectCode(
+      await refused(call(notices, notices.listNotifications, { customerId: VICTIM, pageSize: 0, pageToken: '', unreadOnly: false })),
+      status.PERMISSION_DENIED,
+    );
+    expectCode(
+      await refused(call(gifts, gifts.listGiftOrders, { customerId: VICTIM, pageSize: 0, pageToken: '' })),
+      status.PERMISSION_DENIED,
+    );
     // By id, someone else's order does not exist for them.
     expectCode(await refused(call(gifts, gifts.getGiftOrder, { orderId })), status.NOT_FOUND);
   });
@@ -86,13 +105,33 @@ describe('issue 11 scenarios, now refused (gRPC, on the services\' own ports)', 
     expectCode(await refused(call(wallets, wallets.getWallet, { customerId: VICTIM })), status.UNAUTHENTICATED);
   });
 
-  it('another player cannot spend someone else\'s reward, naming them (PERMISSION_DENIED) or themselves (NOT_FOUND)', async () => {
+  it("another player cannot spend someone else's reward, naming them (PERMISSION_DENIED) or themselves (NOT_FOUND)", async () => {
     const wallets = system.walletClient(undefined, intruder);
-    expectCode(await refused(call(wallets, wallets.exchangeReward, { customerId: VICTIM, rewardId: spareRewardId, giftId: 'scenario-gift', idempotencyKey: 'steal-1' })), status.PERMISSION_DENIED);
-    expectCode(await refused(call(wallets, wallets.exchangeReward, { customerId: INTRUDER, rewardId: spareRewardId, giftId: 'scenario-gift', idempotencyKey: 'steal-2' })), status.NOT_FOUND);
+    expectCode(
+      await refused(
+        call(wallets, wallets.exchangeReward, {
+          customerId: VICTIM,
+          rewardId: spareRewardId,
+          giftId: 'scenario-gift',
+          idempotencyKey: 'steal-1',
+        }),
+      ),
+      status.PERMISSION_DENIED,
+    );
+    expectCode(
+      await refused(
+        call(wallets, wallets.exchangeReward, {
+          customerId: INTRUDER,
+          rewardId: spareRewardId,
+          giftId: 'scenario-gift',
+          idempotencyKey: 'steal-2',
+        }),
+      ),
+      status.NOT_FOUND,
+    );
   });
 
-  it('another player cannot cancel someone else\'s order by putting their id in the body (PERMISSION_DENIED), nor by their own (NOT_FOUND)', async () => {
+  it("another player cannot cancel someone else's order by putting their id in the body (PERMISSION_DENIED), nor by their own (NOT_FOUND)", async () => {
     const gifts = system.giftClient(undefined, intruder);
     expectCode(await refused(call(gifts, gifts.cancelGiftOrder, { orderId, customerId: VICTIM })), status.PERMISSION_DENIED);
     expectCode(await refused(call(gifts, gifts.cancelGiftOrder, { orderId, customerId: INTRUDER })), status.NOT_FOUND);
@@ -100,13 +139,22 @@ describe('issue 11 scenarios, now refused (gRPC, on the services\' own ports)', 
 
   it('a player cannot achieve missions, for anyone or themselves (PERMISSION_DENIED): only the game server mints rewards', async () => {
     const missions = system.missionClient(undefined, intruder);
-    expectCode(await refused(call(missions, missions.achieveMission, { customerId: VICTIM, eventCode: 'e', missionCode: 'free-reward' })), status.PERMISSION_DENIED);
-    expectCode(await refused(call(missions, missions.achieveMission, { customerId: INTRUDER, eventCode: 'e', missionCode: 'free-reward' })), status.PERMISSION_DENIED);
+    expectCode(
+      await refused(call(missions, missions.achieveMission, { customerId: VICTIM, eventCode: 'e', missionCode: 'free-reward' })),
+      status.PERMISSION_DENIED,
+    );
+    expectCode(
+      await refused(call(missions, missions.achieveMission, { customerId: INTRUDER, eventCode: 'e', missionCode: 'free-reward' })),
+      status.PERMISSION_DENIED,
+    );
   });
 
   it('a player cannot create gifts or set stock (PERMISSION_DENIED)', async () => {
     const gifts = system.giftClient(undefined, intruder);
-    expectCode(await refused(call(gifts, gifts.createGift, { giftId: 'free-gift', name: 'Free', stockCount: 1000 })), status.PERMISSION_DENIED);
+    expectCode(
+      await refused(call(gifts, gifts.createGift, { giftId: 'free-gift', name: 'Free', stockCount: 1000 })),
+      status.PERMISSION_DENIED,
+    );
     expectCode(await refused(call(gifts, gifts.setGiftStock, { giftId: 'scenario-gift', stockCount: 1000 })), status.PERMISSION_DENIED);
   });
 
@@ -124,16 +172,29 @@ describe('issue 11 scenarios, now refused (gRPC, on the services\' own ports)', 
     expectCode(await refused(call(forged, forged.getWallet, { customerId: VICTIM })), status.UNAUTHENTICATED);
   });
 
-  it('ReserveGift on the gift service\'s own port answers services only: players, operators and no token are refused', async () => {
-    const reserve = { orderId: '0b8f5c1e-3b1a-4c53-9d51-3f7e2a9c4d10', customerId: INTRUDER, giftId: 'scenario-gift', rewardId: spareRewardId };
-    for (const [who, code] of [[intruder, status.PERMISSION_DENIED], ['operator', status.PERMISSION_DENIED], ['anonymous', status.UNAUTHENTICATED]] as const) {
+  it("ReserveGift on the gift service's own port answers services only: players, operators and no token are refused", async () => {
+    const reserve = {
+      orderId: '0b8f5c1e-3b1a-4c53-9d51-3f7e2a9c4d10',
+      customerId: INTRUDER,
+      giftId: 'scenario-gift',
+      rewardId: spareRewardId,
+    };
+    for (const [who, code] of [
+      [intruder, status.PERMISSION_DENIED],
+      ['operator', status.PERMISSION_DENIED],
+      ['anonymous', status.UNAUTHENTICATED],
+    ] as const) {
       const gifts = system.giftClient(undefined, who);
       expectCode(await refused(call(gifts, gifts.reserveGift, reserve)), code);
     }
   });
 
   it('ResetReadModel and ReplayEvents answer services only: players, operators and no token are refused', async () => {
-    for (const [who, code] of [[intruder, status.PERMISSION_DENIED], ['operator', status.PERMISSION_DENIED], ['anonymous', status.UNAUTHENTICATED]] as const) {
+    for (const [who, code] of [
+      [intruder, status.PERMISSION_DENIED],
+      ['operator', status.PERMISSION_DENIED],
+      ['anonymous', status.UNAUTHENTICATED],
+    ] as const) {
       const admin = system.readModelAdminClient(undefined, who);
       expectCode(await refused(call(admin, admin.resetReadModel, {})), code);
       const replay = system.eventReplayClient(system.address('mission'), who);

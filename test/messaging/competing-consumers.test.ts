@@ -29,7 +29,10 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       for (const name of ['reward', 'wallet']) {
         const stats = system.instancesOf(name).map((instance) => instance.service.consumer?.stats.applied ?? 0);
         // Every event applied exactly once across the replicas.
-        expect(stats.reduce((a, b) => a + b, 0), `${name} events applied`).to.equal(burst);
+        expect(
+          stats.reduce((a, b) => a + b, 0),
+          `${name} events applied`,
+        ).to.equal(burst);
         if (mode === 'servers') expect(Math.min(...stats), `each ${name} replica took a share`).to.be.greaterThan(0);
       }
       expect(await system.count('reward.rewards')).to.equal(burst);

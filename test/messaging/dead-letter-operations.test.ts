@@ -37,7 +37,12 @@ describe('Dead-letter operations (npm run dlq -- list|show|redrive|discard)', fu
           messageId: event.id,
           type: event.type,
           persistent: true,
-          headers: { 'x-attempt': 3, 'x-routing-key': event.routingKey, 'x-aggregate-id': event.aggregateId, 'x-occurred-at': event.occurredAt.toISOString() },
+          headers: {
+            'x-attempt': 3,
+            'x-routing-key': event.routingKey,
+            'x-aggregate-id': event.aggregateId,
+            'x-occurred-at': event.occurredAt.toISOString(),
+          },
         });
       }
       await channel.waitForConfirms();
@@ -64,14 +69,20 @@ describe('Dead-letter operations (npm run dlq -- list|show|redrive|discard)', fu
     expect(shown).to.include('2 shown of 3');
     expect(await system.deadLetterCount('reward')).to.equal(3);
 
-    expect(await dlq('redrive', 'reward', '--limit', '2')).to.include('redriven 2 to').and.include('1 left');
+    expect(await dlq('redrive', 'reward', '--limit', '2'))
+      .to.include('redriven 2 to')
+      .and.include('1 left');
     await eventually(async () => expect(await system.count('reward.rewards', `customer_id = 'dlq-customer'`)).to.equal(2));
 
-    expect(await dlq('redrive', 'reward')).to.include('redriven 1 to').and.include('0 left');
+    expect(await dlq('redrive', 'reward'))
+      .to.include('redriven 1 to')
+      .and.include('0 left');
     await eventually(async () => expect(await system.count('reward.rewards', `customer_id = 'dlq-customer'`)).to.equal(3));
     // The first event parked again and redriven a second time: the inbox gives it no second effect.
     await park([parked[0]]);
-    expect(await dlq('redrive', 'reward')).to.include('redriven 1 to').and.include('0 left');
+    expect(await dlq('redrive', 'reward'))
+      .to.include('redriven 1 to')
+      .and.include('0 left');
     await eventually(async () => expect(await system.count('reward.inbox_events', `event_id = '${ids[0]}'`)).to.equal(1));
     await eventually(async () => expect(await system.deadLetterCount('reward')).to.equal(0));
 
@@ -83,7 +94,10 @@ describe('Dead-letter operations (npm run dlq -- list|show|redrive|discard)', fu
   });
 
   it('refuses an unknown command or service with its usage', async () => {
-    const error = await dlq('redrive', 'nosuch').then(() => undefined, (e: { code: number; stderr: string }) => e);
+    const error = await dlq('redrive', 'nosuch').then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(error?.code).to.equal(2);
     expect(error?.stderr).to.include('usage: npm run dlq');
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { eventually } from '../support/eventually.js';
 import { chainProcessedPast, missionAchievedEvent } from '../support/chain-helpers.js';
+import { eventually } from '../support/eventually.js';
 import { rewardModule, walletModule } from '../support/platform-modules.js';
 import { type Mode, TestSystem } from '../support/test-system.js';
 

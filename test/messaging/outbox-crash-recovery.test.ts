@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { eventually } from '../support/eventually.js';
 import { achieveMissions, chainProcessedPast, expectWalletToHold } from '../support/chain-helpers.js';
+import { eventually } from '../support/eventually.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { type Mode, TestSystem } from '../support/test-system.js';
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { missionAchieved, rewardIssued } from '../../services/contracts/events.js';
 import { newEvent } from '../../services/platform/src/events/event-type.js';
-import { eventually } from '../support/eventually.js';
 import { achieveMissions, expectWalletToHold, missionAchievedEvent } from '../support/chain-helpers.js';
+import { eventually } from '../support/eventually.js';
 import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { type Mode, TestSystem } from '../support/test-system.js';
 
@@ -35,7 +35,11 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const retriedBefore = mission.service.consumer?.stats.retried ?? 0;
       const deadBefore = await system.deadLetterCount('mission');
       // A reward for a mission that does not exist can never be recorded.
-      const orphan = newEvent(rewardIssued, { rewardId: randomUUID(), missionId: randomUUID(), customerId: 'orphan', issuedAt: new Date() }, 'x');
+      const orphan = newEvent(
+        rewardIssued,
+        { rewardId: randomUUID(), missionId: randomUUID(), customerId: 'orphan', issuedAt: new Date() },
+        'x',
+      );
       const started = Date.now();
       await system.publish([orphan]);
       await eventually(async () => expect(await system.deadLetterCount('mission')).to.equal(deadBefore + 1));

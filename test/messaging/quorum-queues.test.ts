@@ -46,8 +46,14 @@ describe('Quorum queues (and the migration from classic queues)', function () {
       const channel = await connection.createConfirmChannel();
       await channel.assertExchange(system.config.eventsExchange, 'topic', { durable: true });
       await channel.assertExchange(`${system.config.eventsExchange}.dlx`, 'direct', { durable: true });
-      await channel.assertQueue(queue, { durable: true, arguments: { 'x-dead-letter-exchange': `${system.config.eventsExchange}.dlx`, 'x-dead-letter-routing-key': queue } });
-      await channel.assertQueue(`${queue}.retry`, { durable: true, arguments: { 'x-message-ttl': 100, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue } });
+      await channel.assertQueue(queue, {
+        durable: true,
+        arguments: { 'x-dead-letter-exchange': `${system.config.eventsExchange}.dlx`, 'x-dead-letter-routing-key': queue },
+      });
+      await channel.assertQueue(`${queue}.retry`, {
+        durable: true,
+        arguments: { 'x-message-ttl': 100, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+      });
       await channel.assertQueue(`${queue}.dlq`, { durable: true });
       await channel.bindQueue(queue, system.config.eventsExchange, 'mission.achieved');
       await channel.close();
@@ -65,7 +71,9 @@ describe('Quorum queues (and the migration from classic queues)', function () {
       [`${queue}.dlq`]: 'quorum',
     });
     expect(Object.keys(await queueTypes(prefix))).to.not.include(`${queue}.migrating`);
-    await eventually(async () => expect(await system.count('reward.rewards', `customer_id = 'quorum-migration'`)).to.equal(20), { timeoutMs: 30_000 });
+    await eventually(async () => expect(await system.count('reward.rewards', `customer_id = 'quorum-migration'`)).to.equal(20), {
+      timeoutMs: 30_000,
+    });
 
     // Events published after the migration reach the quorum queue through the same binding.
     const later = missionAchievedEvent(randomUUID(), 'quorum-migration');

@@ -68,12 +68,20 @@ describe('Alert rules (k8s/monitoring/prometheus-rules.yaml) under promtool', fu
       'PodsRestarting',
     ]);
     const cases = readdirSync(TESTS).flatMap((file) =>
-      (parse(readFileSync(join(TESTS, file), 'utf8')).tests as { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[]).flatMap((test) => test.alert_rule_test ?? []),
+      (
+        parse(readFileSync(join(TESTS, file), 'utf8')).tests as { alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[]
+      ).flatMap((test) => test.alert_rule_test ?? []),
     );
     for (const alert of alerts) {
       const mine = cases.filter((c) => c.alertname === alert);
-      expect(mine.some((c) => (c.exp_alerts ?? []).length > 0), `${alert} has a firing case`).to.equal(true);
-      expect(mine.some((c) => (c.exp_alerts ?? []).length === 0), `${alert} has a quiet case`).to.equal(true);
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length > 0),
+        `${alert} has a firing case`,
+      ).to.equal(true);
+      expect(
+        mine.some((c) => (c.exp_alerts ?? []).length === 0),
+        `${alert} has a quiet case`,
+      ).to.equal(true);
     }
   });
 

@@ -25,7 +25,9 @@ interface Panel {
 
 /** PromQL words that are not metric names: functions, aggregations, operators, modifiers. */
 const PROMQL_WORDS = new Set(
-  'sum rate increase irate max min avg count histogram_quantile by without on ignoring group_left group_right and or unless offset bool le delta topk bottomk abs clamp_min clamp_max'.split(' '),
+  'sum rate increase irate max min avg count histogram_quantile by without on ignoring group_left group_right and or unless offset bool le delta topk bottomk abs clamp_min clamp_max'.split(
+    ' ',
+  ),
 );
 
 /** Metric names a PromQL expression reads (identifiers outside label matchers, ranges and strings). */
@@ -50,13 +52,25 @@ async function exportedNames(): Promise<Set<string>> {
 }
 
 describe('Grafana dashboard (k8s/monitoring/reward-chain-dashboard.json)', () => {
-  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: Panel[]; templating: { list: { name: string; type: string }[] } };
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+    panels: Panel[];
+    templating: { list: { name: string; type: string }[] };
+  };
   const panels = dashboard.panels.flatMap((panel) => [panel, ...(panel.panels ?? [])]).filter((panel) => panel.type !== 'row');
   const queries = panels.flatMap((panel) => (panel.targets ?? []).map((target) => ({ panel: panel.title, expr: target.expr })));
 
   it('shows the chain rate, the lag, the errors and the breaker', () => {
     const all = queries.map((query) => query.expr).join('\n');
-    for (const metric of ['missions_achieved_total', 'rewards_issued_total', 'events_consumed_total', 'event_lag_seconds_bucket', 'outbox_oldest_pending_age_seconds', 'grpc_server_handled_total', 'event_dead_letter_messages', 'gift_shop_breaker_state']) {
+    for (const metric of [
+      'missions_achieved_total',
+      'rewards_issued_total',
+      'events_consumed_total',
+      'event_lag_seconds_bucket',
+      'outbox_oldest_pending_age_seconds',
+      'grpc_server_handled_total',
+      'event_dead_letter_messages',
+      'gift_shop_breaker_state',
+    ]) {
       expect(all, metric).to.include(metric);
     }
     expect(dashboard.templating.list.find((variable) => variable.name === 'datasource')?.type).to.equal('datasource');
@@ -74,7 +88,9 @@ describe('Grafana dashboard (k8s/monitoring/reward-chain-dashboard.json)', () =>
 
   it("the alert rules, too, read only exported metrics (their own recordings and kube-state-metrics' restarts aside)", async () => {
     const exported = await exportedNames();
-    const rules = (parse(readFileSync(RULES, 'utf8')).spec.groups as { rules: { record?: string; alert?: string; expr: string }[] }[]).flatMap((group) => group.rules);
+    const rules = (
+      parse(readFileSync(RULES, 'utf8')).spec.groups as { rules: { record?: string; alert?: string; expr: string }[] }[]
+    ).flatMap((group) => group.rules);
     const recorded = new Set(rules.flatMap((rule) => (rule.record ? [rule.record] : [])));
     for (const rule of rules) {
       for (const name of metricNames(rule.expr)) {

@@ -1,5 +1,5 @@
-import { expect } from 'chai';
 import { context, trace } from '@opentelemetry/api';
+import { expect } from 'chai';
 import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { tracer } from '../../services/platform/src/telemetry/tracing.js';
 import { TraceCapture } from '../support/trace-capture.js';
@@ -35,7 +35,12 @@ describe('Log lines carry the trace they were written in', () => {
       logger.info('outside any span');
     });
     span.end();
-    expect(inside).to.include({ msg: 'inside the span', trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId, service: 'mission' });
+    expect(inside).to.include({
+      msg: 'inside the span',
+      trace_id: span.spanContext().traceId,
+      span_id: span.spanContext().spanId,
+      service: 'mission',
+    });
     expect(capture.spans().map((s) => s.spanContext().traceId)).to.include(inside.trace_id);
     expect(outside).to.not.have.property('trace_id');
     expect(outside).to.not.have.property('span_id');

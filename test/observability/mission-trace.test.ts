@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { expect } from 'chai';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { SpanKind } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { expect } from 'chai';
 import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
 import { expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
@@ -38,14 +38,19 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
     /** The only root span of that name; its trace. */
     function rootTrace(name: string, tag: string): ReadableSpan[] {
       const roots = capture.spans().filter((span) => span.name === name && !parentOf(span));
-      const root = roots.find((span) => capture.spans(span.spanContext().traceId).some((other) => JSON.stringify(other.attributes).includes(tag)));
+      const root = roots.find((span) =>
+        capture.spans(span.spanContext().traceId).some((other) => JSON.stringify(other.attributes).includes(tag)),
+      );
       expect(root, `a root span ${name}`).to.not.equal(undefined);
       return capture.spans(root?.spanContext().traceId);
     }
 
     function expectChild(spans: ReadableSpan[], childName: string, parentName: string, kind?: SpanKind): ReadableSpan {
       const children = spans.filter((span) => span.name === childName);
-      expect(children.map((span) => span.name), `span ${childName} in the trace`).to.not.be.empty;
+      expect(
+        children.map((span) => span.name),
+        `span ${childName} in the trace`,
+      ).to.not.be.empty;
       const parents = new Set(spans.filter((span) => span.name === parentName).map((span) => span.spanContext().spanId));
       const child = children.find((span) => parents.has(parentOf(span) ?? ''));
       expect(child, `${childName} is a child of ${parentName}`).to.not.equal(undefined);
@@ -58,7 +63,10 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const rewardId = await rewardInWallet(system, customerId, 'traced');
       const spans = await eventually(() => {
         const trace = rootTrace('game.mission.v1.MissionService/AchieveMission', rewardId);
-        expect(trace.map((span) => span.name)).to.include.members(['wallet process game.reward.v1.RewardIssued', 'mission process game.reward.v1.RewardIssued']);
+        expect(trace.map((span) => span.name)).to.include.members([
+          'wallet process game.reward.v1.RewardIssued',
+          'mission process game.reward.v1.RewardIssued',
+        ]);
         return trace;
       });
       const root = spans.find((span) => span.name === 'game.mission.v1.MissionService/AchieveMission');
@@ -75,13 +83,17 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
     });
 
-    it('continues a caller\'s trace through the REST edge: client traceparent -> edge span -> AchieveMission -> the reward', async () => {
+    it("continues a caller's trace through the REST edge: client traceparent -> edge span -> AchieveMission -> the reward", async () => {
       const gateway = await system.startGateway();
       const callerTraceId = randomUUID().replaceAll('-', '');
       const callerSpanId = randomUUID().replaceAll('-', '').slice(0, 16);
       const response = await fetch(`${gateway.url}/v1/missions`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await system.tokens.token('game-server')}`, traceparent: `00-${callerTraceId}-${callerSpanId}-01` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await system.tokens.token('game-server')}`,
+          traceparent: `00-${callerTraceId}-${callerSpanId}-01`,
+        },
         body: JSON.stringify({ customerId: `trace-edge-${randomUUID().slice(0, 8)}`, eventCode: 'test-event', missionCode: 'edge' }),
       });
       expect(response.status).to.equal(200);
@@ -118,7 +130,9 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       // The chain ran (the wallet holds the reward), and none of it was recorded.
       expect(capture.spans(callerTraceId)).to.deep.equal([]);
       expect(capture.spans().filter((span) => span.attributes['event.aggregate_id'] === missionId)).to.deep.equal([]);
-      const [row] = await system.query<{ traceparent: string }>(`select traceparent from mission.outbox_events where aggregate_id = '${missionId}'`);
+      const [row] = await system.query<{ traceparent: string }>(
+        `select traceparent from mission.outbox_events where aggregate_id = '${missionId}'`,
+      );
       expect(row.traceparent).to.match(new RegExp(`^00-${callerTraceId}-[0-9a-f]{16}-00$`));
       await gateway.stop();
     });

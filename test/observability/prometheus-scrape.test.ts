@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { prometheusScrapeConfig } from '../../services/launcher/src/prometheus-scrape-config.js';
 import { expectWalletToHold } from '../support/chain-helpers.js';
@@ -43,16 +43,25 @@ describe('Prometheus scrapes the make-up processes', function () {
     cluster = new ProcessCluster(system, { reward: 1, wallet: 2, mission: 1 }, { basePort: 26000 });
     await cluster.startAll();
     const missions = cluster.missionClient();
-    for (let i = 0; i < 3; i += 1) await call(missions, missions.achieveMission, { customerId, eventCode: 'scrape', missionCode: `m-${i}` });
+    for (let i = 0; i < 3; i += 1)
+      await call(missions, missions.achieveMission, { customerId, eventCode: 'scrape', missionCode: `m-${i}` });
     await expectWalletToHold(system, customerId, 3, 60_000);
 
     dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
     writeFileSync(join(dir, 'prometheus.yml'), prometheusScrapeConfig(cluster.supervisor.running, 1));
     const port = await freePort();
     api = `http://127.0.0.1:${port}/api/v1`;
-    prometheus = spawn(PROMETHEUS, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    prometheus = spawn(
+      PROMETHEUS,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let log = '';
     prometheus.stderr?.on('data', (chunk) => (log = (log + chunk).slice(-4000)));
     prometheus.once('exit', (code) => {
@@ -73,7 +82,10 @@ describe('Prometheus scrapes the make-up processes', function () {
 
   async function query(promql: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
     const response = await fetch(`${api}/query?query=${encodeURIComponent(promql)}`);
-    const body = (await response.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const body = (await response.json()) as {
+      status: string;
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     expect(body.status, promql).to.equal('success');
     return body.data.result;
   }
@@ -84,7 +96,12 @@ describe('Prometheus scrapes the make-up processes', function () {
         const response = await fetch(`${api}/targets?state=active`);
         const body = (await response.json()) as { data: { activeTargets: { health: string; labels: Record<string, string> }[] } };
         const targets = body.data.activeTargets;
-        expect(targets.map((target) => `${target.labels.app}/${target.labels.pod}`).sort()).to.deep.equal(['mission/mission-0', 'reward/reward-0', 'wallet/wallet-0', 'wallet/wallet-1']);
+        expect(targets.map((target) => `${target.labels.app}/${target.labels.pod}`).sort()).to.deep.equal([
+          'mission/mission-0',
+          'reward/reward-0',
+          'wallet/wallet-0',
+          'wallet/wallet-1',
+        ]);
         for (const target of targets) expect(target.health, target.labels.pod).to.equal('up');
       },
       { timeoutMs: 60_000 },
@@ -96,7 +113,12 @@ describe('Prometheus scrapes the make-up processes', function () {
       async () => {
         expect(Number((await query('sum(missions_achieved_total)'))[0]?.value[1])).to.equal(3);
         expect(Number((await query('sum(rewards_issued_total)'))[0]?.value[1])).to.equal(3);
-        expect(Number((await query('sum(events_consumed_total{app="wallet", outcome="applied", event_type="game.reward.v1.RewardIssued"})'))[0]?.value[1])).to.equal(3);
+        expect(
+          Number(
+            (await query('sum(events_consumed_total{app="wallet", outcome="applied", event_type="game.reward.v1.RewardIssued"})'))[0]
+              ?.value[1],
+          ),
+        ).to.equal(3);
         const pending = await query('max by (service) (outbox_pending_events)');
         expect(pending.map((sample) => sample.metric.service).sort()).to.deep.equal(['mission', 'reward', 'wallet']);
         for (const sample of pending) expect(Number(sample.value[1]), sample.metric.service).to.equal(0);

@@ -27,7 +27,8 @@ describe('Prometheus metrics of each service process after a known workload', fu
     cluster = new ProcessCluster(system, { delivery: 1, gift: 1, reward: 1, wallet: 1, mission: 1 }, { basePort: 24000 });
     await cluster.startAll();
     const missions = cluster.missionClient();
-    for (let i = 0; i < 10; i += 1) await call(missions, missions.achieveMission, { customerId, eventCode: 'metrics', missionCode: `m-${i}` });
+    for (let i = 0; i < 10; i += 1)
+      await call(missions, missions.achieveMission, { customerId, eventCode: 'metrics', missionCode: `m-${i}` });
     await expectWalletToHold(system, customerId, 10, 60_000);
   });
 
@@ -41,28 +42,50 @@ describe('Prometheus metrics of each service process after a known workload', fu
       async () => {
         const mission = (await scrape(port('mission'))).samples;
         expect(valueOf(mission, 'missions_achieved_total')).to.equal(10);
-        expect(valueOf(mission, 'grpc_server_handled_total', { grpc_service: 'game.mission.v1.MissionService', grpc_method: 'AchieveMission', grpc_code: 'OK' })).to.equal(10);
+        expect(
+          valueOf(mission, 'grpc_server_handled_total', {
+            grpc_service: 'game.mission.v1.MissionService',
+            grpc_method: 'AchieveMission',
+            grpc_code: 'OK',
+          }),
+        ).to.equal(10);
         expect(valueOf(mission, 'grpc_server_handling_seconds_count', { grpc_method: 'AchieveMission' })).to.equal(10);
-        expect(valueOf(mission, 'events_consumed_total', { service: 'mission', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' })).to.equal(10);
+        expect(
+          valueOf(mission, 'events_consumed_total', { service: 'mission', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' }),
+        ).to.equal(10);
         expect(valueOf(mission, 'outbox_pending_events', { service: 'mission' })).to.equal(0);
         expect(valueOf(mission, 'outbox_oldest_pending_age_seconds', { service: 'mission' })).to.equal(0);
-        expect(valueOf(mission, 'events_published_total', { service: 'mission', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(10);
+        expect(valueOf(mission, 'events_published_total', { service: 'mission', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(
+          10,
+        );
 
         const reward = (await scrape(port('reward'))).samples;
         expect(valueOf(reward, 'rewards_issued_total')).to.equal(10);
-        expect(valueOf(reward, 'events_consumed_total', { service: 'reward', event_type: 'game.mission.v1.MissionAchieved', outcome: 'applied' })).to.equal(10);
-        expect(valueOf(reward, 'event_lag_seconds_count', { service: 'reward', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(10);
+        expect(
+          valueOf(reward, 'events_consumed_total', {
+            service: 'reward',
+            event_type: 'game.mission.v1.MissionAchieved',
+            outcome: 'applied',
+          }),
+        ).to.equal(10);
+        expect(valueOf(reward, 'event_lag_seconds_count', { service: 'reward', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(
+          10,
+        );
         expect(valueOf(reward, 'outbox_pending_events', { service: 'reward' })).to.equal(0);
 
         const wallet = (await scrape(port('wallet'))).samples;
-        expect(valueOf(wallet, 'events_consumed_total', { service: 'wallet', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' })).to.equal(10);
+        expect(
+          valueOf(wallet, 'events_consumed_total', { service: 'wallet', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' }),
+        ).to.equal(10);
         expect(valueOf(wallet, 'event_dead_letter_messages', { service: 'wallet' })).to.equal(0);
         expect(valueOf(wallet, 'event_queue_messages', { service: 'wallet' })).to.equal(0);
         expect(valueOf(wallet, 'event_queue_consumers', { service: 'wallet' })).to.equal(1);
         expect(valueOf(wallet, 'gift_shop_breaker_state', { state: 'closed' })).to.equal(1);
         expect(valueOf(wallet, 'gift_shop_breaker_state', { state: 'open' })).to.equal(0);
         expect(valueOf(wallet, 'db_pool_max_connections', { service: 'wallet' })).to.equal(system.config.databasePoolSize);
-        expect(wallet.some((sample) => sample.name === 'db_pool_connections' && sample.labels.service === 'wallet' && sample.value > 0)).to.equal(true);
+        expect(
+          wallet.some((sample) => sample.name === 'db_pool_connections' && sample.labels.service === 'wallet' && sample.value > 0),
+        ).to.equal(true);
       },
       { timeoutMs: 30_000 },
     );
@@ -75,7 +98,12 @@ describe('Prometheus metrics of each service process after a known workload', fu
     await call(gifts, gifts.createGift, { giftId, name: 'Metrics gift', stockCount: 1 });
     const wallet = await call(wallets, wallets.getWallet, { customerId });
     const [first, second] = wallet.rewards;
-    const exchanged = await call(wallets, wallets.exchangeReward, { customerId, rewardId: first.rewardId, giftId, idempotencyKey: randomUUID() });
+    const exchanged = await call(wallets, wallets.exchangeReward, {
+      customerId,
+      rewardId: first.rewardId,
+      giftId,
+      idempotencyKey: randomUUID(),
+    });
     await callError(wallets, wallets.exchangeReward, { customerId, rewardId: second.rewardId, giftId, idempotencyKey: randomUUID() });
     await call(gifts, gifts.cancelGiftOrder, { orderId: exchanged.orderId, customerId });
     await eventually(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { RestClient } from '../edge/support/rest-client.js';
-import { EntryPointProcess, PLATFORM_SERVICES, cleanEnv, copyAuthorizer, movedPorts } from '../support/entry-point-process.js';
+import { cleanEnv, copyAuthorizer, EntryPointProcess, movedPorts, PLATFORM_SERVICES } from '../support/entry-point-process.js';
 import { eventually } from '../support/eventually.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -63,17 +63,23 @@ describe('make up (every service its own process) with every port moved', functi
     expect((await rest.post('/v1/gifts', { giftId: 'up-badge', name: 'Up badge', stockCount: 2 })).status).to.equal(200);
     const achieved = await rest.post('/v1/missions', { customerId: '41', eventCode: 'make-up', missionCode: 'first-win' });
     expect(achieved.status, achieved.text).to.equal(200);
-    const rewardId = await eventually(async () => {
-      const mission = await rest.get(`/v1/missions/${achieved.body.missionId}`);
-      expect(mission.body.rewardId, mission.text).to.be.a('string').and.not.equal('');
-      return mission.body.rewardId as string;
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    const rewardId = await eventually(
+      async () => {
+        const mission = await rest.get(`/v1/missions/${achieved.body.missionId}`);
+        expect(mission.body.rewardId, mission.text).to.be.a('string').and.not.equal('');
+        return mission.body.rewardId as string;
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     const exchanged = await rest.post(`/v1/wallets/41/rewards/${rewardId}:exchange`, { giftId: 'up-badge', idempotencyKey: 'make-up-1' });
     expect(exchanged.status, exchanged.text).to.equal(200);
-    await eventually(async () => {
-      const order = await rest.get(`/v1/gift-orders/${exchanged.body.orderId}`);
-      expect(order.body.status, order.text).to.equal('GIFT_ORDER_STATUS_SHIPPING');
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    await eventually(
+      async () => {
+        const order = await rest.get(`/v1/gift-orders/${exchanged.body.orderId}`);
+        expect(order.body.status, order.text).to.equal('GIFT_ORDER_STATUS_SHIPPING');
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(await system.count('gift.gift_orders', `customer_id = '41'`)).to.equal(1);
   });
 });

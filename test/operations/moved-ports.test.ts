@@ -6,7 +6,10 @@ import { eventually } from '../support/eventually.js';
 /** `npm start`'s platform, on its own ports, as a second copy on the same machine runs it. */
 async function startCopy(): Promise<{ process: EntryPointProcess; rest: RestClient }> {
   const ports = await movedPorts();
-  const copy = EntryPointProcess.start(['services/launcher/src/main.ts'], cleanEnv({ ...ports.env, GRPC_HOST: '127.0.0.1', LOG_LEVEL: 'info' }));
+  const copy = EntryPointProcess.start(
+    ['services/launcher/src/main.ts'],
+    cleanEnv({ ...ports.env, GRPC_HOST: '127.0.0.1', LOG_LEVEL: 'info' }),
+  );
   await copy.waitForOutput(/"platform ready"/, 150_000);
   // Each copy runs its own development identity provider; its tokens are good in that copy only.
   const authorize = await copyAuthorizer(ports.identity, PLAYER);
@@ -19,11 +22,14 @@ const PLAYER = '31';
 async function rewardOf(rest: RestClient, customerId: string): Promise<string> {
   const achieved = await rest.post('/v1/missions', { customerId, eventCode: 'moved-ports', missionCode: 'first-win' });
   expect(achieved.status, achieved.text).to.equal(200);
-  return eventually(async () => {
-    const mission = await rest.get(`/v1/missions/${achieved.body.missionId}`);
-    expect(mission.body.rewardId, mission.text).to.be.a('string').and.not.equal('');
-    return mission.body.rewardId as string;
-  }, { timeoutMs: 30_000, intervalMs: 200 });
+  return eventually(
+    async () => {
+      const mission = await rest.get(`/v1/missions/${achieved.body.missionId}`);
+      expect(mission.body.rewardId, mission.text).to.be.a('string').and.not.equal('');
+      return mission.body.rewardId as string;
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
 }
 
 /**
@@ -50,14 +56,20 @@ describe('npm start with every port moved (two copies on one machine)', function
       expect(stocked.status, stocked.text).to.equal(200);
     }
     const rewardId = await rewardOf(second.rest, '31');
-    const exchanged = await second.rest.post(`/v1/wallets/31/rewards/${rewardId}:exchange`, { giftId: 'moved-badge', idempotencyKey: 'moved-ports-1' });
+    const exchanged = await second.rest.post(`/v1/wallets/31/rewards/${rewardId}:exchange`, {
+      giftId: 'moved-badge',
+      idempotencyKey: 'moved-ports-1',
+    });
     expect(exchanged.status, exchanged.text).to.equal(200);
     const orderId = exchanged.body.orderId as string;
 
-    await eventually(async () => {
-      const order = await second.rest.get(`/v1/gift-orders/${orderId}`);
-      expect(order.body.status, order.text).to.equal('GIFT_ORDER_STATUS_SHIPPING');
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    await eventually(
+      async () => {
+        const order = await second.rest.get(`/v1/gift-orders/${orderId}`);
+        expect(order.body.status, order.text).to.equal('GIFT_ORDER_STATUS_SHIPPING');
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect((await second.rest.get('/v1/gifts/moved-badge')).body.stockCount).to.equal(2);
 
     // The first copy: no such order, its stock untouched, nothing reserved.

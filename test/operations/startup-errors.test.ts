@@ -133,7 +133,14 @@ describe('Start-up failures: one line naming the setting and what to do', functi
         u.password = 'secret-pw';
       });
       const failure = await failedStart(LAUNCHER, { DATABASE_URL: url, DATABASE_CONNECT_RETRIES: '2' });
-      expectOneLine(failure, `Postgres at`, `:${closed}`, 'did not answer after 3 attempts', 'ECONNREFUSED', 'start Postgres, or fix DATABASE_URL');
+      expectOneLine(
+        failure,
+        `Postgres at`,
+        `:${closed}`,
+        'did not answer after 3 attempts',
+        'ECONNREFUSED',
+        'start Postgres, or fix DATABASE_URL',
+      );
       const attempts = logged(failure.stdout, 'connecting to Postgres');
       expect(attempts.map((entry) => entry.attempt)).to.deep.equal([1, 2, 3]);
       expect(failure.stdout + failure.line).to.not.include('secret-pw');
@@ -153,7 +160,13 @@ describe('Start-up failures: one line naming the setting and what to do', functi
     it('a closed port: the "starting" line first, each attempt logged, then a final line after the bounded retries', async () => {
       const closed = (await movedPorts()).gateway;
       const failure = await failedStart(LAUNCHER, { AMQP_URL: `amqp://guest:guest@127.0.0.1:${closed}`, AMQP_CONNECT_RETRIES: '2' });
-      expectOneLine(failure, `RabbitMQ at amqp://guest@127.0.0.1:${closed}`, 'after 3 attempts', 'ECONNREFUSED', 'start RabbitMQ, or fix AMQP_URL');
+      expectOneLine(
+        failure,
+        `RabbitMQ at amqp://guest@127.0.0.1:${closed}`,
+        'after 3 attempts',
+        'ECONNREFUSED',
+        'start RabbitMQ, or fix AMQP_URL',
+      );
       expect(logged(failure.stdout, 'starting the platform')).to.have.length(1);
       expect(logged(failure.stdout, 'connecting to RabbitMQ').map((entry) => entry.attempt)).to.deep.equal([1, 2, 3]);
     });

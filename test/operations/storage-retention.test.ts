@@ -15,7 +15,11 @@ describe('Storage retention (outbox and inbox pruned after their windows)', func
   let system: TestSystem;
 
   before(async () => {
-    system = await TestSystem.create('servers', { OUTBOX_RETENTION_MS: '3600000', INBOX_RETENTION_MS: '3600000', RETENTION_BATCH_SIZE: '7' });
+    system = await TestSystem.create('servers', {
+      OUTBOX_RETENTION_MS: '3600000',
+      INBOX_RETENTION_MS: '3600000',
+      RETENTION_BATCH_SIZE: '7',
+    });
     await system.start(rewardModule);
   });
   after(() => system.close());
@@ -35,8 +39,15 @@ describe('Storage retention (outbox and inbox pruned after their windows)', func
     });
     const ids = events.map((event) => `'${event.id}'`).join(',');
     // Fifteen of the twenty are two hours old; five are recent and must stay.
-    await system.query(`update reward.inbox_events set processed_at = now() - interval '2 hours' where event_id in (${events.slice(0, 15).map((e) => `'${e.id}'`).join(',')})`);
-    await system.query(`update reward.outbox_events set published_at = now() - interval '2 hours' where seq in (select seq from reward.outbox_events order by seq limit 15)`);
+    await system.query(
+      `update reward.inbox_events set processed_at = now() - interval '2 hours' where event_id in (${events
+        .slice(0, 15)
+        .map((e) => `'${e.id}'`)
+        .join(',')})`,
+    );
+    await system.query(
+      `update reward.outbox_events set published_at = now() - interval '2 hours' where seq in (select seq from reward.outbox_events order by seq limit 15)`,
+    );
 
     await retention().runOnce();
     expect(await system.count('reward.inbox_events', `event_id in (${ids})`)).to.equal(5);

@@ -17,9 +17,13 @@ describe('Supervised replicas (make up restarts what crashes)', function () {
 
   before(async () => {
     system = await TestSystem.create('servers');
-    cluster = new ProcessCluster(system, { mission: 1 }, {
-      restart: { initialBackoffMs: 300, maxBackoffMs: 5_000, resetAfterMs: 60_000, onEvent: (event) => events.push(event) },
-    });
+    cluster = new ProcessCluster(
+      system,
+      { mission: 1 },
+      {
+        restart: { initialBackoffMs: 300, maxBackoffMs: 5_000, resetAfterMs: 60_000, onEvent: (event) => events.push(event) },
+      },
+    );
     await cluster.startAll();
   });
   after(async () => {

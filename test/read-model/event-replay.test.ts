@@ -1,8 +1,8 @@
 import { status } from '@grpc/grpc-js';
-import { missionAchieved } from '../../services/contracts/events.js';
 import amqp from 'amqplib';
 import { expect } from 'chai';
-import { EventReplayServiceClient } from '../../services/contracts/generated/game/platform/v1/event_replay_service.js';
+import { missionAchieved } from '../../services/contracts/events.js';
+import type { EventReplayServiceClient } from '../../services/contracts/generated/game/platform/v1/event_replay_service.js';
 import { myPageModule } from '../../services/mypage/src/composition-root.js';
 import { achieveMissions, expectWalletToHold } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
@@ -61,7 +61,10 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
     });
 
     it('only the routing keys asked for are replayed', async () => {
-      const achieved = await system.count('mission.outbox_events', `routing_key = '${missionAchieved.routingKey}' and published_at is not null`);
+      const achieved = await system.count(
+        'mission.outbox_events',
+        `routing_key = '${missionAchieved.routingKey}' and published_at is not null`,
+      );
       const response = await call(replay, replay.replayEvents, { targetQueue: 'mypage', routingKeys: [missionAchieved.routingKey] });
       expect(response.eventsReplayed).to.equal(achieved);
       const none = await call(replay, replay.replayEvents, { targetQueue: 'mypage', routingKeys: ['gift.#'] });
@@ -100,7 +103,11 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
           const received: { id: string; type: string; routingKey: string }[] = [];
           await eventually(async () => {
             for (let message = await channel.get(probe, { noAck: true }); message; message = await channel.get(probe, { noAck: true })) {
-              received.push({ id: String(message.properties.messageId), type: String(message.properties.type), routingKey: String(message.properties.headers?.['x-routing-key']) });
+              received.push({
+                id: String(message.properties.messageId),
+                type: String(message.properties.type),
+                routingKey: String(message.properties.headers?.['x-routing-key']),
+              });
             }
             expect(received).to.have.length(rows.length);
           });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import {
@@ -16,8 +16,8 @@ import {
   rewardSpent,
   walletCredited,
 } from '../../services/contracts/events.js';
-import { type MyPage, MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
-import { newEvent, type NewEvent } from '../../services/platform/src/events/event-type.js';
+import type { MyPage, MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
+import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
 import { call } from '../support/grpc-call.js';
 import type { TestSystem } from '../support/test-system.js';
 
@@ -71,24 +71,59 @@ export function storyEvents(customerId: string, ids: StoryIds, start = new Date(
   const order1 = { orderId: firstOrderId, customerId, giftId: 'plush', rewardId };
   const order2 = { orderId: secondOrderId, customerId, giftId: 'mug', rewardId };
   return [
-    newEvent(missionAchieved, { missionId, customerId, eventCode: 'summer-2026', missionCode: 'first-win', achievedAt: at(0) }, missionId, at(0)),
+    newEvent(
+      missionAchieved,
+      { missionId, customerId, eventCode: 'summer-2026', missionCode: 'first-win', achievedAt: at(0) },
+      missionId,
+      at(0),
+    ),
     newEvent(rewardIssued, { rewardId, missionId, customerId, issuedAt: at(1) }, rewardId, at(1)),
     newEvent(walletCredited, { customerId, rewardId, missionId, creditedAt: at(2) }, rewardId, at(2)),
     newEvent(missionRewarded, { missionId, customerId, rewardId, rewardedAt: at(3) }, missionId, at(3)),
-    newEvent(missionAchieved, { missionId: otherMissionId, customerId, eventCode: 'summer-2026', missionCode: 'ten-wins', achievedAt: at(4) }, otherMissionId, at(4)),
+    newEvent(
+      missionAchieved,
+      { missionId: otherMissionId, customerId, eventCode: 'summer-2026', missionCode: 'ten-wins', achievedAt: at(4) },
+      otherMissionId,
+      at(4),
+    ),
     newEvent(rewardIssued, { rewardId: otherRewardId, missionId: otherMissionId, customerId, issuedAt: at(5) }, otherRewardId, at(5)),
     newEvent(walletCredited, { customerId, rewardId: otherRewardId, missionId: otherMissionId, creditedAt: at(6) }, otherRewardId, at(6)),
     newEvent(missionRewarded, { missionId: otherMissionId, customerId, rewardId: otherRewardId, rewardedAt: at(7) }, otherMissionId, at(7)),
     newEvent(rewardSpent, { customerId, rewardId, orderId: firstOrderId, giftId: 'plush', spentAt: at(10) }, rewardId, at(10)),
     newEvent(giftOrderPaid, { ...order1, giftName: 'Plush dragon', paidAt: at(11) }, firstOrderId, at(11)),
-    newEvent(deliveryStarted, { deliveryId: firstDeliveryId, orderId: firstOrderId, customerId, giftId: 'plush', startedAt: at(12) }, firstDeliveryId, at(12)),
+    newEvent(
+      deliveryStarted,
+      { deliveryId: firstDeliveryId, orderId: firstOrderId, customerId, giftId: 'plush', startedAt: at(12) },
+      firstDeliveryId,
+      at(12),
+    ),
     newEvent(giftOrderCancelled, { ...order1, cancelledAt: at(13) }, firstOrderId, at(13)),
-    newEvent(deliveryCancelled, { deliveryId: firstDeliveryId, orderId: firstOrderId, customerId, giftId: 'plush', cancelledAt: at(14) }, firstDeliveryId, at(14)),
-    newEvent(rewardReturned, { customerId, rewardId, orderId: firstOrderId, reason: 'gift order cancelled', returnedAt: at(15) }, rewardId, at(15)),
+    newEvent(
+      deliveryCancelled,
+      { deliveryId: firstDeliveryId, orderId: firstOrderId, customerId, giftId: 'plush', cancelledAt: at(14) },
+      firstDeliveryId,
+      at(14),
+    ),
+    newEvent(
+      rewardReturned,
+      { customerId, rewardId, orderId: firstOrderId, reason: 'gift order cancelled', returnedAt: at(15) },
+      rewardId,
+      at(15),
+    ),
     newEvent(rewardSpent, { customerId, rewardId, orderId: secondOrderId, giftId: 'mug', spentAt: at(20) }, rewardId, at(20)),
     newEvent(giftOrderPaid, { ...order2, giftName: 'Mug', paidAt: at(21) }, secondOrderId, at(21)),
-    newEvent(deliveryStarted, { deliveryId: secondDeliveryId, orderId: secondOrderId, customerId, giftId: 'mug', startedAt: at(22) }, secondDeliveryId, at(22)),
-    newEvent(deliveryCompleted, { deliveryId: secondDeliveryId, orderId: secondOrderId, customerId, giftId: 'mug', completedAt: at(23) }, secondDeliveryId, at(23)),
+    newEvent(
+      deliveryStarted,
+      { deliveryId: secondDeliveryId, orderId: secondOrderId, customerId, giftId: 'mug', startedAt: at(22) },
+      secondDeliveryId,
+      at(22),
+    ),
+    newEvent(
+      deliveryCompleted,
+      { deliveryId: secondDeliveryId, orderId: secondOrderId, customerId, giftId: 'mug', completedAt: at(23) },
+      secondDeliveryId,
+      at(23),
+    ),
     newEvent(giftOrderDelivered, { orderId: secondOrderId, customerId, giftId: 'mug', deliveredAt: at(24) }, secondOrderId, at(24)),
   ];
 }
@@ -110,7 +145,13 @@ export async function runRebuildScript(system: TestSystem): Promise<{ stdout: st
   const script = fileURLToPath(new URL('../../scripts/rebuild-mypage.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
   // Signs in as the platform-admin client of the system's own identity provider.
-  const env: NodeJS.ProcessEnv = { ...process.env, REBUILD_SETTLE_MS: '500', REBUILD_STALL_MS: '15000', AUTH_ISSUER: system.identity.auth.issuer };
-  for (const name of ['mypage', 'mission', 'reward', 'wallet', 'gift', 'delivery']) env[`${name.toUpperCase()}_ADDRESS`] = system.address(name);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REBUILD_SETTLE_MS: '500',
+    REBUILD_STALL_MS: '15000',
+    AUTH_ISSUER: system.identity.auth.issuer,
+  };
+  for (const name of ['mypage', 'mission', 'reward', 'wallet', 'gift', 'delivery'])
+    env[`${name.toUpperCase()}_ADDRESS`] = system.address(name);
   return promisify(execFile)(tsx, [script], { env, timeout: 120_000 });
 }

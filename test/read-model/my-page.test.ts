@@ -63,8 +63,14 @@ describe('My Page read model', function () {
     it('after achieve -> reward -> wallet: the missions, their rewards available in the wallet, and the counts, agreeing with the owning services', async () => {
       const missionIds = await achieveMissions(system, 'mp-1', 2, 'mp');
       const page = await pageWhere('mp-1', (p) => {
-        expect(p.missions.map((m) => m.status)).to.deep.equal([MissionStatus.MISSION_STATUS_REWARDED, MissionStatus.MISSION_STATUS_REWARDED]);
-        expect(p.rewards.map((r) => r.walletStatus)).to.deep.equal([WalletStatus.WALLET_STATUS_AVAILABLE, WalletStatus.WALLET_STATUS_AVAILABLE]);
+        expect(p.missions.map((m) => m.status)).to.deep.equal([
+          MissionStatus.MISSION_STATUS_REWARDED,
+          MissionStatus.MISSION_STATUS_REWARDED,
+        ]);
+        expect(p.rewards.map((r) => r.walletStatus)).to.deep.equal([
+          WalletStatus.WALLET_STATUS_AVAILABLE,
+          WalletStatus.WALLET_STATUS_AVAILABLE,
+        ]);
       });
       expect(page.counts).to.deep.equal({ missionsAchieved: 2, rewardsAvailable: 2, rewardsExchanged: 0, ordersOpen: 0 });
       expect(page.missions.map((m) => m.missionId)).to.have.members(missionIds);
@@ -84,7 +90,11 @@ describe('My Page read model', function () {
       expect(page.rewards.map((r) => r.rewardId)).to.have.members(wallet.rewards.map((r) => r.rewardId));
       for (const reward of page.rewards) {
         const mission = page.missions.find((m) => m.rewardId === reward.rewardId);
-        expect(reward).to.include({ missionId: mission?.missionId, missionCode: mission?.missionCode, rewardStatus: RewardStatus.REWARD_STATUS_ISSUED });
+        expect(reward).to.include({
+          missionId: mission?.missionId,
+          missionCode: mission?.missionCode,
+          rewardStatus: RewardStatus.REWARD_STATUS_ISSUED,
+        });
         expect(reward.order).to.equal(undefined);
       }
     });
@@ -95,9 +105,15 @@ describe('My Page read model', function () {
       const exchange = await exchangeReward(system, 'mp-2', rewardId, 'mp-plush');
       const order = await orderReaches(system, exchange.orderId, GiftOrderStatus.GIFT_ORDER_STATUS_SHIPPING);
 
-      const page = await pageWhere('mp-2', (p) => expect(p.rewards[0]?.order?.deliveryStatus).to.equal(DeliveryStatus.DELIVERY_STATUS_STARTED));
+      const page = await pageWhere('mp-2', (p) =>
+        expect(p.rewards[0]?.order?.deliveryStatus).to.equal(DeliveryStatus.DELIVERY_STATUS_STARTED),
+      );
       const [reward] = page.rewards;
-      expect(reward).to.include({ rewardId, walletStatus: WalletStatus.WALLET_STATUS_SPENT, rewardStatus: RewardStatus.REWARD_STATUS_EXCHANGED });
+      expect(reward).to.include({
+        rewardId,
+        walletStatus: WalletStatus.WALLET_STATUS_SPENT,
+        rewardStatus: RewardStatus.REWARD_STATUS_EXCHANGED,
+      });
       expect(reward.order).to.include({
         orderId: exchange.orderId,
         rewardId,
@@ -122,7 +138,11 @@ describe('My Page read model', function () {
       });
       expect(page.rewards[0]).to.include({ rewardStatus: RewardStatus.REWARD_STATUS_ISSUED });
       // The reward shows the order it was last exchanged for, now cancelled.
-      expect(page.rewards[0].order).to.include({ orderId: before.orderId, giftName: 'Plush dragon', status: OrderStatus.ORDER_STATUS_CANCELLED });
+      expect(page.rewards[0].order).to.include({
+        orderId: before.orderId,
+        giftName: 'Plush dragon',
+        status: OrderStatus.ORDER_STATUS_CANCELLED,
+      });
       expect(page.orders.map((o) => o.status)).to.deep.equal([OrderStatus.ORDER_STATUS_CANCELLED]);
       expect(page.counts).to.deep.equal({ missionsAchieved: 1, rewardsAvailable: 1, rewardsExchanged: 0, ordersOpen: 0 });
     });
@@ -137,8 +157,16 @@ describe('My Page read model', function () {
       expect(delivered.status).to.equal(DeliveryServiceStatus.DELIVERY_STATUS_DELIVERED);
 
       const page = await pageWhere('mp-3', (p) => expect(p.orders[0]?.status).to.equal(OrderStatus.ORDER_STATUS_DELIVERED));
-      expect(page.orders[0]).to.include({ orderId: exchange.orderId, giftName: 'Mug', deliveryId: order.deliveryId, deliveryStatus: DeliveryStatus.DELIVERY_STATUS_DELIVERED });
-      expect(page.rewards[0]).to.include({ walletStatus: WalletStatus.WALLET_STATUS_SPENT, rewardStatus: RewardStatus.REWARD_STATUS_EXCHANGED });
+      expect(page.orders[0]).to.include({
+        orderId: exchange.orderId,
+        giftName: 'Mug',
+        deliveryId: order.deliveryId,
+        deliveryStatus: DeliveryStatus.DELIVERY_STATUS_DELIVERED,
+      });
+      expect(page.rewards[0]).to.include({
+        walletStatus: WalletStatus.WALLET_STATUS_SPENT,
+        rewardStatus: RewardStatus.REWARD_STATUS_EXCHANGED,
+      });
       expect(page.counts).to.deep.equal({ missionsAchieved: 1, rewardsAvailable: 0, rewardsExchanged: 1, ordersOpen: 0 });
     });
 
@@ -146,7 +174,15 @@ describe('My Page read model', function () {
       await achieveMissions(system, 'mp-poll', 1, 'poll-a');
       const first = await pageWhere('mp-poll', (p) => expect(p.rewards[0]?.walletStatus).to.equal(WalletStatus.WALLET_STATUS_AVAILABLE));
       const same = await getMyPage(system, 'mp-poll', first.version);
-      expect(same).to.deep.include({ customerId: 'mp-poll', version: first.version, updatedAt: first.updatedAt, unchanged: true, missions: [], rewards: [], orders: [] });
+      expect(same).to.deep.include({
+        customerId: 'mp-poll',
+        version: first.version,
+        updatedAt: first.updatedAt,
+        unchanged: true,
+        missions: [],
+        rewards: [],
+        orders: [],
+      });
       expect(same.counts).to.equal(undefined);
 
       await achieveMissions(system, 'mp-poll', 1, 'poll-b');
@@ -204,12 +240,26 @@ describe('My Page read model', function () {
       ]);
       expect(page.orders.map((o) => [o.orderId, o.giftName, o.status, o.deliveryId, o.deliveryStatus])).to.deep.equal([
         [ids.secondOrderId, 'Mug', OrderStatus.ORDER_STATUS_DELIVERED, ids.secondDeliveryId, DeliveryStatus.DELIVERY_STATUS_DELIVERED],
-        [ids.firstOrderId, 'Plush dragon', OrderStatus.ORDER_STATUS_CANCELLED, ids.firstDeliveryId, DeliveryStatus.DELIVERY_STATUS_CANCELLED],
+        [
+          ids.firstOrderId,
+          'Plush dragon',
+          OrderStatus.ORDER_STATUS_CANCELLED,
+          ids.firstDeliveryId,
+          DeliveryStatus.DELIVERY_STATUS_CANCELLED,
+        ],
       ]);
       const [other, exchanged] = page.rewards;
-      expect(other).to.deep.include({ rewardId: ids.otherRewardId, walletStatus: WalletStatus.WALLET_STATUS_AVAILABLE, rewardStatus: RewardStatus.REWARD_STATUS_ISSUED });
+      expect(other).to.deep.include({
+        rewardId: ids.otherRewardId,
+        walletStatus: WalletStatus.WALLET_STATUS_AVAILABLE,
+        rewardStatus: RewardStatus.REWARD_STATUS_ISSUED,
+      });
       expect(other.order).to.equal(undefined);
-      expect(exchanged).to.deep.include({ rewardId: ids.rewardId, missionCode: 'first-win', walletStatus: WalletStatus.WALLET_STATUS_SPENT });
+      expect(exchanged).to.deep.include({
+        rewardId: ids.rewardId,
+        missionCode: 'first-win',
+        walletStatus: WalletStatus.WALLET_STATUS_SPENT,
+      });
       expect(exchanged).to.deep.include({ rewardStatus: RewardStatus.REWARD_STATUS_EXCHANGED, order: page.orders[0] });
     }
 
@@ -240,7 +290,9 @@ describe('My Page read model', function () {
             continue;
           }
           const target = relative(resolve(root, '../..'), resolve(dirname(file), specifier));
-          expect(target, `${name} imports ${specifier}`).to.match(/^(mypage\/|platform\/src\/|contracts\/events\.js$|contracts\/generated\/game\/(mypage|platform)\/)/);
+          expect(target, `${name} imports ${specifier}`).to.match(
+            /^(mypage\/|platform\/src\/|contracts\/events\.js$|contracts\/generated\/game\/(mypage|platform)\/)/,
+          );
         }
         expect(source, name).to.not.match(/process\.env|_ADDRESS|ServiceClient|credentials\./);
         for (const schema of source.matchAll(/pgSchema\('([^']+)'\)/g)) expect(schema[1], name).to.equal('mypage');
@@ -297,7 +349,12 @@ describe('My Page read model', function () {
         return page;
       });
       expect(partial.missions).to.have.length(1);
-      expect(partial.missions[0]).to.include({ missionId: ids.missionId, missionCode: '', status: MissionStatus.MISSION_STATUS_REWARDED, rewardId: ids.rewardId });
+      expect(partial.missions[0]).to.include({
+        missionId: ids.missionId,
+        missionCode: '',
+        status: MissionStatus.MISSION_STATUS_REWARDED,
+        rewardId: ids.rewardId,
+      });
       expect(partial.rewards[0]).to.include({ walletStatus: WalletStatus.WALLET_STATUS_AVAILABLE, missionCode: '' });
 
       await system.publish([achieved]);
@@ -335,7 +392,9 @@ describe('My Page read model', function () {
 
     it('an event that names no customer is dead-lettered and changes no page', async () => {
       const ids = newStoryIds();
-      await system.publish([newEvent(rewardIssued, { rewardId: ids.rewardId, missionId: ids.missionId, customerId: '', issuedAt: new Date() }, ids.rewardId)]);
+      await system.publish([
+        newEvent(rewardIssued, { rewardId: ids.rewardId, missionId: ids.missionId, customerId: '', issuedAt: new Date() }, ids.rewardId),
+      ]);
       await eventually(async () => expect(await system.deadLetterCount('mypage')).to.equal(1));
       expect(await system.count('mypage.rewards', `reward_id = '${ids.rewardId}'`)).to.equal(0);
     });
@@ -355,7 +414,15 @@ describe('My Page read model', function () {
 
         for (const knownVersion of [0, 3]) {
           const empty = await call(client, client.getMyPage, { customerId: 'nobody-ever', knownVersion });
-          expect(empty).to.deep.include({ customerId: 'nobody-ever', version: 0, unchanged: false, updatedAt: undefined, missions: [], rewards: [], orders: [] });
+          expect(empty).to.deep.include({
+            customerId: 'nobody-ever',
+            version: 0,
+            unchanged: false,
+            updatedAt: undefined,
+            missions: [],
+            rewards: [],
+            orders: [],
+          });
           expect(empty.counts).to.deep.equal({ missionsAchieved: 0, rewardsAvailable: 0, rewardsExchanged: 0, ordersOpen: 0 });
         }
       } finally {

@@ -6,12 +6,12 @@ import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1
 import {
   type Notification,
   NotificationKind,
-  NotificationServiceClient,
+  type NotificationServiceClient,
 } from '../../services/contracts/generated/game/notification/v1/notification_service.js';
 import { WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
 import { WebhookNotificationChannel } from '../../services/notification/src/adapters/channels/webhook-notification-channel.js';
 import { WebhookPolicy, WebhookUnavailableError } from '../../services/notification/src/adapters/channels/webhook-policy.js';
-import { notificationModule, type NotificationOverrides } from '../../services/notification/src/composition-root.js';
+import { type NotificationOverrides, notificationModule } from '../../services/notification/src/composition-root.js';
 import type { NotificationState } from '../../services/notification/src/domain/notification.js';
 import { NotificationRejectedError } from '../../services/notification/src/domain/notification-channel.js';
 import { readNotificationConfig } from '../../services/notification/src/notification-config.js';
@@ -111,7 +111,9 @@ describe('Notifications', function () {
       await call(deliveries, deliveries.completeDelivery, { deliveryId: shipping.deliveryId });
 
       const notices = await notificationsOf(system, 'nt-1', 9);
-      const missionId = (await call(system.missionClient(), system.missionClient().listMissions, { customerId: 'nt-1', pageSize: 0, pageToken: '' })).missions[0].missionId;
+      const missionId = (
+        await call(system.missionClient(), system.missionClient().listMissions, { customerId: 'nt-1', pageSize: 0, pageToken: '' })
+      ).missions[0].missionId;
       const expected = [
         [K.NOTIFICATION_KIND_MISSION_ACHIEVED, 'You achieved the mission "first-win" of test-event.', missionId],
         [K.NOTIFICATION_KIND_REWARD_ISSUED, 'You earned a reward for your mission. It is in your wallet.', rewardId],
@@ -130,7 +132,11 @@ describe('Notifications', function () {
       // Each was also sent to the webhook, once stored.
       await eventually(() => {
         for (const notice of notices) {
-          expect(webhook.accepted.get(notice.notificationId), notice.text).to.deep.include({ customerId: 'nt-1', text: notice.text, subjectId: notice.subjectId });
+          expect(webhook.accepted.get(notice.notificationId), notice.text).to.deep.include({
+            customerId: 'nt-1',
+            text: notice.text,
+            subjectId: notice.subjectId,
+          });
         }
       });
     });
@@ -138,7 +144,9 @@ describe('Notifications', function () {
     it('lists newest first a page at a time with page tokens; unread_only lists only the unread; unread_count counts them all', async () => {
       const missionIds = await achieveMissions(system, 'nt-page', 5, 'page');
       const all = (await notificationsOf(system, 'nt-page', 10)).map((n) => n.notificationId);
-      const achievedOrder = (await listAll(system, 'nt-page')).notifications.filter((n) => n.kind === K.NOTIFICATION_KIND_MISSION_ACHIEVED).map((n) => n.subjectId);
+      const achievedOrder = (await listAll(system, 'nt-page')).notifications
+        .filter((n) => n.kind === K.NOTIFICATION_KIND_MISSION_ACHIEVED)
+        .map((n) => n.subjectId);
       expect(achievedOrder, 'newest first').to.deep.equal([...missionIds].reverse());
 
       const client = notificationClient(system);
@@ -155,10 +163,20 @@ describe('Notifications', function () {
         expect(pages.flat()).to.deep.equal(all);
 
         await call(client, client.markNotificationsRead, { customerId: 'nt-page', notificationIds: [all[0], all[5], all[9]] });
-        const unread = await call(client, client.listNotifications, { customerId: 'nt-page', pageSize: 5, pageToken: '', unreadOnly: true });
+        const unread = await call(client, client.listNotifications, {
+          customerId: 'nt-page',
+          pageSize: 5,
+          pageToken: '',
+          unreadOnly: true,
+        });
         expect(unread.unreadCount).to.equal(7);
         expect(unread.notifications.map((n) => n.notificationId)).to.deep.equal([all[1], all[2], all[3], all[4], all[6]]);
-        const rest = await call(client, client.listNotifications, { customerId: 'nt-page', pageSize: 5, pageToken: unread.nextPageToken, unreadOnly: true });
+        const rest = await call(client, client.listNotifications, {
+          customerId: 'nt-page',
+          pageSize: 5,
+          pageToken: unread.nextPageToken,
+          unreadOnly: true,
+        });
         expect(rest.notifications.map((n) => n.notificationId)).to.deep.equal([all[7], all[8]]);
         expect(rest.nextPageToken).to.equal('');
       } finally {
@@ -171,7 +189,10 @@ describe('Notifications', function () {
       const [a, b, c, d] = await notificationsOf(system, 'nt-read', 4);
       const client = notificationClient(system);
       try {
-        const some = await call(client, client.markNotificationsRead, { customerId: 'nt-read', notificationIds: [a.notificationId, b.notificationId] });
+        const some = await call(client, client.markNotificationsRead, {
+          customerId: 'nt-read',
+          notificationIds: [a.notificationId, b.notificationId],
+        });
         expect(some).to.deep.equal({ markedCount: 2, unreadCount: 2 });
         const again = await call(client, client.markNotificationsRead, { customerId: 'nt-read', notificationIds: [a.notificationId] });
         expect(again).to.deep.equal({ markedCount: 0, unreadCount: 2 });
@@ -211,7 +232,10 @@ describe('Notifications', function () {
         expect(badId.code).to.equal(status.INVALID_ARGUMENT);
         expect(badId.metadata.get('error-field')).to.deep.equal(['notification_ids']);
 
-        const foreign = await callError(client, client.markNotificationsRead, { customerId: 'nt-err', notificationIds: [mine.notificationId, theirs.notificationId] });
+        const foreign = await callError(client, client.markNotificationsRead, {
+          customerId: 'nt-err',
+          notificationIds: [mine.notificationId, theirs.notificationId],
+        });
         expect(foreign.code).to.equal(status.NOT_FOUND);
         expect(foreign.metadata.get('error-code')).to.deep.equal(['NOTIFICATION_NOT_FOUND']);
         expect((await listAll(system, 'nt-err')).unreadCount, 'nothing marked').to.equal(2);
@@ -233,13 +257,18 @@ describe('Notifications', function () {
       await eventually(() => expect(webhook.attempts - attemptsBefore).to.be.greaterThan(3));
       for (const notice of notices) expect(webhook.accepted.has(notice.notificationId)).to.equal(false);
       const ids = notices.map((n) => `'${n.notificationId}'`).join(',');
-      expect(await system.count('notification.deliveries', `notification_id in (${ids}) and sent_at is null and failed_at is null`)).to.equal(8);
+      expect(
+        await system.count('notification.deliveries', `notification_id in (${ids}) and sent_at is null and failed_at is null`),
+      ).to.equal(8);
 
       webhook.behaviour = 'accept';
       await eventually(() => {
-        for (const notice of notices) expect(webhook.accepted.get(notice.notificationId)?.text, notice.notificationId).to.equal(notice.text);
+        for (const notice of notices)
+          expect(webhook.accepted.get(notice.notificationId)?.text, notice.notificationId).to.equal(notice.text);
       });
-      await eventually(async () => expect(await system.count('notification.deliveries', `notification_id in (${ids}) and sent_at is not null`)).to.equal(8));
+      await eventually(async () =>
+        expect(await system.count('notification.deliveries', `notification_id in (${ids}) and sent_at is not null`)).to.equal(8),
+      );
     });
     it("a notice the webhook refuses for good (4xx) is marked failed, not retried, and stays in the customer's list", async () => {
       webhook.behaviour = 'reject';
@@ -247,7 +276,9 @@ describe('Notifications', function () {
         await achieveMissions(system, 'nt-refused', 1, 'refused');
         const notices = await notificationsOf(system, 'nt-refused', 2);
         const ids = notices.map((n) => `'${n.notificationId}'`).join(',');
-        await eventually(async () => expect(await system.count('notification.deliveries', `notification_id in (${ids}) and failed_at is not null`)).to.equal(2));
+        await eventually(async () =>
+          expect(await system.count('notification.deliveries', `notification_id in (${ids}) and failed_at is not null`)).to.equal(2),
+        );
         const attempts = webhook.requests.filter((r) => notices.some((n) => n.notificationId === r.idempotencyKey));
         expect(attempts.map((r) => r.status)).to.deep.equal([400, 400]);
         expect((await listAll(system, 'nt-refused')).unreadCount).to.equal(2);
@@ -284,17 +315,26 @@ describe('Notifications', function () {
 
     it('a redelivered event makes no second notice', async () => {
       const orderId = randomUUID();
-      const paid = newEvent(giftOrderPaid, { orderId, customerId: 'nt-dup', giftId: 'g', giftName: 'Kite', rewardId: randomUUID(), paidAt: new Date() }, orderId);
+      const paid = newEvent(
+        giftOrderPaid,
+        { orderId, customerId: 'nt-dup', giftId: 'g', giftName: 'Kite', rewardId: randomUUID(), paidAt: new Date() },
+        orderId,
+      );
       await system.publish([paid, paid]);
       await notificationsOf(system, 'nt-dup', 1);
       await system.publish([paid]);
       // A later event's notice shows the consumer got past the redelivery.
       const markerOrder = randomUUID();
-      await system.publish([newEvent(giftOrderPaid, { orderId: markerOrder, customerId: 'nt-dup-marker', giftId: 'g', giftName: 'Kite', rewardId: randomUUID(), paidAt: new Date() }, markerOrder)]);
+      await system.publish([
+        newEvent(
+          giftOrderPaid,
+          { orderId: markerOrder, customerId: 'nt-dup-marker', giftId: 'g', giftName: 'Kite', rewardId: randomUUID(), paidAt: new Date() },
+          markerOrder,
+        ),
+      ]);
       await notificationsOf(system, 'nt-dup-marker', 1);
       await notificationsOf(system, 'nt-dup', 1);
     });
-
   });
 
   describe('the webhook channel (cockatiel retry and circuit breaker) against a real local HTTP server', () => {
@@ -316,7 +356,10 @@ describe('Notifications', function () {
     });
 
     function channel(options: Partial<ConstructorParameters<typeof WebhookPolicy>[0]> = {}) {
-      const policy = new WebhookPolicy({ attemptTimeoutMs: 500, maxRetries: 2, breakerThreshold: 3, halfOpenAfterMs: 300, ...options }, silent);
+      const policy = new WebhookPolicy(
+        { attemptTimeoutMs: 500, maxRetries: 2, breakerThreshold: 3, halfOpenAfterMs: 300, ...options },
+        silent,
+      );
       return new WebhookNotificationChannel(webhook.url, policy);
     }
 
@@ -369,7 +412,9 @@ describe('Notifications', function () {
 
     it('a 4xx other than 408/429 is a refusal for good: not retried', async () => {
       webhook.behaviour = 'reject';
-      const error = await channel({ maxRetries: 3 }).send(notice()).catch((e: unknown) => e);
+      const error = await channel({ maxRetries: 3 })
+        .send(notice())
+        .catch((e: unknown) => e);
       expect(error).to.be.instanceOf(NotificationRejectedError);
       expect(webhook.attempts).to.equal(1);
     });
@@ -378,13 +423,18 @@ describe('Notifications', function () {
       webhook.behaviour = 'slow';
       webhook.slowMs = 1000;
       const started = Date.now();
-      const slow = await channel({ attemptTimeoutMs: 100, maxRetries: 1 }).send(notice()).catch((e: unknown) => e);
+      const slow = await channel({ attemptTimeoutMs: 100, maxRetries: 1 })
+        .send(notice())
+        .catch((e: unknown) => e);
       expect(slow).to.be.instanceOf(WebhookUnavailableError);
       expect(Date.now() - started).to.be.lessThan(900);
 
       const url = webhook.url;
       await webhook.close();
-      const nobody = new WebhookNotificationChannel(url, new WebhookPolicy({ attemptTimeoutMs: 500, maxRetries: 0, breakerThreshold: 3, halfOpenAfterMs: 300 }, silent));
+      const nobody = new WebhookNotificationChannel(
+        url,
+        new WebhookPolicy({ attemptTimeoutMs: 500, maxRetries: 0, breakerThreshold: 3, halfOpenAfterMs: 300 }, silent),
+      );
       const refused = await nobody.send(notice()).catch((e: unknown) => e);
       expect(refused).to.be.instanceOf(WebhookUnavailableError);
       expect((refused as Error).message).to.match(/unreachable/);

@@ -1,22 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { eventually, sleep } from '../support/eventually.js';
+import { HealthClient, HealthCheckResponse_ServingStatus as Serving } from '../../services/contracts/generated/grpc/health/v1/health.js';
+import { LIVENESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
 import { missionAchievedEvent } from '../support/chain-helpers.js';
-import { call, callError } from '../support/grpc-call.js';
+import { eventually, sleep } from '../support/eventually.js';
+import { call, callError, insecure } from '../support/grpc-call.js';
 import { missionModule, rewardModule } from '../support/platform-modules.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { TEST_DATABASE_URL, TestSystem } from '../support/test-system.js';
-import { HealthCheckResponse_ServingStatus as Serving, HealthClient } from '../../services/contracts/generated/grpc/health/v1/health.js';
-import { LIVENESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
-import { insecure } from '../support/grpc-call.js';
 
 /** Small thresholds so the test is quick; the manifests' probes follow the defaults' ratios. */
 const HEALTH = { HEALTH_CHECK_MS: '200', HEALTH_DATABASE_READINESS_MS: '1500', HEALTH_DATABASE_LIVENESS_MS: '4000' };
 
 function healthOf(address: string, service: string): Promise<Serving> {
   const client = new HealthClient(address, insecure());
-  return call(client, client.check, { service }).then((response) => response.status).finally(() => client.close());
+  return call(client, client.check, { service })
+    .then((response) => response.status)
+    .finally(() => client.close());
 }
 
 /**
@@ -65,13 +66,19 @@ describe('Database outage (services cut off from Postgres, then reconnected)', f
     const notReadyAfter = Date.now() - cutAt;
     expect(notReadyAfter, 'not ready only after the readiness threshold').to.be.at.least(1500);
     expect(await healthOf(address, LIVENESS_HEALTH_SERVICE), 'still live before the liveness threshold').to.equal(Serving.SERVING);
-    await eventually(async () => expect(await healthOf(address, LIVENESS_HEALTH_SERVICE)).to.equal(Serving.NOT_SERVING), { timeoutMs: 15_000, intervalMs: 100 });
+    await eventually(async () => expect(await healthOf(address, LIVENESS_HEALTH_SERVICE)).to.equal(Serving.NOT_SERVING), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
     expect(Date.now() - cutAt, 'not live only after the liveness threshold').to.be.at.least(4000);
     proxy.restore();
-    await eventually(async () => {
-      expect(await healthOf(address, '')).to.equal(Serving.SERVING);
-      expect(await healthOf(address, LIVENESS_HEALTH_SERVICE)).to.equal(Serving.SERVING);
-    }, { timeoutMs: 20_000 });
+    await eventually(
+      async () => {
+        expect(await healthOf(address, '')).to.equal(Serving.SERVING);
+        expect(await healthOf(address, LIVENESS_HEALTH_SERVICE)).to.equal(Serving.SERVING);
+      },
+      { timeoutMs: 20_000 },
+    );
   });
 
   it('holds events that arrive while the database is away, far longer than their retries would last, and applies each once after it returns: none dead-lettered', async () => {
@@ -83,7 +90,9 @@ describe('Database outage (services cut off from Postgres, then reconnected)', f
     await sleep(3_000);
     expect(await system.deadLetterCount('reward')).to.equal(0);
     proxy.restore();
-    await eventually(async () => expect(await system.count('reward.rewards', `customer_id = 'outage-events'`)).to.equal(5), { timeoutMs: 30_000 });
+    await eventually(async () => expect(await system.count('reward.rewards', `customer_id = 'outage-events'`)).to.equal(5), {
+      timeoutMs: 30_000,
+    });
     // Redelivering the same events after recovery changes nothing.
     await system.publish(events);
     await sleep(1_000);

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { exchangeAbandoned } from '../../services/contracts/events.js';
-import { ExchangeStatus, WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
 import { RewardStatus } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
+import { ExchangeStatus, WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
 import { rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
@@ -50,7 +50,9 @@ describe('The wallet-to-gift call: timeouts, retries and the circuit breaker', f
   async function expectRewardUntouched(customerId: string, rewardId: string): Promise<void> {
     const wallets = system.walletClient();
     const wallet = await call(wallets, wallets.getWallet, { customerId });
-    expect(wallet.rewards.find((reward) => reward.rewardId === rewardId)?.status).to.equal(WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE);
+    expect(wallet.rewards.find((reward) => reward.rewardId === rewardId)?.status).to.equal(
+      WalletRewardStatus.WALLET_REWARD_STATUS_AVAILABLE,
+    );
     const rewards = system.rewardClient();
     expect((await call(rewards, rewards.getReward, { rewardId })).status).to.equal(RewardStatus.REWARD_STATUS_ISSUED);
   }
@@ -108,10 +110,13 @@ describe('The wallet-to-gift call: timeouts, retries and the circuit breaker', f
     gift.always({ kind: 'ok' });
     // Refused fast while open (the same key may retry a failed exchange), completed once half-open.
     const { client, request } = exchange('breaker-5', rewardId);
-    await eventually(async () => expect((await call(client, client.exchangeReward, request)).status).to.equal(ExchangeStatus.EXCHANGE_STATUS_COMPLETED), {
-      timeoutMs: HALF_OPEN_AFTER_MS * 4,
-      intervalMs: 100,
-    });
+    await eventually(
+      async () => expect((await call(client, client.exchangeReward, request)).status).to.equal(ExchangeStatus.EXCHANGE_STATUS_COMPLETED),
+      {
+        timeoutMs: HALF_OPEN_AFTER_MS * 4,
+        intervalMs: 100,
+      },
+    );
   });
 
   it('slowness opens it too: each attempt times out, then calls fail fast while the gift shop is slow', async () => {
@@ -130,10 +135,16 @@ describe('The wallet-to-gift call: timeouts, retries and the circuit breaker', f
 
     gift.always({ kind: 'ok' });
     const third = exchange('breaker-6', rewardId);
-    await eventually(async () => expect((await call(third.client, third.client.exchangeReward, third.request)).status).to.equal(ExchangeStatus.EXCHANGE_STATUS_COMPLETED), {
-      timeoutMs: HALF_OPEN_AFTER_MS * 4,
-      intervalMs: 100,
-    });
+    await eventually(
+      async () =>
+        expect((await call(third.client, third.client.exchangeReward, third.request)).status).to.equal(
+          ExchangeStatus.EXCHANGE_STATUS_COMPLETED,
+        ),
+      {
+        timeoutMs: HALF_OPEN_AFTER_MS * 4,
+        intervalMs: 100,
+      },
+    );
   });
 
   it('a failed exchange announces its order as abandoned, so the gift shop can release what it reserved', async () => {
@@ -146,7 +157,9 @@ describe('The wallet-to-gift call: timeouts, retries and the circuit breaker', f
     );
     expect(row.status).to.equal('failed');
     await eventually(async () =>
-      expect(await system.count('wallet.outbox_events', `event_type = '${exchangeAbandoned.name}' and aggregate_id = '${rewardId}'`)).to.equal(1),
+      expect(
+        await system.count('wallet.outbox_events', `event_type = '${exchangeAbandoned.name}' and aggregate_id = '${rewardId}'`),
+      ).to.equal(1),
     );
   });
 
@@ -167,11 +180,15 @@ describe('The wallet-to-gift call: timeouts, retries and the circuit breaker', f
     expect(await system.count('wallet.exchanges')).to.equal(before);
   });
 
-  it('a reward that is not in the customer\'s wallet is NOT_FOUND', async () => {
+  it("a reward that is not in the customer's wallet is NOT_FOUND", async () => {
     const wallets = system.walletClient();
-    const error = await callError(wallets, wallets.exchangeReward, { customerId: 'nobody', rewardId: randomUUID(), giftId: 'g', idempotencyKey: 'k1' });
+    const error = await callError(wallets, wallets.exchangeReward, {
+      customerId: 'nobody',
+      rewardId: randomUUID(),
+      giftId: 'g',
+      idempotencyKey: 'k1',
+    });
     expect(error.code).to.equal(status.NOT_FOUND);
     expect(error.metadata.get('error-code')).to.deep.equal(['REWARD_NOT_IN_WALLET']);
   });
 });
-

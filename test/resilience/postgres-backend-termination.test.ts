@@ -58,7 +58,10 @@ describe('Postgres backends terminated under small writes (the patched driver)',
       stuck: string[];
     };
     expect(terminated, 'backends terminated').to.be.greaterThan(20);
-    expect(Object.values(report.failures).reduce((a, b) => a + b, 0), 'transactions cut off by a termination').to.be.greaterThan(0);
+    expect(
+      Object.values(report.failures).reduce((a, b) => a + b, 0),
+      'transactions cut off by a termination',
+    ).to.be.greaterThan(0);
     expect(Object.keys(report.failures)).to.satisfy((codes: string[]) =>
       codes.every((code) => ['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'ECONNRESET', 'EPIPE', '57P01'].includes(code)),
     );

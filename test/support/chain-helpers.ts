@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { missionAchieved } from '../../services/contracts/events.js';
-import { newEvent, type NewEvent } from '../../services/platform/src/events/event-type.js';
+import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
 import { eventually } from './eventually.js';
 import { call } from './grpc-call.js';
 import type { TestSystem } from './test-system.js';
@@ -40,11 +40,16 @@ export async function chainProcessedPast(system: TestSystem, via: 'mission' | 'b
   if (via === 'mission') {
     await achieveMissions(system, marker, 1);
     // The chain's last step: the mission records its reward.
-    await eventually(async () => expect(await system.count('mission.missions', `customer_id = '${marker}' and reward_id is not null`)).to.equal(1), { timeoutMs: 20_000 });
+    await eventually(
+      async () => expect(await system.count('mission.missions', `customer_id = '${marker}' and reward_id is not null`)).to.equal(1),
+      { timeoutMs: 20_000 },
+    );
   } else {
     await system.publish([missionAchievedEvent(randomUUID(), marker)]);
   }
-  await eventually(async () => expect(await system.count('wallet.wallet_rewards', `customer_id = '${marker}'`)).to.equal(1), { timeoutMs: 20_000 });
+  await eventually(async () => expect(await system.count('wallet.wallet_rewards', `customer_id = '${marker}'`)).to.equal(1), {
+    timeoutMs: 20_000,
+  });
 }
 
 /** A MissionAchieved event as the mission service would publish it (for direct publishing). */

@@ -1,6 +1,6 @@
-import { DevTokenClient } from '../../services/identity/src/dev-token-client.js';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DevTokenClient } from '../../services/identity/src/dev-token-client.js';
 import { freePorts } from './free-ports.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -76,7 +76,12 @@ export class EntryPointProcess {
 }
 
 /** Free ports for every service and the gateway, as the environment `npm start` / `make up` read. */
-export async function movedPorts(): Promise<{ env: Record<string, string>; grpc: Record<string, number>; gateway: number; identity: number }> {
+export async function movedPorts(): Promise<{
+  env: Record<string, string>;
+  grpc: Record<string, number>;
+  gateway: number;
+  identity: number;
+}> {
   const ports = await freePorts(PLATFORM_SERVICES.length + 3);
   const grpc = Object.fromEntries(PLATFORM_SERVICES.map((service, i) => [service, ports[i]]));
   const [gateway, identity, metrics] = ports.slice(PLATFORM_SERVICES.length);
@@ -89,7 +94,11 @@ export async function movedPorts(): Promise<{ env: Record<string, string>; grpc:
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (/(_GRPC_PORT|_ADDRESS|_DATABASE_URL)$/.test(name) || ['DATABASE_URL', 'AMQP_URL', 'GATEWAY_PORT', 'LOG_LEVEL', 'PGLITE_DIR', 'AUTH_ISSUER', 'IDENTITY_PORT', 'METRICS_PORT'].includes(name)) continue;
+    if (
+      /(_GRPC_PORT|_ADDRESS|_DATABASE_URL)$/.test(name) ||
+      ['DATABASE_URL', 'AMQP_URL', 'GATEWAY_PORT', 'LOG_LEVEL', 'PGLITE_DIR', 'AUTH_ISSUER', 'IDENTITY_PORT', 'METRICS_PORT'].includes(name)
+    )
+      continue;
     env[name] = value;
   }
   return { ...env, ...extra };
@@ -99,7 +108,10 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
  * Authorization for a copy's REST edge from that copy's own development identity provider: the
  * game server's token for AchieveMission, an operator's for the catalog, else the player's.
  */
-export async function copyAuthorizer(identityPort: number, player: string): Promise<(method: string, path: string) => Promise<Record<string, string>>> {
+export async function copyAuthorizer(
+  identityPort: number,
+  player: string,
+): Promise<(method: string, path: string) => Promise<Record<string, string>>> {
   const tokens = await DevTokenClient.discover(`http://localhost:${identityPort}`);
   const [game, operator, own] = await Promise.all([tokens.token('game-server'), tokens.token('operator'), tokens.token('player', player)]);
   const tokenFor = (method: string, path: string) =>

@@ -17,7 +17,13 @@ export async function giftStock(system: TestSystem, giftId: string) {
 }
 
 /** Exchanges a reward through the wallet, with a fresh idempotency key unless one is given. */
-export function exchangeReward(system: TestSystem, customerId: string, rewardId: string, giftId: string, idempotencyKey: string = randomUUID()) {
+export function exchangeReward(
+  system: TestSystem,
+  customerId: string,
+  rewardId: string,
+  giftId: string,
+  idempotencyKey: string = randomUUID(),
+) {
   const wallets = system.walletClient();
   return call(wallets, wallets.exchangeReward, { customerId, rewardId, giftId, idempotencyKey });
 }

@@ -6,12 +6,14 @@ import { createServer } from 'node:net';
  */
 export async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () =>
-      new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-        const server = createServer();
-        server.once('error', reject);
-        server.listen(0, '0.0.0.0', () => resolve(server));
-      }),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, '0.0.0.0', () => resolve(server));
+        }),
     ),
   );
   const ports = servers.map((server) => (server.address() as { port: number }).port);

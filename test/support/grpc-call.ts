@@ -1,4 +1,4 @@
-import { type CallOptions, credentials, type Client, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { type CallOptions, type Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 
 // ts-proto's client methods are overloaded; type inference sees the last, fullest signature.
 type UnaryMethod<Req, Res> = (
@@ -11,7 +11,9 @@ type UnaryMethod<Req, Res> = (
 /** Calls a unary method of a ts-proto grpc-js client and returns a promise. */
 export function call<Req, Res>(client: Client, method: UnaryMethod<Req, Res>, request: Req, metadata = new Metadata()): Promise<Res> {
   return new Promise((resolve, reject) => {
-    method.call(client, request, metadata, { deadline: Date.now() + 10_000 }, (error, response) => (error ? reject(error) : resolve(response)));
+    method.call(client, request, metadata, { deadline: Date.now() + 10_000 }, (error, response) =>
+      error ? reject(error) : resolve(response),
+    );
   });
 }
 

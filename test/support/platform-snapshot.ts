@@ -16,7 +16,9 @@ export async function snapshot(system: TestSystem): Promise<Record<string, numbe
   ];
   const counts: Record<string, number> = {};
   for (const table of tables) counts[table] = await system.count(table);
-  const [stock] = await system.query<{ stock: number; reserved: number }>(`select coalesce(sum(stock_count), 0)::int as stock, coalesce(sum(reserved_count), 0)::int as reserved from gift.gifts`);
+  const [stock] = await system.query<{ stock: number; reserved: number }>(
+    `select coalesce(sum(stock_count), 0)::int as stock, coalesce(sum(reserved_count), 0)::int as reserved from gift.gifts`,
+  );
   counts['gift stock'] = stock.stock;
   counts['gift reserved'] = stock.reserved;
   const [delivered] = await system.query<{ n: number }>(`select count(*)::int as n from delivery.deliveries where status <> 'started'`);

@@ -1,15 +1,23 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
 import { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { serviceTarget } from '../../services/launcher/src/local-cluster-targets.js';
-import { ProcessSupervisor, replicaPort, type ServiceProcess, type SupervisorOptions } from '../../services/launcher/src/process-supervisor.js';
+import {
+  ProcessSupervisor,
+  replicaPort,
+  type ServiceProcess,
+  type SupervisorOptions,
+} from '../../services/launcher/src/process-supervisor.js';
+import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
 import type { TestSystem } from './test-system.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 // Below Linux's ephemeral range (32768-60999): a port there can be taken at any moment by the
 // local end of some outgoing connection, and the replica then fails to listen.
 const BASE_PORT = 21000;
+// Several checkouts testing on one machine at once (a developer's two worktrees) each set their
+// own TEST_PORT_OFFSET, so their process-level suites never take each other's ports.
+const PORT_OFFSET = Number(process.env.TEST_PORT_OFFSET ?? 0);
 const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
 
 /**
@@ -32,7 +40,7 @@ export class ProcessCluster {
     options: { basePort?: number } & Pick<SupervisorOptions, 'restart'> = {},
   ) {
     const { basePort, ...supervisorOptions } = options;
-    this.basePortOf = basePort ?? BASE_PORT;
+    this.basePortOf = (basePort ?? BASE_PORT) + PORT_OFFSET;
     const config = system.config;
     this.supervisor = new ProcessSupervisor({
       ...supervisorOptions,

@@ -1,4 +1,4 @@
-import { Server, ServerCredentials, status, type ServiceError, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServiceError, status, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { GiftOrderStatus, GiftServiceService } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
 
 /** What the scripted gift shop does with the next ReserveGift call. */
@@ -24,7 +24,10 @@ export class ScriptedGiftServer {
     let instance: ScriptedGiftServer | undefined;
     const notUsed = (_call: unknown, callback: (error: Partial<ServiceError>) => void) => callback({ code: status.UNIMPLEMENTED });
     const implementation: UntypedServiceImplementation = Object.fromEntries(Object.keys(GiftServiceService).map((name) => [name, notUsed]));
-    implementation.reserveGift = (call: { request: { orderId: string; customerId: string; giftId: string; rewardId: string } }, callback: (error: Partial<ServiceError> | null, value?: unknown) => void) => {
+    implementation.reserveGift = (
+      call: { request: { orderId: string; customerId: string; giftId: string; rewardId: string } },
+      callback: (error: Partial<ServiceError> | null, value?: unknown) => void,
+    ) => {
       instance?.answer(call.request, callback);
     };
     server.addService(GiftServiceService, implementation);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { type Interceptor, InterceptingCall, type Metadata, Metadata as GrpcMetadata } from '@grpc/grpc-js';
+import { Metadata as GrpcMetadata, InterceptingCall, type Interceptor, type Metadata } from '@grpc/grpc-js';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { CUSTOMER_ID } from '../../services/identity/src/dev-clients.js';
-import { DevTokenClient, type DevRole } from '../../services/identity/src/dev-token-client.js';
+import { type DevRole, DevTokenClient } from '../../services/identity/src/dev-token-client.js';
 import type { RunningIdentityProvider } from '../../services/identity/src/identity-provider.js';
 import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
 
@@ -85,7 +85,12 @@ export class TestTokens {
               held.next(held.metadata, held.listener as never);
             },
             // No token could be had: the call is answered as a failed sign-in would be.
-            (error: Error) => (start?.listener as { onReceiveStatus(status: object): void }).onReceiveStatus({ code: 16, details: `test token: ${error.message}`, metadata: new GrpcMetadata() }),
+            (error: Error) =>
+              (start?.listener as { onReceiveStatus(status: object): void }).onReceiveStatus({
+                code: 16,
+                details: `test token: ${error.message}`,
+                metadata: new GrpcMetadata(),
+              }),
           );
         },
       });
@@ -98,7 +103,10 @@ export class TestTokens {
     const key = await importJWK(real, 'ES256');
     const now = Math.floor(Date.now() / 1000);
     const claims = { sub: customerId, scope: 'player', client_id: 'my-page-web' };
-    const sign = (overrides: { iss?: string; aud?: string; iat?: number; exp?: number; kid?: string }, signingKey: CryptoKey | Uint8Array = key as CryptoKey) =>
+    const sign = (
+      overrides: { iss?: string; aud?: string; iat?: number; exp?: number; kid?: string },
+      signingKey: CryptoKey | Uint8Array = key as CryptoKey,
+    ) =>
       new SignJWT(claims)
         .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: overrides.kid ?? real.kid })
         .setIssuer(overrides.iss ?? this.provider.issuer)

@@ -1,16 +1,29 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
+import type { ChannelCredentials, ChannelOptions } from '@grpc/grpc-js';
 import { Client } from '@grpc/grpc-js';
 import amqp from 'amqplib';
-import postgres from 'postgres';
 import { sql as drizzleSql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { DeliveryServiceClient } from '../../services/contracts/generated/game/delivery/v1/delivery_service.js';
+import { GiftServiceClient } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
 import { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
+import { NotificationServiceClient } from '../../services/contracts/generated/game/notification/v1/notification_service.js';
+import { EventReplayServiceClient } from '../../services/contracts/generated/game/platform/v1/event_replay_service.js';
+import { ReadModelAdminServiceClient } from '../../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
 import { RewardServiceClient } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
 import { WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { GiftServiceClient } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { DeliveryServiceClient } from '../../services/contracts/generated/game/delivery/v1/delivery_service.js';
-import { InProcessEventBus } from '../../services/platform/src/bus/in-process-event-bus.js';
+import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
+import { gatewayIdentity } from '../../services/gateway/src/access/gateway-identity.js';
+import { createGateway } from '../../services/gateway/src/create-gateway.js';
+import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
+import { upstreamsFor } from '../../services/gateway/src/gateway-config.js';
+import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
+import { DEV_SERVICE_CLIENTS } from '../../services/identity/src/dev-clients.js';
+import { type PlatformIdentity, platformIdentity } from '../../services/identity/src/platform-identity.js';
+import type { InProcessEventBus } from '../../services/platform/src/bus/in-process-event-bus.js';
 import { type PlatformConfig, readPlatformConfig } from '../../services/platform/src/config/platform-config.js';
 import { type DatabaseHandle, rowsOf } from '../../services/platform/src/db/database.js';
 import type { NewEvent } from '../../services/platform/src/events/event-type.js';
@@ -18,19 +31,6 @@ import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { Infrastructure } from '../../services/platform/src/runtime/infrastructure.js';
 import type { ServiceModule } from '../../services/platform/src/runtime/service-module.js';
 import { type RunningService, runService } from '../../services/platform/src/runtime/service-runner.js';
-import { createGateway } from '../../services/gateway/src/create-gateway.js';
-import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
-import { upstreamsFor } from '../../services/gateway/src/gateway-config.js';
-import { gatewayIdentity } from '../../services/gateway/src/access/gateway-identity.js';
-import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
-import { DEV_SERVICE_CLIENTS } from '../../services/identity/src/dev-clients.js';
-import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
-import type { ChannelOptions, ChannelCredentials } from '@grpc/grpc-js';
-import { MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
-import { NotificationServiceClient } from '../../services/contracts/generated/game/notification/v1/notification_service.js';
-import { EventReplayServiceClient } from '../../services/contracts/generated/game/platform/v1/event_replay_service.js';
-import { ReadModelAdminServiceClient } from '../../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
-import { type PlatformIdentity, platformIdentity } from '../../services/identity/src/platform-identity.js';
 import { insecure } from './grpc-call.js';
 import { type TestIdentity, TestTokens } from './test-identities.js';
 
@@ -86,8 +86,18 @@ export class TestSystem {
     private readonly directDatabaseUrl?: string,
   ) {}
 
-  private static async withIdentity(mode: Mode, id: string, config: PlatformConfig, databaseName?: string, directDatabaseUrl?: string): Promise<TestSystem> {
-    const identity = await platformIdentity(config.auth, createLogger({ level: config.logLevel }), { port: 0, host: '127.0.0.1', issuerHost: '127.0.0.1' });
+  private static async withIdentity(
+    mode: Mode,
+    id: string,
+    config: PlatformConfig,
+    databaseName?: string,
+    directDatabaseUrl?: string,
+  ): Promise<TestSystem> {
+    const identity = await platformIdentity(config.auth, createLogger({ level: config.logLevel }), {
+      port: 0,
+      host: '127.0.0.1',
+      issuerHost: '127.0.0.1',
+    });
     if (!identity.provider) throw new Error('the test harness runs the embedded identity provider: unset AUTH_ISSUER');
     return new TestSystem(mode, id, config, identity, await TestTokens.for(identity.provider), databaseName, directDatabaseUrl);
   }
@@ -96,7 +106,11 @@ export class TestSystem {
    * options.databaseVia: the services reach the database through this address (host:port, a
    * TcpProxy a test can cut) instead of directly; query() and teardown still go direct.
    */
-  static async create(mode: Mode = 'servers', env: Record<string, string> = {}, options: { databaseVia?: string } = {}): Promise<TestSystem> {
+  static async create(
+    mode: Mode = 'servers',
+    env: Record<string, string> = {},
+    options: { databaseVia?: string } = {},
+  ): Promise<TestSystem> {
     const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const common = {
       EVENTS_EXCHANGE: `test.${id}.events`,
@@ -117,13 +131,22 @@ export class TestSystem {
     url.pathname = `/${databaseName}`;
     const direct = url.toString();
     if (options.databaseVia) url.host = options.databaseVia;
-    return TestSystem.withIdentity(mode, id, readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }), databaseName, direct);
+    return TestSystem.withIdentity(
+      mode,
+      id,
+      readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }),
+      databaseName,
+      direct,
+    );
   }
 
   /** Starts an instance (a replica, if one is running already) of a service. */
   async start<Overrides>(module: ServiceModule<Overrides>, options: StartOptions<Overrides> = {}): Promise<ServiceInstance> {
     const logger = createLogger({ level: this.config.logLevel });
-    const infrastructure = this.mode === 'embedded' ? await this.sharedInfrastructure() : await Infrastructure.open(this.config, logger, `${this.id}-${module.name}`);
+    const infrastructure =
+      this.mode === 'embedded'
+        ? await this.sharedInfrastructure()
+        : await Infrastructure.open(this.config, logger, `${this.id}-${module.name}`);
     const service = await runService(module, {
       database: await infrastructure.database(module.name),
       bus: infrastructure.bus,
@@ -144,7 +167,10 @@ export class TestSystem {
       address: `127.0.0.1:${service.port}`,
       stop: async (graceMs?: number) => {
         if (!this.instances.delete(instance)) return;
-        this.byName.set(module.name, (this.byName.get(module.name) ?? []).filter((other) => other !== instance));
+        this.byName.set(
+          module.name,
+          (this.byName.get(module.name) ?? []).filter((other) => other !== instance),
+        );
         await service.stop(graceMs);
         if (infrastructure !== this.shared) await infrastructure.close();
       },
@@ -192,7 +218,10 @@ export class TestSystem {
       address: `127.0.0.1:${gateway.port}`,
       stop: async (graceMs?: number) => {
         if (!this.instances.delete(instance)) return;
-        this.byName.set('gateway', (this.byName.get('gateway') ?? []).filter((other) => other !== instance));
+        this.byName.set(
+          'gateway',
+          (this.byName.get('gateway') ?? []).filter((other) => other !== instance),
+        );
         await gateway.stop(graceMs);
         identity.close();
       },
@@ -231,7 +260,9 @@ export class TestSystem {
    * For REST calls: the `authorization` header a call gets under the identity, the RPC found by
    * the gateway's own route table and the customer named in the path or the body.
    */
-  restAuthorizer(identity: TestIdentity = 'request-owner'): (method: string, path: string, body: unknown) => Promise<Record<string, string>> {
+  restAuthorizer(
+    identity: TestIdentity = 'request-owner',
+  ): (method: string, path: string, body: unknown) => Promise<Record<string, string>> {
     const routes = new RouteTable(loadDescriptorRegistry());
     return async (method, path, body): Promise<Record<string, string>> => {
       const match = routes.lookup(method, path.split('?')[0]);
@@ -309,7 +340,11 @@ export class TestSystem {
           messageId: event.id,
           type: event.type,
           persistent: true,
-          headers: { 'x-routing-key': event.routingKey, 'x-aggregate-id': event.aggregateId, 'x-occurred-at': event.occurredAt.toISOString() },
+          headers: {
+            'x-routing-key': event.routingKey,
+            'x-aggregate-id': event.aggregateId,
+            'x-occurred-at': event.occurredAt.toISOString(),
+          },
         });
       }
       await channel.waitForConfirms();

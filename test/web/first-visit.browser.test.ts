@@ -1,18 +1,35 @@
-import { signIn } from './support/sign-in.js';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { OFFLINE_MESSAGE } from '../../services/web/src/friendly-errors.js';
 import { buildWeb } from '../../services/web/build.js';
+import { OFFLINE_MESSAGE } from '../../services/web/src/friendly-errors.js';
 import { eventually } from '../support/eventually.js';
 import { createGift } from '../support/exchange-helpers.js';
-import { deliveryModule, giftModule, missionModule, myPageModule, notificationModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import {
+  deliveryModule,
+  giftModule,
+  missionModule,
+  myPageModule,
+  notificationModule,
+  rewardModule,
+  walletModule,
+} from '../support/platform-modules.js';
 import { TestSystem } from '../support/test-system.js';
+import { signIn } from './support/sign-in.js';
 
 const SCREENSHOTS = 'test-artifacts/web/first-visit';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const LONG_NAMES = [
   'Limited-edition golden dragon plush with embroidered wings and a travel case',
   'Summer festival commemorative enamel pin set, seven pieces, numbered certificate',
@@ -88,7 +105,9 @@ describe('My Page on a first visit: empty catalog, long gift names, toasts and e
     await page.getByText('Nothing here yet').waitFor({ timeout: SEEN_MS });
     const hint = page.getByTestId('empty-catalog-catalog');
     await hint.waitFor({ timeout: SEEN_MS });
-    expect(await hint.innerText()).to.include('operator').and.include('POST /v1/gifts');
+    expect(await hint.innerText())
+      .to.include('operator')
+      .and.include('POST /v1/gifts');
     // Several polls (1.5 s apart) have come and gone without a failed request.
     await page.waitForResponse((response) => response.url().includes('/my-page'), { timeout: SEEN_MS });
     await page.waitForResponse((response) => response.url().includes('/my-page'), { timeout: SEEN_MS });
@@ -157,7 +176,16 @@ describe('My Page on a first visit: empty catalog, long gift names, toasts and e
     const rows = (await page.locator('#wallet li.reward').elementHandles()).slice(0, 4);
     for (const [i, row] of rows.entries()) {
       const select = await row.waitForSelector('select');
-      await eventually(async () => expect(await select.evaluate((element, value) => [...(element as HTMLSelectElement).options].some((o) => o.value === value), `toast-gift-${i}`)).to.equal(true), { timeoutMs: SEEN_MS });
+      await eventually(
+        async () =>
+          expect(
+            await select.evaluate(
+              (element, value) => [...(element as HTMLSelectElement).options].some((o) => o.value === value),
+              `toast-gift-${i}`,
+            ),
+          ).to.equal(true),
+        { timeoutMs: SEEN_MS },
+      );
       await select.selectOption(`toast-gift-${i}`);
     }
     for (const row of rows) await (await row.waitForSelector('button[type=submit]')).click({ noWaitAfter: true });

@@ -1,4 +1,3 @@
-import { signIn } from './support/sign-in.js';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +9,19 @@ import { buildWeb } from '../../services/web/build.js';
 import { createGift } from '../support/exchange-helpers.js';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { type ServiceInstance, TestSystem } from '../support/test-system.js';
+import { signIn } from './support/sign-in.js';
 
 const SCREENSHOTS = 'test-artifacts/web';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 /** Long enough for an event to cross the broker and reach the read model, and a poll (1.5 s) to show it. */
 const SEEN_WITHIN_MS = 20_000;
 const BUSY_MESSAGE = /The gift shop is busy right now\. Please try again in (\d+) seconds?\./;
@@ -49,7 +58,12 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
     await system.start(myPageModule);
     await system.start(notificationModule);
     await system.start(walletModule, {
-      overrides: { config: { giftAddress: gift.address, giftShop: { attemptTimeoutMs: 300, maxRetries: 1, breakerThreshold: 2, halfOpenAfterMs: 3000 } } },
+      overrides: {
+        config: {
+          giftAddress: gift.address,
+          giftShop: { attemptTimeoutMs: 300, maxRetries: 1, breakerThreshold: 2, halfOpenAfterMs: 3000 },
+        },
+      },
     });
     await createGift(system, 'plush-dragon', 3, 'Plush dragon');
     await createGift(system, 'golden-badge', 0, 'Golden badge');
@@ -165,7 +179,9 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
     await expect_(page.getByTestId('unread-count')).hasText('2');
     await shot(page, '04-order-cancelled-reward-back');
 
-    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce), 'the page was never reloaded').to.equal(true);
+    expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce), 'the page was never reloaded').to.equal(
+      true,
+    );
   });
 
   it('on a phone-sized screen the page is one column with nothing wider than the screen', async () => {
@@ -226,7 +242,10 @@ describe('My Page in a browser: a customer follows missions, rewards, gift order
 
     const busy = page.locator('#toast-area .toast-error').filter({ hasText: BUSY_MESSAGE }).last();
     await expect_(busy).visible();
-    expect(await page.locator('#toast-area .toast').filter({ hasText: 'gift shop' }).count(), "the second answer replaced the first one's toast").to.equal(1);
+    expect(
+      await page.locator('#toast-area .toast').filter({ hasText: 'gift shop' }).count(),
+      "the second answer replaced the first one's toast",
+    ).to.equal(1);
     const seconds = Number(BUSY_MESSAGE.exec((await busy.textContent()) ?? '')?.[1]);
     expect(seconds).to.equal(Math.ceil(retryAfterMs / 1000));
     expect(await busy.textContent(), 'no status codes or server wording shown').to.not.match(/503|UNAVAILABLE|GIFT_SHOP|grpc|;/i);
@@ -304,6 +323,7 @@ function expect_(locator: Locator) {
     enabled: () => until('became enabled', () => locator.isEnabled()),
     count: (n: number) => until(`counted ${n}`, async () => (await locator.count()) === n),
     hasText: (text: string) => until(`had the text ${JSON.stringify(text)}`, async () => (await locator.textContent())?.trim() === text),
-    containsText: (text: string) => until(`contained ${JSON.stringify(text)}`, async () => (await locator.allTextContents()).some((shown) => shown.includes(text))),
+    containsText: (text: string) =>
+      until(`contained ${JSON.stringify(text)}`, async () => (await locator.allTextContents()).some((shown) => shown.includes(text))),
   };
 }

@@ -50,16 +50,28 @@ describe('web front end server (services/web/server): the built page behind Envo
   it('serves the page at / and /index.html, revalidated on every load; the content-hashed bundle is cached for good', async () => {
     for (const path of ['/', '/index.html']) {
       const page = await fetch(`${base}${path}`);
-      expect([page.status, page.headers.get('content-type'), page.headers.get('cache-control')], path).to.deep.equal([200, 'text/html; charset=utf-8', 'no-cache']);
+      expect([page.status, page.headers.get('content-type'), page.headers.get('cache-control')], path).to.deep.equal([
+        200,
+        'text/html; charset=utf-8',
+        'no-cache',
+      ]);
       expect(page.headers.get('etag'), `${path} etag`).to.match(/^"[0-9a-f]+-[0-9a-f]+"$/);
       expect(page.headers.get('x-content-type-options')).to.equal('nosniff');
       await page.arrayBuffer();
     }
     const styles = await fetch(`${base}/styles.css`);
-    expect([styles.status, styles.headers.get('content-type'), styles.headers.get('cache-control')]).to.deep.equal([200, 'text/css; charset=utf-8', 'no-cache']);
+    expect([styles.status, styles.headers.get('content-type'), styles.headers.get('cache-control')]).to.deep.equal([
+      200,
+      'text/css; charset=utf-8',
+      'no-cache',
+    ]);
     await styles.arrayBuffer();
     const script = await fetch(`${base}${bundle}`);
-    expect([script.status, script.headers.get('content-type'), script.headers.get('cache-control')]).to.deep.equal([200, 'text/javascript; charset=utf-8', IMMUTABLE]);
+    expect([script.status, script.headers.get('content-type'), script.headers.get('cache-control')]).to.deep.equal([
+      200,
+      'text/javascript; charset=utf-8',
+      IMMUTABLE,
+    ]);
     expect((await script.text()).length).to.equal(Number(script.headers.get('content-length')));
     const map = await fetch(`${base}${bundle}.map`);
     expect([map.status, map.headers.get('cache-control')]).to.deep.equal([200, IMMUTABLE]);
@@ -72,7 +84,12 @@ describe('web front end server (services/web/server): the built page behind Envo
     const etag = first.headers.get('etag') as string;
     for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
       const again = await fetch(`${base}/`, { headers: { 'if-none-match': ifNoneMatch } });
-      expect([again.status, await again.text(), again.headers.get('etag'), again.headers.get('cache-control')], ifNoneMatch).to.deep.equal([304, '', etag, 'no-cache']);
+      expect([again.status, await again.text(), again.headers.get('etag'), again.headers.get('cache-control')], ifNoneMatch).to.deep.equal([
+        304,
+        '',
+        etag,
+        'no-cache',
+      ]);
     }
     const stale = await fetch(`${base}/`, { headers: { 'if-none-match': '"stale"' } });
     expect(stale.status).to.equal(200);
@@ -91,7 +108,8 @@ describe('web front end server (services/web/server): the built page behind Envo
     await get.arrayBuffer();
     const head = await fetch(`${base}${bundle}`, { method: 'HEAD' });
     expect(head.status).to.equal(200);
-    for (const header of ['content-type', 'content-length', 'cache-control', 'etag']) expect(head.headers.get(header), header).to.equal(get.headers.get(header));
+    for (const header of ['content-type', 'content-length', 'cache-control', 'etag'])
+      expect(head.headers.get(header), header).to.equal(get.headers.get(header));
     expect(await head.text()).to.equal('');
   });
 
@@ -101,17 +119,35 @@ describe('web front end server (services/web/server): the built page behind Envo
       expect([refused.status, refused.headers.get('allow')], method).to.deep.equal([405, 'GET, HEAD']);
       await refused.arrayBuffer();
     }
-    for (const path of ['/missing.css', '/assets/', '/assets/app-OLDHASH0.js', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd', '/%00', '/%E0%A4%A']) {
+    for (const path of [
+      '/missing.css',
+      '/assets/',
+      '/assets/app-OLDHASH0.js',
+      '/%2e%2e/%2e%2e/etc/passwd',
+      '/..%2f..%2fetc%2fpasswd',
+      '/%00',
+      '/%E0%A4%A',
+    ]) {
       const missing = await fetch(`${base}${path}`);
       expect([missing.status, missing.headers.get('cache-control')], path).to.deep.equal([404, 'no-store']);
       await missing.arrayBuffer();
     }
   });
 
-  it('serves the page\'s sign-in settings from AUTH_* at /auth/config.json, never cached, with no development tools', async () => {
+  it("serves the page's sign-in settings from AUTH_* at /auth/config.json, never cached, with no development tools", async () => {
     const answer = await fetch(`${base}/auth/config.json`);
-    expect([answer.status, answer.headers.get('content-type'), answer.headers.get('cache-control')]).to.deep.equal([200, 'application/json', 'no-store']);
-    expect(await answer.json()).to.deep.equal({ issuer: 'http://localhost:8090', clientId: 'my-page-web', audience: 'game-event-rewards', scope: 'openid player', devTools: false });
+    expect([answer.status, answer.headers.get('content-type'), answer.headers.get('cache-control')]).to.deep.equal([
+      200,
+      'application/json',
+      'no-store',
+    ]);
+    expect(await answer.json()).to.deep.equal({
+      issuer: 'http://localhost:8090',
+      clientId: 'my-page-web',
+      audience: 'game-event-rewards',
+      scope: 'openid player',
+      devTools: false,
+    });
     expect(readWebConfig({}).signIn, 'no issuer, no settings').to.equal(undefined);
   });
 
@@ -161,7 +197,10 @@ describe('web front end server (services/web/server): the built page behind Envo
       expect(stopped, 'waits for the request in flight').to.equal(false);
       socket.write('\r\n');
       const text = await answer;
-      expect(text).to.match(/^HTTP\/1\.1 503 /).and.match(/\r\nconnection: close\r\n/i).and.match(/\r\n\r\nstopping$/);
+      expect(text)
+        .to.match(/^HTTP\/1\.1 503 /)
+        .and.match(/\r\nconnection: close\r\n/i)
+        .and.match(/\r\n\r\nstopping$/);
       await stop;
       const refused = await fetch(`http://127.0.0.1:${port}/`).then(
         () => 'answered',

@@ -6,15 +6,15 @@
  * come from the google.api.http annotations in the descriptor set.
  */
 import type { FileRegistry } from '@bufbuild/protobuf';
+import { AccessPolicies } from '../../platform/src/auth/access-policy.js';
 import type { Logger } from '../../platform/src/logging/logger.js';
+import { EdgeAccessCheck, type EdgeAccessOptions } from './access/edge-access-check.js';
 import { loadDescriptorRegistry } from './descriptor/descriptor-registry.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './gateway-config.js';
 import { createGatewayServer, type GatewayDevTools, listen, type WebSignInSettings } from './gateway-server.js';
 import { RestTranscoder } from './rest-transcoder.js';
 import { type Route, RouteTable } from './routing/route-table.js';
 import { UpstreamPool, type Upstreams } from './upstream/upstream-pool.js';
-import { EdgeAccessCheck, type EdgeAccessOptions } from './access/edge-access-check.js';
-import { AccessPolicies } from '../../platform/src/auth/access-policy.js';
 
 export interface GatewayOptions {
   /** Full service name -> gRPC target. A public service without one answers 503. */
@@ -59,8 +59,23 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const upstreams = new UpstreamPool(options.upstreams);
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const access = new EdgeAccessCheck({ ...options.access, policies: options.access.policies ?? AccessPolicies.fromRegistry(registry) });
-  const transcoder = new RestTranscoder({ registry, upstreams, upstreamTimeoutMs: options.upstreamTimeoutMs, maxRequestBytes, logger, access });
-  const server = createGatewayServer({ routes, transcoder, staticDir: options.staticDir, maxRequestBytes, logger, webSignIn: options.webSignIn, devTools: options.devTools });
+  const transcoder = new RestTranscoder({
+    registry,
+    upstreams,
+    upstreamTimeoutMs: options.upstreamTimeoutMs,
+    maxRequestBytes,
+    logger,
+    access,
+  });
+  const server = createGatewayServer({
+    routes,
+    transcoder,
+    staticDir: options.staticDir,
+    maxRequestBytes,
+    logger,
+    webSignIn: options.webSignIn,
+    devTools: options.devTools,
+  });
   const host = options.host ?? '0.0.0.0';
   const port = await listen(server, host, options.port ?? 8080);
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;

@@ -1,11 +1,11 @@
-import { DEFAULT_GRPC_PORTS, defaultAddress, type ServiceName } from '../../contracts/service-ports.js';
 import type { FileRegistry } from '@bufbuild/protobuf';
+import { DEFAULT_GRPC_PORTS, defaultAddress, type ServiceName } from '../../contracts/service-ports.js';
 import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
 import { readLogLevel } from '../../platform/src/config/platform-config.js';
 import type { LogLevel } from '../../platform/src/logging/logger.js';
+import { DEFAULT_RATE_LIMITS, type RateLimitClass, type TokenBucketSettings } from './access/edge-rate-limits.js';
 import { publicServices } from './edge-policy.js';
 import type { Upstreams } from './upstream/upstream-pool.js';
-import { DEFAULT_RATE_LIMITS, type RateLimitClass, type TokenBucketSettings } from './access/edge-rate-limits.js';
 
 /** The services' own default gRPC ports (services/<name>/src/composition-root.ts). */
 const DEFAULT_PORTS: Readonly<Record<string, number>> = DEFAULT_GRPC_PORTS;
@@ -48,7 +48,10 @@ export function readGatewayConfig(registry: FileRegistry, env: Env = process.env
     host: readString(env, 'GATEWAY_HOST', '0.0.0.0'),
     port: readInt(env, 'GATEWAY_PORT', 8080, { min: 0, max: 65535 }),
     staticDir: readOptionalString(env, 'GATEWAY_STATIC_DIR'),
-    upstreamTimeoutMs: readOptionalString(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS') === undefined ? undefined : readInt(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 0, { min: 1 }),
+    upstreamTimeoutMs:
+      readOptionalString(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS') === undefined
+        ? undefined
+        : readInt(env, 'GATEWAY_UPSTREAM_TIMEOUT_MS', 0, { min: 1 }),
     maxRequestBytes: readInt(env, 'GATEWAY_MAX_REQUEST_BYTES', DEFAULT_MAX_REQUEST_BYTES, { min: 1 }),
     upstreams,
     logLevel: readLogLevel(env),

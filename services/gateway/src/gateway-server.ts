@@ -5,13 +5,13 @@ import { serveStatic } from '../../platform/src/http/static-files.js';
 import type { Logger } from '../../platform/src/logging/logger.js';
 import { gatewayRequestSeconds, gatewayRequests } from '../../platform/src/metrics/platform-metrics.js';
 import { traceHttpRequest } from '../../platform/src/telemetry/http-tracing.js';
-import { readBody } from './http/body-reader.js';
-import { GatewayError, statusBody } from './http/error-response.js';
-import { type RestTranscoder, sendJson } from './rest-transcoder.js';
-import type { RouteTable } from './routing/route-table.js';
 import { type BearerTokenVerifier, signedInPlayer } from './access/edge-access-check.js';
 import type { DemoMissions } from './dev/demo-missions.js';
+import { readBody } from './http/body-reader.js';
+import { GatewayError, statusBody } from './http/error-response.js';
 import { httpStatusOf } from './http/status-mapping.js';
+import { type RestTranscoder, sendJson } from './rest-transcoder.js';
+import type { RouteTable } from './routing/route-table.js';
 
 /** What the web page needs to sign in (GET /auth/config.json; see services/web/src/auth/auth-settings.ts). */
 export interface WebSignInSettings {
@@ -61,10 +61,13 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     }
 
     if (pathname === AUTH_SETTINGS_PATH && options.webSignIn && (method === 'GET' || method === 'HEAD')) {
-      sendJson(response, 200, JSON.stringify({ ...options.webSignIn, devTools: options.devTools !== undefined }), { 'cache-control': 'no-store' });
+      sendJson(response, 200, JSON.stringify({ ...options.webSignIn, devTools: options.devTools !== undefined }), {
+        'cache-control': 'no-store',
+      });
       return;
     }
-    if (pathname === DEMO_MISSIONS_PATH && options.devTools && method === 'POST') return demoMission(options.devTools, request, response, options.maxRequestBytes);
+    if (pathname === DEMO_MISSIONS_PATH && options.devTools && method === 'POST')
+      return demoMission(options.devTools, request, response, options.maxRequestBytes);
 
     const match = routes.lookup(method, pathname);
     if (match) return transcoder.transcode(match, rawQuery, request, response);
@@ -80,7 +83,12 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       const method = request.method ?? 'GET';
       gatewayRequests.inc({ method, code: String(response.statusCode) });
       gatewayRequestSeconds.observe({ method }, (performance.now() - started) / 1000);
-      logger.debug('request', { method: request.method, url: request.url, status: response.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 });
+      logger.debug('request', {
+        method: request.method,
+        url: request.url,
+        status: response.statusCode,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      });
     });
     traceHttpRequest(request, response, () => handle(request, response)).catch((error: unknown) => {
       if (error instanceof GatewayError) {
@@ -97,7 +105,12 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
 }
 
 /** POST /dev/demo-missions {eventCode, missionCode}: a mission for the signed-in player, achieved as the game server. */
-async function demoMission(devTools: GatewayDevTools, request: IncomingMessage, response: ServerResponse, maxRequestBytes: number): Promise<void> {
+async function demoMission(
+  devTools: GatewayDevTools,
+  request: IncomingMessage,
+  response: ServerResponse,
+  maxRequestBytes: number,
+): Promise<void> {
   const body = await readBody(request, maxRequestBytes);
   const player = await signedInPlayer(devTools.verify, request.headers);
   let asked: { eventCode?: unknown; missionCode?: unknown };
@@ -107,7 +120,11 @@ async function demoMission(devTools: GatewayDevTools, request: IncomingMessage, 
     throw GatewayError.badRequest('the body is not JSON');
   }
   try {
-    const mission = await devTools.achieveDemoMission(player.customerId, String(asked.eventCode ?? 'web-demo'), String(asked.missionCode ?? ''));
+    const mission = await devTools.achieveDemoMission(
+      player.customerId,
+      String(asked.eventCode ?? 'web-demo'),
+      String(asked.missionCode ?? ''),
+    );
     sendJson(response, 200, JSON.stringify(mission));
   } catch (error) {
     const failure = error as { code?: number; details?: string };

@@ -5,9 +5,10 @@
  * alone, the gateway runs no identity provider of its own, so AUTH_ISSUER names the one whose
  * tokens it accepts (`npm start` runs the embedded one and a gateway in the same process).
  */
-import { ConfigError } from '../../platform/src/config/env-reader.js';
+
 import { readAuthConfig } from '../../platform/src/auth/auth-config.js';
 import { PlatformAuth } from '../../platform/src/auth/platform-auth.js';
+import { ConfigError } from '../../platform/src/config/env-reader.js';
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
 import { assertPortsFree, portFailure } from '../../platform/src/runtime/port-check.js';
@@ -24,7 +25,8 @@ await startOrExit(async () => {
   const claim = { port: config.port, host: config.host, variable: 'GATEWAY_PORT' };
   await assertPortsFree([claim]);
   const authConfig = readAuthConfig();
-  if (!authConfig.issuer) throw new ConfigError('AUTH_ISSUER is required: the gateway alone verifies tokens of an identity provider it does not run');
+  if (!authConfig.issuer)
+    throw new ConfigError('AUTH_ISSUER is required: the gateway alone verifies tokens of an identity provider it does not run');
   const tracing = startTracing('gateway');
   const auth = await PlatformAuth.discover({ ...authConfig, issuer: authConfig.issuer });
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });

@@ -2,6 +2,8 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { Registry } from '@bufbuild/protobuf';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { Logger } from '../../platform/src/logging/logger.js';
+import type { EdgeAccessCheck } from './access/edge-access-check.js';
+import { RETRY_BASE_INTERVAL_MS, routeRetryPolicy } from './edge-policy.js';
 import { readBody } from './http/body-reader.js';
 import { GatewayError, statusBody } from './http/error-response.js';
 import { requestMetadata, responseHeaders } from './http/header-mapping.js';
@@ -10,8 +12,6 @@ import type { RouteMatch } from './routing/route-table.js';
 import { buildRequest, parseQuery, RequestMappingError } from './transcoding/request-mapper.js';
 import { responseJson } from './transcoding/response-mapper.js';
 import type { UpstreamPool, UpstreamReply } from './upstream/upstream-pool.js';
-import { RETRY_BASE_INTERVAL_MS, routeRetryPolicy } from './edge-policy.js';
-import type { EdgeAccessCheck } from './access/edge-access-check.js';
 
 export interface TranscoderOptions {
   readonly registry: Registry;

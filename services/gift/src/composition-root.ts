@@ -1,5 +1,5 @@
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import type { Transaction } from '../../platform/src/db/database.js';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
 import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
@@ -8,7 +8,6 @@ import { DrizzleGiftOrderRepository } from './adapters/db/drizzle-gift-order-rep
 import { DrizzleGiftRepository } from './adapters/db/drizzle-gift-repository.js';
 import { DrizzleGiftUnitOfWork } from './adapters/db/drizzle-gift-unit-of-work.js';
 import { inboxEvents, outboxEvents } from './adapters/db/gift-schema.js';
-import { readGiftConfig } from './gift-config.js';
 import { giftGrpcService } from './adapters/grpc/gift-grpc-service.js';
 import { type GiftEventUseCases, giftEventHandlers } from './adapters/messaging/gift-event-handlers.js';
 import { CancelGiftOrder } from './application/cancel-gift-order.js';
@@ -25,6 +24,7 @@ import { ReleaseExpiredReservations } from './application/release-expired-reserv
 import { ReserveGift } from './application/reserve-gift.js';
 import { SetGiftStock } from './application/set-gift-stock.js';
 import { StartOrderDelivery } from './application/start-order-delivery.js';
+import { readGiftConfig } from './gift-config.js';
 
 /** What tests may replace. */
 export interface GiftOverrides {

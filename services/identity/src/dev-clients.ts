@@ -12,11 +12,31 @@ export interface DevServiceClient {
 }
 
 export const DEV_SERVICE_CLIENTS = {
-  gameServer: { clientId: 'game-server', clientSecret: 'dev-game-server-secret', scope: 'missions:report', description: 'the game backend: AchieveMission' },
-  operator: { clientId: 'operator-console', clientSecret: 'dev-operator-secret', scope: 'operator', description: 'staff: gift catalog, stock, support reads' },
-  courier: { clientId: 'courier', clientSecret: 'dev-courier-secret', scope: 'deliveries:complete', description: 'the delivery partner: CompleteDelivery' },
+  gameServer: {
+    clientId: 'game-server',
+    clientSecret: 'dev-game-server-secret',
+    scope: 'missions:report',
+    description: 'the game backend: AchieveMission',
+  },
+  operator: {
+    clientId: 'operator-console',
+    clientSecret: 'dev-operator-secret',
+    scope: 'operator',
+    description: 'staff: gift catalog, stock, support reads',
+  },
+  courier: {
+    clientId: 'courier',
+    clientSecret: 'dev-courier-secret',
+    scope: 'deliveries:complete',
+    description: 'the delivery partner: CompleteDelivery',
+  },
   wallet: { clientId: 'wallet', clientSecret: 'dev-wallet-secret', scope: 'service', description: 'the wallet service: ReserveGift' },
-  platformAdmin: { clientId: 'platform-admin', clientSecret: 'dev-platform-admin-secret', scope: 'service', description: 'operations scripts: ReplayEvents, ResetReadModel' },
+  platformAdmin: {
+    clientId: 'platform-admin',
+    clientSecret: 'dev-platform-admin-secret',
+    scope: 'service',
+    description: 'operations scripts: ReplayEvents, ResetReadModel',
+  },
 } as const satisfies Record<string, DevServiceClient>;
 
 /** The My Page web front end: a public client (no secret), authorization code + PKCE. */

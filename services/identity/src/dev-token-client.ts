@@ -28,13 +28,17 @@ export class DevTokenClient {
   /** The audience is the provider's own default resource: clients need not name it. */
   static async discover(issuer: string): Promise<DevTokenClient> {
     const url = new URL(issuer);
-    const server = await oauth.processDiscoveryResponse(url, await oauth.discoveryRequest(url, { [oauth.allowInsecureRequests]: true, algorithm: 'oidc' }));
+    const server = await oauth.processDiscoveryResponse(
+      url,
+      await oauth.discoveryRequest(url, { [oauth.allowInsecureRequests]: true, algorithm: 'oidc' }),
+    );
     return new DevTokenClient(server);
   }
 
   async token(role: DevRole, customerId?: string): Promise<string> {
     if (role === 'player') {
-      if (!customerId || !CUSTOMER_ID.test(customerId)) throw new Error('a player token needs --customer <id> (1-64 letters, digits, - or _)');
+      if (!customerId || !CUSTOMER_ID.test(customerId))
+        throw new Error('a player token needs --customer <id> (1-64 letters, digits, - or _)');
       return this.playerToken(customerId);
     }
     const client = CLIENT_OF_ROLE[role];
@@ -101,14 +105,24 @@ class CookieBrowser {
   }
 
   async post(url: string, form: Record<string, string>): Promise<string> {
-    return this.redirectOf(await this.fetch(url, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } }));
+    return this.redirectOf(
+      await this.fetch(url, {
+        method: 'POST',
+        body: new URLSearchParams(form),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    );
   }
 
   private async fetch(url: string, init: RequestInit): Promise<Response> {
     const absolute = new URL(url, this.base || undefined);
     this.base = absolute.origin;
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(absolute, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
+    const response = await fetch(absolute, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+    });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
       const at = pair.indexOf('=');
@@ -120,7 +134,9 @@ class CookieBrowser {
   private async redirectOf(response: Response): Promise<string> {
     const location = response.headers.get('location');
     if (response.status < 300 || response.status >= 400 || !location) {
-      throw new Error(`the development sign-in answered ${response.status} instead of a redirect: ${(await response.text()).slice(0, 300)}`);
+      throw new Error(
+        `the development sign-in answered ${response.status} instead of a redirect: ${(await response.text()).slice(0, 300)}`,
+      );
     }
     await response.body?.cancel();
     return new URL(location, this.base).toString();

@@ -38,7 +38,10 @@ const LOOPBACK_REDIRECT = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\//;
  * Refused when AUTH_ISSUER is set: then a real provider issues the tokens.
  */
 export async function startIdentityProvider(auth: AuthConfig, options: IdentityProviderOptions): Promise<RunningIdentityProvider> {
-  if (auth.issuer) throw new Error(`AUTH_ISSUER is ${auth.issuer}: the embedded development identity provider is refused when a real issuer is configured`);
+  if (auth.issuer)
+    throw new Error(
+      `AUTH_ISSUER is ${auth.issuer}: the embedded development identity provider is refused when a real issuer is configured`,
+    );
   const { privateKey } = await generateKeyPair('ES256', { extractable: true });
   const signingKey: JWK = { ...(await exportJWK(privateKey)), kid: `dev-${randomBytes(6).toString('hex')}`, alg: 'ES256', use: 'sig' };
 
@@ -122,11 +125,26 @@ function providerConfiguration(options: IdentityProviderOptions, signingKey: JWK
         useGrantedResource: () => true,
         getResourceServerInfo(_ctx, indicator) {
           if (indicator !== resource) throw new errors.InvalidTarget(`unknown resource ${indicator}`);
-          return { audience: options.audience, scope: resourceScopes, accessTokenFormat: 'jwt', accessTokenTTL: ttl, jwt: { sign: { alg: 'ES256' } } };
+          return {
+            audience: options.audience,
+            scope: resourceScopes,
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: ttl,
+            jwt: { sign: { alg: 'ES256' } },
+          };
         },
       },
     },
-    ttl: { AccessToken: ttl, ClientCredentials: ttl, Session: 24 * 3600, Interaction: 600, Grant: 24 * 3600, IdToken: 3600, AuthorizationCode: 60, RefreshToken: 24 * 3600 },
+    ttl: {
+      AccessToken: ttl,
+      ClientCredentials: ttl,
+      Session: 24 * 3600,
+      Interaction: 600,
+      Grant: 24 * 3600,
+      IdToken: 3600,
+      AuthorizationCode: 60,
+      RefreshToken: 24 * 3600,
+    },
     // The web page exchanges its code (and refreshes) from the gateway's origin: a loopback origin on
     // whatever port the gateway has (tests, GATEWAY_PORT), as its redirects are. oidc-provider's
     // default allows only the registered redirect URIs' origins.

@@ -3,8 +3,8 @@
  * processes, which find it through AUTH_ISSUER). Refused when AUTH_ISSUER is set here.
  */
 import { readAuthConfig } from '../../platform/src/auth/auth-config.js';
-import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
 import { readOptionalString } from '../../platform/src/config/env-reader.js';
+import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { platformIdentity } from './platform-identity.js';

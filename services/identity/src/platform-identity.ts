@@ -15,17 +15,28 @@ export interface PlatformIdentity {
  * The identity side of an all-in-one process (npm start, the test harness): with AUTH_ISSUER
  * set, that issuer (discovered); without, the embedded development provider, started here.
  */
-export async function platformIdentity(config: AuthConfig, logger: Logger, options: { port?: number; host?: string; issuerHost?: string } = {}): Promise<PlatformIdentity> {
+export async function platformIdentity(
+  config: AuthConfig,
+  logger: Logger,
+  options: { port?: number; host?: string; issuerHost?: string } = {},
+): Promise<PlatformIdentity> {
   if (config.issuer) {
     const auth = await PlatformAuth.discover({ issuer: config.issuer, audience: config.audience, jwksUrl: config.jwksUrl });
     logger.info('access tokens from an external issuer', { issuer: auth.issuer, audience: auth.audience });
     return { auth, stop: async () => {} };
   }
-  const provider = await startIdentityProvider(config, { audience: config.audience, port: options.port ?? config.identityPort, host: options.host, issuerHost: options.issuerHost });
+  const provider = await startIdentityProvider(config, {
+    audience: config.audience,
+    port: options.port ?? config.identityPort,
+    host: options.host,
+    issuerHost: options.issuerHost,
+  });
   const auth = await PlatformAuth.discover({ issuer: provider.issuer, audience: config.audience, jwksUrl: config.jwksUrl });
   logger.info('embedded development identity provider (set AUTH_ISSUER to use a real one)', {
     issuer: provider.issuer,
-    clients: Object.fromEntries(Object.values(DEV_SERVICE_CLIENTS).map((client) => [client.clientId, `secret ${client.clientSecret}, scope ${client.scope}`])),
+    clients: Object.fromEntries(
+      Object.values(DEV_SERVICE_CLIENTS).map((client) => [client.clientId, `secret ${client.clientSecret}, scope ${client.scope}`]),
+    ),
     web: `${WEB_CLIENT_ID} (public, code + PKCE; any customer id signs in)`,
   });
   return { auth, provider, stop: () => provider.stop() };

@@ -18,17 +18,17 @@ import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
 import { readGatewayConfig } from '../../gateway/src/gateway-config.js';
+import { DEFAULT_IDENTITY_PORT } from '../../platform/src/auth/auth-config.js';
 import { readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
 import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
 import { waitForPostgres } from '../../platform/src/db/postgres-readiness.js';
 import { createLogger, type Logger } from '../../platform/src/logging/logger.js';
 import { assertPortsFree } from '../../platform/src/runtime/port-check.js';
 import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
-import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
-import { DEFAULT_IDENTITY_PORT } from '../../platform/src/auth/auth-config.js';
+import { StartupError, startOrExit } from '../../platform/src/runtime/startup-error.js';
 import { serviceTarget } from './local-cluster-targets.js';
-import { prometheusScrapeConfig } from './prometheus-scrape-config.js';
 import { metricsPortFor, ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
+import { prometheusScrapeConfig } from './prometheus-scrape-config.js';
 import { SERVICE_MODULES } from './service-catalog.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -64,7 +64,8 @@ async function ensureDatabase(url: string, logger: Logger): Promise<void> {
 }
 
 async function up(): Promise<void> {
-  if (existsSync(STATE_FILE)) throw new StartupError(`already up (${STATE_FILE}): run "make down" first, or set LOCAL_CLUSTER_DIR for a second copy`);
+  if (existsSync(STATE_FILE))
+    throw new StartupError(`already up (${STATE_FILE}): run "make down" first, or set LOCAL_CLUSTER_DIR for a second copy`);
   const plan = await planCluster(process.env);
   // Everything each process will read, checked here first, with every port of every replica.
   // METRICS_PORT 0: the supervisor gives each process its own (its gRPC port + 1000).
@@ -120,7 +121,10 @@ async function planCluster(env: NodeJS.ProcessEnv) {
   const gatewayPort = readGatewayConfig(loadDescriptorRegistry(), childEnv).port;
   // Base ports follow <SERVICE>_GRPC_PORT like every other entry point, so a second copy can run beside.
   const portOf: Record<string, number> = Object.fromEntries(
-    SERVICE_MODULES.map((module) => [module.name, readInt(env, `${module.name.toUpperCase()}_GRPC_PORT`, module.defaultPort, { min: 1, max: 65535 })]),
+    SERVICE_MODULES.map((module) => [
+      module.name,
+      readInt(env, `${module.name.toUpperCase()}_GRPC_PORT`, module.defaultPort, { min: 1, max: 65535 }),
+    ]),
   );
   // Tokens: a real issuer if AUTH_ISSUER names one, else the development provider started first.
   const identityPort = readInt(env, 'IDENTITY_PORT', DEFAULT_IDENTITY_PORT, { min: 1, max: 65535 });
@@ -142,7 +146,9 @@ async function supervise(): Promise<void> {
       onEvent: (event) => {
         const entry = state.processes.find((p) => p.service === event.service && p.replica === event.replica);
         if (event.kind === 'crashed') {
-          console.log(`${event.service}#${event.replica} exited (code ${event.exitCode}, signal ${event.signal}); restarting in ${event.delayMs} ms`);
+          console.log(
+            `${event.service}#${event.replica} exited (code ${event.exitCode}, signal ${event.signal}); restarting in ${event.delayMs} ms`,
+          );
         } else if (event.kind === 'restarted' && entry) {
           entry.pid = event.pid as number;
           entry.restarts = event.restarts;
@@ -160,7 +166,9 @@ async function supervise(): Promise<void> {
       GATEWAY_STATIC_DIR: staticDir,
       WALLET_GIFT_ADDRESS: serviceTarget(portOf.gift, replicas),
       AUTH_ISSUER: issuer,
-      ...Object.fromEntries(SERVICE_MODULES.map((module) => [`${module.name.toUpperCase()}_ADDRESS`, serviceTarget(portOf[module.name], replicas)])),
+      ...Object.fromEntries(
+        SERVICE_MODULES.map((module) => [`${module.name.toUpperCase()}_ADDRESS`, serviceTarget(portOf[module.name], replicas)]),
+      ),
     },
   });
   save();
@@ -168,7 +176,12 @@ async function supervise(): Promise<void> {
   try {
     if (!readOptionalString(env, 'AUTH_ISSUER')) {
       // Its own environment has no AUTH_ISSUER (it is the issuer): the supervisor's env is for the services.
-      const identity = await new ProcessSupervisor({ root: ROOT, logDir: join(STATE_DIR, 'logs'), detached: true, env: { LOG_LEVEL: readString(env, 'LOG_LEVEL', 'info'), AUTH_ISSUER: '' } }).startIdentity(identityPort);
+      const identity = await new ProcessSupervisor({
+        root: ROOT,
+        logDir: join(STATE_DIR, 'logs'),
+        detached: true,
+        env: { LOG_LEVEL: readString(env, 'LOG_LEVEL', 'info'), AUTH_ISSUER: '' },
+      }).startIdentity(identityPort);
       state.processes.push({ service: 'identity', replica: 0, port: identityPort, pid: identity.child.pid as number });
       console.log(`identity provider on ${issuer} (pid ${identity.child.pid}); npm run token -- --role player --customer 11`);
     }
@@ -177,18 +190,27 @@ async function supervise(): Promise<void> {
         starting = `${module.name}-${replica}`;
         const started = await supervisor.start(module.name, replica, replicaPort(portOf[module.name], replica));
         state.processes.push({ service: module.name, replica, port: started.port, pid: started.child.pid as number });
-        console.log(`${module.name}#${replica} SERVING on 127.0.0.1:${started.port}, metrics http://127.0.0.1:${started.metricsPort}/metrics (pid ${started.child.pid})`);
+        console.log(
+          `${module.name}#${replica} SERVING on 127.0.0.1:${started.port}, metrics http://127.0.0.1:${started.metricsPort}/metrics (pid ${started.child.pid})`,
+        );
       }
     }
     // The REST edge in front, as Envoy is in the cluster.
     starting = 'gateway-0';
     const gateway = await supervisor.startGateway(gatewayPort);
     state.processes.push({ service: 'gateway', replica: 0, port: gatewayPort, pid: gateway.child.pid as number });
-    console.log(`gateway on http://127.0.0.1:${gatewayPort}, metrics http://127.0.0.1:${gateway.metricsPort}/metrics (pid ${gateway.child.pid})`);
+    console.log(
+      `gateway on http://127.0.0.1:${gatewayPort}, metrics http://127.0.0.1:${gateway.metricsPort}/metrics (pid ${gateway.child.pid})`,
+    );
   } catch (error) {
     // The process that failed said why on its stderr, into its log: that line is the reason.
     const log = join(STATE_DIR, 'logs', `${starting}.log`);
-    const reason = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('cannot start')).at(-1) : undefined;
+    const reason = existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .split('\n')
+          .filter((line) => line.startsWith('cannot start'))
+          .at(-1)
+      : undefined;
     state.failed = reason ? `${starting.replace(/-(\d+)$/, '#$1')} ${reason} (log: ${log})` : String(error);
     save();
     await supervisor.stopAll();
@@ -201,8 +223,12 @@ async function supervise(): Promise<void> {
     PROMETHEUS_CONFIG,
     prometheusScrapeConfig(state.processes.map(({ service, replica, port }) => ({ service, replica, metricsPort: metricsPortFor(port) }))),
   );
-  console.log(`metrics: every process serves GET /metrics on its port + 1000; scrape them all with: prometheus --config.file=${PROMETHEUS_CONFIG}`);
-  console.log(`up: ${state.processes.length} processes, supervised (pid ${process.pid}); logs in ${join(STATE_DIR, 'logs')}; "make down" stops them`);
+  console.log(
+    `metrics: every process serves GET /metrics on its port + 1000; scrape them all with: prometheus --config.file=${PROMETHEUS_CONFIG}`,
+  );
+  console.log(
+    `up: ${state.processes.length} processes, supervised (pid ${process.pid}); logs in ${join(STATE_DIR, 'logs')}; "make down" stops them`,
+  );
   const stop = async () => {
     await supervisor.stopAll();
     process.exit(0);
@@ -235,17 +261,24 @@ async function ps(): Promise<void> {
     return;
   }
   const state = JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ClusterState;
-  if (state.supervisorPid) console.log(`${'supervisor'.padEnd(16)} pid ${String(state.supervisorPid).padEnd(8)} ${alive(state.supervisorPid) ? 'RUNNING' : 'DEAD'}`);
+  if (state.supervisorPid)
+    console.log(
+      `${'supervisor'.padEnd(16)} pid ${String(state.supervisorPid).padEnd(8)} ${alive(state.supervisorPid) ? 'RUNNING' : 'DEAD'}`,
+    );
   for (const entry of state.processes) {
     if (entry.service === 'gateway' || entry.service === 'identity') {
-      console.log(`${entry.service.padEnd(16)} pid ${String(entry.pid).padEnd(8)} http://127.0.0.1:${entry.port}  ${alive(entry.pid) ? 'RUNNING' : 'DEAD'}`);
+      console.log(
+        `${entry.service.padEnd(16)} pid ${String(entry.pid).padEnd(8)} http://127.0.0.1:${entry.port}  ${alive(entry.pid) ? 'RUNNING' : 'DEAD'}`,
+      );
       continue;
     }
     const health = await waitUntilServing(`127.0.0.1:${entry.port}`, undefined, 1500).then(
       () => 'SERVING',
       () => (alive(entry.pid) ? 'NOT SERVING' : 'DEAD'),
     );
-    console.log(`${`${entry.service}#${entry.replica}`.padEnd(16)} pid ${String(entry.pid).padEnd(8)} 127.0.0.1:${entry.port}  ${health.padEnd(12)} restarts ${entry.restarts ?? 0}`);
+    console.log(
+      `${`${entry.service}#${entry.replica}`.padEnd(16)} pid ${String(entry.pid).padEnd(8)} 127.0.0.1:${entry.port}  ${health.padEnd(12)} restarts ${entry.restarts ?? 0}`,
+    );
   }
 }
 

@@ -11,25 +11,25 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { gatewayIdentity } from '../../gateway/src/access/gateway-identity.js';
 import { createGateway } from '../../gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
 import { readGatewayConfig, upstreamsFor } from '../../gateway/src/gateway-config.js';
+import { DEV_SERVICE_CLIENTS } from '../../identity/src/dev-clients.js';
+import { platformIdentity } from '../../identity/src/platform-identity.js';
 import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
-import { WEB_DIST_DIR } from '../../web/web-dist.js';
 import { createLogger, type Logger } from '../../platform/src/logging/logger.js';
+import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
 import { portFailure } from '../../platform/src/runtime/port-check.js';
 import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
-import { runService, type RunningService } from '../../platform/src/runtime/service-runner.js';
-import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
+import { type RunningService, runService } from '../../platform/src/runtime/service-runner.js';
+import { StartupError, startOrExit } from '../../platform/src/runtime/startup-error.js';
 import { startTracing } from '../../platform/src/telemetry/tracing.js';
-import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
 import type { WalletOverrides } from '../../wallet/src/composition-root.js';
-import { platformIdentity } from '../../identity/src/platform-identity.js';
+import { WEB_DIST_DIR } from '../../web/web-dist.js';
 import { SERVICE_MODULES } from './service-catalog.js';
-import { gatewayIdentity } from '../../gateway/src/access/gateway-identity.js';
-import { DEV_SERVICE_CLIENTS } from '../../identity/src/dev-clients.js';
 
 await startOrExit(async () => {
   const config = readPlatformConfig();
@@ -41,7 +41,10 @@ await startOrExit(async () => {
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const webBuilt = process.argv.includes('--build-web') && !gatewayConfig.staticDir ? buildWebPage(logger) : Promise.resolve();
   webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
-  logger.info('starting the platform', { database: config.databaseUrl ? 'postgres' : 'pglite', events: config.amqpUrl ? 'rabbitmq' : 'in-process' });
+  logger.info('starting the platform', {
+    database: config.databaseUrl ? 'postgres' : 'pglite',
+    events: config.amqpUrl ? 'rabbitmq' : 'in-process',
+  });
   const infrastructure = await Infrastructure.open(config, logger, 'launcher');
   // The databases answer before anything starts, so their failure is the one line an operator reads.
   for (const module of SERVICE_MODULES) await infrastructure.databaseReachable(module.name);
@@ -52,7 +55,14 @@ await startOrExit(async () => {
   const portOf = new Map<string, number>();
   for (const module of SERVICE_MODULES) {
     const overrides = callsInThisProcess(module.name, portOf);
-    const service = await runService(module, { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, overrides, auth: identity.auth });
+    const service = await runService(module, {
+      database: await infrastructure.database(module.name),
+      bus: infrastructure.bus,
+      config,
+      logger,
+      overrides,
+      auth: identity.auth,
+    });
     services.push(service);
     portOf.set(service.name, service.port);
   }
@@ -64,7 +74,10 @@ await startOrExit(async () => {
   const edgeIdentity = gatewayIdentity({
     auth: identity.auth,
     rateLimits: gatewayConfig.rateLimits,
-    demoMissions: identity.provider && portOf.has('mission') ? { gameServer: DEV_SERVICE_CLIENTS.gameServer, missionAddress: `127.0.0.1:${portOf.get('mission')}` } : undefined,
+    demoMissions:
+      identity.provider && portOf.has('mission')
+        ? { gameServer: DEV_SERVICE_CLIENTS.gameServer, missionAddress: `127.0.0.1:${portOf.get('mission')}` }
+        : undefined,
   });
   const gateway = await createGateway({
     ...gatewayConfig,
@@ -79,7 +92,12 @@ await startOrExit(async () => {
   });
   // One process, one metrics port: every service's series (and the gateway's) are on it.
   const metrics = await startMetricsServer({ ...readMetricsAddress(), logger });
-  logger.info('platform ready', { rest: gateway.url, grpc: Object.fromEntries(portOf), metrics: `http://127.0.0.1:${metrics.port}/metrics`, issuer: identity.auth.issuer });
+  logger.info('platform ready', {
+    rest: gateway.url,
+    grpc: Object.fromEntries(portOf),
+    metrics: `http://127.0.0.1:${metrics.port}/metrics`,
+    issuer: identity.auth.issuer,
+  });
 
   stopOnSignals(async () => {
     await metrics.stop();
@@ -98,9 +116,14 @@ await startOrExit(async () => {
  * this one's heap for as long as the platform runs.
  */
 async function buildWebPage(logger: Logger): Promise<void> {
-  const build = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../web/build.ts', import.meta.url))], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const build = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../web/build.ts', import.meta.url))], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const [code] = (await once(build, 'exit')) as [number | null];
-  if (code !== 0) throw new StartupError(`building the web page failed (exit ${code}; the reason is above): fix it, or run npm run build:web to see it again`);
+  if (code !== 0)
+    throw new StartupError(
+      `building the web page failed (exit ${code}; the reason is above): fix it, or run npm run build:web to see it again`,
+    );
   logger.info('web page built', { dir: WEB_DIST_DIR });
 }
 

@@ -101,14 +101,25 @@ export class ProcessSupervisor {
     const delayMs = ranLong ? policy.initialBackoffMs : (this.backoffs.get(key) ?? policy.initialBackoffMs);
     this.backoffs.set(key, Math.min(delayMs * 2, policy.maxBackoffMs));
     const { exitCode, signalCode } = exited.child;
-    policy.onEvent?.({ kind: 'crashed', service: exited.service, replica: exited.replica, restarts: this.restarts(exited.service, exited.replica), exitCode, signal: signalCode, delayMs });
+    policy.onEvent?.({
+      kind: 'crashed',
+      service: exited.service,
+      replica: exited.replica,
+      restarts: this.restarts(exited.service, exited.replica),
+      exitCode,
+      signal: signalCode,
+      delayMs,
+    });
     const timer = setTimeout(() => {
       this.restartTimers.delete(timer);
       if (this.shuttingDown) return;
       this.restartCounts.set(key, this.restarts(exited.service, exited.replica) + 1);
       const restarts = this.restarts(exited.service, exited.replica);
       const again = this.spawn(exited.service, exited.replica, exited.port, extraEnv);
-      const up = exited.service === 'gateway' ? waitUntilListening(exited.port, again.child, 60_000) : waitUntilServing(`127.0.0.1:${exited.port}`, again.child, 60_000);
+      const up =
+        exited.service === 'gateway'
+          ? waitUntilListening(exited.port, again.child, 60_000)
+          : waitUntilServing(`127.0.0.1:${exited.port}`, again.child, 60_000);
       up.then(
         () => policy.onEvent?.({ kind: 'restarted', service: exited.service, replica: exited.replica, restarts, pid: again.child.pid }),
         (error: unknown) => policy.onEvent?.({ kind: 'restart-failed', service: exited.service, replica: exited.replica, restarts, error }),

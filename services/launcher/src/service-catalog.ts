@@ -3,8 +3,8 @@ import { giftModule } from '../../gift/src/composition-root.js';
 import { missionModule } from '../../mission/src/composition-root.js';
 import { myPageModule } from '../../mypage/src/composition-root.js';
 import { notificationModule } from '../../notification/src/composition-root.js';
-import { rewardModule } from '../../reward/src/composition-root.js';
 import type { ServiceModule } from '../../platform/src/runtime/service-module.js';
+import { rewardModule } from '../../reward/src/composition-root.js';
 import { walletModule } from '../../wallet/src/composition-root.js';
 
 /** Every service of the platform, in start order (consumers before the producers they follow). */

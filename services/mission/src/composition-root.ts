@@ -1,6 +1,6 @@
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
 import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
 import { DrizzleMissionRepository } from './adapters/db/drizzle-mission-repository.js';

@@ -24,7 +24,11 @@ export function createMyPageService(context: ServiceContext): ServiceParts {
   return {
     grpc: [
       myPageGrpcService({ getMyPage: new GetMyPage({ view }) }, context.logger),
-      readModelAdminGrpcService({ reset: new ResetMyPageView({ view }), status: new GetMyPageViewStatus({ view }) }, consumes, context.logger),
+      readModelAdminGrpcService(
+        { reset: new ResetMyPageView({ view }), status: new GetMyPageViewStatus({ view }) },
+        consumes,
+        context.logger,
+      ),
     ],
     consumer: { inbox: inboxEvents, handlers },
   };

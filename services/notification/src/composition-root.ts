@@ -1,6 +1,6 @@
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
 import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
 import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
@@ -46,18 +46,28 @@ export function createNotificationService(context: ServiceContext, overrides: Pa
   return {
     grpc: [
       notificationGrpcService(
-        { listNotifications: new ListNotifications({ notifications }), markNotificationsRead: new MarkNotificationsRead({ notifications, now }) },
+        {
+          listNotifications: new ListNotifications({ notifications }),
+          markNotificationsRead: new MarkNotificationsRead({ notifications, now }),
+        },
         context.logger,
       ),
     ],
     consumer: {
       inbox: inboxEvents,
-      handlers: notificationEventHandlers((tx) => new RecordNotification({ notifications: new DrizzleNotificationRepository(TransactionScope.transaction(tx)), newId })),
+      handlers: notificationEventHandlers(
+        (tx) => new RecordNotification({ notifications: new DrizzleNotificationRepository(TransactionScope.transaction(tx)), newId }),
+      ),
     },
     tasks: [
-      new PeriodicTask('dispatch-notifications', config.dispatchIntervalMs, async () => {
-        await dispatch.execute();
-      }, context.logger),
+      new PeriodicTask(
+        'dispatch-notifications',
+        config.dispatchIntervalMs,
+        async () => {
+          await dispatch.execute();
+        },
+        context.logger,
+      ),
     ],
   };
 }

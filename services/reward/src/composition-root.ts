@@ -1,6 +1,6 @@
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
 import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
 import { DrizzleRewardRepository } from './adapters/db/drizzle-reward-repository.js';
@@ -29,7 +29,10 @@ export function createRewardService(context: ServiceContext, overrides: Partial<
       inbox: inboxEvents,
       handlers: rewardEventHandlers((tx) => {
         const inTransaction = new DrizzleRewardRepository(TransactionScope.transaction(tx));
-        return { issueReward: new IssueReward({ rewards: inTransaction, newId, now }), recordExchange: new RecordRewardExchange({ rewards: inTransaction }) };
+        return {
+          issueReward: new IssueReward({ rewards: inTransaction, newId, now }),
+          recordExchange: new RecordRewardExchange({ rewards: inTransaction }),
+        };
       }),
     },
   };

@@ -1,6 +1,6 @@
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
 import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
 import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
 import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
@@ -8,9 +8,9 @@ import { DrizzleWalletRepository } from './adapters/db/drizzle-wallet-repository
 import { inboxEvents, outboxEvents } from './adapters/db/wallet-schema.js';
 import { GiftShopPolicy } from './adapters/gift-shop/gift-shop-policy.js';
 import { GrpcGiftShop } from './adapters/gift-shop/grpc-gift-shop.js';
-import { prometheusExchangeOutcomes } from './adapters/metrics/prometheus-exchange-outcomes.js';
 import { walletGrpcService } from './adapters/grpc/wallet-grpc-service.js';
 import { walletEventHandlers } from './adapters/messaging/wallet-event-handlers.js';
+import { prometheusExchangeOutcomes } from './adapters/metrics/prometheus-exchange-outcomes.js';
 import { CreditReward } from './application/credit-reward.js';
 import { ExchangeReward } from './application/exchange-reward.js';
 import { GetWallet } from './application/get-wallet.js';
@@ -47,19 +47,32 @@ export function createWalletService(context: ServiceContext, overrides: Partial<
   const recovery = new RecoverStalledExchanges({ wallets, settle, now, stalledAfterMs: config.exchangeStalledAfterMs });
 
   return {
-    grpc: [walletGrpcService({ getWallet: new GetWallet({ wallets }), exchangeReward: new ExchangeReward({ wallets, settle, giftShop, newId, now, outcomes }) }, context.logger)],
+    grpc: [
+      walletGrpcService(
+        { getWallet: new GetWallet({ wallets }), exchangeReward: new ExchangeReward({ wallets, settle, giftShop, newId, now, outcomes }) },
+        context.logger,
+      ),
+    ],
     outbox: outboxEvents,
     consumer: {
       inbox: inboxEvents,
       handlers: walletEventHandlers((tx) => {
         const inTransaction = new DrizzleWalletRepository(TransactionScope.transaction(tx));
-        return { creditReward: new CreditReward({ wallets: inTransaction, now }), returnReward: new ReturnReward({ wallets: inTransaction, now }) };
+        return {
+          creditReward: new CreditReward({ wallets: inTransaction, now }),
+          returnReward: new ReturnReward({ wallets: inTransaction, now }),
+        };
       }),
     },
     tasks: [
-      new PeriodicTask('recover-stalled-exchanges', config.exchangeRecoverySweepMs, async () => {
-        await recovery.execute();
-      }, context.logger),
+      new PeriodicTask(
+        'recover-stalled-exchanges',
+        config.exchangeRecoverySweepMs,
+        async () => {
+          await recovery.execute();
+        },
+        context.logger,
+      ),
     ],
     close: () => grpcGiftShop.close(),
   };

@@ -9,7 +9,7 @@
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { portFailure } from '../../platform/src/runtime/port-check.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
-import { startOrExit, StartupError } from '../../platform/src/runtime/startup-error.js';
+import { StartupError, startOrExit } from '../../platform/src/runtime/startup-error.js';
 import { readWebConfig } from './web-config.js';
 import { assertBuilt, createWebServer } from './web-server.js';
 

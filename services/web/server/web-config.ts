@@ -12,7 +12,13 @@ export interface WebConfig {
   readonly logLevel: LogLevel;
   readonly logPretty: boolean;
   /** What the page signs in with (GET /auth/config.json); absent without AUTH_ISSUER. */
-  readonly signIn?: { readonly issuer: string; readonly clientId: string; readonly audience: string; readonly scope: string; readonly resource?: string };
+  readonly signIn?: {
+    readonly issuer: string;
+    readonly clientId: string;
+    readonly audience: string;
+    readonly scope: string;
+    readonly resource?: string;
+  };
 }
 
 /**

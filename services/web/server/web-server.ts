@@ -3,8 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serveStatic } from '../../platform/src/http/static-files.js';
-import type { WebConfig } from './web-config.js';
 import type { Logger } from '../../platform/src/logging/logger.js';
+import type { WebConfig } from './web-config.js';
 
 /** What the kubelet's probes and Envoy's active health check ask. Not routed by the edge. */
 export const HEALTH_PATH = '/healthz';
@@ -66,7 +66,11 @@ export function createWebServer(options: WebServerOptions): WebServer {
     if (pathname === HEALTH_PATH) return stopping ? sendText(response, 503, 'stopping') : sendText(response, 200, 'ok');
     if (pathname === AUTH_SETTINGS_PATH && options.signIn) {
       const body = JSON.stringify({ ...options.signIn, devTools: false });
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+      response.writeHead(200, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'content-length': Buffer.byteLength(body),
+      });
       response.end(method === 'HEAD' ? undefined : body);
       return;
     }

@@ -81,7 +81,10 @@ async function requestOnce<T>(method: 'GET' | 'POST', path: string, body?: unkno
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? { accept: 'application/json', ...authorization } : { accept: 'application/json', 'content-type': 'application/json', ...authorization },
+      headers:
+        body === undefined
+          ? { accept: 'application/json', ...authorization }
+          : { accept: 'application/json', 'content-type': 'application/json', ...authorization },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: controller.signal,
       cache: 'no-store',

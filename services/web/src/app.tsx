@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Gift, OrderEntry } from './api-types.js';
-import { CatalogPanel } from './catalog-panel.js';
 import { useTokenSource } from './api-client.js';
+import type { Gift, OrderEntry } from './api-types.js';
 import { loadAuthSettings } from './auth/auth-settings.js';
 import { PlayerSession, type SignedIn } from './auth/player-session.js';
 import { SignedInBar } from './auth/signed-in-bar.js';
+import { CatalogPanel } from './catalog-panel.js';
 import { type ErrorContext, friendlyMessage, OFFLINE_MESSAGE } from './friendly-errors.js';
 import { MissionsPanel } from './missions-panel.js';
 import { NotificationsPanel } from './notifications-panel.js';
@@ -13,8 +13,8 @@ import { achieveDemoMission, cancelOrder, exchangeReward, markNotificationsRead 
 import { canCancel } from './status-labels.js';
 import { SummaryBar } from './summary-bar.js';
 import { ToastArea } from './toast-area.js';
-import { useCustomerData } from './use-customer-data.js';
 import { useAwaitedUpdates } from './use-awaited-updates.js';
+import { useCustomerData } from './use-customer-data.js';
 import { type Toast, useToasts } from './use-toasts.js';
 import { WalletPanel } from './wallet-panel.js';
 
@@ -65,7 +65,13 @@ export function App() {
       </header>
       <main id="main">
         {signedIn ? (
-          <CustomerView key={signedIn.customerId} customerId={signedIn.customerId} devTools={session?.devTools ?? false} notify={show} onOffline={setOffline} />
+          <CustomerView
+            key={signedIn.customerId}
+            customerId={signedIn.customerId}
+            devTools={session?.devTools ?? false}
+            notify={show}
+            onOffline={setOffline}
+          />
         ) : failure ? (
           <p class="welcome">Signing in is not possible right now ({failure}). Please try again in a moment.</p>
         ) : (
@@ -99,7 +105,11 @@ function CustomerView({ customerId, devTools, notify, onOffline }: ViewProps) {
   useEffect(() => () => onOffline(false), [onOffline]);
 
   /** Runs an action: says how it went, in words, and refreshes the page either way. */
-  async function perform<T>(work: () => Promise<T>, context: ErrorContext & { about: string }, done: (result: T) => string | undefined): Promise<void> {
+  async function perform<T>(
+    work: () => Promise<T>,
+    context: ErrorContext & { about: string },
+    done: (result: T) => string | undefined,
+  ): Promise<void> {
     try {
       const said = done(await work());
       if (said) notify('info', said, context.about);
@@ -112,32 +122,48 @@ function CustomerView({ customerId, devTools, notify, onOffline }: ViewProps) {
 
   const achieve = async () => {
     setAchieving(true);
-    await perform(() => achieveDemoMission(), { action: 'achieve', about: 'achieve' }, (mission) => `Mission ${mission.missionCode} achieved! Your reward is on its way.`);
+    await perform(
+      () => achieveDemoMission(),
+      { action: 'achieve', about: 'achieve' },
+      (mission) => `Mission ${mission.missionCode} achieved! Your reward is on its way.`,
+    );
     setAchieving(false);
   };
 
   const exchange = async (rewardId: string, gift: Gift) => {
     setExchanging((busy) => new Set(busy).add(rewardId));
-    await perform(() => exchangeReward(customerId, rewardId, gift.giftId), { action: 'exchange', giftName: gift.name, about: `exchange:${rewardId}` }, (result) => {
-      if (result.status !== 'EXCHANGE_STATUS_COMPLETED') return "The exchange didn't go through; your reward is still in your wallet.";
-      exchanged.await(rewardId);
-      return `Exchanged! ${gift.name} is ordered and its delivery is starting.`;
-    });
+    await perform(
+      () => exchangeReward(customerId, rewardId, gift.giftId),
+      { action: 'exchange', giftName: gift.name, about: `exchange:${rewardId}` },
+      (result) => {
+        if (result.status !== 'EXCHANGE_STATUS_COMPLETED') return "The exchange didn't go through; your reward is still in your wallet.";
+        exchanged.await(rewardId);
+        return `Exchanged! ${gift.name} is ordered and its delivery is starting.`;
+      },
+    );
     setExchanging((busy) => without(busy, rewardId));
   };
 
   const cancel = async (order: OrderEntry) => {
     setCancelling((busy) => new Set(busy).add(order.orderId));
-    await perform(() => cancelOrder(customerId, order.orderId), { action: 'cancel', about: `cancel:${order.orderId}` }, () => {
-      cancelled.await(order.orderId);
-      return `Order for ${order.giftName || order.giftId} cancelled. Your reward is going back to your wallet.`;
-    });
+    await perform(
+      () => cancelOrder(customerId, order.orderId),
+      { action: 'cancel', about: `cancel:${order.orderId}` },
+      () => {
+        cancelled.await(order.orderId);
+        return `Order for ${order.giftName || order.giftId} cancelled. Your reward is going back to your wallet.`;
+      },
+    );
     setCancelling((busy) => without(busy, order.orderId));
   };
 
   const markRead = async (notificationIds: string[]) => {
     setMarking(true);
-    await perform(() => markNotificationsRead(customerId, notificationIds), { action: 'mark-read', about: 'mark-read' }, () => undefined);
+    await perform(
+      () => markNotificationsRead(customerId, notificationIds),
+      { action: 'mark-read', about: 'mark-read' },
+      () => undefined,
+    );
     setMarking(false);
   };
 
@@ -164,7 +190,9 @@ function CustomerView({ customerId, devTools, notify, onOffline }: ViewProps) {
         {myPage?.counts && <SummaryBar counts={myPage.counts} />}
         {pageProblem && (
           <p class="panel-note">
-            {myPage === undefined ? "Your page can't be loaded right now. We'll keep trying." : "Your page can't be refreshed right now; this is what we had a moment ago."}
+            {myPage === undefined
+              ? "Your page can't be loaded right now. We'll keep trying."
+              : "Your page can't be refreshed right now; this is what we had a moment ago."}
           </p>
         )}
       </div>

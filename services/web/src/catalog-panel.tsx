@@ -14,7 +14,9 @@ export function CatalogPanel({ gifts, error, busy }: Props) {
   return (
     <Panel id="catalog" title="Gift catalog" busy={busy}>
       {error && error.kind !== 'network' && (
-        <PanelNote>{gifts ? "The gift shop isn't answering right now; this is the last stock we saw." : "The gift shop isn't answering right now."}</PanelNote>
+        <PanelNote>
+          {gifts ? "The gift shop isn't answering right now; this is the last stock we saw." : "The gift shop isn't answering right now."}
+        </PanelNote>
       )}
       {gifts && gifts.length > 0 ? (
         <ul class="items">
@@ -22,7 +24,9 @@ export function CatalogPanel({ gifts, error, busy }: Props) {
             <li key={gift.giftId} class="item" data-gift-id={gift.giftId}>
               <div class="item-main">
                 <span class="item-title">{gift.name}</span>
-                <span class="item-meta">{gift.reservedCount > 0 ? `${gift.stockCount} in stock, ${gift.reservedCount} reserved` : `${gift.stockCount} in stock`}</span>
+                <span class="item-meta">
+                  {gift.reservedCount > 0 ? `${gift.stockCount} in stock, ${gift.reservedCount} reserved` : `${gift.stockCount} in stock`}
+                </span>
               </div>
               <span class={`badge ${gift.availableCount > 0 ? 'badge-good' : 'badge-bad'}`}>
                 {gift.availableCount > 0 ? `${gift.availableCount} available` : 'Out of stock'}

@@ -5,7 +5,11 @@
 export function EmptyCatalogHint({ where }: { readonly where: 'catalog' | 'exchange' }) {
   return (
     <div class="empty-catalog muted" data-testid={`empty-catalog-${where}`}>
-      <p>{where === 'catalog' ? 'No gifts in the catalog yet.' : 'No gifts to exchange for yet: your reward stays in your wallet until there are.'}</p>
+      <p>
+        {where === 'catalog'
+          ? 'No gifts in the catalog yet.'
+          : 'No gifts to exchange for yet: your reward stays in your wallet until there are.'}
+      </p>
       {where === 'catalog' && (
         <p class="small">
           Gifts appear here once an operator stocks them (<code>POST /v1/gifts</code> with a gift id, a name and a stock count; the README's

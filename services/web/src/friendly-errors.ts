@@ -59,7 +59,9 @@ export function friendlyMessage(error: unknown, context: ErrorContext): string {
     case GrpcCode.PERMISSION_DENIED:
       return "That isn't allowed from this page.";
     case GrpcCode.RESOURCE_EXHAUSTED:
-      return context.action === 'exchange' ? `Sorry, ${gift} is out of stock.` : 'Too many requests right now. Please wait a moment and try again.';
+      return context.action === 'exchange'
+        ? `Sorry, ${gift} is out of stock.`
+        : 'Too many requests right now. Please wait a moment and try again.';
     case GrpcCode.FAILED_PRECONDITION:
       return context.action === 'cancel' ? 'That order can no longer be cancelled.' : "That can't be done right now.";
     case GrpcCode.ABORTED:
@@ -67,7 +69,9 @@ export function friendlyMessage(error: unknown, context: ErrorContext): string {
     case GrpcCode.DEADLINE_EXCEEDED:
       return 'The server took too long to answer. Please try again.';
     case GrpcCode.UNAVAILABLE:
-      return context.action === 'exchange' ? giftShopBusy(error) : 'This part of the service is not available right now. Please try again shortly.';
+      return context.action === 'exchange'
+        ? giftShopBusy(error)
+        : 'This part of the service is not available right now. Please try again shortly.';
     default:
       return 'Something went wrong on our side. Please try again.';
   }
@@ -90,5 +94,7 @@ function invalidInput(error: ApiError): string {
   const field = error.errorField ?? /^([a-z_]+):/.exec(error.message)?.[1];
   const reason = error.message.replace(/^[a-z_]+:\s*/, '');
   if (field === 'customer_id') return 'Customer ids are 1 to 64 letters, digits, "-" or "_".';
-  return field ? `Please check the ${field.replace(/_/g, ' ')}: ${reason}.` : 'Something in that request was not right. Please check and try again.';
+  return field
+    ? `Please check the ${field.replace(/_/g, ' ')}: ${reason}.`
+    : 'Something in that request was not right. Please check and try again.';
 }

@@ -15,7 +15,13 @@ interface Props {
 export function GiftChoice({ id, gifts, chosen, disabled, onChoose }: Props) {
   return (
     <>
-      <select id={id} value={chosen?.giftId ?? ''} title={chosen?.name} disabled={disabled} onChange={(event) => onChoose((event.target as HTMLSelectElement).value)}>
+      <select
+        id={id}
+        value={chosen?.giftId ?? ''}
+        title={chosen?.name}
+        disabled={disabled}
+        onChange={(event) => onChoose((event.target as HTMLSelectElement).value)}
+      >
         {gifts.map((option) => (
           <option key={option.giftId} value={option.giftId} disabled={option.availableCount <= 0}>
             {option.availableCount > 0 ? `${option.name} (${option.availableCount} left)` : `${option.name} (out of stock)`}

@@ -18,7 +18,10 @@ export function MissionsPanel({ missions, busy, achieving, onAchieve }: Props) {
       busy={busy}
       actions={
         onAchieve && (
-          <span class="dev-tool" title="Development only: the server achieves the mission as the game server would. Players cannot do this in a real deployment.">
+          <span
+            class="dev-tool"
+            title="Development only: the server achieves the mission as the game server would. Players cannot do this in a real deployment."
+          >
             <span class="dev-tool-label">Development tool</span>
             <button type="button" class="primary" onClick={onAchieve} disabled={achieving} aria-busy={achieving ? 'true' : 'false'}>
               {achieving ? 'Achieving…' : 'Achieve a demo mission'}

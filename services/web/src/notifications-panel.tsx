@@ -28,7 +28,11 @@ export function NotificationsPanel({ list, busy, unavailable, marking, onMarkRea
         )
       }
     >
-      {unavailable && <PanelNote>{list ? "Notifications can't be refreshed right now." : "Notifications can't be loaded right now. We'll keep trying."}</PanelNote>}
+      {unavailable && (
+        <PanelNote>
+          {list ? "Notifications can't be refreshed right now." : "Notifications can't be loaded right now. We'll keep trying."}
+        </PanelNote>
+      )}
       {unread > 0 && (
         <button type="button" class="secondary" onClick={() => onMarkRead([])} disabled={marking} aria-busy={marking ? 'true' : 'false'}>
           Mark all as read

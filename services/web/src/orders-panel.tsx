@@ -35,7 +35,13 @@ export function OrdersPanel({ orders, busy, cancelling, onCancel }: Props) {
                     Delivery: <StatusBadge label={deliveryLabel(order.deliveryStatus)} />
                   </span>
                   {canCancel(order.status) && (
-                    <button type="button" class="secondary" onClick={() => onCancel(order)} disabled={pending} aria-busy={pending ? 'true' : 'false'}>
+                    <button
+                      type="button"
+                      class="secondary"
+                      onClick={() => onCancel(order)}
+                      disabled={pending}
+                      aria-busy={pending ? 'true' : 'false'}
+                    >
                       {pending ? 'Cancelling…' : 'Cancel order'}
                       <span class="sr-only"> for {name}</span>
                     </button>

@@ -71,7 +71,8 @@ export async function cancelOrder(customerId: string, orderId: string): Promise<
     );
   } catch (error) {
     // The first try went through but its answer was lost.
-    if (retried && error instanceof ApiError && error.errorCode === 'ORDER_ALREADY_CANCELLED') return { orderId, status: 'GIFT_ORDER_STATUS_CANCELLED' };
+    if (retried && error instanceof ApiError && error.errorCode === 'ORDER_ALREADY_CANCELLED')
+      return { orderId, status: 'GIFT_ORDER_STATUS_CANCELLED' };
     throw error;
   }
 }

@@ -66,7 +66,9 @@ export function canCancel(status: OrderStatus): boolean {
 export function formatTime(iso: string | undefined): string {
   if (!iso) return '';
   const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? '' : at.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return Number.isNaN(at.getTime())
+    ? ''
+    : at.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 /** Short form of a UUID for people ("3f2a9c1e"); the full id stays in the title attribute. */

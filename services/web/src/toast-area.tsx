@@ -17,14 +17,16 @@ export function ToastArea({ toasts, notice, onDismiss }: Props) {
         </p>
       )}
       {/* A toast saying what the standing notice says already would say it twice. */}
-      {toasts.filter((toast) => toast.text !== notice).map((toast) => (
-        <p key={toast.id} class={`toast toast-${toast.tone}`} data-tone={toast.tone}>
-          <span class="toast-text">{toast.text}</span>
-          <button type="button" class="toast-dismiss" onClick={() => onDismiss(toast.id)}>
-            Dismiss
-          </button>
-        </p>
-      ))}
+      {toasts
+        .filter((toast) => toast.text !== notice)
+        .map((toast) => (
+          <p key={toast.id} class={`toast toast-${toast.tone}`} data-tone={toast.tone}>
+            <span class="toast-text">{toast.text}</span>
+            <button type="button" class="toast-dismiss" onClick={() => onDismiss(toast.id)}>
+              Dismiss
+            </button>
+          </p>
+        ))}
     </div>
   );
 }

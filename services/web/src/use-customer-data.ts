@@ -66,7 +66,11 @@ export function useCustomerData(customerId: string): CustomerData {
     }
     setGifts((before) => settle(before, giftsAnswer));
     setNotifications((before) => settle(before, notificationsAnswer));
-    setOffline([pageAnswer, giftsAnswer, notificationsAnswer].some((answer) => answer.status === 'rejected' && asApiError(answer.reason).kind === 'network'));
+    setOffline(
+      [pageAnswer, giftsAnswer, notificationsAnswer].some(
+        (answer) => answer.status === 'rejected' && asApiError(answer.reason).kind === 'network',
+      ),
+    );
   }, [customerId]);
 
   const refresh = usePolling(poll, POLL_INTERVAL_MS);

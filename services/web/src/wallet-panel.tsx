@@ -24,7 +24,14 @@ export function WalletPanel({ rewards, gifts, catalogMissing, busy, exchanging, 
       {rewards && rewards.length > 0 ? (
         <ul class="items">
           {rewards.map((reward) => (
-            <RewardRow key={reward.rewardId} reward={reward} gifts={gifts} catalogMissing={catalogMissing} exchanging={exchanging.has(reward.rewardId)} onExchange={onExchange} />
+            <RewardRow
+              key={reward.rewardId}
+              reward={reward}
+              gifts={gifts}
+              catalogMissing={catalogMissing}
+              exchanging={exchanging.has(reward.rewardId)}
+              onExchange={onExchange}
+            />
           ))}
         </ul>
       ) : (
@@ -94,7 +101,9 @@ function rewardNote(reward: RewardEntry): string {
   if (!order || order.status === 'ORDER_STATUS_UNSPECIFIED') return `Earned ${formatTime(reward.creditedAt ?? reward.issuedAt)}`;
   const gift = order.giftName || order.giftId;
   if (reward.walletStatus === 'WALLET_STATUS_AVAILABLE') {
-    return order.status === 'ORDER_STATUS_REJECTED' ? `Back in your wallet: the ${gift} order was not accepted` : `Back in your wallet: the ${gift} order was cancelled`;
+    return order.status === 'ORDER_STATUS_REJECTED'
+      ? `Back in your wallet: the ${gift} order was not accepted`
+      : `Back in your wallet: the ${gift} order was cancelled`;
   }
   return `For ${gift} · ${orderLabel(order.status).text.toLowerCase()}`;
 }

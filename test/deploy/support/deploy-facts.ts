@@ -4,16 +4,16 @@
  * Makefile's variables, the Dockerfile and .dockerignore, and the Envoy config.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { Copy, DockerfileParser, From } from 'dockerfile-ast';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 
 // A CommonJS module whose typings declare an ES default export: required, so both agree.
 const dockerignore: typeof import('@balena/dockerignore').default = createRequire(import.meta.url)('@balena/dockerignore');
@@ -63,7 +63,11 @@ export function buildManifests(): { base: Manifest[]; kind: Manifest[] } {
 }
 
 function kustomize(dir: string): Manifest[] {
-  const output = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = execFileSync('kubectl', ['kustomize', dir], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return parseManifests(output);
 }
 
@@ -108,7 +112,8 @@ export function findGenerated(manifests: Manifest[], kind: 'ConfigMap' | 'Secret
 export function valuesOf(manifest: Manifest | undefined): Record<string, string> {
   if (!manifest) return {};
   const data = (manifest.data ?? {}) as Record<string, string>;
-  if (manifest.kind === 'Secret') return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+  if (manifest.kind === 'Secret')
+    return Object.fromEntries(Object.entries(data).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
   return { ...data };
 }
 
@@ -250,7 +255,12 @@ export function dockerStages(text = readFileSync(repoPath('Dockerfile'), 'utf8')
       stages.push({ image: words[0], name: instruction.getBuildStage() ?? undefined, instructions: [] });
     } else if (stages.length > 0) {
       const from = instruction instanceof Copy ? (instruction.getFromFlag()?.getValue() ?? undefined) : undefined;
-      stages[stages.length - 1].instructions.push({ keyword: instruction.getKeyword(), args: instruction.getArgumentsContent() ?? '', words, from });
+      stages[stages.length - 1].instructions.push({
+        keyword: instruction.getKeyword(),
+        args: instruction.getArgumentsContent() ?? '',
+        words,
+        from,
+      });
     }
   }
   return stages;
@@ -268,7 +278,9 @@ export function copyInstruction(instruction: DockerInstruction): CopyInstruction
 
 /** Whether Docker leaves `path` out of the build context (@balena/dockerignore ports Docker's matcher). */
 export function dockerignored(path: string, patterns = dockerignorePatterns()): boolean {
-  return dockerignore().add(patterns).ignores(path.replace(/^\.?\//, ''));
+  return dockerignore()
+    .add(patterns)
+    .ignores(path.replace(/^\.?\//, ''));
 }
 
 export function dockerignorePatterns(): string[] {
@@ -281,7 +293,9 @@ export const ENVOY_CONFIG = repoPath('envoy/envoy.yaml');
 
 export function envoyConfig(): Record<string, any> {
   if (!existsSync(ENVOY_CONFIG)) {
-    throw new Error('envoy/envoy.yaml does not exist: the Envoy deployment mounts it as /etc/envoy/envoy.yaml, so it must be written first');
+    throw new Error(
+      'envoy/envoy.yaml does not exist: the Envoy deployment mounts it as /etc/envoy/envoy.yaml, so it must be written first',
+    );
   }
   return parseYaml(readFileSync(ENVOY_CONFIG, 'utf8')) as Record<string, any>;
 }
@@ -297,7 +311,11 @@ function socketAddress(value: any): SocketAddress | undefined {
 }
 
 export function envoyListeners(config: Record<string, any>): Array<{ name: string; address?: SocketAddress; raw: Record<string, any> }> {
-  return (config.static_resources?.listeners ?? []).map((listener: any) => ({ name: listener.name, address: socketAddress(listener.address), raw: listener }));
+  return (config.static_resources?.listeners ?? []).map((listener: any) => ({
+    name: listener.name,
+    address: socketAddress(listener.address),
+    raw: listener,
+  }));
 }
 
 export function envoyClusterEndpoints(config: Record<string, any>): Map<string, SocketAddress[]> {
@@ -340,9 +358,11 @@ export function readinessListenerProblems(config: Record<string, any>, port: num
   let readyRoutes = 0;
   for (const route of routes) {
     if (route.direct_response) continue;
-    if (JSON.stringify(route.match) !== JSON.stringify({ path: '/ready' })) problems.push(`listener ${listener.name} forwards ${JSON.stringify(route.match)}, not only path /ready`);
+    if (JSON.stringify(route.match) !== JSON.stringify({ path: '/ready' }))
+      problems.push(`listener ${listener.name} forwards ${JSON.stringify(route.match)}, not only path /ready`);
     const endpoints = clusters.get(route.route?.cluster);
-    if (JSON.stringify(endpoints) !== JSON.stringify([admin])) problems.push(`route to cluster ${route.route?.cluster} does not reach only the admin ${JSON.stringify(admin)}`);
+    if (JSON.stringify(endpoints) !== JSON.stringify([admin]))
+      problems.push(`route to cluster ${route.route?.cluster} does not reach only the admin ${JSON.stringify(admin)}`);
     else readyRoutes += 1;
   }
   if (readyRoutes === 0) problems.push(`listener ${listener.name} has no /ready route to the admin`);

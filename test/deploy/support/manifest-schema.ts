@@ -14,8 +14,8 @@ import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
-import { repoPath } from './deploy-facts.js';
 import type { Manifest } from './deploy-facts.js';
+import { repoPath } from './deploy-facts.js';
 
 interface Model {
   validate(): void;
@@ -26,8 +26,16 @@ const MODELS: Record<string, { create: (data: Manifest) => Model; module: string
   'v1/Service': { create: (data) => new Service(data as never), module: 'kubernetes-models/v1/Service', type: 'IService' },
   'v1/ConfigMap': { create: (data) => new ConfigMap(data as never), module: 'kubernetes-models/v1/ConfigMap', type: 'IConfigMap' },
   'v1/Secret': { create: (data) => new Secret(data as never), module: 'kubernetes-models/v1/Secret', type: 'ISecret' },
-  'apps/v1/Deployment': { create: (data) => new Deployment(data as never), module: 'kubernetes-models/apps/v1/Deployment', type: 'IDeployment' },
-  'apps/v1/StatefulSet': { create: (data) => new StatefulSet(data as never), module: 'kubernetes-models/apps/v1/StatefulSet', type: 'IStatefulSet' },
+  'apps/v1/Deployment': {
+    create: (data) => new Deployment(data as never),
+    module: 'kubernetes-models/apps/v1/Deployment',
+    type: 'IDeployment',
+  },
+  'apps/v1/StatefulSet': {
+    create: (data) => new StatefulSet(data as never),
+    module: 'kubernetes-models/apps/v1/StatefulSet',
+    type: 'IStatefulSet',
+  },
   'autoscaling/v2/HorizontalPodAutoscaler': {
     create: (data) => new HorizontalPodAutoscaler(data as never),
     module: 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',
@@ -47,7 +55,10 @@ const MODELS: Record<string, { create: (data: Manifest) => Model; module: string
 
 function modelFor(manifest: Manifest) {
   const model = MODELS[`${manifest.apiVersion}/${manifest.kind}`];
-  if (!model) throw new Error(`no Kubernetes model for ${manifest.apiVersion} ${manifest.kind} (${manifest.metadata.name}): add it to manifest-schema.ts`);
+  if (!model)
+    throw new Error(
+      `no Kubernetes model for ${manifest.apiVersion} ${manifest.kind} (${manifest.metadata.name}): add it to manifest-schema.ts`,
+    );
   return model;
 }
 
@@ -60,7 +71,9 @@ function asDecoded(manifest: Manifest): Manifest {
   const copy = structuredClone(manifest);
   const field = copy.kind === 'Secret' ? 'data' : copy.kind === 'ConfigMap' ? 'binaryData' : undefined;
   if (field && copy[field]) {
-    copy[field] = Object.fromEntries(Object.entries(copy[field] as Record<string, string>).map(([key, value]) => [key, value.replace(/[\r\n]/g, '')]));
+    copy[field] = Object.fromEntries(
+      Object.entries(copy[field] as Record<string, string>).map(([key, value]) => [key, value.replace(/[\r\n]/g, '')]),
+    );
   }
   return copy;
 }
@@ -102,7 +115,15 @@ export async function typeErrors(manifests: Manifest[], label: string): Promise<
   writeFileSync(
     join(dir, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', skipLibCheck: true, types: [] },
+      compilerOptions: {
+        strict: true,
+        noEmit: true,
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        skipLibCheck: true,
+        types: [],
+      },
       files: ['manifests.ts'],
     }),
   );

@@ -21,11 +21,17 @@ export function selects(selector: Selector | undefined, labels: Labels): boolean
   for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
     const has = key in labels;
     const ok =
-      operator === 'In' ? has && values.includes(labels[key]!)
-      : operator === 'NotIn' ? !has || !values.includes(labels[key]!)
-      : operator === 'Exists' ? has
-      : operator === 'DoesNotExist' ? !has
-      : (() => { throw new Error(`unsupported operator ${operator}`); })();
+      operator === 'In'
+        ? has && values.includes(labels[key]!)
+        : operator === 'NotIn'
+          ? !has || !values.includes(labels[key]!)
+          : operator === 'Exists'
+            ? has
+            : operator === 'DoesNotExist'
+              ? !has
+              : (() => {
+                  throw new Error(`unsupported operator ${operator}`);
+                })();
     if (!ok) return false;
   }
   return true;
@@ -38,7 +44,9 @@ export interface PodPort {
 
 /** Whether a pod labelled `from` may connect to a pod labelled `to` on `port`. */
 export function ingressAllowed(policies: Manifest[], from: Labels, to: Labels, port: PodPort): boolean {
-  const selecting = policies.filter((policy) => selects(policy.spec.podSelector, to) && (policy.spec.policyTypes ?? ['Ingress']).includes('Ingress'));
+  const selecting = policies.filter(
+    (policy) => selects(policy.spec.podSelector, to) && (policy.spec.policyTypes ?? ['Ingress']).includes('Ingress'),
+  );
   if (selecting.length === 0) return true;
   return selecting.some((policy) =>
     (policy.spec.ingress ?? []).some((rule: any) => {
@@ -46,11 +54,13 @@ export function ingressAllowed(policies: Manifest[], from: Labels, to: Labels, p
       const fromOk =
         peers === undefined ||
         peers.some((peer) => {
-          if (peer.ipBlock || peer.namespaceSelector) throw new Error(`${policy.metadata.name}: ipBlock/namespaceSelector are not modelled`);
+          if (peer.ipBlock || peer.namespaceSelector)
+            throw new Error(`${policy.metadata.name}: ipBlock/namespaceSelector are not modelled`);
           return selects(peer.podSelector, from);
         });
       const ports: any[] | undefined = rule.ports;
-      const portOk = ports === undefined || ports.some((p) => p.port === port.containerPort || (port.name !== undefined && p.port === port.name));
+      const portOk =
+        ports === undefined || ports.some((p) => p.port === port.containerPort || (port.name !== undefined && p.port === port.name));
       return fromOk && portOk;
     }),
   );

@@ -1,7 +1,15 @@
 import type { TestSystem } from '../../support/test-system.js';
 
 /** Every table a public RPC can write, schema-qualified. */
-const DOMAIN_TABLES = ['mission.missions', 'reward.rewards', 'wallet.wallet_rewards', 'wallet.exchanges', 'gift.gifts', 'gift.gift_orders', 'delivery.deliveries'];
+const DOMAIN_TABLES = [
+  'mission.missions',
+  'reward.rewards',
+  'wallet.wallet_rewards',
+  'wallet.exchanges',
+  'gift.gifts',
+  'gift.gift_orders',
+  'delivery.deliveries',
+];
 const OUTBOXES = ['mission', 'reward', 'wallet', 'gift', 'delivery'].map((schema) => `${schema}.outbox_events`);
 
 /**
@@ -13,7 +21,9 @@ export async function databaseSnapshot(system: TestSystem): Promise<Record<strin
   const snapshot: Record<string, string | number> = {};
   for (const table of DOMAIN_TABLES) {
     snapshot[`${table} rows`] = await system.count(table);
-    const [row] = await system.query<{ digest: string }>(`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${table} t`);
+    const [row] = await system.query<{ digest: string }>(
+      `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from ${table} t`,
+    );
     snapshot[`${table} content`] = row.digest;
   }
   for (const table of OUTBOXES) snapshot[`${table} rows`] = await system.count(table);

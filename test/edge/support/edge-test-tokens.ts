@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, type JWK, type JSONWebKeySet, SignJWT } from 'jose';
-import { ROLE_SCOPES } from '../../../services/platform/src/auth/caller.js';
+import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 import { CallerRole } from '../../../services/platform/src/auth/access-policy.js';
+import { ROLE_SCOPES } from '../../../services/platform/src/auth/caller.js';
 import { TokenVerifier } from '../../../services/platform/src/auth/token-verifier.js';
 
 /**
@@ -14,7 +14,14 @@ export const TEST_ISSUER = 'http://issuer.edge-test.invalid';
 export const TEST_AUDIENCE = 'game-event-rewards';
 
 export type BadTokenKind = 'expired' | 'wrong issuer' | 'wrong audience' | 'bad signature' | 'alg none' | 'unknown kid';
-export const BAD_TOKEN_KINDS: readonly BadTokenKind[] = ['expired', 'wrong issuer', 'wrong audience', 'bad signature', 'alg none', 'unknown kid'];
+export const BAD_TOKEN_KINDS: readonly BadTokenKind[] = [
+  'expired',
+  'wrong issuer',
+  'wrong audience',
+  'bad signature',
+  'alg none',
+  'unknown kid',
+];
 
 export class EdgeTestTokens {
   private constructor(
@@ -62,12 +69,17 @@ export class EdgeTestTokens {
       case 'alg none': {
         const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
         const now = Math.floor(Date.now() / 1000);
-        return Promise.resolve(`${encode({ alg: 'none', typ: 'at+jwt', kid: this.kid })}.${encode({ ...claims, iss: TEST_ISSUER, aud: TEST_AUDIENCE, iat: now, exp: now + 300 })}.`);
+        return Promise.resolve(
+          `${encode({ alg: 'none', typ: 'at+jwt', kid: this.kid })}.${encode({ ...claims, iss: TEST_ISSUER, aud: TEST_AUDIENCE, iat: now, exp: now + 300 })}.`,
+        );
       }
     }
   }
 
-  private sign(claims: Record<string, unknown>, options: { issuer?: string; audience?: string; expiresAt?: number; key?: CryptoKey; kid?: string } = {}): Promise<string> {
+  private sign(
+    claims: Record<string, unknown>,
+    options: { issuer?: string; audience?: string; expiresAt?: number; key?: CryptoKey; kid?: string } = {},
+  ): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return new SignJWT(claims)
       .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: options.kid ?? this.kid })

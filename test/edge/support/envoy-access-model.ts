@@ -32,7 +32,9 @@ function stringMatches(matcher: JsonObject, value: string): boolean {
 
 /** The jwt_authn requirement for a path: 'required', 'optional' (a bad token still fails) or 'none' (no rule). */
 export function jwtRequirement(jwtAuthn: JsonObject, path: string): 'required' | 'optional' | 'none' {
-  const rule = list(jwtAuthn.rules).map(object).find((candidate) => pathMatches(object(candidate?.match) ?? {}, path));
+  const rule = list(jwtAuthn.rules)
+    .map(object)
+    .find((candidate) => pathMatches(object(candidate?.match) ?? {}, path));
   if (!rule) return 'none';
   const requires = object(rule.requires) ?? {};
   if (typeof requires.providerName === 'string') return 'required';
@@ -75,12 +77,19 @@ export function rbacAllows(rbac: JsonObject, path: string, token: VerifiedToken 
   if (rules?.action !== undefined && rules.action !== 'ALLOW') throw new Error(`unsupported RBAC action ${String(rules.action)}`);
   return Object.values(object(rules?.policies) ?? {}).some((policy) => {
     const p = object(policy)!;
-    return list(p.permissions).some((permission) => permissionMatches(object(permission)!, path)) && list(p.principals).some((principal) => principalMatches(object(principal)!, token));
+    return (
+      list(p.permissions).some((permission) => permissionMatches(object(permission)!, path)) &&
+      list(p.principals).some((principal) => principalMatches(object(principal)!, token))
+    );
   });
 }
 
 /** The local rate-limit descriptor the virtual host's rate_limits produce for a request, if any. */
-export function rateLimitDescriptor(virtualHost: JsonObject, path: string, token: VerifiedToken | undefined): Array<{ key: string; value: string }> | undefined {
+export function rateLimitDescriptor(
+  virtualHost: JsonObject,
+  path: string,
+  token: VerifiedToken | undefined,
+): Array<{ key: string; value: string }> | undefined {
   for (const rateLimit of list(virtualHost.rateLimits).map(object)) {
     const entries: Array<{ key: string; value: string }> = [];
     let complete = true;
@@ -96,7 +105,11 @@ export function rateLimitDescriptor(virtualHost: JsonObject, path: string, token
         else entries.push({ key: String(headerMatch.descriptorKey), value: String(headerMatch.descriptorValue) });
       } else if (metadata) {
         const key = object(metadata.metadataKey)!;
-        const value = metadataValue(token, String(key.key), list(key.path).map((segment) => String(object(segment)?.key)));
+        const value = metadataValue(
+          token,
+          String(key.key),
+          list(key.path).map((segment) => String(object(segment)?.key)),
+        );
         if (typeof value !== 'string' || value === '') complete = false;
         else entries.push({ key: String(metadata.descriptorKey), value });
       } else {
@@ -114,6 +127,9 @@ export function bucketFor(localRateLimit: JsonObject, descriptor: Array<{ key: s
     .map(object)
     .find((candidate) => {
       const entries = list(candidate?.entries).map(object);
-      return entries.length === descriptor.length && entries.every((entry, i) => entry?.key === descriptor[i]!.key && (!entry?.value || entry.value === descriptor[i]!.value));
+      return (
+        entries.length === descriptor.length &&
+        entries.every((entry, i) => entry?.key === descriptor[i]!.key && (!entry?.value || entry.value === descriptor[i]!.value))
+      );
     });
 }

@@ -1,10 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createFileRegistry, fromBinary, type FileRegistry } from '@bufbuild/protobuf';
+import { createFileRegistry, type FileRegistry, fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 
 /**
@@ -42,9 +53,22 @@ const EXCLUDED_PATHS = ['envoy/extensions/access_loggers/open_telemetry'];
  * declares it is used unchanged.
  */
 const IGNORE_EMPTY_FIELD_NUMBERS: Readonly<Record<string, number>> = {
-  FloatRules: 8, DoubleRules: 8, Int32Rules: 8, Int64Rules: 8, UInt32Rules: 8, UInt64Rules: 8,
-  SInt32Rules: 8, SInt64Rules: 8, Fixed32Rules: 8, Fixed64Rules: 8, SFixed32Rules: 8, SFixed64Rules: 8,
-  StringRules: 26, BytesRules: 14, RepeatedRules: 5, MapRules: 6,
+  FloatRules: 8,
+  DoubleRules: 8,
+  Int32Rules: 8,
+  Int64Rules: 8,
+  UInt32Rules: 8,
+  UInt64Rules: 8,
+  SInt32Rules: 8,
+  SInt64Rules: 8,
+  Fixed32Rules: 8,
+  Fixed64Rules: 8,
+  SFixed32Rules: 8,
+  SFixed64Rules: 8,
+  StringRules: 26,
+  BytesRules: 14,
+  RepeatedRules: 5,
+  MapRules: 6,
 };
 
 export function patchedValidateProto(source: string): string {
@@ -76,7 +100,10 @@ const API_PATCHES: ReadonlyArray<{ file: string; patch: (source: string) => stri
     patch: (source) =>
       /\bmax_dynamic_descriptors\b/.test(source)
         ? source
-        : source.replace(/(bool rate_limited_as_resource_exhausted = 15;)(\r?\n)/, '$1$2$2  google.protobuf.UInt32Value max_dynamic_descriptors = 18;$2'),
+        : source.replace(
+            /(bool rate_limited_as_resource_exhausted = 15;)(\r?\n)/,
+            '$1$2$2  google.protobuf.UInt32Value max_dynamic_descriptors = 18;$2',
+          ),
   },
 ];
 

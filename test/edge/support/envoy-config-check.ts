@@ -1,4 +1,13 @@
-import { type DescMethod, fromJson, type FileRegistry, getOption, hasOption, type JsonObject, type JsonValue, toJson } from '@bufbuild/protobuf';
+import {
+  type DescMethod,
+  type FileRegistry,
+  fromJson,
+  getOption,
+  hasOption,
+  type JsonObject,
+  type JsonValue,
+  toJson,
+} from '@bufbuild/protobuf';
 import { reflect } from '@bufbuild/protobuf/reflect';
 import { parse } from 'yaml';
 import { envoyApiRegistry } from './envoy-api-registry.js';
@@ -40,9 +49,22 @@ const ROUTER = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Rout
 const HTTP_PROTOCOL_OPTIONS = 'envoy.extensions.upstreams.http.v3.HttpProtocolOptions';
 /** Envoy's retry_on vocabulary (router: x-envoy-retry-on and x-envoy-retry-grpc-on). */
 const RETRY_ON = new Set([
-  '5xx', 'gateway-error', 'reset', 'reset-before-request', 'connect-failure', 'envoy-ratelimited', 'retriable-4xx',
-  'refused-stream', 'retriable-status-codes', 'retriable-headers', 'http3-post-connect-failure',
-  'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
+  '5xx',
+  'gateway-error',
+  'reset',
+  'reset-before-request',
+  'connect-failure',
+  'envoy-ratelimited',
+  'retriable-4xx',
+  'refused-stream',
+  'retriable-status-codes',
+  'retriable-headers',
+  'http3-post-connect-failure',
+  'cancelled',
+  'deadline-exceeded',
+  'internal',
+  'resource-exhausted',
+  'unavailable',
 ]);
 
 /** Checks a config given as YAML text or as the value YAML parses to. */
@@ -111,15 +133,22 @@ function crossReferenceProblems(config: JsonObject, options: EnvoyConfigCheckOpt
   return problems;
 }
 
-function connectionManagerProblems(listener: string, hcm: JsonObject, clusterNames: Set<string>, options: EnvoyConfigCheckOptions): string[] {
+function connectionManagerProblems(
+  listener: string,
+  hcm: JsonObject,
+  clusterNames: Set<string>,
+  options: EnvoyConfigCheckOptions,
+): string[] {
   const problems: string[] = [];
   const where = `listener ${listener}`;
   const filters = list(hcm.httpFilters).map(object).filter(isDefined);
   filters.forEach((filter, index) => {
     const isRouter = object(filter.typedConfig)?.['@type'] === ROUTER;
     const last = index === filters.length - 1;
-    if (isRouter && !last) problems.push(`${where}: the router must be the last HTTP filter, ${String(filters[index + 1]?.name)} follows it`);
-    if (last && !isRouter) problems.push(`${where}: the last HTTP filter must be the router (a terminal filter), not ${String(filter.name)}`);
+    if (isRouter && !last)
+      problems.push(`${where}: the router must be the last HTTP filter, ${String(filters[index + 1]?.name)} follows it`);
+    if (last && !isRouter)
+      problems.push(`${where}: the last HTTP filter must be the router (a terminal filter), not ${String(filter.name)}`);
   });
 
   const routeConfig = object(hcm.routeConfig);
@@ -141,11 +170,17 @@ function connectionManagerProblems(listener: string, hcm: JsonObject, clusterNam
       problems.push(...perFilterConfigProblems(routeName, route.typedPerFilterConfig));
       const action = object(route.route);
       if (!action) continue;
-      const targets = action.cluster !== undefined ? [String(action.cluster)] : list(object(action.weightedClusters)?.clusters).map((c) => String(object(c)?.name));
+      const targets =
+        action.cluster !== undefined
+          ? [String(action.cluster)]
+          : list(object(action.weightedClusters)?.clusters).map((c) => String(object(c)?.name));
       for (const target of targets) {
         if (!clusterNames.has(target)) problems.push(`${routeName}: cluster ${target} does not exist`);
       }
-      for (const condition of String(object(action.retryPolicy)?.retryOn ?? '').split(',').map((c) => c.trim()).filter(Boolean)) {
+      for (const condition of String(object(action.retryPolicy)?.retryOn ?? '')
+        .split(',')
+        .map((c) => c.trim())
+        .filter(Boolean)) {
         if (!RETRY_ON.has(condition)) problems.push(`${routeName}: retry_on ${condition} is not a condition Envoy knows`);
       }
     }
@@ -271,7 +306,9 @@ function speaksHttp2(cluster: JsonObject): boolean {
 function whereSchemaErrorIs(document: unknown, message: string): string {
   const unknownKey = /key "([^"]+)" is unknown/.exec(message)?.[1];
   const unknownType = /(type\.googleapis\.com\/\S+) is not in the type registry/.exec(message)?.[1];
-  const found = findPath(document, '', (key, value) => (unknownKey !== undefined ? key === unknownKey : key === '@type' && value === unknownType));
+  const found = findPath(document, '', (key, value) =>
+    unknownKey !== undefined ? key === unknownKey : key === '@type' && value === unknownType,
+  );
   return found ? ` (at ${found})` : '';
 }
 

@@ -12,7 +12,7 @@ import {
   toJson,
 } from '@bufbuild/protobuf';
 import { type ReflectList, type ReflectMap, type ReflectMessage, reflect } from '@bufbuild/protobuf/reflect';
-import { anyUnpack, type Any, FeatureSet_FieldPresence } from '@bufbuild/protobuf/wkt';
+import { type Any, anyUnpack, FeatureSet_FieldPresence } from '@bufbuild/protobuf/wkt';
 
 /**
  * protoc-gen-validate (PGV) rules, checked the way Envoy checks them when it loads a config
@@ -44,25 +44,38 @@ export interface Violation {
 type Rules = JsonObject;
 
 /** A value's type, for a field or for one element of a repeated or map field. */
-type ValueType =
-  | { kind: 'scalar'; scalar: ScalarType }
-  | { kind: 'enum'; enum: DescEnum }
-  | { kind: 'message'; message: DescMessage };
+type ValueType = { kind: 'scalar'; scalar: ScalarType } | { kind: 'enum'; enum: DescEnum } | { kind: 'message'; message: DescMessage };
 
 const NUMERIC_RULE_KEYS = ['float', 'double', 'int32', 'int64', 'uint32', 'uint64'];
 const RANGE = ['lt', 'lte', 'gt', 'gte'];
 /** Every `<kind>.<rule>` this validator checks (see the header). */
 const SUPPORTED_RULES = new Set([
-  'message.required', 'any.required', 'bool.const', 'bytes.minLen', 'bytes.maxLen',
+  'message.required',
+  'any.required',
+  'bool.const',
+  'bytes.minLen',
+  'bytes.maxLen',
   ...NUMERIC_RULE_KEYS.flatMap((kind) => RANGE.map((rule) => `${kind}.${rule}`)),
   ...['required', ...RANGE].map((rule) => `duration.${rule}`),
   ...['minLen', 'maxLen', 'maxBytes', 'pattern', 'in', 'wellKnownRegex', 'strict', 'ignoreEmpty'].map((rule) => `string.${rule}`),
-  'enum.definedOnly', 'enum.notIn',
-  'repeated.minItems', 'repeated.maxItems', 'repeated.unique', 'repeated.items', 'map.minPairs', 'map.keys',
+  'enum.definedOnly',
+  'enum.notIn',
+  'repeated.minItems',
+  'repeated.maxItems',
+  'repeated.unique',
+  'repeated.items',
+  'map.minPairs',
+  'map.keys',
 ]);
 const WRAPPERS = new Set([
-  'google.protobuf.DoubleValue', 'google.protobuf.FloatValue', 'google.protobuf.Int64Value', 'google.protobuf.UInt64Value',
-  'google.protobuf.Int32Value', 'google.protobuf.UInt32Value', 'google.protobuf.BoolValue', 'google.protobuf.StringValue',
+  'google.protobuf.DoubleValue',
+  'google.protobuf.FloatValue',
+  'google.protobuf.Int64Value',
+  'google.protobuf.UInt64Value',
+  'google.protobuf.Int32Value',
+  'google.protobuf.UInt32Value',
+  'google.protobuf.BoolValue',
+  'google.protobuf.StringValue',
   'google.protobuf.BytesValue',
 ]);
 // PGV's well-known regexes (validate.proto KnownRegex), as protoc-gen-validate's C++ code spells them.
@@ -136,9 +149,11 @@ export class PgvValidator {
       case 'list': {
         const list = message.get(field) as ReflectList;
         const itemType: ValueType =
-          field.listKind === 'message' ? { kind: 'message', message: field.message }
-          : field.listKind === 'enum' ? { kind: 'enum', enum: field.enum }
-          : { kind: 'scalar', scalar: field.scalar };
+          field.listKind === 'message'
+            ? { kind: 'message', message: field.message }
+            : field.listKind === 'enum'
+              ? { kind: 'enum', enum: field.enum }
+              : { kind: 'scalar', scalar: field.scalar };
         const repeated = rules && objectAt(rules, 'repeated');
         if (repeated) this.checkRepeated(list, itemType, repeated, path, out);
         for (const [index, item] of list.entries()) {
@@ -151,9 +166,11 @@ export class PgvValidator {
       case 'map': {
         const map = message.get(field) as ReflectMap;
         const valueType: ValueType =
-          field.mapKind === 'message' ? { kind: 'message', message: field.message }
-          : field.mapKind === 'enum' ? { kind: 'enum', enum: field.enum }
-          : { kind: 'scalar', scalar: field.scalar };
+          field.mapKind === 'message'
+            ? { kind: 'message', message: field.message }
+            : field.mapKind === 'enum'
+              ? { kind: 'enum', enum: field.enum }
+              : { kind: 'scalar', scalar: field.scalar };
         const mapRules = rules && objectAt(rules, 'map');
         if (mapRules) this.checkMap(map, field.mapKey, mapRules, path, out);
         for (const [key, value] of map) {
@@ -207,8 +224,10 @@ export class PgvValidator {
 
   private checkRepeated(list: ReflectList, itemType: ValueType, rules: Rules, path: string, out: Violation[]): void {
     const fail = (message: string) => out.push({ path, message });
-    if (rules.minItems !== undefined && list.size < Number(rules.minItems)) fail(`must have at least ${String(rules.minItems)} item(s), has ${list.size}`);
-    if (rules.maxItems !== undefined && list.size > Number(rules.maxItems)) fail(`must have at most ${String(rules.maxItems)} item(s), has ${list.size}`);
+    if (rules.minItems !== undefined && list.size < Number(rules.minItems))
+      fail(`must have at least ${String(rules.minItems)} item(s), has ${list.size}`);
+    if (rules.maxItems !== undefined && list.size > Number(rules.maxItems))
+      fail(`must have at most ${String(rules.maxItems)} item(s), has ${list.size}`);
     if (rules.unique === true && itemType.kind !== 'message') {
       const seen = new Set<string>();
       for (const item of list) {
@@ -225,7 +244,8 @@ export class PgvValidator {
 
   private checkMap(map: ReflectMap, keyType: ScalarType, rules: Rules, path: string, out: Violation[]): void {
     const fail = (message: string) => out.push({ path, message });
-    if (rules.minPairs !== undefined && map.size < Number(rules.minPairs)) fail(`must have at least ${String(rules.minPairs)} entries, has ${map.size}`);
+    if (rules.minPairs !== undefined && map.size < Number(rules.minPairs))
+      fail(`must have at least ${String(rules.minPairs)} entries, has ${map.size}`);
     const keyRules = objectAt(rules, 'keys');
     for (const key of map.keys()) {
       if (keyRules) this.checkValue(key, { kind: 'scalar', scalar: keyType }, keyRules, `${path}[${String(key)}]`, out);
@@ -280,8 +300,18 @@ function checkRange<T extends number | bigint>(
   shown: string,
   fail: (message: string) => void,
 ): void {
-  const upper = bounds.lt !== undefined ? { at: parse(bounds.lt), inclusive: false } : bounds.lte !== undefined ? { at: parse(bounds.lte), inclusive: true } : undefined;
-  const lower = bounds.gt !== undefined ? { at: parse(bounds.gt), inclusive: false } : bounds.gte !== undefined ? { at: parse(bounds.gte), inclusive: true } : undefined;
+  const upper =
+    bounds.lt !== undefined
+      ? { at: parse(bounds.lt), inclusive: false }
+      : bounds.lte !== undefined
+        ? { at: parse(bounds.lte), inclusive: true }
+        : undefined;
+  const lower =
+    bounds.gt !== undefined
+      ? { at: parse(bounds.gt), inclusive: false }
+      : bounds.gte !== undefined
+        ? { at: parse(bounds.gte), inclusive: true }
+        : undefined;
   const below = (b: { at: T; inclusive: boolean }) => (b.inclusive ? v <= b.at : v < b.at);
   const above = (b: { at: T; inclusive: boolean }) => (b.inclusive ? v >= b.at : v > b.at);
   const describe = (b: { at: T; inclusive: boolean }, side: 'upper' | 'lower') =>
@@ -298,10 +328,13 @@ function checkString(value: string, rules: Rules, fail: (message: string) => voi
   if (rules.ignoreEmpty === true && value === '') return;
   const shown = JSON.stringify(value);
   const chars = [...value].length;
-  if (rules.minLen !== undefined && chars < Number(rules.minLen)) fail(`must be at least ${String(rules.minLen)} character(s) long, is ${shown}`);
-  if (rules.maxLen !== undefined && chars > Number(rules.maxLen)) fail(`must be at most ${String(rules.maxLen)} characters long, is ${chars}`);
+  if (rules.minLen !== undefined && chars < Number(rules.minLen))
+    fail(`must be at least ${String(rules.minLen)} character(s) long, is ${shown}`);
+  if (rules.maxLen !== undefined && chars > Number(rules.maxLen))
+    fail(`must be at most ${String(rules.maxLen)} characters long, is ${chars}`);
   const bytes = Buffer.byteLength(value, 'utf8');
-  if (rules.maxBytes !== undefined && bytes > Number(rules.maxBytes)) fail(`must be at most ${String(rules.maxBytes)} bytes long, is ${bytes}`);
+  if (rules.maxBytes !== undefined && bytes > Number(rules.maxBytes))
+    fail(`must be at most ${String(rules.maxBytes)} bytes long, is ${bytes}`);
   if (typeof rules.pattern === 'string' && !new RegExp(rules.pattern).test(value)) fail(`must match ${rules.pattern}, is ${shown}`);
   if (Array.isArray(rules.in) && !rules.in.includes(value)) fail(`must be one of ${rules.in.join(', ')}, is ${shown}`);
   if (Array.isArray(rules.notIn) && rules.notIn.includes(value)) fail(`must not be ${shown}`);
@@ -317,14 +350,18 @@ function checkString(value: string, rules: Rules, fail: (message: string) => voi
 }
 
 function checkBytes(value: Uint8Array, rules: Rules, fail: (message: string) => void): void {
-  if (rules.minLen !== undefined && value.length < Number(rules.minLen)) fail(`must be at least ${String(rules.minLen)} byte(s) long, is ${value.length}`);
-  if (rules.maxLen !== undefined && value.length > Number(rules.maxLen)) fail(`must be at most ${String(rules.maxLen)} bytes long, is ${value.length}`);
+  if (rules.minLen !== undefined && value.length < Number(rules.minLen))
+    fail(`must be at least ${String(rules.minLen)} byte(s) long, is ${value.length}`);
+  if (rules.maxLen !== undefined && value.length > Number(rules.maxLen))
+    fail(`must be at most ${String(rules.maxLen)} bytes long, is ${value.length}`);
 }
 
 function checkEnum(value: number, enumDesc: DescEnum, rules: Rules, fail: (message: string) => void): void {
   if (rules.definedOnly === true && !enumDesc.value[value]) fail(`${value} is not a value of ${enumDesc.typeName}`);
-  const number = (raw: JsonValue) => (typeof raw === 'string' ? (enumDesc.values.find((v) => v.name === raw)?.number ?? Number.NaN) : Number(raw));
-  if (Array.isArray(rules.notIn) && rules.notIn.some((banned) => number(banned) === value)) fail(`must not be ${enumDesc.value[value]?.name ?? value}`);
+  const number = (raw: JsonValue) =>
+    typeof raw === 'string' ? (enumDesc.values.find((v) => v.name === raw)?.number ?? Number.NaN) : Number(raw);
+  if (Array.isArray(rules.notIn) && rules.notIn.some((banned) => number(banned) === value))
+    fail(`must not be ${enumDesc.value[value]?.name ?? value}`);
 }
 
 /** Duration and Timestamp rules, compared in nanoseconds. */
@@ -370,7 +407,8 @@ function refuseUncheckedRules(rules: Rules, where: string): void {
       if (!SUPPORTED_RULES.has(`${kind}.${rule}`)) throw new Error(`${where}: PGV rule ${kind}.${rule} is not checked by pgv-validator.ts`);
       if (rule === 'items' || rule === 'keys') refuseUncheckedRules(value as Rules, where);
     }
-    if (objectAt(rules, kind) === undefined && kindRules !== undefined) throw new Error(`${where}: PGV rule ${kind} is not checked by pgv-validator.ts`);
+    if (objectAt(rules, kind) === undefined && kindRules !== undefined)
+      throw new Error(`${where}: PGV rule ${kind} is not checked by pgv-validator.ts`);
   }
 }
 

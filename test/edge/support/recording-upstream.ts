@@ -1,5 +1,5 @@
-import { type Metadata, Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { FileRegistry } from '@bufbuild/protobuf';
+import { type Metadata, Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { isPublicService } from '../../../services/gateway/src/edge-policy.js';
 
 export interface RecordedCall {

@@ -6,7 +6,11 @@ import type { RestClient } from './rest-client.js';
  * Achieves a mission over REST and waits, over REST, until its reward is issued and in the
  * customer's wallet. Returns the mission and reward ids.
  */
-export async function restRewardInWallet(api: RestClient, customerId: string, missionCode: string): Promise<{ missionId: string; rewardId: string }> {
+export async function restRewardInWallet(
+  api: RestClient,
+  customerId: string,
+  missionCode: string,
+): Promise<{ missionId: string; rewardId: string }> {
   const achieved = await api.post('/v1/missions', { customerId, eventCode: 'edge', missionCode });
   expect(achieved.status, achieved.text).to.equal(200);
   const missionId = achieved.body.missionId as string;
@@ -16,7 +20,10 @@ export async function restRewardInWallet(api: RestClient, customerId: string, mi
       expect(mission.body.rewardId, 'reward issued').to.be.a('string').and.not.equal('');
       const wallet = await api.get(`/v1/wallets/${customerId}`);
       expect(wallet.status, wallet.text).to.equal(200);
-      expect(wallet.body.rewards.map((reward: { rewardId: string }) => reward.rewardId), 'reward in wallet').to.include(mission.body.rewardId);
+      expect(
+        wallet.body.rewards.map((reward: { rewardId: string }) => reward.rewardId),
+        'reward in wallet',
+      ).to.include(mission.body.rewardId);
       return { missionId, rewardId: mission.body.rewardId as string };
     },
     { timeoutMs: 20_000 },

@@ -9,7 +9,12 @@ import {
   OrderReleasedError,
   StockBelowReservedError,
 } from '../../../services/gift/src/domain/gift-errors.js';
-import { GiftOrder, type GiftOrderState, type GiftOrderStatus, type OrderStockState } from '../../../services/gift/src/domain/gift-order.js';
+import {
+  GiftOrder,
+  type GiftOrderState,
+  type GiftOrderStatus,
+  type OrderStockState,
+} from '../../../services/gift/src/domain/gift-order.js';
 
 const PLACED = new Date('2026-01-01T00:00:00Z');
 const LATER = new Date('2026-01-01T00:05:00Z');
@@ -17,8 +22,15 @@ const TERMS = { customerId: 'c-1', giftId: 'mug', rewardId: 'reward-1' };
 
 function order(status: GiftOrderStatus, stockState: OrderStockState, extra: Partial<GiftOrderState> = {}): GiftOrder {
   return GiftOrder.restore({
-    id: 'order-1', ...TERMS, giftName: 'Mug', status, stockState,
-    reservedUntil: LATER, placedAt: PLACED, updatedAt: PLACED, ...extra,
+    id: 'order-1',
+    ...TERMS,
+    giftName: 'Mug',
+    status,
+    stockState,
+    reservedUntil: LATER,
+    placedAt: PLACED,
+    updatedAt: PLACED,
+    ...extra,
   });
 }
 
@@ -46,28 +58,155 @@ const reject: Step = (o) => (o.reject('out of stock', LATER), undefined);
 
 /** The gift order's state machine, one transition per row (gift-order.ts draws it). */
 const ROWS: Row[] = [
-  { name: 'reserved, paid', from: order('reserved', 'reserved'), step: pay, status: 'paid', stockState: 'reserved', events: ['gift-order-paid'] },
+  {
+    name: 'reserved, paid',
+    from: order('reserved', 'reserved'),
+    step: pay,
+    status: 'paid',
+    stockState: 'reserved',
+    events: ['gift-order-paid'],
+  },
   { name: 'paid, paid again (a redelivered RewardSpent)', from: order('paid', 'reserved'), step: pay, status: 'paid', events: [] },
-  { name: 'reserved, released (expired or abandoned)', from: order('reserved', 'reserved'), step: release, status: 'released', stockState: 'released', move: 'release', events: [] },
-  { name: 'paid, not released by the expiry sweep', from: order('paid', 'reserved'), step: release, status: 'paid', move: undefined, events: [] },
-  { name: 'paid, cancelled before delivery: the reserved unit is released', from: order('paid', 'reserved'), step: cancel, status: 'cancelled', stockState: 'released', move: 'release', events: ['gift-order-cancelled'] },
-  { name: 'shipping, cancelled: the unit comes back with the delivery\'s cancellation', from: order('shipping', 'deducted', { deliveryId: 'd-1' }), step: cancel, status: 'cancelled', stockState: 'deducted', move: undefined, events: ['gift-order-cancelled'] },
-  { name: 'delivered, cannot be cancelled', from: order('delivered', 'deducted', { deliveryId: 'd-1' }), step: cancel, error: OrderDeliveredError },
+  {
+    name: 'reserved, released (expired or abandoned)',
+    from: order('reserved', 'reserved'),
+    step: release,
+    status: 'released',
+    stockState: 'released',
+    move: 'release',
+    events: [],
+  },
+  {
+    name: 'paid, not released by the expiry sweep',
+    from: order('paid', 'reserved'),
+    step: release,
+    status: 'paid',
+    move: undefined,
+    events: [],
+  },
+  {
+    name: 'paid, cancelled before delivery: the reserved unit is released',
+    from: order('paid', 'reserved'),
+    step: cancel,
+    status: 'cancelled',
+    stockState: 'released',
+    move: 'release',
+    events: ['gift-order-cancelled'],
+  },
+  {
+    name: "shipping, cancelled: the unit comes back with the delivery's cancellation",
+    from: order('shipping', 'deducted', { deliveryId: 'd-1' }),
+    step: cancel,
+    status: 'cancelled',
+    stockState: 'deducted',
+    move: undefined,
+    events: ['gift-order-cancelled'],
+  },
+  {
+    name: 'delivered, cannot be cancelled',
+    from: order('delivered', 'deducted', { deliveryId: 'd-1' }),
+    step: cancel,
+    error: OrderDeliveredError,
+  },
   { name: 'cancelled, cannot be cancelled twice', from: order('cancelled', 'released'), step: cancel, error: OrderAlreadyCancelledError },
   { name: 'reserved, cannot be cancelled (not paid)', from: order('reserved', 'reserved'), step: cancel, error: OrderNotPaidError },
   { name: 'released, cannot be cancelled (not paid)', from: order('released', 'released'), step: cancel, error: OrderNotPaidError },
-  { name: 'someone else\'s order cannot be cancelled', from: order('paid', 'reserved'), step: (o) => o.cancel('c-2', LATER), error: NotYourOrderError },
-  { name: 'paid, delivery started: the unit leaves the shelf', from: order('paid', 'reserved'), step: start, status: 'shipping', stockState: 'deducted', move: 'deduct', events: [] },
-  { name: 'shipping, delivery started again: no second deduction', from: order('shipping', 'deducted', { deliveryId: 'd-1' }), step: start, status: 'shipping', move: undefined, events: [] },
-  { name: 'cancelled, delivery started late: only its id is recorded', from: order('cancelled', 'released'), step: start, status: 'cancelled', stockState: 'released', move: undefined, events: [] },
-  { name: 'another delivery of the order is ignored', from: order('shipping', 'deducted', { deliveryId: 'd-0' }), step: start, status: 'shipping', move: undefined, events: [] },
-  { name: 'cancelled after deduction, delivery cancelled: restocked', from: order('cancelled', 'deducted', { deliveryId: 'd-1' }), step: cancelDelivery, status: 'cancelled', stockState: 'restocked', move: 'restock', events: [] },
-  { name: 'restocked, delivery cancelled again: no second restock', from: order('cancelled', 'restocked', { deliveryId: 'd-1' }), step: cancelDelivery, stockState: 'restocked', move: undefined, events: [] },
-  { name: 'shipping, delivered', from: order('shipping', 'deducted', { deliveryId: 'd-1' }), step: complete, status: 'delivered', move: undefined, events: ['gift-order-delivered'] },
-  { name: 'paid, completion overtook the start: started and delivered', from: order('paid', 'reserved'), step: complete, status: 'delivered', stockState: 'deducted', move: 'deduct', events: ['gift-order-delivered'] },
-  { name: 'released, reward spent anyway: paid on a renewed reservation', from: order('released', 'released'), step: payRenewed, status: 'paid', stockState: 'reserved', events: ['gift-order-paid'] },
-  { name: 'released, no unit left: rejected, stays released', from: order('released', 'released'), step: reject, status: 'released', events: ['gift-order-rejected'] },
-  { name: 'rejected, never paid on a renewed reservation', from: order('released', 'released', { rejectedAt: LATER }), step: payRenewed, status: 'released', events: [] },
+  {
+    name: "someone else's order cannot be cancelled",
+    from: order('paid', 'reserved'),
+    step: (o) => o.cancel('c-2', LATER),
+    error: NotYourOrderError,
+  },
+  {
+    name: 'paid, delivery started: the unit leaves the shelf',
+    from: order('paid', 'reserved'),
+    step: start,
+    status: 'shipping',
+    stockState: 'deducted',
+    move: 'deduct',
+    events: [],
+  },
+  {
+    name: 'shipping, delivery started again: no second deduction',
+    from: order('shipping', 'deducted', { deliveryId: 'd-1' }),
+    step: start,
+    status: 'shipping',
+    move: undefined,
+    events: [],
+  },
+  {
+    name: 'cancelled, delivery started late: only its id is recorded',
+    from: order('cancelled', 'released'),
+    step: start,
+    status: 'cancelled',
+    stockState: 'released',
+    move: undefined,
+    events: [],
+  },
+  {
+    name: 'another delivery of the order is ignored',
+    from: order('shipping', 'deducted', { deliveryId: 'd-0' }),
+    step: start,
+    status: 'shipping',
+    move: undefined,
+    events: [],
+  },
+  {
+    name: 'cancelled after deduction, delivery cancelled: restocked',
+    from: order('cancelled', 'deducted', { deliveryId: 'd-1' }),
+    step: cancelDelivery,
+    status: 'cancelled',
+    stockState: 'restocked',
+    move: 'restock',
+    events: [],
+  },
+  {
+    name: 'restocked, delivery cancelled again: no second restock',
+    from: order('cancelled', 'restocked', { deliveryId: 'd-1' }),
+    step: cancelDelivery,
+    stockState: 'restocked',
+    move: undefined,
+    events: [],
+  },
+  {
+    name: 'shipping, delivered',
+    from: order('shipping', 'deducted', { deliveryId: 'd-1' }),
+    step: complete,
+    status: 'delivered',
+    move: undefined,
+    events: ['gift-order-delivered'],
+  },
+  {
+    name: 'paid, completion overtook the start: started and delivered',
+    from: order('paid', 'reserved'),
+    step: complete,
+    status: 'delivered',
+    stockState: 'deducted',
+    move: 'deduct',
+    events: ['gift-order-delivered'],
+  },
+  {
+    name: 'released, reward spent anyway: paid on a renewed reservation',
+    from: order('released', 'released'),
+    step: payRenewed,
+    status: 'paid',
+    stockState: 'reserved',
+    events: ['gift-order-paid'],
+  },
+  {
+    name: 'released, no unit left: rejected, stays released',
+    from: order('released', 'released'),
+    step: reject,
+    status: 'released',
+    events: ['gift-order-rejected'],
+  },
+  {
+    name: 'rejected, never paid on a renewed reservation',
+    from: order('released', 'released', { rejectedAt: LATER }),
+    step: payRenewed,
+    status: 'released',
+    events: [],
+  },
   { name: 'paid, not rejected', from: order('paid', 'reserved'), step: reject, status: 'paid', events: [] },
 ];
 
@@ -84,7 +223,11 @@ describe('gift order state machine (domain, no servers)', () => {
       if (row.status) expect(state.status, 'status').to.equal(row.status);
       if (row.stockState) expect(state.stockState, 'stock state').to.equal(row.stockState);
       if ('move' in row) expect(move, 'stock move').to.equal(row.move);
-      if (row.events) expect(row.from.pullEvents().map((event) => event.type), 'events').to.deep.equal(row.events);
+      if (row.events)
+        expect(
+          row.from.pullEvents().map((event) => event.type),
+          'events',
+        ).to.deep.equal(row.events);
     });
   }
 
@@ -122,6 +265,10 @@ describe('gift stock (domain, no servers)', () => {
   }
 
   it('a new gift announces its stock', () => {
-    expect(Gift.create({ id: 'mug', name: 'Mug', stockCount: 2, at: PLACED }).pullEvents().map((event) => event.type)).to.deep.equal(['gift-stock-changed']);
+    expect(
+      Gift.create({ id: 'mug', name: 'Mug', stockCount: 2, at: PLACED })
+        .pullEvents()
+        .map((event) => event.type),
+    ).to.deep.equal(['gift-stock-changed']);
   });
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { MissionAlreadyRewardedError } from '../../../services/mission/src/domain/mission-errors.js';
 import { Mission } from '../../../services/mission/src/domain/mission.js';
+import { MissionAlreadyRewardedError } from '../../../services/mission/src/domain/mission-errors.js';
 
 const AT = new Date('2026-01-01T00:00:00Z');
 const LATER = new Date('2026-01-01T00:01:00Z');
@@ -18,7 +18,13 @@ describe('mission rules (domain, no servers)', () => {
   const cases: Array<{ name: string; rewards: string[]; rewardId?: string; events: string[]; error?: boolean }> = [
     { name: 'records the id of the reward it earned', rewards: ['r-1'], rewardId: 'r-1', events: ['mission-rewarded'] },
     { name: 'the same reward told twice is recorded once', rewards: ['r-1', 'r-1'], rewardId: 'r-1', events: ['mission-rewarded'] },
-    { name: 'a second, different reward is refused: one reward per mission', rewards: ['r-1', 'r-2'], rewardId: 'r-1', events: ['mission-rewarded'], error: true },
+    {
+      name: 'a second, different reward is refused: one reward per mission',
+      rewards: ['r-1', 'r-2'],
+      rewardId: 'r-1',
+      events: ['mission-rewarded'],
+      error: true,
+    },
   ];
   for (const { name, rewards, rewardId, events, error } of cases) {
     it(name, () => {

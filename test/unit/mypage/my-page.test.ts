@@ -14,7 +14,11 @@ describe("My Page's derivation from facts (domain, no servers)", () => {
     { facts: { paidAt: t(1), deliveryStartedAt: t(2), deliveredAt: t(3) }, order: 'delivered', delivery: 'delivered' },
     { facts: { deliveryCompletedAt: t(3) }, order: 'delivered', delivery: 'delivered' },
     { facts: { paidAt: t(1), deliveryStartedAt: t(2), cancelledAt: t(3) }, order: 'cancelled', delivery: 'started' },
-    { facts: { paidAt: t(1), deliveryStartedAt: t(2), cancelledAt: t(3), deliveryCancelledAt: t(4) }, order: 'cancelled', delivery: 'cancelled' },
+    {
+      facts: { paidAt: t(1), deliveryStartedAt: t(2), cancelledAt: t(3), deliveryCancelledAt: t(4) },
+      order: 'cancelled',
+      delivery: 'cancelled',
+    },
     { facts: { spentAt: t(1), rejectedAt: t(2), returnedAt: t(3) }, order: 'rejected', delivery: undefined },
     // The end states exclude each other: whichever is known wins over the states on the way.
     { facts: { cancelledAt: t(3) }, order: 'cancelled', delivery: undefined },
@@ -26,7 +30,10 @@ describe("My Page's derivation from facts (domain, no servers)", () => {
     });
   }
 
-  const record = (orders: PageRecord['orders'], rewardFacts: Partial<PageRecord['rewards'][number]> = { creditedAt: t(1) }): PageRecord => ({
+  const record = (
+    orders: PageRecord['orders'],
+    rewardFacts: Partial<PageRecord['rewards'][number]> = { creditedAt: t(1) },
+  ): PageRecord => ({
     customerId: 'c-1',
     version: 3,
     updatedAt: t(9),
@@ -35,14 +42,37 @@ describe("My Page's derivation from facts (domain, no servers)", () => {
     orders,
   });
 
-  const rewardCases: Array<{ name: string; page: PageRecord; wallet: string; reward: string; shownOrder?: string; counts: [number, number, number] }> = [
-    { name: 'issued, not credited yet: pending', page: record([], { creditedAt: undefined }), wallet: 'pending', reward: 'issued', counts: [0, 0, 0] },
+  const rewardCases: Array<{
+    name: string;
+    page: PageRecord;
+    wallet: string;
+    reward: string;
+    shownOrder?: string;
+    counts: [number, number, number];
+  }> = [
+    {
+      name: 'issued, not credited yet: pending',
+      page: record([], { creditedAt: undefined }),
+      wallet: 'pending',
+      reward: 'issued',
+      counts: [0, 0, 0],
+    },
     { name: 'credited: available', page: record([]), wallet: 'available', reward: 'issued', counts: [1, 0, 0] },
-    { name: 'spent on an order: exchanged, the order open', page: record([{ orderId: 'o-1', rewardId: 'r-1', spentAt: t(2) }]), wallet: 'spent', reward: 'exchanged', shownOrder: 'o-1', counts: [0, 1, 1] },
+    {
+      name: 'spent on an order: exchanged, the order open',
+      page: record([{ orderId: 'o-1', rewardId: 'r-1', spentAt: t(2) }]),
+      wallet: 'spent',
+      reward: 'exchanged',
+      shownOrder: 'o-1',
+      counts: [0, 1, 1],
+    },
     {
       name: 'spent, cancelled and returned: available again, showing the cancelled order',
       page: record([{ orderId: 'o-1', rewardId: 'r-1', spentAt: t(2), cancelledAt: t(3), returnedAt: t(4) }]),
-      wallet: 'available', reward: 'issued', shownOrder: 'o-1', counts: [1, 0, 0],
+      wallet: 'available',
+      reward: 'issued',
+      shownOrder: 'o-1',
+      counts: [1, 0, 0],
     },
     {
       name: 'returned from one order, spent on a newer one: exchanged for the newer',
@@ -50,12 +80,18 @@ describe("My Page's derivation from facts (domain, no servers)", () => {
         { orderId: 'o-1', rewardId: 'r-1', spentAt: t(2), rejectedAt: t(3), returnedAt: t(4) },
         { orderId: 'o-2', rewardId: 'r-1', spentAt: t(5), paidAt: t(5), deliveryStartedAt: t(6) },
       ]),
-      wallet: 'spent', reward: 'exchanged', shownOrder: 'o-2', counts: [0, 1, 1],
+      wallet: 'spent',
+      reward: 'exchanged',
+      shownOrder: 'o-2',
+      counts: [0, 1, 1],
     },
     {
       name: 'an order known before the credit: the reward was in the wallet',
       page: record([{ orderId: 'o-1', rewardId: 'r-1', returnedAt: t(4) }], { creditedAt: undefined }),
-      wallet: 'available', reward: 'issued', shownOrder: 'o-1', counts: [1, 0, 0],
+      wallet: 'available',
+      reward: 'issued',
+      shownOrder: 'o-1',
+      counts: [1, 0, 0],
     },
   ];
   for (const { name, page, wallet, reward, shownOrder, counts } of rewardCases) {
@@ -82,7 +118,9 @@ describe("My Page's derivation from facts (domain, no servers)", () => {
   });
 
   it("an order's placed_at is the spend, its updated_at the latest fact", () => {
-    const [order] = assembleMyPage(record([{ orderId: 'o-1', rewardId: 'r-1', deliveryStartedAt: t(3), spentAt: t(2), paidAt: t(2), deliveredAt: t(7) }])).orders;
+    const [order] = assembleMyPage(
+      record([{ orderId: 'o-1', rewardId: 'r-1', deliveryStartedAt: t(3), spentAt: t(2), paidAt: t(2), deliveredAt: t(7) }]),
+    ).orders;
     expect(order).to.include({ status: 'delivered', deliveryStatus: 'delivered' });
     expect(order.placedAt).to.deep.equal(t(2));
     expect(order.updatedAt).to.deep.equal(t(7));

@@ -23,18 +23,86 @@ interface Row {
 
 /** available --hold--> held --spend--> spent --return--> available; held --release--> available. */
 const ROWS: Row[] = [
-  { name: 'available, held for an order', from: reward('available'), step: (r) => r.hold('o-1'), status: 'held', orderId: 'o-1', events: [] },
-  { name: 'held, a second hold is refused as in progress', from: reward('held', 'o-1'), step: (r) => r.hold('o-2'), error: ExchangeInProgressError },
+  {
+    name: 'available, held for an order',
+    from: reward('available'),
+    step: (r) => r.hold('o-1'),
+    status: 'held',
+    orderId: 'o-1',
+    events: [],
+  },
+  {
+    name: 'held, a second hold is refused as in progress',
+    from: reward('held', 'o-1'),
+    step: (r) => r.hold('o-2'),
+    error: ExchangeInProgressError,
+  },
   { name: 'spent, cannot be held', from: reward('spent', 'o-1'), step: (r) => r.hold('o-2'), error: RewardNotAvailableError },
-  { name: 'held, released: usable again exactly as before', from: reward('held', 'o-1'), step: (r) => r.release('o-1'), status: 'available', orderId: undefined, events: [] },
-  { name: 'held for another order, not released', from: reward('held', 'o-1'), step: (r) => r.release('o-2'), status: 'held', orderId: 'o-1', events: [] },
-  { name: 'held, spent on its order', from: reward('held', 'o-1'), step: (r) => r.spend('o-1', 'mug', LATER), status: 'spent', orderId: 'o-1', events: ['reward-spent'] },
-  { name: 'spent, spent again on the same order: nothing new', from: reward('spent', 'o-1'), step: (r) => r.spend('o-1', 'mug', LATER), status: 'spent', events: [] },
-  { name: 'held for another order, cannot be spent', from: reward('held', 'o-1'), step: (r) => r.spend('o-2', 'mug', LATER), error: RewardNotAvailableError },
-  { name: 'available (not held), cannot be spent', from: reward('available'), step: (r) => r.spend('o-1', 'mug', LATER), error: RewardNotAvailableError },
-  { name: 'spent, returned when its order is cancelled', from: reward('spent', 'o-1'), step: (r) => r.returnToWallet('o-1', 'cancelled', LATER), status: 'available', orderId: undefined, events: ['reward-returned'] },
-  { name: 'spent, a return for another order is ignored', from: reward('spent', 'o-1'), step: (r) => r.returnToWallet('o-2', 'cancelled', LATER), status: 'spent', events: [] },
-  { name: 'available, a repeated return is ignored', from: reward('available'), step: (r) => r.returnToWallet('o-1', 'cancelled', LATER), status: 'available', events: [] },
+  {
+    name: 'held, released: usable again exactly as before',
+    from: reward('held', 'o-1'),
+    step: (r) => r.release('o-1'),
+    status: 'available',
+    orderId: undefined,
+    events: [],
+  },
+  {
+    name: 'held for another order, not released',
+    from: reward('held', 'o-1'),
+    step: (r) => r.release('o-2'),
+    status: 'held',
+    orderId: 'o-1',
+    events: [],
+  },
+  {
+    name: 'held, spent on its order',
+    from: reward('held', 'o-1'),
+    step: (r) => r.spend('o-1', 'mug', LATER),
+    status: 'spent',
+    orderId: 'o-1',
+    events: ['reward-spent'],
+  },
+  {
+    name: 'spent, spent again on the same order: nothing new',
+    from: reward('spent', 'o-1'),
+    step: (r) => r.spend('o-1', 'mug', LATER),
+    status: 'spent',
+    events: [],
+  },
+  {
+    name: 'held for another order, cannot be spent',
+    from: reward('held', 'o-1'),
+    step: (r) => r.spend('o-2', 'mug', LATER),
+    error: RewardNotAvailableError,
+  },
+  {
+    name: 'available (not held), cannot be spent',
+    from: reward('available'),
+    step: (r) => r.spend('o-1', 'mug', LATER),
+    error: RewardNotAvailableError,
+  },
+  {
+    name: 'spent, returned when its order is cancelled',
+    from: reward('spent', 'o-1'),
+    step: (r) => r.returnToWallet('o-1', 'cancelled', LATER),
+    status: 'available',
+    orderId: undefined,
+    events: ['reward-returned'],
+  },
+  {
+    name: 'spent, a return for another order is ignored',
+    from: reward('spent', 'o-1'),
+    step: (r) => r.returnToWallet('o-2', 'cancelled', LATER),
+    status: 'spent',
+    events: [],
+  },
+  {
+    name: 'available, a repeated return is ignored',
+    from: reward('available'),
+    step: (r) => r.returnToWallet('o-1', 'cancelled', LATER),
+    status: 'available',
+    events: [],
+  },
 ];
 
 describe('wallet reward exchange state machine (domain, no servers)', () => {
@@ -49,7 +117,11 @@ describe('wallet reward exchange state machine (domain, no servers)', () => {
       row.step(row.from);
       if (row.status) expect(row.from.state.status, 'status').to.equal(row.status);
       if ('orderId' in row) expect(row.from.state.orderId, 'order').to.equal(row.orderId);
-      if (row.events) expect(row.from.pullEvents().map((event) => event.type), 'events').to.deep.equal(row.events);
+      if (row.events)
+        expect(
+          row.from.pullEvents().map((event) => event.type),
+          'events',
+        ).to.deep.equal(row.events);
     });
   }
 
@@ -61,13 +133,34 @@ describe('wallet reward exchange state machine (domain, no servers)', () => {
 });
 
 describe('exchange (domain, no servers)', () => {
-  const request = () => Exchange.request({ customerId: 'c-1', idempotencyKey: 'k-1', rewardId: 'r-1', giftId: 'mug', orderId: 'o-1', at: AT });
+  const request = () =>
+    Exchange.request({ customerId: 'c-1', idempotencyKey: 'k-1', rewardId: 'r-1', giftId: 'mug', orderId: 'o-1', at: AT });
   const cases: Array<{ name: string; steps: (e: Exchange) => void; status: string; events: string[] }> = [
     { name: 'pending, completed', steps: (e) => e.complete(LATER), status: 'completed', events: [] },
-    { name: 'pending, failed: the order id is announced abandoned', steps: (e) => e.fail('gift shop down', LATER), status: 'failed', events: ['exchange-abandoned'] },
-    { name: 'completed, a late failure changes nothing', steps: (e) => (e.complete(LATER), e.fail('late', LATER)), status: 'completed', events: [] },
-    { name: 'failed, a late completion changes nothing', steps: (e) => (e.fail('down', LATER), e.complete(LATER)), status: 'failed', events: ['exchange-abandoned'] },
-    { name: 'failed, retried under the same key as a new order: pending again', steps: (e) => (e.fail('down', LATER), e.retry('o-2', LATER)), status: 'pending', events: ['exchange-abandoned'] },
+    {
+      name: 'pending, failed: the order id is announced abandoned',
+      steps: (e) => e.fail('gift shop down', LATER),
+      status: 'failed',
+      events: ['exchange-abandoned'],
+    },
+    {
+      name: 'completed, a late failure changes nothing',
+      steps: (e) => (e.complete(LATER), e.fail('late', LATER)),
+      status: 'completed',
+      events: [],
+    },
+    {
+      name: 'failed, a late completion changes nothing',
+      steps: (e) => (e.fail('down', LATER), e.complete(LATER)),
+      status: 'failed',
+      events: ['exchange-abandoned'],
+    },
+    {
+      name: 'failed, retried under the same key as a new order: pending again',
+      steps: (e) => (e.fail('down', LATER), e.retry('o-2', LATER)),
+      status: 'pending',
+      events: ['exchange-abandoned'],
+    },
   ];
   for (const { name, steps, status, events } of cases) {
     it(name, () => {

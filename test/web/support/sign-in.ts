@@ -8,8 +8,19 @@ import type { Page } from 'playwright-core';
 export async function signIn(on: Page, who: string, withinMs = 20_000): Promise<void> {
   await on.getByRole('button', { name: 'Sign in' }).click();
   const deadline = Date.now() + withinMs;
-  while (!(await on.getByTestId('signed-in-as').isVisible().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`never signed in; the page is at ${on.url()} and says: ${await on.locator('body').innerText().catch(() => '')}`);
+  while (
+    !(await on
+      .getByTestId('signed-in-as')
+      .isVisible()
+      .catch(() => false))
+  ) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `never signed in; the page is at ${on.url()} and says: ${await on
+          .locator('body')
+          .innerText()
+          .catch(() => '')}`,
+      );
     if (on.url().includes('/interaction/')) {
       const login = on.locator('input[name="login"]');
       if (await login.isVisible().catch(() => false)) {

@@ -1,7 +1,13 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { type AccessPolicies, CallerRole } from '../../../platform/src/auth/access-policy.js';
 import { GatewayError } from '../http/error-response.js';
-import { DEFAULT_RATE_LIMITS, RATE_LIMIT_KEY_CLAIM, type RateLimitClass, rateLimitClass, type TokenBucketSettings } from './edge-rate-limits.js';
+import {
+  DEFAULT_RATE_LIMITS,
+  RATE_LIMIT_KEY_CLAIM,
+  type RateLimitClass,
+  rateLimitClass,
+  type TokenBucketSettings,
+} from './edge-rate-limits.js';
 import { TokenBuckets } from './token-buckets.js';
 
 /** What the gateway needs to know of a verified access token. */
@@ -40,7 +46,10 @@ export class EdgeAccessCheck {
 
   constructor(private readonly options: EdgeAccessOptions) {
     const settings = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-    this.buckets = { 'player-writes': new TokenBuckets(settings['player-writes']), 'client-writes': new TokenBuckets(settings['client-writes']) };
+    this.buckets = {
+      'player-writes': new TokenBuckets(settings['player-writes']),
+      'client-writes': new TokenBuckets(settings['client-writes']),
+    };
   }
 
   /** Resolves when the call may go on; throws the GatewayError to answer otherwise. */
@@ -68,7 +77,8 @@ export class EdgeAccessCheck {
     if (limit && token) {
       const key = RATE_LIMIT_KEY_CLAIM[limit] === 'sub' ? token.subject : token.clientId;
       const waitMs = this.buckets[limit].take(key);
-      if (waitMs > 0) throw GatewayError.rateLimited(`rate limited: too many ${policy.method} calls, retry in ${Math.ceil(waitMs / 1000)} s`, waitMs);
+      if (waitMs > 0)
+        throw GatewayError.rateLimited(`rate limited: too many ${policy.method} calls, retry in ${Math.ceil(waitMs / 1000)} s`, waitMs);
     }
   }
 }
@@ -87,7 +97,8 @@ export async function signedInPlayer(verify: BearerTokenVerifier, headers: Incom
   } catch (error) {
     throw unauthenticated(`Jwt verification fails: ${(error as Error).message}`);
   }
-  if (!token.roles.has(CallerRole.CALLER_ROLE_PLAYER) || !token.subject) throw GatewayError.forbidden('access denied: only a signed-in player may use this');
+  if (!token.roles.has(CallerRole.CALLER_ROLE_PLAYER) || !token.subject)
+    throw GatewayError.forbidden('access denied: only a signed-in player may use this');
   return { customerId: token.subject };
 }
 

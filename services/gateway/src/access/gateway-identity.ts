@@ -15,11 +15,16 @@ export interface GatewayIdentityOptions {
    * The embedded mode's development tool: a game-server client and the mission service to
    * achieve demo missions through. Only with the embedded provider; never with a real one.
    */
-  readonly demoMissions?: { readonly gameServer: { clientId: string; clientSecret: string; scope: string }; readonly missionAddress: string };
+  readonly demoMissions?: {
+    readonly gameServer: { clientId: string; clientSecret: string; scope: string };
+    readonly missionAddress: string;
+  };
 }
 
 /** What createGateway needs to check tokens, let the page sign in and (embedded) offer the demo mission. */
-export function gatewayIdentity(options: GatewayIdentityOptions): Pick<GatewayOptions, 'access' | 'webSignIn' | 'devTools'> & { close(): void } {
+export function gatewayIdentity(
+  options: GatewayIdentityOptions,
+): Pick<GatewayOptions, 'access' | 'webSignIn' | 'devTools'> & { close(): void } {
   const verify = (token: string) => options.auth.verifier.verify(token);
   const demo = options.demoMissions
     ? demoMissionsThrough(options.demoMissions.missionAddress, tokenOf(options.auth, options.demoMissions.gameServer))

@@ -18,7 +18,9 @@ export class TokenBuckets {
     private readonly now: () => number = () => performance.now(),
   ) {
     if (settings.size < 1 || settings.tokensPerRefill < 1 || settings.refillIntervalMs < 50) {
-      throw new Error(`a token bucket needs size >= 1, tokensPerRefill >= 1 and refillIntervalMs >= 50 (Envoy's floor), got ${JSON.stringify(settings)}`);
+      throw new Error(
+        `a token bucket needs size >= 1, tokensPerRefill >= 1 and refillIntervalMs >= 50 (Envoy's floor), got ${JSON.stringify(settings)}`,
+      );
     }
   }
 

@@ -9,14 +9,20 @@ import { Mission, MissionServiceClient } from '../../../contracts/generated/game
  */
 export type DemoMissions = (customerId: string, eventCode: string, missionCode: string) => Promise<unknown>;
 
-export function demoMissionsThrough(missionAddress: string, gameServerToken: () => Promise<string>): { achieve: DemoMissions; close(): void } {
+export function demoMissionsThrough(
+  missionAddress: string,
+  gameServerToken: () => Promise<string>,
+): { achieve: DemoMissions; close(): void } {
   const client = new MissionServiceClient(missionAddress, credentials.createInsecure());
   const achieve: DemoMissions = async (customerId, eventCode, missionCode) => {
     const metadata = new Metadata();
     metadata.set('authorization', `Bearer ${await gameServerToken()}`);
     const mission = await new Promise<Mission>((resolve, reject) =>
-      client.achieveMission({ customerId, eventCode, missionCode }, metadata, { deadline: Date.now() + 5000 }, (error: ServiceError | null, reply: Mission) =>
-        error ? reject(error) : resolve(reply),
+      client.achieveMission(
+        { customerId, eventCode, missionCode },
+        metadata,
+        { deadline: Date.now() + 5000 },
+        (error: ServiceError | null, reply: Mission) => (error ? reject(error) : resolve(reply)),
       ),
     );
     return Mission.toJSON(mission);

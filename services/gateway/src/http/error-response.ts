@@ -23,7 +23,9 @@ export class GatewayError extends Error {
 
   /** 429 with retry-after in whole seconds (at least 1), as Envoy's local_ratelimit answers. */
   static rateLimited(message: string, retryAfterMs: number): GatewayError {
-    return new GatewayError(429, GrpcStatus.RESOURCE_EXHAUSTED, message, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) });
+    return new GatewayError(429, GrpcStatus.RESOURCE_EXHAUSTED, message, {
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+    });
   }
 
   static badRequest(message: string): GatewayError {

@@ -37,7 +37,8 @@ export function isIdentityHeader(name: string): boolean {
 export function requestMetadata(headers: IncomingHttpHeaders, method: string, originalPath: string): Metadata {
   const metadata = new Metadata();
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || NOT_FORWARDED.has(name) || isIdentityHeader(name) || name.startsWith('grpc-') || name.startsWith(':')) continue;
+    if (value === undefined || NOT_FORWARDED.has(name) || isIdentityHeader(name) || name.startsWith('grpc-') || name.startsWith(':'))
+      continue;
     for (const one of Array.isArray(value) ? value : [value]) {
       try {
         metadata.add(name, name.endsWith('-bin') ? Buffer.from(one, 'base64') : one);

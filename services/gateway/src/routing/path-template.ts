@@ -147,7 +147,8 @@ export function matchTemplate(template: PathTemplate, request: RequestPath): Pat
  * segment (what the transcoder's trie prefers). Negative when `a` wins.
  */
 export function compareSpecificity(a: PathTemplate, b: PathTemplate): number {
-  const rank = (segment: Segment | undefined) => (segment === undefined ? 3 : segment.kind === 'literal' ? 0 : segment.kind === 'wildcard' ? 1 : 2);
+  const rank = (segment: Segment | undefined) =>
+    segment === undefined ? 3 : segment.kind === 'literal' ? 0 : segment.kind === 'wildcard' ? 1 : 2;
   for (let i = 0; i < Math.max(a.segments.length, b.segments.length); i += 1) {
     const diff = rank(a.segments[i]) - rank(b.segments[i]);
     if (diff !== 0) return diff;

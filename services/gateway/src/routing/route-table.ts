@@ -2,7 +2,14 @@ import type { DescMethod, DescService, FileRegistry } from '@bufbuild/protobuf';
 import { EDGE_REFUSED_METHODS, isPublicService, routeTimeoutMs } from '../edge-policy.js';
 import { isTextSettable, resolveFieldPath } from '../transcoding/field-path.js';
 import { httpBindings } from './http-rule.js';
-import { compareSpecificity, matchTemplate, type PathBinding, type PathTemplate, parsePathTemplate, splitRequestPath } from './path-template.js';
+import {
+  compareSpecificity,
+  matchTemplate,
+  type PathBinding,
+  type PathTemplate,
+  parsePathTemplate,
+  splitRequestPath,
+} from './path-template.js';
 
 /** One HTTP binding of a public RPC. */
 export interface Route {
@@ -71,14 +78,20 @@ export class RouteTable {
   }
 }
 
-function checked(service: DescService, method: DescMethod, binding: { httpMethod: string; path: string; body: string; responseBody: string }): Route {
+function checked(
+  service: DescService,
+  method: DescMethod,
+  binding: { httpMethod: string; path: string; body: string; responseBody: string },
+): Route {
   const where = `${service.typeName}.${method.name} (${binding.httpMethod} ${binding.path})`;
   const template = parsePathTemplate(binding.path);
   for (const variable of template.variables) {
     const fields = resolveFieldPath(method.input, variable.fieldPath);
     const leaf = fields?.[fields.length - 1];
     if (!leaf || !isTextSettable(leaf) || leaf.fieldKind === 'list') {
-      throw new Error(`${where}: path variable "${variable.fieldPath.join('.')}" is not a singular scalar field of ${method.input.typeName}`);
+      throw new Error(
+        `${where}: path variable "${variable.fieldPath.join('.')}" is not a singular scalar field of ${method.input.typeName}`,
+      );
     }
   }
   if (binding.body !== '' && binding.body !== '*' && !method.input.fields.some((field) => field.name === binding.body)) {

@@ -1,4 +1,15 @@
-import { create, type DescField, type DescMessage, fromJson, type JsonValue, type Message, mergeFromJson, type Registry, ScalarType, toBinary } from '@bufbuild/protobuf';
+import {
+  create,
+  type DescField,
+  type DescMessage,
+  fromJson,
+  type JsonValue,
+  type Message,
+  mergeFromJson,
+  type Registry,
+  ScalarType,
+  toBinary,
+} from '@bufbuild/protobuf';
 import type { PathBinding } from '../routing/path-template.js';
 import { unescapeUrl } from '../routing/path-template.js';
 import { isTextSettable, resolveFieldPath } from './field-path.js';
@@ -83,7 +94,8 @@ function fromBody(schema: DescMessage, registry: Registry, mapping: string, body
 /** Sets one field (or appends to a list) from a path or query value, through the JSON reader. */
 function setFromText(schema: DescMessage, registry: Registry, message: Message, fields: DescField[], text: string, what: string): void {
   const leaf = fields[fields.length - 1];
-  if (!isTextSettable(leaf)) throw new RequestMappingError(`${what} names ${leaf.parent.typeName}.${leaf.name}, which a single value cannot set`);
+  if (!isTextSettable(leaf))
+    throw new RequestMappingError(`${what} names ${leaf.parent.typeName}.${leaf.name}, which a single value cannot set`);
   const value = textToJson(leaf, text);
   let json: JsonValue = leaf.fieldKind === 'list' ? [value] : value;
   for (let i = fields.length - 1; i >= 0; i -= 1) json = { [fields[i].jsonName]: json };

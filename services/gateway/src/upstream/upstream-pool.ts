@@ -1,4 +1,4 @@
-import { Client, credentials, Metadata, type ServiceError, status as GrpcStatus } from '@grpc/grpc-js';
+import { Client, credentials, status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { SERVICE_CLIENT_OPTIONS } from '../../../platform/src/grpc/channel-options.js';
 
 /** Where each public service is reached: full service name -> gRPC target (host:port, ipv4:a,b, dns:///...). */
@@ -30,21 +30,39 @@ export class UpstreamPool {
     const client = this.clientFor(service);
     if (!client) {
       return {
-        reply: Promise.resolve({ ok: false, code: GrpcStatus.UNAVAILABLE, message: `no upstream configured for ${service}`, trailers: new Metadata() }),
+        reply: Promise.resolve({
+          ok: false,
+          code: GrpcStatus.UNAVAILABLE,
+          message: `no upstream configured for ${service}`,
+          trailers: new Metadata(),
+        }),
         cancel: () => {},
       };
     }
     let headers = new Metadata();
     let cancel = () => {};
     const reply = new Promise<UpstreamReply>((resolve) => {
-      const call = client.makeUnaryRequest<Buffer, Buffer>(grpcPath, passThrough, passThrough, Buffer.from(request), metadata, { deadline }, (error, bytes) => {
-        if (error) {
-          const failure = error as ServiceError;
-          resolve({ ok: false, code: failure.code ?? GrpcStatus.UNKNOWN, message: failure.details ?? failure.message, trailers: failure.metadata ?? new Metadata() });
-        } else {
-          resolve({ ok: true, bytes: bytes ?? Buffer.alloc(0), headers });
-        }
-      });
+      const call = client.makeUnaryRequest<Buffer, Buffer>(
+        grpcPath,
+        passThrough,
+        passThrough,
+        Buffer.from(request),
+        metadata,
+        { deadline },
+        (error, bytes) => {
+          if (error) {
+            const failure = error as ServiceError;
+            resolve({
+              ok: false,
+              code: failure.code ?? GrpcStatus.UNKNOWN,
+              message: failure.details ?? failure.message,
+              trailers: failure.metadata ?? new Metadata(),
+            });
+          } else {
+            resolve({ ok: true, bytes: bytes ?? Buffer.alloc(0), headers });
+          }
+        },
+      );
       call.on('metadata', (received: Metadata) => {
         headers = received;
       });

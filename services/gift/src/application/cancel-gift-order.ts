@@ -1,7 +1,7 @@
 import type { Caller } from '../../../platform/src/auth/caller.js';
 import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
-import type { GiftOrderState } from '../domain/gift-order.js';
 import { GiftOrderNotFoundError } from '../domain/gift-errors.js';
+import type { GiftOrderState } from '../domain/gift-order.js';
 import type { GiftUnitOfWork } from '../domain/gift-unit-of-work.js';
 import { applyStockMove } from './apply-stock-move.js';
 
@@ -25,7 +25,8 @@ export class CancelGiftOrder {
     return this.deps.transactions.run(async ({ gifts, orders }) => {
       const order = await orders.lock(orderId);
       // Another customer's order does not exist as far as this caller can tell.
-      if (!order || order.state.customerId !== customerId || !caller.mayActFor(order.state.customerId)) throw new GiftOrderNotFoundError(orderId);
+      if (!order || order.state.customerId !== customerId || !caller.mayActFor(order.state.customerId))
+        throw new GiftOrderNotFoundError(orderId);
       await applyStockMove(gifts, order.state, order.cancel(customerId, at), at);
       await orders.save(order);
       return order.state;

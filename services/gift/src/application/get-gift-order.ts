@@ -1,7 +1,7 @@
 import type { Caller } from '../../../platform/src/auth/caller.js';
 import { requireUuid } from '../../../platform/src/validation/request-fields.js';
-import type { GiftOrderState } from '../domain/gift-order.js';
 import { GiftOrderNotFoundError } from '../domain/gift-errors.js';
+import type { GiftOrderState } from '../domain/gift-order.js';
 import type { GiftOrderRepository } from '../domain/gift-order-repository.js';
 
 export class GetGiftOrder {

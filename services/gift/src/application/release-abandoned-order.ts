@@ -1,5 +1,5 @@
-import { GiftOrder, type ExchangeTerms } from '../domain/gift-order.js';
 import { GiftOrderNotFoundError, OrderIdConflictError } from '../domain/gift-errors.js';
+import { type ExchangeTerms, GiftOrder } from '../domain/gift-order.js';
 import type { GiftUnitOfWork } from '../domain/gift-unit-of-work.js';
 import { applyStockMove } from './apply-stock-move.js';
 

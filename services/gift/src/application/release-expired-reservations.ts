@@ -25,7 +25,8 @@ export class ReleaseExpiredReservations {
         // One statement per gift, in a fixed order, so concurrent sweeps cannot deadlock on gifts.
         for (const giftId of [...unitsByGift.keys()].sort()) {
           const units = unitsByGift.get(giftId) ?? 0;
-          if (!(await gifts.moveStock(giftId, 'release', units, at))) throw new StockOutOfStepError(giftId, 'release', `${units} expired orders`);
+          if (!(await gifts.moveStock(giftId, 'release', units, at)))
+            throw new StockOutOfStepError(giftId, 'release', `${units} expired orders`);
         }
         return expired.length;
       });

@@ -1,6 +1,6 @@
 import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
-import { GiftOrder, type GiftOrderState } from '../domain/gift-order.js';
 import { GiftNotFoundError, GiftOrderNotFoundError, OutOfStockError } from '../domain/gift-errors.js';
+import { GiftOrder, type GiftOrderState } from '../domain/gift-order.js';
 import type { GiftUnitOfWork } from '../domain/gift-unit-of-work.js';
 
 export interface ReserveGiftCommand {

@@ -67,7 +67,18 @@ export class GiftOrder {
   /** A new order holding one unit of the gift until `reservedUntil`. */
   static reserve(props: ExchangeTerms & { id: string; giftName: string; at: Date; reservedUntil: Date }): GiftOrder {
     const { id, customerId, giftId, giftName, rewardId, at, reservedUntil } = props;
-    return new GiftOrder({ id, customerId, giftId, giftName, rewardId, status: 'reserved', stockState: 'reserved', reservedUntil, placedAt: at, updatedAt: at });
+    return new GiftOrder({
+      id,
+      customerId,
+      giftId,
+      giftName,
+      rewardId,
+      status: 'reserved',
+      stockState: 'reserved',
+      reservedUntil,
+      placedAt: at,
+      updatedAt: at,
+    });
   }
 
   /**
@@ -76,7 +87,18 @@ export class GiftOrder {
    */
   static tombstone(props: ExchangeTerms & { id: string; giftName: string; at: Date }): GiftOrder {
     const { id, customerId, giftId, giftName, rewardId, at } = props;
-    return new GiftOrder({ id, customerId, giftId, giftName, rewardId, status: 'released', stockState: 'released', reservedUntil: at, placedAt: at, updatedAt: at });
+    return new GiftOrder({
+      id,
+      customerId,
+      giftId,
+      giftName,
+      rewardId,
+      status: 'released',
+      stockState: 'released',
+      reservedUntil: at,
+      placedAt: at,
+      updatedAt: at,
+    });
   }
 
   static restore(state: GiftOrderState): GiftOrder {

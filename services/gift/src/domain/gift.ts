@@ -40,7 +40,14 @@ export class Gift {
   private constructor(private current: GiftState) {}
 
   static create(props: { id: string; name: string; stockCount: number; at: Date }): Gift {
-    const gift = new Gift({ id: props.id, name: props.name, stockCount: props.stockCount, reservedCount: 0, createdAt: props.at, updatedAt: props.at });
+    const gift = new Gift({
+      id: props.id,
+      name: props.name,
+      stockCount: props.stockCount,
+      reservedCount: 0,
+      createdAt: props.at,
+      updatedAt: props.at,
+    });
     gift.pending.push(stockChanged(gift.current));
     return gift;
   }

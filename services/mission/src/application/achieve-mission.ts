@@ -11,9 +11,7 @@ export interface AchieveMissionCommand {
 
 /** A customer achieves a mission; MissionAchieved is announced with the same commit. */
 export class AchieveMission {
-  constructor(
-    private readonly deps: { missions: MissionRepository; newId: () => string; now: () => Date },
-  ) {}
+  constructor(private readonly deps: { missions: MissionRepository; newId: () => string; now: () => Date }) {}
 
   async execute(command: AchieveMissionCommand): Promise<MissionState> {
     const customerId = requireCode('customer_id', command.customerId);

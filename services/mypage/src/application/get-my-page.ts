@@ -15,7 +15,8 @@ export class GetMyPage {
 
   async execute(query: { customerId: string; knownVersion: number }): Promise<MyPageAnswer> {
     const customerId = requireCode('customer_id', query.customerId);
-    if (!Number.isSafeInteger(query.knownVersion) || query.knownVersion < 0) throw new InvalidArgumentError('known_version', 'must be 0 or a version from a previous answer');
+    if (!Number.isSafeInteger(query.knownVersion) || query.knownVersion < 0)
+      throw new InvalidArgumentError('known_version', 'must be 0 or a version from a previous answer');
     if (query.knownVersion > 0) {
       const header = await this.deps.view.header(customerId);
       if (header && header.version === query.knownVersion) return { unchanged: true, header };

@@ -16,8 +16,16 @@ export class RecordPageChange {
     return this.deps.view.record({
       customerId: requireCode('customer_id', change.customerId),
       at: change.at,
-      missions: change.missions?.map((mission) => ({ ...mission, missionId: requireUuid('mission_id', mission.missionId), rewardId: optionalUuid('reward_id', mission.rewardId) })),
-      rewards: change.rewards?.map((reward) => ({ ...reward, rewardId: requireUuid('reward_id', reward.rewardId), missionId: optionalUuid('mission_id', reward.missionId) })),
+      missions: change.missions?.map((mission) => ({
+        ...mission,
+        missionId: requireUuid('mission_id', mission.missionId),
+        rewardId: optionalUuid('reward_id', mission.rewardId),
+      })),
+      rewards: change.rewards?.map((reward) => ({
+        ...reward,
+        rewardId: requireUuid('reward_id', reward.rewardId),
+        missionId: optionalUuid('mission_id', reward.missionId),
+      })),
       orders: change.orders?.map((order) => ({
         ...order,
         orderId: requireUuid('order_id', order.orderId),

@@ -65,7 +65,14 @@ export interface MyPage {
 
 /** The page of a customer no event mentioned yet: nothing to show, which is not an error. */
 export function emptyMyPage(customerId: string): MyPage {
-  return { customerId, version: 0, counts: { missionsAchieved: 0, rewardsAvailable: 0, rewardsExchanged: 0, ordersOpen: 0 }, missions: [], rewards: [], orders: [] };
+  return {
+    customerId,
+    version: 0,
+    counts: { missionsAchieved: 0, rewardsAvailable: 0, rewardsExchanged: 0, ordersOpen: 0 },
+    missions: [],
+    rewards: [],
+    orders: [],
+  };
 }
 
 /**
@@ -73,13 +80,34 @@ export function emptyMyPage(customerId: string): MyPage {
  * give the same page whatever order they arrived in. Lists are newest first, ties broken by id.
  */
 export function assembleMyPage(record: PageRecord): MyPage {
-  const missions = record.missions.map(toMissionEntry).sort(newestFirst((m) => firstOf(m.achievedAt, m.rewardedAt), (m) => m.missionId));
+  const missions = record.missions.map(toMissionEntry).sort(
+    newestFirst(
+      (m) => firstOf(m.achievedAt, m.rewardedAt),
+      (m) => m.missionId,
+    ),
+  );
   const missionById = new Map(missions.map((mission) => [mission.missionId, mission]));
-  const orders = record.orders.map(toOrderEntry).sort(newestFirst((o) => o.placedAt, (o) => o.orderId));
+  const orders = record.orders.map(toOrderEntry).sort(
+    newestFirst(
+      (o) => o.placedAt,
+      (o) => o.orderId,
+    ),
+  );
   const rewardOrders = record.orders.filter((order) => order.rewardId !== undefined);
   const rewards = record.rewards
-    .map((reward) => toRewardEntry(reward, missionById.get(reward.missionId ?? ''), rewardOrders.filter((order) => order.rewardId === reward.rewardId)))
-    .sort(newestFirst((r) => firstOf(r.issuedAt, r.creditedAt), (r) => r.rewardId));
+    .map((reward) =>
+      toRewardEntry(
+        reward,
+        missionById.get(reward.missionId ?? ''),
+        rewardOrders.filter((order) => order.rewardId === reward.rewardId),
+      ),
+    )
+    .sort(
+      newestFirst(
+        (r) => firstOf(r.issuedAt, r.creditedAt),
+        (r) => r.rewardId,
+      ),
+    );
   return {
     customerId: record.customerId,
     version: record.version,
@@ -158,7 +186,14 @@ function toRewardEntry(
   mission: MissionEntry | undefined,
   orders: readonly ({ orderId: string } & OrderFacts)[],
 ): RewardEntry {
-  const byNewest = [...orders].map((order) => ({ facts: order, entry: toOrderEntry(order) })).sort(newestFirst((o) => o.entry.placedAt, (o) => o.entry.orderId));
+  const byNewest = [...orders]
+    .map((order) => ({ facts: order, entry: toOrderEntry(order) }))
+    .sort(
+      newestFirst(
+        (o) => o.entry.placedAt,
+        (o) => o.entry.orderId,
+      ),
+    );
   const current = byNewest.find((order) => holdsReward(order.facts));
   const shown = current ?? byNewest[0];
   // An order can only have been paid with a reward that was in the wallet.

@@ -27,7 +27,13 @@ export interface DispatchResult {
  */
 export class DispatchNotifications {
   constructor(
-    private readonly deps: { queue: DeliveryQueue; channel: NotificationChannel; now: () => Date; settings: DispatchSettings; logger: Logger },
+    private readonly deps: {
+      queue: DeliveryQueue;
+      channel: NotificationChannel;
+      now: () => Date;
+      settings: DispatchSettings;
+      logger: Logger;
+    },
   ) {}
 
   async execute(): Promise<DispatchResult> {
@@ -62,7 +68,14 @@ export class DispatchNotifications {
       const delay = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.min(attempt - 1, 20));
       await queue.retryAt(notification.id, new Date(this.deps.now().getTime() + delay), reason);
       result.retrying += 1;
-      if (attempt === 1 || attempt % 10 === 0) logger.warn('notification not sent; will retry', { channel: channel.name, notificationId: notification.id, attempt, delayMs: delay, reason });
+      if (attempt === 1 || attempt % 10 === 0)
+        logger.warn('notification not sent; will retry', {
+          channel: channel.name,
+          notificationId: notification.id,
+          attempt,
+          delayMs: delay,
+          reason,
+        });
     }
   }
 }

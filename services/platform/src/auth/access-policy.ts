@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { createFileRegistry, type DescExtension, type DescMethod, type FileRegistry, fromBinary, getOption, hasOption } from '@bufbuild/protobuf';
+import {
+  createFileRegistry,
+  type DescExtension,
+  type DescMethod,
+  type FileRegistry,
+  fromBinary,
+  getOption,
+  hasOption,
+} from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { CallerRole } from '../../../contracts/generated/game/platform/v1/access_policy.js';
 import { DESCRIPTOR_SET_PATH } from '../grpc/descriptor-set.js';
@@ -24,9 +32,7 @@ const ACCESS_OPTION = 'game.platform.v1.access';
 
 /** Every RPC of the descriptor set, with its policy (undefined: none declared, so nobody may call it). */
 export class AccessPolicies {
-  private constructor(
-    private readonly byPath: ReadonlyMap<string, MethodAccessPolicy | undefined>,
-  ) {}
+  private constructor(private readonly byPath: ReadonlyMap<string, MethodAccessPolicy | undefined>) {}
 
   static fromRegistry(registry: FileRegistry): AccessPolicies {
     const option = registry.getExtension(ACCESS_OPTION);
@@ -87,7 +93,8 @@ interface AccessOptionValue {
 function toPolicy(path: string, service: string, method: DescMethod, option: DescExtension): MethodAccessPolicy {
   const value = getOption(method, option) as AccessOptionValue;
   const owned = value.playerOwnsField ? method.input.fields.find((field) => field.name === value.playerOwnsField) : undefined;
-  if (value.playerOwnsField && !owned) throw new Error(`${path}: player_owns_field "${value.playerOwnsField}" is not a field of its request`);
+  if (value.playerOwnsField && !owned)
+    throw new Error(`${path}: player_owns_field "${value.playerOwnsField}" is not a field of its request`);
   return {
     path,
     service,

@@ -1,7 +1,7 @@
 import { Metadata, ServerInterceptingCall, type ServerInterceptor, type ServiceError, status } from '@grpc/grpc-js';
 import { toServiceError } from '../grpc/status-mapping.js';
-import { requireCode } from '../validation/request-fields.js';
 import type { Logger } from '../logging/logger.js';
+import { requireCode } from '../validation/request-fields.js';
 import { type AccessPolicies, CallerRole, type MethodAccessPolicy } from './access-policy.js';
 import { Caller } from './caller.js';
 import { type TokenVerifier, UnauthenticatedError } from './token-verifier.js';
@@ -68,7 +68,11 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
               (caller) => {
                 if (!caller.roles.size && !policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC)) {
                   admitted(undefined);
-                  return refuse(status.PERMISSION_DENIED, 'ROLE_NOT_ALLOWED', `${policy.method} is not open to this caller (${describeRoles(policy)} only)`);
+                  return refuse(
+                    status.PERMISSION_DENIED,
+                    'ROLE_NOT_ALLOWED',
+                    `${policy.method} is not open to this caller (${describeRoles(policy)} only)`,
+                  );
                 }
                 callers.set(metadata, caller);
                 admitted(caller);
@@ -107,7 +111,11 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
           const malformed = malformedField(policy.playerOwnsField, named);
           // Bad input stays INVALID_ARGUMENT naming the field, as the use case would answer.
           if (malformed) return refuseWith(malformed);
-          return refuse(status.PERMISSION_DENIED, 'NOT_YOUR_CUSTOMER', `${policy.playerOwnsField}: a player may only name their own customer id`);
+          return refuse(
+            status.PERMISSION_DENIED,
+            'NOT_YOUR_CUSTOMER',
+            `${policy.playerOwnsField}: a player may only name their own customer id`,
+          );
         }
       }
       passOn(message);
@@ -118,7 +126,8 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
 /** The caller, narrowed to the roles the policy allows (none: the RPC is not theirs). */
 async function admit(verifier: TokenVerifier, policy: MethodAccessPolicy, metadata: Metadata): Promise<Caller> {
   const header = metadata.get('authorization')[0];
-  if (header === undefined && policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC)) return new Caller('', '', new Set([CallerRole.CALLER_ROLE_PUBLIC]));
+  if (header === undefined && policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC))
+    return new Caller('', '', new Set([CallerRole.CALLER_ROLE_PUBLIC]));
   const caller = await verifier.verifyAuthorization(typeof header === 'string' ? header : undefined);
   return caller.within(policy.allow);
 }

@@ -1,4 +1,4 @@
-import { type Interceptor, InterceptingCall, Metadata, status } from '@grpc/grpc-js';
+import { InterceptingCall, type Interceptor, Metadata, status } from '@grpc/grpc-js';
 
 /** Anything that hands out a current access token (cached or fetched). */
 export interface TokenSource {
@@ -21,7 +21,8 @@ export function bearerTokenInterceptor(source: TokenSource): Interceptor {
             next(metadata, listener);
           },
           // The call never reaches the wire without its credentials.
-          (error: Error) => listener.onReceiveStatus({ code: status.UNAVAILABLE, details: `no access token: ${error.message}`, metadata: new Metadata() }),
+          (error: Error) =>
+            listener.onReceiveStatus({ code: status.UNAVAILABLE, details: `no access token: ${error.message}`, metadata: new Metadata() }),
         );
       },
     });

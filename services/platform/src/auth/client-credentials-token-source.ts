@@ -58,7 +58,11 @@ export class ClientCredentialsTokenSource {
     const result = await oauth.processClientCredentialsResponse(this.server, client, response);
     const lifetimeMs = (result.expires_in ?? 300) * 1000;
     const fetchedAt = Date.now();
-    this.current = { token: result.access_token, renewAt: fetchedAt + Math.max(lifetimeMs - RENEW_BEFORE_MS, lifetimeMs / 2), expiresAt: fetchedAt + lifetimeMs };
+    this.current = {
+      token: result.access_token,
+      renewAt: fetchedAt + Math.max(lifetimeMs - RENEW_BEFORE_MS, lifetimeMs / 2),
+      expiresAt: fetchedAt + lifetimeMs,
+    };
     return result.access_token;
   }
 }

@@ -27,7 +27,13 @@ export class PlatformAuth {
 
   /** This service's own tokens (client credentials), fetched when needed and renewed before they expire. */
   clientCredentials(clientId: string, clientSecret: string, scope: string): ClientCredentialsTokenSource {
-    return new ClientCredentialsTokenSource(this.server, { clientId, clientSecret, scope, audience: this.audience, httpAllowed: isHttp(new URL(this.issuer)) });
+    return new ClientCredentialsTokenSource(this.server, {
+      clientId,
+      clientSecret,
+      scope,
+      audience: this.audience,
+      httpAllowed: isHttp(new URL(this.issuer)),
+    });
   }
 }
 

@@ -34,7 +34,10 @@ export class TokenVerifier {
   /** The caller of an `authorization: Bearer <jwt>` value; UnauthenticatedError if it is not a valid token. */
   async verifyAuthorization(header: string | undefined): Promise<Caller> {
     const match = /^Bearer ([A-Za-z0-9_.~+/=-]+)$/i.exec(header ?? '');
-    if (!match) throw new UnauthenticatedError(header ? 'the authorization header is not a Bearer token' : 'an access token is required (authorization: Bearer <token>)');
+    if (!match)
+      throw new UnauthenticatedError(
+        header ? 'the authorization header is not a Bearer token' : 'an access token is required (authorization: Bearer <token>)',
+      );
     return this.verify(match[1]);
   }
 
@@ -71,7 +74,8 @@ export class TokenVerifier {
 
 function describe(error: InstanceType<typeof errors.JOSEError>): string {
   if (error instanceof errors.JWTExpired) return 'expired';
-  if (error instanceof errors.JWTClaimValidationFailed) return `claim ${error.claim} ${error.reason === 'check_failed' ? 'is not accepted' : 'is missing'}`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `claim ${error.claim} ${error.reason === 'check_failed' ? 'is not accepted' : 'is missing'}`;
   if (error instanceof errors.JWKSNoMatchingKey) return 'signed by an unknown key';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'bad signature';
   if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm not accepted';

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
-import { declareServiceQueues, type ServiceQueues } from './quorum-queues.js';
+import type amqp from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { Logger } from '../logging/logger.js';
 import { openAmqpConnection } from './amqp-startup-connection.js';
 import {
@@ -13,6 +13,7 @@ import {
   type Subscription,
   type SubscriptionSpec,
 } from './event-bus.js';
+import { declareServiceQueues, type ServiceQueues } from './quorum-queues.js';
 
 export interface AmqpEventBusOptions {
   url: string;

@@ -15,7 +15,8 @@ export interface AmqpStartupOptions {
 
 /** What the broker's answer means when retrying cannot change it, or undefined if it might. */
 function permanentRefusal(error: Error, shown: string): string | undefined {
-  if (/ACCESS[-_]REFUSED|\b403\b/.test(error.message)) return `RabbitMQ at ${shown} refused the login (ACCESS_REFUSED): check the user and password in AMQP_URL`;
+  if (/ACCESS[-_]REFUSED|\b403\b/.test(error.message))
+    return `RabbitMQ at ${shown} refused the login (ACCESS_REFUSED): check the user and password in AMQP_URL`;
   // The broker closes the connection instead of opening it: no such vhost, or the user may not use it.
   if (/NOT[-_]ALLOWED|\b530\b|Expected ConnectionOpenOk/.test(error.message)) {
     return `RabbitMQ at ${shown} would not open the virtual host (NOT_ALLOWED): check the vhost in AMQP_URL and the user's permissions on it`;

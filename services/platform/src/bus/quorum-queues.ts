@@ -18,15 +18,28 @@ export interface ServiceQueues {
 const QUORUM = { 'x-queue-type': 'quorum', 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' };
 
 function queueArguments(name: string, queue: string, topology: ServiceQueues): Options.AssertQueue {
-  if (name === queue) return { durable: true, arguments: { ...QUORUM, 'x-dead-letter-exchange': topology.deadLetterExchange, 'x-dead-letter-routing-key': queue } };
+  if (name === queue)
+    return {
+      durable: true,
+      arguments: { ...QUORUM, 'x-dead-letter-exchange': topology.deadLetterExchange, 'x-dead-letter-routing-key': queue },
+    };
   if (name === `${queue}.retry`) {
-    return { durable: true, arguments: { ...QUORUM, 'x-message-ttl': topology.retryDelayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue } };
+    return {
+      durable: true,
+      arguments: { ...QUORUM, 'x-message-ttl': topology.retryDelayMs, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
+    };
   }
   // The last stop: nothing dead-letters out of it.
   return { durable: true, arguments: { 'x-queue-type': 'quorum' } };
 }
 
-export async function declareServiceQueues(model: ChannelModel, queue: string, bindings: readonly string[], topology: ServiceQueues, logger: Logger): Promise<void> {
+export async function declareServiceQueues(
+  model: ChannelModel,
+  queue: string,
+  bindings: readonly string[],
+  topology: ServiceQueues,
+  logger: Logger,
+): Promise<void> {
   const channel = await model.createChannel();
   try {
     await channel.assertExchange(topology.exchange, 'topic', { durable: true });
@@ -35,7 +48,12 @@ export async function declareServiceQueues(model: ChannelModel, queue: string, b
     await channel.close().catch(() => {});
   }
   for (const name of [`${queue}.dlq`, `${queue}.retry`, queue]) {
-    const routes = name === queue ? bindings.map((key) => ({ exchange: topology.exchange, key })) : name === `${queue}.dlq` ? [{ exchange: topology.deadLetterExchange, key: queue }] : [];
+    const routes =
+      name === queue
+        ? bindings.map((key) => ({ exchange: topology.exchange, key }))
+        : name === `${queue}.dlq`
+          ? [{ exchange: topology.deadLetterExchange, key: queue }]
+          : [];
     await declareQuorumQueue(model, name, queueArguments(name, queue, topology), routes, logger);
   }
 }
@@ -49,7 +67,13 @@ export async function declareServiceQueues(model: ChannelModel, queue: string, b
  * quorum queue is declared and bound, and the temporary queue drained into it. An event may then
  * arrive twice; consumers' inboxes make that harmless.
  */
-async function declareQuorumQueue(model: ChannelModel, name: string, options: Options.AssertQueue, routes: { exchange: string; key: string }[], logger: Logger): Promise<void> {
+async function declareQuorumQueue(
+  model: ChannelModel,
+  name: string,
+  options: Options.AssertQueue,
+  routes: { exchange: string; key: string }[],
+  logger: Logger,
+): Promise<void> {
   if (!(await tryDeclare(model, name, options))) {
     logger.warn('migrating a classic queue to a quorum queue', { queue: name });
     const holding = `${name}.migrating`;

@@ -1,6 +1,6 @@
-import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from './env-reader.js';
-import type { LogLevel } from '../logging/logger.js';
 import { type AuthConfig, readAuthConfig } from '../auth/auth-config.js';
+import type { LogLevel } from '../logging/logger.js';
+import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from './env-reader.js';
 
 /** What every service shares: where the data lives, where events travel, how loud to log. */
 export interface PlatformConfig {
@@ -66,7 +66,8 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'sile
 
 export function readLogLevel(env: Env): LogLevel {
   const logLevel = readString(env, 'LOG_LEVEL', 'info') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}": fix or unset LOG_LEVEL`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}": fix or unset LOG_LEVEL`);
   return logLevel;
 }
 
@@ -79,7 +80,8 @@ export function checkServerUrl(name: string, value: string | undefined, protocol
   } catch {
     throw new ConfigError(`${name} is not a URL: expected ${protocols[0]}//user:password@host:port/...`);
   }
-  if (!protocols.includes(protocol)) throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got ${protocol}//`);
+  if (!protocols.includes(protocol))
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}, got ${protocol}//`);
   return value;
 }
 
@@ -88,7 +90,11 @@ const AMQP_PROTOCOLS = ['amqp:', 'amqps:'];
 
 /** `<SERVICE>_DATABASE_URL`, checked like DATABASE_URL. */
 export function readServiceDatabaseUrl(env: Env, serviceName: string): string | undefined {
-  return checkServerUrl(`${serviceName.toUpperCase()}_DATABASE_URL`, readOptionalString(env, `${serviceName.toUpperCase()}_DATABASE_URL`), POSTGRES_PROTOCOLS);
+  return checkServerUrl(
+    `${serviceName.toUpperCase()}_DATABASE_URL`,
+    readOptionalString(env, `${serviceName.toUpperCase()}_DATABASE_URL`),
+    POSTGRES_PROTOCOLS,
+  );
 }
 
 export function readPlatformConfig(env: Env = process.env): PlatformConfig {

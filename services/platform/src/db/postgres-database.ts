@@ -1,6 +1,6 @@
-import postgres from 'postgres';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
 import type { Database, DatabaseHandle } from './database.js';
 
 /**

@@ -37,7 +37,8 @@ export async function waitForPostgres(options: PostgresReadinessOptions): Promis
     if (!failure) return;
     const code = (failure as { code?: string }).code ?? '';
     const permanent = PERMANENT.get(code);
-    if (permanent) throw new StartupError(`Postgres at ${shown} ${permanent} ${options.variable} (${code}: ${failure.message})`, { cause: failure });
+    if (permanent)
+      throw new StartupError(`Postgres at ${shown} ${permanent} ${options.variable} (${code}: ${failure.message})`, { cause: failure });
     if (attempt > options.retries) {
       throw new StartupError(
         `Postgres at ${shown} did not answer after ${attempt} attempts (last: ${code || failure.name}: ${failure.message}): start Postgres, or fix ${options.variable}`,
@@ -45,7 +46,12 @@ export async function waitForPostgres(options: PostgresReadinessOptions): Promis
       );
     }
     const delayMs = startupRetryDelayMs(attempt);
-    options.logger.warn('Postgres connection attempt failed; retrying', { url: shown, attempt, retryInMs: delayMs, error: failure.message });
+    options.logger.warn('Postgres connection attempt failed; retrying', {
+      url: shown,
+      attempt,
+      retryInMs: delayMs,
+      error: failure.message,
+    });
     await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
 }

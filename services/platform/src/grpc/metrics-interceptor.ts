@@ -1,4 +1,4 @@
-import { type ServerInterceptor, ServerInterceptingCall, status as GrpcStatus } from '@grpc/grpc-js';
+import { status as GrpcStatus, ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
 import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { grpcHandled, grpcHandlingSeconds } from '../metrics/platform-metrics.js';
 

@@ -1,4 +1,4 @@
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { DomainError, type ErrorKind, InvalidArgumentError } from '../errors/domain-error.js';
 import { unavailability } from '../errors/infrastructure-error.js';
 import type { Logger } from '../logging/logger.js';

@@ -1,10 +1,10 @@
 import {
-  type Interceptor,
-  InterceptingCall,
-  type Metadata,
-  type ServerInterceptor,
-  ServerInterceptingCall,
   status as GrpcStatus,
+  InterceptingCall,
+  type Interceptor,
+  type Metadata,
+  ServerInterceptingCall,
+  type ServerInterceptor,
 } from '@grpc/grpc-js';
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { contextFromTraceparent, traceparentOf } from '../telemetry/trace-context.js';

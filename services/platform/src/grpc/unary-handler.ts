@@ -8,7 +8,10 @@ import { toServiceError } from './status-mapping.js';
  * Errors are answered trailers-only (callback(err)), which is what Envoy's outlier detection
  * and retry policies look at. Every request's text is checked for control characters first.
  */
-export function unary<Req, Res>(logger: Logger, fn: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>): handleUnaryCall<Req, Res> {
+export function unary<Req, Res>(
+  logger: Logger,
+  fn: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
       .then(() => requirePlainText(call.request))

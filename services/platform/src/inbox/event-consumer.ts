@@ -30,7 +30,10 @@ export interface EventHandler<T = unknown> {
 export type AnyEventHandler = EventHandler<any>;
 
 /** A handler that applies events one at a time (for rare events, where batching buys nothing). */
-export function handleEvent<T>(event: EventType<T>, handleOne: (tx: Transaction, message: T, envelope: EventEnvelope) => Promise<void>): EventHandler<T> {
+export function handleEvent<T>(
+  event: EventType<T>,
+  handleOne: (tx: Transaction, message: T, envelope: EventEnvelope) => Promise<void>,
+): EventHandler<T> {
   return {
     event,
     async handle(tx, events) {
@@ -74,7 +77,13 @@ interface DecodedEvent {
   message: unknown;
 }
 
-const OUTCOME_LABEL = { ack: 'applied', duplicate: 'duplicate', retry: 'retried', 'dead-letter': 'dead_lettered', release: 'released' } as const;
+const OUTCOME_LABEL = {
+  ack: 'applied',
+  duplicate: 'duplicate',
+  retry: 'retried',
+  'dead-letter': 'dead_lettered',
+  release: 'released',
+} as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -214,7 +223,11 @@ export class EventConsumer {
   private decode(envelope: EventEnvelope, index: number): DecodedEvent[] {
     const handler = this.handlers.get(envelope.type);
     if (!handler || !UUID.test(envelope.id)) {
-      this.options.logger.warn('event cannot be handled; dead-lettering', { queue: this.options.queue, eventId: envelope.id, type: envelope.type });
+      this.options.logger.warn('event cannot be handled; dead-lettering', {
+        queue: this.options.queue,
+        eventId: envelope.id,
+        type: envelope.type,
+      });
       return [];
     }
     try {

@@ -7,6 +7,8 @@ import { PoisonEventError } from './event-consumer.js';
  * once instead of retrying (a redelivery can never fill it in).
  */
 export function requireEventFields(event: EventType<unknown>, fields: Readonly<Record<string, string | undefined>>): void {
-  const missing = Object.entries(fields).filter(([, value]) => !value).map(([field]) => field);
+  const missing = Object.entries(fields)
+    .filter(([, value]) => !value)
+    .map(([field]) => field);
   if (missing.length > 0) throw new PoisonEventError(`${event.name} without ${missing.join(', ')}`);
 }

@@ -8,9 +8,21 @@ import { metricsRegistry } from './metrics-registry.js';
  * Exchanges completed and failed are counted by the wallet itself (its failures have reasons).
  */
 const counters: Record<string, Counter> = {
-  'mission.achieved': new Counter({ name: 'missions_achieved_total', help: 'Missions achieved (MissionAchieved published).', registers: [metricsRegistry] }),
-  'reward.issued': new Counter({ name: 'rewards_issued_total', help: 'Rewards issued (RewardIssued published).', registers: [metricsRegistry] }),
-  'gift.order_cancelled': new Counter({ name: 'gift_orders_cancelled_total', help: 'Gift orders cancelled (GiftOrderCancelled published).', registers: [metricsRegistry] }),
+  'mission.achieved': new Counter({
+    name: 'missions_achieved_total',
+    help: 'Missions achieved (MissionAchieved published).',
+    registers: [metricsRegistry],
+  }),
+  'reward.issued': new Counter({
+    name: 'rewards_issued_total',
+    help: 'Rewards issued (RewardIssued published).',
+    registers: [metricsRegistry],
+  }),
+  'gift.order_cancelled': new Counter({
+    name: 'gift_orders_cancelled_total',
+    help: 'Gift orders cancelled (GiftOrderCancelled published).',
+    registers: [metricsRegistry],
+  }),
 };
 
 export function countBusinessFact(routingKey: string): void {

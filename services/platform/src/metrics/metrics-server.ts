@@ -9,7 +9,10 @@ export const DEFAULT_METRICS_PORT = 9464;
 
 /** METRICS_PORT (0 picks a free port) and METRICS_HOST (default: all interfaces, as gRPC). */
 export function readMetricsAddress(env: NodeJS.ProcessEnv = process.env): { host: string; port: number } {
-  return { host: readString(env, 'METRICS_HOST', '0.0.0.0'), port: readInt(env, 'METRICS_PORT', DEFAULT_METRICS_PORT, { min: 0, max: 65535 }) };
+  return {
+    host: readString(env, 'METRICS_HOST', '0.0.0.0'),
+    port: readInt(env, 'METRICS_PORT', DEFAULT_METRICS_PORT, { min: 0, max: 65535 }),
+  };
 }
 
 export interface RunningMetricsServer {

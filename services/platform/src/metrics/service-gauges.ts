@@ -5,11 +5,17 @@ import type { OutboxTable } from '../outbox/outbox-table.js';
 import { scrapedGauge } from './platform-metrics.js';
 
 const outboxPending = scrapedGauge('outbox_pending_events', 'Outbox rows not yet published.', ['service']);
-const outboxOldestAge = scrapedGauge('outbox_oldest_pending_age_seconds', 'Age of the oldest unpublished outbox row (0 when none).', ['service']);
+const outboxOldestAge = scrapedGauge('outbox_oldest_pending_age_seconds', 'Age of the oldest unpublished outbox row (0 when none).', [
+  'service',
+]);
 const queueMessages = scrapedGauge('event_queue_messages', "Events waiting in the service's queue.", ['service']);
 const queueConsumers = scrapedGauge('event_queue_consumers', "Consumers attached to the service's queue (all replicas).", ['service']);
 const deadLetters = scrapedGauge('event_dead_letter_messages', "Events parked in the service's dead-letter queue.", ['service']);
-const dbConnections = scrapedGauge('db_pool_connections', "The service's database connections, by state (pg_stat_activity, all replicas).", ['service', 'state']);
+const dbConnections = scrapedGauge(
+  'db_pool_connections',
+  "The service's database connections, by state (pg_stat_activity, all replicas).",
+  ['service', 'state'],
+);
 const dbPoolMax = scrapedGauge('db_pool_max_connections', 'Connections one replica may open (the pool size).', ['service']);
 
 /**
@@ -52,7 +58,9 @@ export function registerServiceGauges(options: {
     removers.push(
       dbConnections.add(async (gauge) => {
         const rows = rowsOf<{ state: string | null; n: string }>(
-          await database.db.execute(sql`select state, count(*) as n from pg_stat_activity where application_name = ${service} group by state`),
+          await database.db.execute(
+            sql`select state, count(*) as n from pg_stat_activity where application_name = ${service} group by state`,
+          ),
         );
         for (const row of rows) gauge.set({ service, state: row.state ?? 'unknown' }, Number(row.n));
       }),

@@ -70,7 +70,8 @@ export class OutboxRelay {
         this.failures = 0;
       } catch (error) {
         this.failures += 1;
-        if (this.failures === 1 || this.failures % 20 === 0) this.options.logger.warn('outbox relay failed; will retry', { error, failures: this.failures });
+        if (this.failures === 1 || this.failures % 20 === 0)
+          this.options.logger.warn('outbox relay failed; will retry', { error, failures: this.failures });
         await this.sleep(Math.min(MAX_BACKOFF_MS, 50 * 2 ** Math.min(this.failures, 7)));
         continue;
       }
@@ -108,7 +109,12 @@ export class OutboxRelay {
       await tx
         .update(table)
         .set({ publishedAt: new Date() })
-        .where(inArray(table.seq, rows.map((row) => row.seq)));
+        .where(
+          inArray(
+            table.seq,
+            rows.map((row) => row.seq),
+          ),
+        );
       for (const row of metricsEnabled() ? rows : []) {
         eventsPublished.inc({ service: this.options.serviceName, event_type: row.eventType });
         countBusinessFact(row.routingKey);

@@ -1,7 +1,7 @@
 import { and, asc, gt, isNotNull } from 'drizzle-orm';
 import {
-  EventReplayServiceService,
   type EventReplayServiceServer,
+  EventReplayServiceService,
 } from '../../../contracts/generated/game/platform/v1/event_replay_service.js';
 import { BrokerUnavailableError } from '../bus/amqp-event-bus.js';
 import { type EventBus, QueueNotFoundError } from '../bus/event-bus.js';
@@ -9,10 +9,10 @@ import { topicMatches } from '../bus/topic-pattern.js';
 import type { Database } from '../db/database.js';
 import { DomainError, InvalidArgumentError, NotFoundError } from '../errors/domain-error.js';
 import type { GrpcServiceBinding } from '../grpc/grpc-server.js';
+import { serviceNameOf } from '../grpc/service-name.js';
 import { unary } from '../grpc/unary-handler.js';
 import type { Logger } from '../logging/logger.js';
 import type { OutboxTable } from './outbox-table.js';
-import { serviceNameOf } from '../grpc/service-name.js';
 
 export interface OutboxReplayOptions {
   db: Database;
@@ -92,7 +92,8 @@ export class OutboxReplay {
     try {
       await bus.sendToQueue?.(queue, events);
     } catch (error) {
-      if (error instanceof QueueNotFoundError) throw new NotFoundError('QUEUE_NOT_FOUND', `${error.message}: start the consuming service first`);
+      if (error instanceof QueueNotFoundError)
+        throw new NotFoundError('QUEUE_NOT_FOUND', `${error.message}: start the consuming service first`);
       if (error instanceof BrokerUnavailableError) throw new ReplayUnavailableError('the broker is unreachable; run the replay again');
       throw error;
     }
@@ -101,14 +102,16 @@ export class OutboxReplay {
 
 function requireQueue(value: string): string {
   if (value === '') throw new InvalidArgumentError('target_queue', 'is required');
-  if (!QUEUE_PATTERN.test(value)) throw new InvalidArgumentError('target_queue', 'must be 1-128 characters of letters, digits, ".", "-" or "_"');
+  if (!QUEUE_PATTERN.test(value))
+    throw new InvalidArgumentError('target_queue', 'must be 1-128 characters of letters, digits, ".", "-" or "_"');
   return value;
 }
 
 function requireRoutingKeys(values: readonly string[]): string[] {
   if (values.length === 0) throw new InvalidArgumentError('routing_keys', 'needs at least one pattern');
   for (const value of values) {
-    if (!ROUTING_PATTERN.test(value)) throw new InvalidArgumentError('routing_keys', `"${value}" is not a routing-key pattern (words separated by ".", "*" or "#")`);
+    if (!ROUTING_PATTERN.test(value))
+      throw new InvalidArgumentError('routing_keys', `"${value}" is not a routing-key pattern (words separated by ".", "*" or "#")`);
   }
   return [...new Set(values)];
 }

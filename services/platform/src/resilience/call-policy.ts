@@ -1,15 +1,15 @@
 import {
   BrokenCircuitError,
   type CircuitBreakerPolicy,
-  circuitBreaker,
   ConsecutiveBreaker,
+  circuitBreaker,
   ExponentialBackoff,
   handleWhen,
   type IPolicy,
   retry,
   TaskCancelledError,
-  timeout,
   TimeoutStrategy,
+  timeout,
   wrap,
 } from 'cockatiel';
 

@@ -32,7 +32,11 @@ export class StorageRetention {
     if (outbox && outboxRetentionMs > 0) {
       const cutoff = new Date(now.getTime() - outboxRetentionMs);
       pruned.outbox = await this.inBatches(async (db, size) => {
-        const old = db.select({ seq: outbox.seq }).from(outbox).where(and(isNotNull(outbox.publishedAt), lt(outbox.publishedAt, cutoff))).limit(size);
+        const old = db
+          .select({ seq: outbox.seq })
+          .from(outbox)
+          .where(and(isNotNull(outbox.publishedAt), lt(outbox.publishedAt, cutoff)))
+          .limit(size);
         return (await db.delete(outbox).where(inArray(outbox.seq, old)).returning({ seq: outbox.seq })).length;
       });
     }

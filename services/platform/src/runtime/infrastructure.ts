@@ -26,7 +26,12 @@ export class Infrastructure {
     this.pglite = new SharedPglite(config.pgliteDir);
   }
 
-  static async open(config: PlatformConfig, logger: Logger, connectionName: string, env: NodeJS.ProcessEnv = process.env): Promise<Infrastructure> {
+  static async open(
+    config: PlatformConfig,
+    logger: Logger,
+    connectionName: string,
+    env: NodeJS.ProcessEnv = process.env,
+  ): Promise<Infrastructure> {
     const bus: EventBus = config.amqpUrl
       ? await AmqpEventBus.connect({
           url: config.amqpUrl,
@@ -70,7 +75,12 @@ export class Infrastructure {
   private reachable(url: string, variable: string): Promise<void> {
     let ready = this.checked.get(url);
     if (!ready) {
-      ready = waitForPostgres({ url, variable, retries: this.config.databaseConnectRetries, logger: this.logger.child({ component: 'postgres' }) });
+      ready = waitForPostgres({
+        url,
+        variable,
+        retries: this.config.databaseConnectRetries,
+        logger: this.logger.child({ component: 'postgres' }),
+      });
       this.checked.set(url, ready);
     }
     return ready;

@@ -15,13 +15,21 @@ export interface PortClaim {
 export function portFailure(error: unknown, claim: PortClaim): StartupError | undefined {
   const text = `${(error as { code?: string }).code ?? ''} ${error instanceof Error ? error.message : String(error)}`;
   if (text.includes('EADDRINUSE')) {
-    return new StartupError(`port ${claim.port} is already in use (${claim.variable}): stop what listens there, or set ${claim.variable} to a free port`, { cause: error });
+    return new StartupError(
+      `port ${claim.port} is already in use (${claim.variable}): stop what listens there, or set ${claim.variable} to a free port`,
+      { cause: error },
+    );
   }
   if (text.includes('EACCES')) {
-    return new StartupError(`port ${claim.port} needs privileges this process does not have (${claim.variable}): set ${claim.variable} to a port above 1023`, { cause: error });
+    return new StartupError(
+      `port ${claim.port} needs privileges this process does not have (${claim.variable}): set ${claim.variable} to a port above 1023`,
+      { cause: error },
+    );
   }
   if (text.includes('EADDRNOTAVAIL')) {
-    return new StartupError(`${claim.host} is not an address of this machine, so port ${claim.port} cannot be bound (${claim.variable})`, { cause: error });
+    return new StartupError(`${claim.host} is not an address of this machine, so port ${claim.port} cannot be bound (${claim.variable})`, {
+      cause: error,
+    });
   }
   return undefined;
 }

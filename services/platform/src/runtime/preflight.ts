@@ -1,6 +1,6 @@
-import { readMetricsAddress } from '../metrics/metrics-server.js';
 import { type Env, readInt } from '../config/env-reader.js';
 import { type PlatformConfig, readServiceDatabaseUrl } from '../config/platform-config.js';
+import { readMetricsAddress } from '../metrics/metrics-server.js';
 import { assertPortsFree, type PortClaim } from './port-check.js';
 import type { ServiceModule } from './service-module.js';
 
@@ -15,7 +15,12 @@ export function grpcPortClaim(module: ServiceModule<never>, config: PlatformConf
  * every service's own settings and database URL, and that every port it will listen on is free.
  * The platform's settings were read already (readPlatformConfig throws on a bad one).
  */
-export async function checkBeforeStart(modules: readonly ServiceModule<never>[], config: PlatformConfig, env: Env, otherPorts: readonly PortClaim[] = []): Promise<void> {
+export async function checkBeforeStart(
+  modules: readonly ServiceModule<never>[],
+  config: PlatformConfig,
+  env: Env,
+  otherPorts: readonly PortClaim[] = [],
+): Promise<void> {
   for (const module of modules) {
     module.checkConfig?.(env);
     readServiceDatabaseUrl(env, module.name);

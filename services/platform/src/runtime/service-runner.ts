@@ -1,22 +1,22 @@
 import { AccessPolicies } from '../auth/access-policy.js';
 import { authInterceptor } from '../auth/auth-interceptor.js';
 import type { PlatformAuth } from '../auth/platform-auth.js';
-import type { PlatformConfig } from '../config/platform-config.js';
-import { readInt } from '../config/env-reader.js';
-import type { DatabaseHandle } from '../db/database.js';
 import type { EventBus } from '../bus/event-bus.js';
+import { readInt } from '../config/env-reader.js';
+import type { PlatformConfig } from '../config/platform-config.js';
+import type { DatabaseHandle } from '../db/database.js';
 import { startGrpcServer } from '../grpc/grpc-server.js';
-import { DatabaseHealth } from './database-health.js';
 import { EventConsumer } from '../inbox/event-consumer.js';
-import { registerServiceGauges } from '../metrics/service-gauges.js';
 import type { Logger } from '../logging/logger.js';
+import { registerServiceGauges } from '../metrics/service-gauges.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { eventReplayGrpcService, OutboxReplay } from '../outbox/outbox-replay.js';
+import { StorageRetention } from '../retention/storage-retention.js';
+import { DatabaseHealth } from './database-health.js';
 import { PeriodicTask } from './periodic-task.js';
 import { portFailure } from './port-check.js';
-import { rootCause, StartupError } from './startup-error.js';
-import { StorageRetention } from '../retention/storage-retention.js';
 import type { ServiceContext, ServiceModule } from './service-module.js';
+import { rootCause, StartupError } from './startup-error.js';
 
 export interface RunServiceOptions<Overrides> {
   database: DatabaseHandle;
@@ -55,13 +55,19 @@ export interface RunningService {
  * event consumer; reports SERVING only when all of it is up. Used by each service's own main,
  * by the all-in-one launcher and by the tests, so they all run the service the same way.
  */
-export async function runService<Overrides>(module: ServiceModule<Overrides>, options: RunServiceOptions<Overrides>): Promise<RunningService> {
+export async function runService<Overrides>(
+  module: ServiceModule<Overrides>,
+  options: RunServiceOptions<Overrides>,
+): Promise<RunningService> {
   const { config, bus, database } = options;
   const logger = options.logger.child({ service: module.name });
   await database.migrate({ migrationsFolder: module.migrationsFolder, schema: module.schema }).catch((error: unknown) => {
     // drizzle wraps the driver's error (DrizzleQueryError: Failed query: CREATE SCHEMA ...): say the cause.
     const cause = rootCause(error);
-    throw new StartupError(`${module.name}: migrating schema "${module.schema}" failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause: error });
+    throw new StartupError(
+      `${module.name}: migrating schema "${module.schema}" failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause: error },
+    );
   });
 
   let relay: OutboxRelay | undefined;
@@ -96,14 +102,28 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
   const port = options.port ?? readInt(options.env ?? process.env, portVariable, module.defaultPort, { min: 0, max: 65535 });
   // Every publisher can replay its published events into one consumer's queue (internal API).
   const replay = parts.outbox
-    ? [eventReplayGrpcService(new OutboxReplay({ db: database.db, bus, table: parts.outbox, batchSize: config.outboxBatchSize, logger: logger.child({ component: 'outbox-replay' }) }), module.name, logger)]
+    ? [
+        eventReplayGrpcService(
+          new OutboxReplay({
+            db: database.db,
+            bus,
+            table: parts.outbox,
+            batchSize: config.outboxBatchSize,
+            logger: logger.child({ component: 'outbox-replay' }),
+          }),
+          module.name,
+          logger,
+        ),
+      ]
     : [];
   const server = await startGrpcServer({
     host: config.grpcHost,
     port,
     services: [...parts.grpc, ...replay],
     logger,
-    interceptors: [authInterceptor({ verifier: options.auth.verifier, policies: AccessPolicies.load(), logger: logger.child({ component: 'auth' }) })],
+    interceptors: [
+      authInterceptor({ verifier: options.auth.verifier, policies: AccessPolicies.load(), logger: logger.child({ component: 'auth' }) }),
+    ],
   }).catch((error: unknown) => {
     throw portFailure(error, { port, host: config.grpcHost, variable: portVariable }) ?? error;
   });
@@ -118,7 +138,10 @@ export async function runService<Overrides>(module: ServiceModule<Overrides>, op
     batchSize: config.retentionBatchSize,
     logger: logger.child({ component: 'retention' }),
   });
-  const tasks = [...(parts.tasks ?? []), new PeriodicTask('storage-retention', config.retentionSweepMs, () => retention.pruneOnce().then(() => {}), logger)];
+  const tasks = [
+    ...(parts.tasks ?? []),
+    new PeriodicTask('storage-retention', config.retentionSweepMs, () => retention.pruneOnce().then(() => {}), logger),
+  ];
   if (options.tasks !== false) for (const task of tasks) task.start();
   const stopGauges = registerServiceGauges({
     service: module.name,

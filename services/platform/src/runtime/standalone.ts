@@ -20,7 +20,10 @@ export async function runStandalone<Overrides>(module: ServiceModule<Overrides>)
     const config = readPlatformConfig();
     await checkBeforeStart([module as ServiceModule<never>], config, process.env);
     // A service alone starts no identity provider: it verifies the tokens of the one named.
-    if (!config.auth.issuer) throw new ConfigError(`AUTH_ISSUER is required: ${module.name} verifies every call's token against that issuer (make up starts the development one and sets it)`);
+    if (!config.auth.issuer)
+      throw new ConfigError(
+        `AUTH_ISSUER is required: ${module.name} verifies every call's token against that issuer (make up starts the development one and sets it)`,
+      );
     const tracing = startTracing(module.name);
     const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
     logger.info('starting', { service: module.name });

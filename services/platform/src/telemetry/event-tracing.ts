@@ -94,7 +94,11 @@ export function traceConsume(queue: string, batch: readonly EventEnvelope[]): Co
         return entry ? [{ context: entry.span.spanContext() }] : [];
       });
       const parent = first?.context ?? context.active();
-      const span = tracer().startSpan(`${queue} transaction`, { kind: SpanKind.INTERNAL, links, attributes: { 'db.system': 'postgresql', 'messaging.batch.message_count': events.length } }, parent);
+      const span = tracer().startSpan(
+        `${queue} transaction`,
+        { kind: SpanKind.INTERNAL, links, attributes: { 'db.system': 'postgresql', 'messaging.batch.message_count': events.length } },
+        parent,
+      );
       try {
         return await context.with(trace.setSpan(parent, span), work);
       } catch (error) {
@@ -109,7 +113,8 @@ export function traceConsume(queue: string, batch: readonly EventEnvelope[]): Co
       if (!entry) return;
       spans.delete(envelope);
       entry.span.setAttribute('event.outcome', outcome);
-      if (outcome === 'retry' || outcome === 'dead-letter') entry.span.setStatus({ code: SpanStatusCode.ERROR, message: error ? String((error as Error).message ?? error) : outcome });
+      if (outcome === 'retry' || outcome === 'dead-letter')
+        entry.span.setStatus({ code: SpanStatusCode.ERROR, message: error ? String((error as Error).message ?? error) : outcome });
       entry.span.end();
     },
   };

@@ -12,10 +12,14 @@ export function traceHttpRequest<T>(request: IncomingMessage, response: ServerRe
   const header = request.headers.traceparent;
   const parent = contextFromTraceparent(typeof header === 'string' ? header : undefined);
   const method = request.method ?? 'GET';
-  const span = tracer().startSpan(`${method} ${(request.url ?? '/').split('?')[0]}`, {
-    kind: SpanKind.SERVER,
-    attributes: { 'http.request.method': method, 'url.path': (request.url ?? '/').split('?')[0] },
-  }, parent);
+  const span = tracer().startSpan(
+    `${method} ${(request.url ?? '/').split('?')[0]}`,
+    {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': method, 'url.path': (request.url ?? '/').split('?')[0] },
+    },
+    parent,
+  );
   response.once('close', () => {
     span.setAttribute('http.response.status_code', response.statusCode);
     if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });

@@ -6,7 +6,11 @@ import type { RewardRepository } from '../domain/reward-repository.js';
 export class ListRewards {
   constructor(private readonly deps: { rewards: RewardRepository }) {}
 
-  async execute(query: { customerId: string; pageSize: number; pageToken: string }): Promise<{ rewards: RewardState[]; nextBefore?: number }> {
+  async execute(query: {
+    customerId: string;
+    pageSize: number;
+    pageToken: string;
+  }): Promise<{ rewards: RewardState[]; nextBefore?: number }> {
     const customerId = requireCode('customer_id', query.customerId);
     const result = await this.deps.rewards.listByCustomer(customerId, requirePage(query.pageSize, query.pageToken));
     return { rewards: result.rewards.map((reward) => reward.state), nextBefore: result.nextBefore };

@@ -20,7 +20,13 @@ export class Reward {
   private constructor(private current: RewardState) {}
 
   static issue(props: { id: string; missionId: string; customerId: string; at: Date }): Reward {
-    const reward = new Reward({ id: props.id, missionId: props.missionId, customerId: props.customerId, status: 'issued', issuedAt: props.at });
+    const reward = new Reward({
+      id: props.id,
+      missionId: props.missionId,
+      customerId: props.customerId,
+      status: 'issued',
+      issuedAt: props.at,
+    });
     reward.pending.push({ type: 'reward-issued', reward: reward.current });
     return reward;
   }

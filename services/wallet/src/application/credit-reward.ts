@@ -1,5 +1,5 @@
-import { WalletReward } from '../domain/wallet-reward.js';
 import type { WalletRepository } from '../domain/wallet-repository.js';
+import { WalletReward } from '../domain/wallet-reward.js';
 
 export interface CreditRewardCommand {
   readonly rewardId: string;

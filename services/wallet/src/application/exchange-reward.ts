@@ -1,11 +1,11 @@
+import { DomainError } from '../../../platform/src/errors/domain-error.js';
 import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
 import { Exchange, type ExchangeState } from '../domain/exchange.js';
+import type { GiftShop } from '../domain/gift-shop.js';
 import { ExchangeInProgressError, IdempotencyKeyReusedError, RewardNotInWalletError } from '../domain/wallet-errors.js';
 import type { WalletRepository } from '../domain/wallet-repository.js';
-import type { GiftShop } from '../domain/gift-shop.js';
 import { type ExchangeOutcomes, IGNORE_OUTCOMES } from './exchange-outcomes.js';
 import type { SettleExchange } from './settle-exchange.js';
-import { DomainError } from '../../../platform/src/errors/domain-error.js';
 
 export interface ExchangeRewardCommand {
   readonly customerId: string;
@@ -23,7 +23,14 @@ export interface ExchangeRewardCommand {
  */
 export class ExchangeReward {
   constructor(
-    private readonly deps: { wallets: WalletRepository; settle: SettleExchange; giftShop: GiftShop; newId: () => string; now: () => Date; outcomes?: ExchangeOutcomes },
+    private readonly deps: {
+      wallets: WalletRepository;
+      settle: SettleExchange;
+      giftShop: GiftShop;
+      newId: () => string;
+      now: () => Date;
+      outcomes?: ExchangeOutcomes;
+    },
   ) {}
 
   async execute(command: ExchangeRewardCommand): Promise<ExchangeState> {

@@ -27,7 +27,14 @@ export class Exchange {
 
   private constructor(private current: ExchangeState) {}
 
-  static request(props: { customerId: string; idempotencyKey: string; rewardId: string; giftId: string; orderId: string; at: Date }): Exchange {
+  static request(props: {
+    customerId: string;
+    idempotencyKey: string;
+    rewardId: string;
+    giftId: string;
+    orderId: string;
+    at: Date;
+  }): Exchange {
     return new Exchange({ ...props, status: 'pending', requestedAt: props.at, updatedAt: props.at });
   }
 

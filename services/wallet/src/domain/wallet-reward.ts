@@ -15,7 +15,13 @@ export interface WalletRewardState {
 export type WalletRewardEvent =
   | { readonly type: 'wallet-credited'; readonly reward: WalletRewardState }
   | { readonly type: 'reward-spent'; readonly reward: WalletRewardState; readonly giftId: string; readonly at: Date }
-  | { readonly type: 'reward-returned'; readonly reward: WalletRewardState; readonly orderId: string; readonly reason: string; readonly at: Date };
+  | {
+      readonly type: 'reward-returned';
+      readonly reward: WalletRewardState;
+      readonly orderId: string;
+      readonly reason: string;
+      readonly at: Date;
+    };
 
 /**
  * A reward held in a customer's wallet. Exchanging it is a small state machine:

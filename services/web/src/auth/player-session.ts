@@ -93,10 +93,18 @@ export class PlayerSession {
     const pending = JSON.parse(raw) as PendingSignIn;
     history.replaceState(null, '', pending.returnTo || '/');
     const params = oauth.validateAuthResponse(this.server, this.client, here, pending.state);
-    const response = await oauth.authorizationCodeGrantRequest(this.server, this.client, oauth.None(), params, redirectUri(), pending.verifier, {
-      ...this.resourceParameter(),
-      ...insecureFor(new URL(this.settings.issuer)),
-    });
+    const response = await oauth.authorizationCodeGrantRequest(
+      this.server,
+      this.client,
+      oauth.None(),
+      params,
+      redirectUri(),
+      pending.verifier,
+      {
+        ...this.resourceParameter(),
+        ...insecureFor(new URL(this.settings.issuer)),
+      },
+    );
     this.accept(await oauth.processAuthorizationCodeResponse(this.server, this.client, response));
     return true;
   }
@@ -124,7 +132,9 @@ export class PlayerSession {
     const refreshToken = this.refreshToken;
     this.clear();
     if (refreshToken && this.server.revocation_endpoint) {
-      void oauth.revocationRequest(this.server, this.client, oauth.None(), refreshToken, insecureFor(new URL(this.settings.issuer))).catch(() => undefined);
+      void oauth
+        .revocationRequest(this.server, this.client, oauth.None(), refreshToken, insecureFor(new URL(this.settings.issuer)))
+        .catch(() => undefined);
     }
   }
 

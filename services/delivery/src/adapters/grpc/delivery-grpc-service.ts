@@ -1,18 +1,18 @@
 import {
   type Delivery as DeliveryMessage,
-  DeliveryServiceService,
   type DeliveryServiceServer,
+  DeliveryServiceService,
   DeliveryStatus,
 } from '../../../../contracts/generated/game/delivery/v1/delivery_service.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
 import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
+import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import type { CompleteDelivery } from '../../application/complete-delivery.js';
 import type { GetDelivery } from '../../application/get-delivery.js';
 import type { GetOrderDelivery } from '../../application/get-order-delivery.js';
 import type { DeliveryState } from '../../domain/delivery.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter: maps proto messages to use-case calls and back, nothing more. */
 export function deliveryGrpcService(

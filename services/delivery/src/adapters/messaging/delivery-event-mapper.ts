@@ -1,5 +1,5 @@
 import { deliveryCancelled, deliveryCompleted, deliveryStarted } from '../../../../contracts/events.js';
-import { newEvent, type NewEvent } from '../../../../platform/src/events/event-type.js';
+import { type NewEvent, newEvent } from '../../../../platform/src/events/event-type.js';
 import type { DeliveryEvent } from '../../domain/delivery.js';
 
 /**

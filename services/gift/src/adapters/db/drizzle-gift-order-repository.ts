@@ -16,7 +16,11 @@ export class DrizzleGiftOrderRepository implements GiftOrderRepository {
   async add(order: GiftOrder): Promise<boolean> {
     return this.scope.write(async (tx) => {
       // A concurrent insert of the same id waits here until the other transaction ends.
-      const inserted = await tx.insert(giftOrders).values(toRow(order.state)).onConflictDoNothing({ target: giftOrders.id }).returning({ id: giftOrders.id });
+      const inserted = await tx
+        .insert(giftOrders)
+        .values(toRow(order.state))
+        .onConflictDoNothing({ target: giftOrders.id })
+        .returning({ id: giftOrders.id });
       if (inserted.length === 0) return false;
       await appendToOutbox(tx, outboxEvents, order.pullEvents().map(toOutboxEvent));
       return true;

@@ -32,7 +32,11 @@ export class DrizzleGiftRepository implements GiftRepository {
 
   async add(gift: Gift): Promise<boolean> {
     return this.scope.write(async (tx) => {
-      const inserted = await tx.insert(gifts).values(toRow(gift.state)).onConflictDoNothing({ target: gifts.id }).returning({ id: gifts.id });
+      const inserted = await tx
+        .insert(gifts)
+        .values(toRow(gift.state))
+        .onConflictDoNothing({ target: gifts.id })
+        .returning({ id: gifts.id });
       if (inserted.length === 0) return false;
       await appendToOutbox(tx, outboxEvents, gift.pullEvents().map(toOutboxEvent));
       return true;

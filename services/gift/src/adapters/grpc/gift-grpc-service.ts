@@ -2,11 +2,12 @@ import {
   type Gift as GiftMessage,
   type GiftOrder as GiftOrderMessage,
   GiftOrderStatus,
-  GiftServiceService,
   type GiftServiceServer,
+  GiftServiceService,
 } from '../../../../contracts/generated/game/gift/v1/gift_service.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
 import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
+import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
@@ -20,7 +21,6 @@ import type { ReserveGift } from '../../application/reserve-gift.js';
 import type { SetGiftStock } from '../../application/set-gift-stock.js';
 import { availableCount, type GiftState } from '../../domain/gift.js';
 import type { GiftOrderState } from '../../domain/gift-order.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 export interface GiftUseCases {
   createGift: CreateGift;
@@ -47,9 +47,14 @@ export function giftGrpcService(useCases: GiftUseCases, logger: Logger): GrpcSer
     getGiftOrder: unary(logger, async (request, call) => toOrderMessage(await useCases.getGiftOrder.execute(request, callerOf(call)))),
     listGiftOrders: unary(logger, async (request) => {
       const page = await useCases.listGiftOrders.execute(request);
-      return { orders: page.orders.map(toOrderMessage), nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore) };
+      return {
+        orders: page.orders.map(toOrderMessage),
+        nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore),
+      };
     }),
-    cancelGiftOrder: unary(logger, async (request, call) => toOrderMessage(await useCases.cancelGiftOrder.execute(request, callerOf(call)))),
+    cancelGiftOrder: unary(logger, async (request, call) =>
+      toOrderMessage(await useCases.cancelGiftOrder.execute(request, callerOf(call))),
+    ),
   };
   return { name: serviceNameOf(GiftServiceService), definition: GiftServiceService, implementation };
 }
@@ -64,7 +69,13 @@ const STATUS: Record<GiftOrderState['status'], GiftOrderStatus> = {
 };
 
 function toGiftMessage(gift: GiftState): GiftMessage {
-  return { giftId: gift.id, name: gift.name, stockCount: gift.stockCount, reservedCount: gift.reservedCount, availableCount: availableCount(gift) };
+  return {
+    giftId: gift.id,
+    name: gift.name,
+    stockCount: gift.stockCount,
+    reservedCount: gift.reservedCount,
+    availableCount: availableCount(gift),
+  };
 }
 
 function toOrderMessage(order: GiftOrderState): GiftOrderMessage {

@@ -1,5 +1,11 @@
-import { giftOrderCancelled, giftOrderDelivered, giftOrderPaid, giftOrderRejected, giftStockChanged } from '../../../../contracts/events.js';
-import { newEvent, type NewEvent } from '../../../../platform/src/events/event-type.js';
+import {
+  giftOrderCancelled,
+  giftOrderDelivered,
+  giftOrderPaid,
+  giftOrderRejected,
+  giftStockChanged,
+} from '../../../../contracts/events.js';
+import { type NewEvent, newEvent } from '../../../../platform/src/events/event-type.js';
 import { availableCount, type GiftEvent } from '../../domain/gift.js';
 import type { GiftOrderEvent } from '../../domain/gift-order.js';
 
@@ -26,7 +32,14 @@ export function toOutboxEvent(event: GiftEvent | GiftOrderEvent): NewEvent {
       const { order } = event;
       return newEvent(
         giftOrderPaid,
-        { orderId: order.id, customerId: order.customerId, giftId: order.giftId, giftName: order.giftName, rewardId: order.rewardId, paidAt: order.updatedAt },
+        {
+          orderId: order.id,
+          customerId: order.customerId,
+          giftId: order.giftId,
+          giftName: order.giftName,
+          rewardId: order.rewardId,
+          paidAt: order.updatedAt,
+        },
         order.id,
         order.updatedAt,
       );
@@ -44,7 +57,14 @@ export function toOutboxEvent(event: GiftEvent | GiftOrderEvent): NewEvent {
       const { order } = event;
       return newEvent(
         giftOrderRejected,
-        { orderId: order.id, customerId: order.customerId, giftId: order.giftId, rewardId: order.rewardId, reason: event.reason, rejectedAt: order.updatedAt },
+        {
+          orderId: order.id,
+          customerId: order.customerId,
+          giftId: order.giftId,
+          rewardId: order.rewardId,
+          reason: event.reason,
+          rejectedAt: order.updatedAt,
+        },
         order.id,
         order.updatedAt,
       );

@@ -15,15 +15,27 @@ export class DrizzleMissionRepository implements MissionRepository {
 
   async add(mission: Mission): Promise<boolean> {
     // The hot path of the platform: the mission and its MissionAchieved event in one statement.
-    const insert = this.scope.reader.insert(missions).values(toRow(mission.state)).onConflictDoNothing().returning({ id: missions.id }).getSQL();
-    return this.scope.writeStatement((executor) => insertWithEvents(executor, insert, outboxEvents, mission.pullEvents().map(toOutboxEvent)));
+    const insert = this.scope.reader
+      .insert(missions)
+      .values(toRow(mission.state))
+      .onConflictDoNothing()
+      .returning({ id: missions.id })
+      .getSQL();
+    return this.scope.writeStatement((executor) =>
+      insertWithEvents(executor, insert, outboxEvents, mission.pullEvents().map(toOutboxEvent)),
+    );
   }
 
   async updateAll(missionIds: readonly string[], change: (mission: Mission) => void): Promise<Mission[]> {
     if (missionIds.length === 0) return [];
     return this.scope.write(async (tx) => {
       // Locked in id order, so two consumers updating overlapping batches cannot deadlock.
-      const rows = await tx.select().from(missions).where(inArray(missions.id, [...missionIds])).orderBy(asc(missions.id)).for('update');
+      const rows = await tx
+        .select()
+        .from(missions)
+        .where(inArray(missions.id, [...missionIds]))
+        .orderBy(asc(missions.id))
+        .for('update');
       const loaded = rows.map((row) => Mission.restore(fromRow(row)));
       const events = loaded.flatMap((mission) => {
         change(mission);
@@ -56,7 +68,10 @@ export class DrizzleMissionRepository implements MissionRepository {
 /** One UPDATE for the reward fields of many missions (the only fields that change after achieving). */
 function bulkRewardUpdate(states: readonly MissionState[]): SQL {
   const values = sql.join(
-    states.map((state) => sql`(${state.id}::uuid, ${state.status}::mission.mission_status, ${state.rewardId ?? null}::uuid, ${state.rewardedAt?.toISOString() ?? null}::timestamptz)`),
+    states.map(
+      (state) =>
+        sql`(${state.id}::uuid, ${state.status}::mission.mission_status, ${state.rewardId ?? null}::uuid, ${state.rewardedAt?.toISOString() ?? null}::timestamptz)`,
+    ),
     sql`, `,
   );
   return sql`update ${missions} set status = v.status, reward_id = v.reward_id, rewarded_at = v.rewarded_at

@@ -1,11 +1,12 @@
 import {
   type Mission as MissionMessage,
-  MissionServiceService,
   type MissionServiceServer,
+  MissionServiceService,
   MissionStatus,
 } from '../../../../contracts/generated/game/mission/v1/mission_service.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
 import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
+import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
@@ -13,7 +14,6 @@ import type { AchieveMission } from '../../application/achieve-mission.js';
 import type { GetMission } from '../../application/get-mission.js';
 import type { ListMissions } from '../../application/list-missions.js';
 import type { MissionState } from '../../domain/mission.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter: maps proto messages to use-case calls and back, nothing more. */
 export function missionGrpcService(

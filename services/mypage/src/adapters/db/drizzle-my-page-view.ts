@@ -19,7 +19,9 @@ export class DrizzleMyPageView implements MyPageView {
     const { customerId } = change;
     return this.scope.write(async (tx) => {
       const fills = [
-        ...(change.missions ?? []).map((mission) => fill(tx, missions, [missions.customerId, missions.missionId], { customerId, ...mission })),
+        ...(change.missions ?? []).map((mission) =>
+          fill(tx, missions, [missions.customerId, missions.missionId], { customerId, ...mission }),
+        ),
         ...(change.rewards ?? []).map((reward) => fill(tx, rewards, [rewards.customerId, rewards.rewardId], { customerId, ...reward })),
         ...(change.orders ?? []).map((order) => fill(tx, orders, [orders.customerId, orders.orderId], { customerId, ...order })),
       ];
@@ -70,7 +72,11 @@ export class DrizzleMyPageView implements MyPageView {
     const [[applied], [view]] = await Promise.all([
       reader.select({ n: count() }).from(inboxEvents),
       reader
-        .select({ pages: count(), versions: sum(pages.version).mapWith(Number), lastEventAt: sql`max(${pages.updatedAt})`.mapWith(pages.updatedAt) })
+        .select({
+          pages: count(),
+          versions: sum(pages.version).mapWith(Number),
+          lastEventAt: sql`max(${pages.updatedAt})`.mapWith(pages.updatedAt),
+        })
         .from(pages),
     ]);
     return { eventsApplied: applied.n, pages: view.pages, versionsTotal: view.versions ?? 0, lastEventAt: view.lastEventAt ?? undefined };

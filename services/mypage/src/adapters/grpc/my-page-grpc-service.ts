@@ -2,19 +2,19 @@ import {
   DeliveryStatus,
   MissionStatus,
   type MyPage as MyPageMessage,
-  MyPageServiceService,
   type MyPageServiceServer,
+  MyPageServiceService,
   type OrderEntry as OrderMessage,
   OrderStatus,
   RewardStatus,
   WalletStatus,
 } from '../../../../contracts/generated/game/mypage/v1/mypage_service.js';
 import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import type { GetMyPage, MyPageAnswer } from '../../application/get-my-page.js';
 import type { MyPage, OrderEntry } from '../../domain/my-page.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter of My Page: maps proto messages to the use case and back. */
 export function myPageGrpcService(useCases: { getMyPage: GetMyPage }, logger: Logger): GrpcServiceBinding {
@@ -47,7 +47,16 @@ const DELIVERY_STATUS = {
 function toMessage(answer: MyPageAnswer): MyPageMessage {
   if (answer.unchanged) {
     const { header } = answer;
-    return { customerId: header.customerId, version: header.version, updatedAt: header.updatedAt, unchanged: true, counts: undefined, missions: [], rewards: [], orders: [] };
+    return {
+      customerId: header.customerId,
+      version: header.version,
+      updatedAt: header.updatedAt,
+      unchanged: true,
+      counts: undefined,
+      missions: [],
+      rewards: [],
+      orders: [],
+    };
   }
   const page: MyPage = answer.page;
   return {

@@ -1,15 +1,15 @@
 import {
-  type ReadModelStatus,
-  ReadModelAdminServiceService,
   type ReadModelAdminServiceServer,
+  ReadModelAdminServiceService,
+  type ReadModelStatus,
 } from '../../../../contracts/generated/game/platform/v1/read_model_admin_service.js';
 import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import type { GetMyPageViewStatus } from '../../application/get-my-page-view-status.js';
 import type { ResetMyPageView } from '../../application/reset-my-page-view.js';
 import type { ViewStatus } from '../../domain/my-page-view.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /**
  * The internal operations API of the view (game.platform.v1.ReadModelAdminService): reset it

@@ -50,7 +50,11 @@ export function myPageEventHandlers(recordIn: (tx: Transaction) => RecordPageCha
   return [
     on(missionAchieved, (e, env) => {
       const at = time(e.achievedAt, env);
-      return { customerId: e.customerId, at, missions: [{ missionId: e.missionId, eventCode: text(e.eventCode), missionCode: text(e.missionCode), achievedAt: at }] };
+      return {
+        customerId: e.customerId,
+        at,
+        missions: [{ missionId: e.missionId, eventCode: text(e.eventCode), missionCode: text(e.missionCode), achievedAt: at }],
+      };
     }),
     on(missionRewarded, (e, env) => {
       const at = time(e.rewardedAt, env);
@@ -63,11 +67,21 @@ export function myPageEventHandlers(recordIn: (tx: Transaction) => RecordPageCha
     }),
     on(rewardIssued, (e, env) => {
       const at = time(e.issuedAt, env);
-      return { customerId: e.customerId, at, rewards: [{ rewardId: e.rewardId, missionId: text(e.missionId), issuedAt: at }], missions: e.missionId ? [{ missionId: e.missionId, rewardId: e.rewardId }] : [] };
+      return {
+        customerId: e.customerId,
+        at,
+        rewards: [{ rewardId: e.rewardId, missionId: text(e.missionId), issuedAt: at }],
+        missions: e.missionId ? [{ missionId: e.missionId, rewardId: e.rewardId }] : [],
+      };
     }),
     on(walletCredited, (e, env) => {
       const at = time(e.creditedAt, env);
-      return { customerId: e.customerId, at, rewards: [{ rewardId: e.rewardId, missionId: text(e.missionId), creditedAt: at }], missions: e.missionId ? [{ missionId: e.missionId, rewardId: e.rewardId }] : [] };
+      return {
+        customerId: e.customerId,
+        at,
+        rewards: [{ rewardId: e.rewardId, missionId: text(e.missionId), creditedAt: at }],
+        missions: e.missionId ? [{ missionId: e.missionId, rewardId: e.rewardId }] : [],
+      };
     }),
     on(rewardSpent, (e, env) => {
       const at = time(e.spentAt, env);
@@ -79,7 +93,13 @@ export function myPageEventHandlers(recordIn: (tx: Transaction) => RecordPageCha
     }),
     on(giftOrderPaid, (e, env) => {
       const at = time(e.paidAt, env);
-      return order(e.customerId, at, { orderId: e.orderId, rewardId: text(e.rewardId), giftId: text(e.giftId), giftName: text(e.giftName), paidAt: at });
+      return order(e.customerId, at, {
+        orderId: e.orderId,
+        rewardId: text(e.rewardId),
+        giftId: text(e.giftId),
+        giftName: text(e.giftName),
+        paidAt: at,
+      });
     }),
     on(giftOrderCancelled, (e, env) => {
       const at = time(e.cancelledAt, env);
@@ -99,11 +119,21 @@ export function myPageEventHandlers(recordIn: (tx: Transaction) => RecordPageCha
     }),
     on(deliveryCancelled, (e, env) => {
       const at = time(e.cancelledAt, env);
-      return order(e.customerId, at, { orderId: e.orderId, giftId: text(e.giftId), deliveryId: text(e.deliveryId), deliveryCancelledAt: at });
+      return order(e.customerId, at, {
+        orderId: e.orderId,
+        giftId: text(e.giftId),
+        deliveryId: text(e.deliveryId),
+        deliveryCancelledAt: at,
+      });
     }),
     on(deliveryCompleted, (e, env) => {
       const at = time(e.completedAt, env);
-      return order(e.customerId, at, { orderId: e.orderId, giftId: text(e.giftId), deliveryId: text(e.deliveryId), deliveryCompletedAt: at });
+      return order(e.customerId, at, {
+        orderId: e.orderId,
+        giftId: text(e.giftId),
+        deliveryId: text(e.deliveryId),
+        deliveryCompletedAt: at,
+      });
     }),
   ];
 }

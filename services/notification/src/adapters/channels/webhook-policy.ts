@@ -20,7 +20,9 @@ export class WebhookPolicy {
   constructor(options: WebhookPolicyOptions, logger: Logger) {
     const { policy, breaker } = callPolicy(options, isTransient);
     this.policy = policy;
-    breaker.onBreak(() => logger.warn('webhook circuit opened: notices wait in the delivery queue', { halfOpenAfterMs: options.halfOpenAfterMs }));
+    breaker.onBreak(() =>
+      logger.warn('webhook circuit opened: notices wait in the delivery queue', { halfOpenAfterMs: options.halfOpenAfterMs }),
+    );
     breaker.onReset(() => logger.info('webhook circuit closed: notices flow again'));
   }
 }

@@ -29,7 +29,10 @@ export class DrizzleDeliveryQueue implements DeliveryQueue {
     });
     if (claimed.length === 0) return [];
     const attempts = new Map(claimed.map((row) => [row.id, row.attempts]));
-    const rows = await this.db.select().from(notifications).where(inArray(notifications.id, [...attempts.keys()]));
+    const rows = await this.db
+      .select()
+      .from(notifications)
+      .where(inArray(notifications.id, [...attempts.keys()]));
     return rows.sort((a, b) => a.seq - b.seq).map((row) => ({ notification: fromRow(row), attempt: attempts.get(row.id) ?? 1 }));
   }
 
@@ -38,10 +41,16 @@ export class DrizzleDeliveryQueue implements DeliveryQueue {
   }
 
   async retryAt(notificationId: string, at: Date, error: string): Promise<void> {
-    await this.db.update(deliveries).set({ nextAttemptAt: at, lastError: error.slice(0, 500) }).where(eq(deliveries.notificationId, notificationId));
+    await this.db
+      .update(deliveries)
+      .set({ nextAttemptAt: at, lastError: error.slice(0, 500) })
+      .where(eq(deliveries.notificationId, notificationId));
   }
 
   async markFailed(notificationId: string, at: Date, error: string): Promise<void> {
-    await this.db.update(deliveries).set({ failedAt: at, lastError: error.slice(0, 500) }).where(eq(deliveries.notificationId, notificationId));
+    await this.db
+      .update(deliveries)
+      .set({ failedAt: at, lastError: error.slice(0, 500) })
+      .where(eq(deliveries.notificationId, notificationId));
   }
 }

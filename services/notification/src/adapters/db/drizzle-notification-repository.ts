@@ -63,7 +63,13 @@ export class DrizzleNotificationRepository implements NotificationRepository {
       const marked = await tx
         .update(notifications)
         .set({ readAt: at })
-        .where(and(eq(notifications.customerId, customerId), isNull(notifications.readAt), ids ? inArray(notifications.id, [...ids]) : undefined))
+        .where(
+          and(
+            eq(notifications.customerId, customerId),
+            isNull(notifications.readAt),
+            ids ? inArray(notifications.id, [...ids]) : undefined,
+          ),
+        )
         .returning({ id: notifications.id });
       return marked.length;
     });

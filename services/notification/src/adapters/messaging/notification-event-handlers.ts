@@ -27,13 +27,56 @@ export function notificationEventHandlers(recordIn: (tx: Transaction) => RecordN
       await recordIn(tx).execute({ ...notice, sourceEventId: envelope.id, createdAt: at ?? envelope.occurredAt });
     });
   return [
-    on(missionAchieved, (event) => ({ kind: 'mission-achieved', customerId: event.customerId, subjectId: event.missionId, eventCode: event.eventCode, missionCode: event.missionCode, at: event.achievedAt })),
+    on(missionAchieved, (event) => ({
+      kind: 'mission-achieved',
+      customerId: event.customerId,
+      subjectId: event.missionId,
+      eventCode: event.eventCode,
+      missionCode: event.missionCode,
+      at: event.achievedAt,
+    })),
     on(rewardIssued, (event) => ({ kind: 'reward-issued', customerId: event.customerId, subjectId: event.rewardId, at: event.issuedAt })),
-    on(giftOrderPaid, (event) => ({ kind: 'reward-exchanged', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, giftName: event.giftName || undefined, at: event.paidAt })),
-    on(deliveryStarted, (event) => ({ kind: 'delivery-started', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, at: event.startedAt })),
-    on(giftOrderCancelled, (event) => ({ kind: 'order-cancelled', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, at: event.cancelledAt })),
-    on(giftOrderRejected, (event) => ({ kind: 'order-rejected', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, at: event.rejectedAt })),
-    on(giftOrderDelivered, (event) => ({ kind: 'order-delivered', customerId: event.customerId, subjectId: event.orderId, orderId: event.orderId, at: event.deliveredAt })),
-    on(rewardReturned, (event) => ({ kind: 'reward-returned', customerId: event.customerId, subjectId: event.rewardId, at: event.returnedAt })),
+    on(giftOrderPaid, (event) => ({
+      kind: 'reward-exchanged',
+      customerId: event.customerId,
+      subjectId: event.orderId,
+      orderId: event.orderId,
+      giftName: event.giftName || undefined,
+      at: event.paidAt,
+    })),
+    on(deliveryStarted, (event) => ({
+      kind: 'delivery-started',
+      customerId: event.customerId,
+      subjectId: event.orderId,
+      orderId: event.orderId,
+      at: event.startedAt,
+    })),
+    on(giftOrderCancelled, (event) => ({
+      kind: 'order-cancelled',
+      customerId: event.customerId,
+      subjectId: event.orderId,
+      orderId: event.orderId,
+      at: event.cancelledAt,
+    })),
+    on(giftOrderRejected, (event) => ({
+      kind: 'order-rejected',
+      customerId: event.customerId,
+      subjectId: event.orderId,
+      orderId: event.orderId,
+      at: event.rejectedAt,
+    })),
+    on(giftOrderDelivered, (event) => ({
+      kind: 'order-delivered',
+      customerId: event.customerId,
+      subjectId: event.orderId,
+      orderId: event.orderId,
+      at: event.deliveredAt,
+    })),
+    on(rewardReturned, (event) => ({
+      kind: 'reward-returned',
+      customerId: event.customerId,
+      subjectId: event.rewardId,
+      at: event.returnedAt,
+    })),
   ];
 }

@@ -18,7 +18,15 @@ export class DrizzleRewardRepository implements RewardRepository {
     return this.scope.write(async (tx) => {
       const inserted = await tx
         .insert(rewards)
-        .values(newRewards.map(({ state }) => ({ id: state.id, missionId: state.missionId, customerId: state.customerId, status: state.status, issuedAt: state.issuedAt })))
+        .values(
+          newRewards.map(({ state }) => ({
+            id: state.id,
+            missionId: state.missionId,
+            customerId: state.customerId,
+            status: state.status,
+            issuedAt: state.issuedAt,
+          })),
+        )
         .onConflictDoNothing({ target: rewards.missionId })
         .returning({ id: rewards.id });
       const stored = new Set(inserted.map((row) => row.id));
@@ -34,7 +42,10 @@ export class DrizzleRewardRepository implements RewardRepository {
       if (!row) return undefined;
       const reward = Reward.restore(fromRow(row));
       change(reward);
-      await tx.update(rewards).set({ status: reward.state.status, orderId: reward.state.orderId ?? null }).where(eq(rewards.id, rewardId));
+      await tx
+        .update(rewards)
+        .set({ status: reward.state.status, orderId: reward.state.orderId ?? null })
+        .where(eq(rewards.id, rewardId));
       await appendToOutbox(tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
       return reward;
     });
@@ -58,5 +69,12 @@ export class DrizzleRewardRepository implements RewardRepository {
 }
 
 function fromRow(row: RewardRow): RewardState {
-  return { id: row.id, missionId: row.missionId, customerId: row.customerId, status: row.status, issuedAt: row.issuedAt, orderId: row.orderId ?? undefined };
+  return {
+    id: row.id,
+    missionId: row.missionId,
+    customerId: row.customerId,
+    status: row.status,
+    issuedAt: row.issuedAt,
+    orderId: row.orderId ?? undefined,
+  };
 }

@@ -1,18 +1,18 @@
 import {
   type Reward as RewardMessage,
-  RewardServiceService,
   type RewardServiceServer,
+  RewardServiceService,
   RewardStatus,
 } from '../../../../contracts/generated/game/reward/v1/reward_service.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
 import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
+import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
 import type { GetReward } from '../../application/get-reward.js';
 import type { ListRewards } from '../../application/list-rewards.js';
 import type { RewardState } from '../../domain/reward.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter of the reward service. */
 export function rewardGrpcService(useCases: { getReward: GetReward; listRewards: ListRewards }, logger: Logger): GrpcServiceBinding {

@@ -17,7 +17,11 @@ export class DrizzleWalletRepository implements WalletRepository {
   }
 
   async rewardsOf(customerId: string): Promise<WalletRewardState[]> {
-    const rows = await this.scope.reader.select().from(walletRewards).where(eq(walletRewards.customerId, customerId)).orderBy(desc(walletRewards.seq));
+    const rows = await this.scope.reader
+      .select()
+      .from(walletRewards)
+      .where(eq(walletRewards.customerId, customerId))
+      .orderBy(desc(walletRewards.seq));
     return rows.map(rewardFromRow);
   }
 
@@ -72,7 +76,10 @@ class DrizzleWalletTransaction implements WalletTransaction {
 
   async saveReward(reward: WalletReward): Promise<void> {
     const { status, orderId } = reward.state;
-    await this.tx.update(walletRewards).set({ status, orderId: orderId ?? null }).where(eq(walletRewards.rewardId, reward.state.rewardId));
+    await this.tx
+      .update(walletRewards)
+      .set({ status, orderId: orderId ?? null })
+      .where(eq(walletRewards.rewardId, reward.state.rewardId));
     await appendToOutbox(this.tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
   }
 

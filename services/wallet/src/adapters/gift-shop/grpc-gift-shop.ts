@@ -1,8 +1,8 @@
-import { credentials, Metadata, type ServiceError, status as GrpcStatus } from '@grpc/grpc-js';
+import { credentials, status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
 import { GiftServiceClient } from '../../../../contracts/generated/game/gift/v1/gift_service.js';
-import { InvalidArgumentError } from '../../../../platform/src/errors/domain-error.js';
 import { bearerTokenInterceptor, type TokenSource } from '../../../../platform/src/auth/bearer-token-interceptor.js';
+import { InvalidArgumentError } from '../../../../platform/src/errors/domain-error.js';
 import { SERVICE_CLIENT_OPTIONS } from '../../../../platform/src/grpc/channel-options.js';
 import {
   GiftNotFoundError,
@@ -25,7 +25,10 @@ export class GrpcGiftShop implements GiftShop {
     /** The wallet's own access token (ReserveGift is for services only). */
     tokens: TokenSource,
   ) {
-    this.client = new GiftServiceClient(address, credentials.createInsecure(), { ...SERVICE_CLIENT_OPTIONS, interceptors: [...(SERVICE_CLIENT_OPTIONS.interceptors ?? []), bearerTokenInterceptor(tokens)] });
+    this.client = new GiftServiceClient(address, credentials.createInsecure(), {
+      ...SERVICE_CLIENT_OPTIONS,
+      interceptors: [...(SERVICE_CLIENT_OPTIONS.interceptors ?? []), bearerTokenInterceptor(tokens)],
+    });
   }
 
   ensureAvailable(): void {
@@ -70,7 +73,10 @@ export class GrpcGiftShop implements GiftShop {
       case GrpcStatus.RESOURCE_EXHAUSTED:
         return new GiftOutOfStockError(request.giftId);
       case GrpcStatus.FAILED_PRECONDITION:
-        return new GiftOrderRefusedError(trailer('error-code') || 'GIFT_ORDER_REFUSED', grpcError.details ?? 'the gift shop refused the order');
+        return new GiftOrderRefusedError(
+          trailer('error-code') || 'GIFT_ORDER_REFUSED',
+          grpcError.details ?? 'the gift shop refused the order',
+        );
       case GrpcStatus.INVALID_ARGUMENT:
         return new InvalidArgumentError(trailer('error-field') || 'gift_id', grpcError.details?.replace(/^[a-z_]+: /, '') ?? 'is invalid');
       case GrpcStatus.UNAVAILABLE:

@@ -3,10 +3,11 @@ import {
   ExchangeStatus,
   type Wallet as WalletMessage,
   WalletRewardStatus,
-  WalletServiceService,
   type WalletServiceServer,
+  WalletServiceService,
 } from '../../../../contracts/generated/game/wallet/v1/wallet_service.js';
 import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
+import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 import { unary } from '../../../../platform/src/grpc/unary-handler.js';
 import type { Logger } from '../../../../platform/src/logging/logger.js';
 import type { ExchangeReward } from '../../application/exchange-reward.js';
@@ -14,7 +15,6 @@ import type { GetWallet } from '../../application/get-wallet.js';
 import type { ExchangeState } from '../../domain/exchange.js';
 import type { Wallet } from '../../domain/wallet.js';
 import type { WalletRewardState } from '../../domain/wallet-reward.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
 
 /** The gRPC inbound adapter of the wallet service. */
 export function walletGrpcService(useCases: { getWallet: GetWallet; exchangeReward: ExchangeReward }, logger: Logger): GrpcServiceBinding {

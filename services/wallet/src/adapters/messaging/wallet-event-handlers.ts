@@ -11,7 +11,12 @@ export function walletEventHandlers(useCasesIn: (tx: Transaction) => { creditRew
     handleEvents(rewardIssued, async (tx, events) => {
       const commands = events.map(({ message }) => {
         requireEventFields(rewardIssued, { reward_id: message.rewardId, customer_id: message.customerId, mission_id: message.missionId });
-        return { rewardId: message.rewardId, customerId: message.customerId, missionId: message.missionId, issuedAt: message.issuedAt ?? new Date() };
+        return {
+          rewardId: message.rewardId,
+          customerId: message.customerId,
+          missionId: message.missionId,
+          issuedAt: message.issuedAt ?? new Date(),
+        };
       });
       await useCasesIn(tx).creditReward.execute(commands);
     }),
@@ -21,7 +26,11 @@ export function walletEventHandlers(useCasesIn: (tx: Transaction) => { creditRew
     }),
     handleEvent(giftOrderRejected, async (tx, event) => {
       requireEventFields(giftOrderRejected, { reward_id: event.rewardId, order_id: event.orderId });
-      await useCasesIn(tx).returnReward.execute({ rewardId: event.rewardId, orderId: event.orderId, reason: `gift order rejected: ${event.reason}` });
+      await useCasesIn(tx).returnReward.execute({
+        rewardId: event.rewardId,
+        orderId: event.orderId,
+        reason: `gift order rejected: ${event.reason}`,
+      });
     }),
   ];
 }

@@ -1,5 +1,5 @@
 import { exchangeAbandoned, rewardReturned, rewardSpent, walletCredited } from '../../../../contracts/events.js';
-import { newEvent, type NewEvent } from '../../../../platform/src/events/event-type.js';
+import { type NewEvent, newEvent } from '../../../../platform/src/events/event-type.js';
 import type { ExchangeEvent } from '../../domain/exchange.js';
 import type { WalletRewardEvent } from '../../domain/wallet-reward.js';
 
@@ -22,7 +22,13 @@ export function toOutboxEvent(event: WalletRewardEvent | ExchangeEvent): NewEven
       const { reward } = event;
       return newEvent(
         rewardSpent,
-        { customerId: reward.customerId, rewardId: reward.rewardId, orderId: reward.orderId ?? '', giftId: event.giftId, spentAt: event.at },
+        {
+          customerId: reward.customerId,
+          rewardId: reward.rewardId,
+          orderId: reward.orderId ?? '',
+          giftId: event.giftId,
+          spentAt: event.at,
+        },
         reward.rewardId,
         event.at,
       );
