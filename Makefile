@@ -70,5 +70,5 @@ status: ## Pods, services and autoscalers in namespace game
 
 logs: ## Follow one service's logs, every pod: make logs SERVICE=wallet
 	@scripts/deploy/require-tools.sh kubectl
-	@if [ -z "$(SERVICE)" ]; then echo "usage: make logs SERVICE=<mission|reward|wallet|gift|delivery|mypage|notification|envoy>" >&2; exit 2; fi
+	@if [ -z "$(SERVICE)" ]; then echo "usage: make logs SERVICE=<$$(npx tsx scripts/list-services.ts --separator '|' --extra web --extra envoy)>" >&2; exit 2; fi
 	kubectl --context kind-$(KIND_CLUSTER) -n $(NAMESPACE) logs -f --prefix --max-log-requests 10 -l app.kubernetes.io/name=$(SERVICE) --all-containers

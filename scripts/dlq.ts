@@ -9,7 +9,7 @@
  * AMQP_URL and EVENTS_QUEUE_PREFIX select the broker and the deployment, as for the services.
  */
 
-import { SERVICE_MODULES } from '../services/launcher/src/service-catalog.js';
+import { SERVICE_MODULES } from '../services/launcher/src/service-modules.js';
 import { DeadLetterQueue } from '../services/platform/src/bus/dead-letter-queue.js';
 import { readPlatformConfig } from '../services/platform/src/config/platform-config.js';
 

@@ -11,13 +11,14 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { SERVICE_NAMES, type ServiceName } from '../../services/contracts/service-catalog.js';
 import { DEFAULT_METRICS_PORT } from '../../services/platform/src/metrics/metrics-server.js';
 import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Every gRPC service deployed to the cluster (one directory under services/ each). */
-export const DEPLOYED_SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery', 'mypage', 'notification'] as const;
+/** Every gRPC service deployed to the cluster: the service catalog's (one directory under services/ each). */
+export const DEPLOYED_SERVICES: readonly ServiceName[] = SERVICE_NAMES;
 
 /** Every service listens on this port in the cluster (`<SERVICE>_GRPC_PORT` in its ConfigMap). */
 export const GRPC_PORT = 50051;

@@ -1,20 +1,17 @@
-/**
- * Each service's default gRPC port on one machine (`npm start`, `make up`, a service run alone).
- * The one table every default address is derived from; `<SERVICE>_GRPC_PORT` overrides a port,
- * and in a cluster every service listens on 50051 behind its own DNS name. (mypage repeats its own
- * port rather than import this table: the read model must know no other service's address.)
- */
-export const DEFAULT_GRPC_PORTS = {
-  mission: 50051,
-  reward: 50052,
-  wallet: 50053,
-  gift: 50054,
-  delivery: 50055,
-  mypage: 50056,
-  notification: 50057,
-} as const satisfies Record<string, number>;
+import { SERVICE_CATALOG, SERVICE_NAMES, type ServiceName } from './service-catalog.js';
 
-export type ServiceName = keyof typeof DEFAULT_GRPC_PORTS;
+export type { ServiceName };
+
+/**
+ * Each service's default gRPC port on one machine (`npm start`, `make up`, a service run alone),
+ * from the service catalog. Every default address is derived from it; `<SERVICE>_GRPC_PORT`
+ * overrides a port, and in a cluster every service listens on 50051 behind its own DNS name.
+ * (mypage repeats its own port rather than import this table: the read model must know no other
+ * service's address; test/deploy/service-catalog.test.ts checks the two agree.)
+ */
+export const DEFAULT_GRPC_PORTS = Object.fromEntries(SERVICE_NAMES.map((name) => [name, SERVICE_CATALOG[name].port])) as {
+  readonly [Name in ServiceName]: (typeof SERVICE_CATALOG)[Name]['port'];
+};
 
 /**
  * The port a service on this machine listens on: `<SERVICE>_GRPC_PORT` when set (a second copy

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { createFileRegistry, type FileRegistry, fromBinary, type JsonObject } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { expect } from 'chai';
-import { JWT_PAYLOAD_METADATA, ROLE_SCOPES, rateLimitClass, renderEnvoyAccess } from '../../scripts/envoy-access/envoy-access-rules.js';
+import { JWT_PAYLOAD_METADATA, ROLE_SCOPES, rateLimitClass } from '../../scripts/envoy-config/envoy-access-blocks.js';
+import { renderEnvoyConfig } from '../../scripts/envoy-config/envoy-config.js';
 import { DEFAULT_RATE_LIMITS, RATE_LIMIT_KEY_CLAIM } from '../../services/gateway/src/access/edge-rate-limits.js';
 import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
 import { bucketFor, jwtRequirement, rateLimitDescriptor, rbacAllows, type VerifiedToken } from './support/envoy-access-model.js';
@@ -15,7 +16,7 @@ import { checkEnvoyConfig, connectionManagers, httpFilterConfig, list, object } 
  * and local_ratelimit, all parsed strictly against Envoy's API (support/envoy-config-check.ts),
  * then evaluated for every RPC of the descriptor set x every role, against the access options
  * in proto/ (identity-core's AccessPolicies). The generated blocks must be what
- * scripts/generate-envoy-access.ts writes today.
+ * scripts/render-envoy-config.ts writes today.
  */
 
 const ENVOY_YAML = join(REPO_ROOT, 'envoy/envoy.yaml');
@@ -60,8 +61,10 @@ describe('Envoy identity and access (envoy/envoy.yaml): headers stripped, jwt_au
     payload: { sub, client_id: clientId, scope: [ROLE_SCOPES.get(role)!] },
   });
 
-  it('the generated blocks are what scripts/generate-envoy-access.ts writes from proto/ today (run npm run gen:envoy-access)', () => {
-    expect(renderEnvoyAccess(yamlText, policies) === yamlText, 'envoy.yaml is out of date with the access options').to.equal(true);
+  it('the generated blocks are what scripts/render-envoy-config.ts writes from proto/ today (run npm run gen:envoy-config)', () => {
+    expect(renderEnvoyConfig(yamlText, { policies, registry }) === yamlText, 'envoy.yaml is out of date with the access options').to.equal(
+      true,
+    );
   });
 
   it('client-sent x-caller-* and x-jwt-* headers are dropped before any other filter, on the edge and the mesh', () => {
@@ -125,7 +128,7 @@ describe('Envoy identity and access (envoy/envoy.yaml): headers stripped, jwt_au
     getWallet.options = { ...getWallet.options!, $unknown: [] } as typeof getWallet.options;
     const without = AccessPolicies.fromRegistry(createFileRegistry(set));
     expect(without.forPath('/game.wallet.v1.WalletService/GetWallet')).to.equal(undefined);
-    const rendered = renderEnvoyAccess(yamlText, without);
+    const rendered = renderEnvoyConfig(yamlText, { policies: without, registry });
     expect(rendered).to.not.equal(yamlText);
     const renderedConfig = checkEnvoyConfig(rendered, { descriptorSets: { '/etc/envoy/descriptor-set.binpb': registry } }).config!;
     const renderedRbac = httpFilterConfig(

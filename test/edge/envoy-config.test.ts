@@ -477,7 +477,7 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
         'listener edge: no route for /game.delivery.v1.DeliveryService/GetDelivery, which the transcoder produces',
       );
       expect(problems).to.include('listener mesh: 0.0.0.0:8080 is already bound by listener edge');
-      expect(problems).to.include('listener mesh, route gift-reserve: retry_on unavailible is not a condition Envoy knows');
+      expect(problems).to.include('listener mesh, route gift-reserve-gift: retry_on unavailible is not a condition Envoy knows');
     });
 
     it('a per-route filter config keyed by no filter of the listener, or with a misspelt field, is named', () => {

@@ -29,7 +29,7 @@ import { createGateway } from '../../services/gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
 import { buildRequest, parseQuery, RequestMappingError } from '../../services/gateway/src/transcoding/request-mapper.js';
-import { SERVICE_MODULES } from '../../services/launcher/src/service-catalog.js';
+import { SERVICE_MODULES } from '../../services/launcher/src/service-modules.js';
 import { DESCRIPTOR_SET_PATH } from '../../services/platform/src/grpc/descriptor-set.js';
 import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { eventually } from '../support/eventually.js';
@@ -364,7 +364,7 @@ describe('The REST edge: every public RPC over HTTP/JSON through the gateway', f
             const path = (template as string).replace(/\{[^}]*\}/g, 'probe');
             const response = await api.send(verb, path, binding.body ? {} : undefined);
             const where = `${rpc} via ${verb} ${template}: ${response.status} ${response.text}${
-              response.status === 503 ? ' (no running service: add its module to services/launcher/src/service-catalog.ts)' : ''
+              response.status === 503 ? ' (no running service: add its module to services/launcher/src/service-modules.ts)' : ''
             }`;
             // Reached the service: it answered, with a result or with one of its own errors (they
             // carry error-code). ReserveGift is the exception: the edge itself refuses it.

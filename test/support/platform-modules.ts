@@ -1,7 +1,16 @@
-export { deliveryModule } from '../../services/delivery/src/composition-root.js';
-export { giftModule } from '../../services/gift/src/composition-root.js';
-export { missionModule } from '../../services/mission/src/composition-root.js';
-export { myPageModule } from '../../services/mypage/src/composition-root.js';
-export { notificationModule } from '../../services/notification/src/composition-root.js';
-export { rewardModule } from '../../services/reward/src/composition-root.js';
-export { walletModule } from '../../services/wallet/src/composition-root.js';
+/**
+ * The services' composition roots for tests, from the launcher's table (one per entry of
+ * services/contracts/service-catalog.ts): `MODULES_BY_NAME.<service>` or by its own name.
+ */
+import { MODULES_BY_NAME, SERVICE_MODULES } from '../../services/launcher/src/service-modules.js';
+
+export { MODULES_BY_NAME, SERVICE_MODULES };
+export const {
+  mission: missionModule,
+  reward: rewardModule,
+  wallet: walletModule,
+  gift: giftModule,
+  delivery: deliveryModule,
+  mypage: myPageModule,
+  notification: notificationModule,
+} = MODULES_BY_NAME;

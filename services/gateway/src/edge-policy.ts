@@ -1,44 +1,48 @@
 import type { DescService, FileRegistry } from '@bufbuild/protobuf';
+import { EDGE_RETRIES, isReadMethod, isServiceName, SERVICE_CATALOG, type ServiceEntry } from '../../contracts/service-catalog.js';
 
 /**
- * What the edge exposes. Public: every service of a `game.<context>.v1` package except
- * `game.platform.v1`, the platform's internal APIs. The deployment's Envoy applies the same
- * policy (envoy/envoy.yaml); keep the two in step.
+ * What the edge exposes, from the service catalog (services/contracts/service-catalog.ts), the
+ * same source envoy/envoy.yaml's routes are generated from (`npm run gen:envoy-config`). Public:
+ * every service of a `game.<context>.v1` package whose catalog entry is `edge: 'public'`;
+ * never `game.platform.v1`, the platform's internal APIs, which has no entry.
  */
 const CONTEXT_PACKAGE = /^game\.([a-z][a-z0-9_]*)\.v\d+$/;
-const INTERNAL_CONTEXTS = new Set(['platform']);
 
 /** The bounded context of a service's package (game.gift.v1 -> 'gift'), if it is one of ours. */
 export function serviceContext(service: DescService): string | undefined {
   return CONTEXT_PACKAGE.exec(service.file.proto.package)?.[1];
 }
 
+/** The catalog entry of a service by its full name (game.gift.v1.GiftService), if it has one. */
+function entryOf(serviceName: string): ServiceEntry | undefined {
+  const context = /^game\.([a-z][a-z0-9_]*)\.v\d+\./.exec(serviceName)?.[1];
+  return context !== undefined && isServiceName(context) ? SERVICE_CATALOG[context] : undefined;
+}
+
 export function isPublicService(service: DescService): boolean {
-  const context = serviceContext(service);
-  return context !== undefined && !INTERNAL_CONTEXTS.has(context);
+  return entryOf(service.typeName)?.edge === 'public';
 }
 
 /**
- * Methods of public services that only other services call. Their routes exist (the contract
- * annotates every RPC) but the edge refuses them with 403; callers inside the mesh use gRPC.
- * Keyed by `package.Service.Method`, valued with the reason the client is told.
+ * Methods of public services that only other services call (the catalog's `meshOnly`). Their
+ * routes exist (the contract annotates every RPC) but the edge refuses them with 403; callers
+ * inside the mesh use gRPC. Keyed by `package.Service.Method`, valued with the reason the client
+ * is told (Envoy's direct_response body for the same route, word for word).
  */
-export const EDGE_REFUSED_METHODS: ReadonlyMap<string, string> = new Map([
-  [
-    'game.gift.v1.GiftService.ReserveGift',
-    // Envoy's direct_response body for the same route, word for word.
-    'ReserveGift is internal: only the wallet reserves gift stock',
-  ],
-]);
+export function edgeRefusal(serviceName: string, methodName: string): string | undefined {
+  const meshOnly: Readonly<Record<string, string>> | undefined = entryOf(serviceName)?.meshOnly;
+  return meshOnly !== undefined && Object.hasOwn(meshOnly, methodName) ? meshOnly[methodName] : undefined;
+}
 
 /**
- * The upstream timeout of each route, as envoy/envoy.yaml sets them: 10 s for the wallet's writes
- * (ExchangeReward waits on the gift shop, with the wallet's own retries, and the edge must outlast
- * that or the client sees 504 for an exchange that then completes), 5 s for everything else.
+ * The upstream timeout of each route, as envoy/envoy.yaml sets them: the catalog's
+ * `routeTimeoutMs` of the service, for reads (Get*, List*) or writes.
  */
 export function routeTimeoutMs(serviceName: string, methodName: string): number {
-  const isRead = /^(Get|List)/.test(methodName);
-  return serviceName === 'game.wallet.v1.WalletService' && !isRead ? 10_000 : 5_000;
+  const entry = entryOf(serviceName);
+  if (!entry) throw new Error(`${serviceName} has no entry in services/contracts/service-catalog.ts`);
+  return isReadMethod(methodName) ? entry.routeTimeoutMs.read : entry.routeTimeoutMs.write;
 }
 
 export interface PublicService {
@@ -60,9 +64,9 @@ export function publicServices(registry: FileRegistry): PublicService[] {
 }
 
 /**
- * The retries envoy/envoy.yaml sets on each route, applied the same way here: reads (Get*, List*)
- * are retried twice on UNAVAILABLE; writes once, and only when the request never reached a
- * service (no connection, or the stream was refused), so nothing is ever done twice. A service's
+ * The retries envoy/envoy.yaml sets on each route (the catalog's EDGE_RETRIES), applied the same
+ * way here: reads (Get*, List*) are retried on UNAVAILABLE; writes only when the request never reached a service
+ * (no connection, or the stream was refused), so nothing is ever done twice. A service's
  * own UNAVAILABLE answer with an error code (the wallet's "try again later") is never retried.
  */
 export interface RetryPolicy {
@@ -74,10 +78,13 @@ const NEVER_REACHED = /No connection established|ECONNREFUSED|refused stream|REF
 const UNAVAILABLE = 14;
 
 export function routeRetryPolicy(methodName: string): RetryPolicy {
-  if (/^(Get|List)/.test(methodName)) {
-    return { retries: 2, shouldRetry: ({ code, errorCode }) => code === UNAVAILABLE && !errorCode };
+  if (isReadMethod(methodName)) {
+    return { retries: EDGE_RETRIES.read.retries, shouldRetry: ({ code, errorCode }) => code === UNAVAILABLE && !errorCode };
   }
-  return { retries: 1, shouldRetry: ({ code, message, errorCode }) => code === UNAVAILABLE && !errorCode && NEVER_REACHED.test(message) };
+  return {
+    retries: EDGE_RETRIES.write.retries,
+    shouldRetry: ({ code, message, errorCode }) => code === UNAVAILABLE && !errorCode && NEVER_REACHED.test(message),
+  };
 }
 
 /** Envoy's default retry back-off base interval. */

@@ -29,7 +29,7 @@ import { StartupError, startOrExit } from '../../platform/src/runtime/startup-er
 import { serviceTarget } from './local-cluster-targets.js';
 import { metricsPortFor, ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
 import { prometheusScrapeConfig } from './prometheus-scrape-config.js';
-import { SERVICE_MODULES } from './service-catalog.js';
+import { SERVICE_MODULES } from './service-modules.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 /** LOCAL_CLUSTER_DIR moves the state (and logs) so a second copy can be up beside the first. */

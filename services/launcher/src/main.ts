@@ -27,9 +27,9 @@ import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
 import { type RunningService, runService } from '../../platform/src/runtime/service-runner.js';
 import { StartupError, startOrExit } from '../../platform/src/runtime/startup-error.js';
 import { startTracing } from '../../platform/src/telemetry/tracing.js';
-import type { WalletOverrides } from '../../wallet/src/composition-root.js';
+import { type WalletOverrides, walletModule } from '../../wallet/src/composition-root.js';
 import { WEB_DIST_DIR } from '../../web/web-dist.js';
-import { SERVICE_MODULES } from './service-catalog.js';
+import { SERVICE_MODULES } from './service-modules.js';
 
 await startOrExit(async () => {
   const config = readPlatformConfig();
@@ -54,15 +54,11 @@ await startOrExit(async () => {
   const services: RunningService[] = [];
   const portOf = new Map<string, number>();
   for (const module of SERVICE_MODULES) {
-    const overrides = callsInThisProcess(module.name, portOf);
-    const service = await runService(module, {
-      database: await infrastructure.database(module.name),
-      bus: infrastructure.bus,
-      config,
-      logger,
-      overrides,
-      auth: identity.auth,
-    });
+    const options = { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, auth: identity.auth };
+    const service =
+      module === walletModule
+        ? await runService(walletModule, { ...options, overrides: walletCallsThisProcess(portOf) })
+        : await runService(module, options);
     services.push(service);
     portOf.set(service.name, service.port);
   }
@@ -130,10 +126,9 @@ async function buildWebPage(logger: Logger): Promise<void> {
 /**
  * The wallet calls the gift service this process runs, on the port it actually got
  * (GIFT_GRPC_PORT, or a free one for 0), never another copy's: unless WALLET_GIFT_ADDRESS says
- * where. Gift starts before wallet (service-catalog.ts).
+ * where. Gift starts before wallet (START_ORDER in services/contracts/service-catalog.ts).
  */
-function callsInThisProcess(name: string, ports: ReadonlyMap<string, number>): never {
-  if (name !== 'wallet' || process.env.WALLET_GIFT_ADDRESS) return undefined as never;
-  const overrides: Partial<WalletOverrides> = { config: { giftAddress: `127.0.0.1:${ports.get('gift')}` } };
-  return overrides as never;
+function walletCallsThisProcess(ports: ReadonlyMap<string, number>): Partial<WalletOverrides> | undefined {
+  if (process.env.WALLET_GIFT_ADDRESS) return undefined;
+  return { config: { giftAddress: `127.0.0.1:${ports.get('gift')}` } };
 }

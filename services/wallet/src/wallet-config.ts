@@ -1,3 +1,4 @@
+import { SERVICE_CATALOG } from '../../contracts/service-catalog.js';
 import { defaultAddress } from '../../contracts/service-ports.js';
 import { type Env, readInt, readString } from '../../platform/src/config/env-reader.js';
 import type { GiftShopPolicyOptions } from './adapters/gift-shop/gift-shop-policy.js';
@@ -16,14 +17,17 @@ export interface WalletConfig {
   authClientSecret: string;
 }
 
+/** The gift call's defaults, from the service catalog; WALLET_GIFT_* override them. */
+const GIFT_CALL = SERVICE_CATALOG.wallet.calls.gift;
+
 export function readWalletConfig(env: Env = process.env): WalletConfig {
   return {
     giftAddress: readString(env, 'WALLET_GIFT_ADDRESS', defaultAddress('gift', env)),
     giftShop: {
-      attemptTimeoutMs: readInt(env, 'WALLET_GIFT_TIMEOUT_MS', 1000, { min: 10 }),
-      maxRetries: readInt(env, 'WALLET_GIFT_MAX_RETRIES', 2, { min: 0, max: 10 }),
-      breakerThreshold: readInt(env, 'WALLET_GIFT_BREAKER_THRESHOLD', 5, { min: 1 }),
-      halfOpenAfterMs: readInt(env, 'WALLET_GIFT_BREAKER_HALF_OPEN_MS', 5000, { min: 100 }),
+      attemptTimeoutMs: readInt(env, 'WALLET_GIFT_TIMEOUT_MS', GIFT_CALL.attemptTimeoutMs, { min: 10 }),
+      maxRetries: readInt(env, 'WALLET_GIFT_MAX_RETRIES', GIFT_CALL.maxRetries, { min: 0, max: 10 }),
+      breakerThreshold: readInt(env, 'WALLET_GIFT_BREAKER_THRESHOLD', GIFT_CALL.breakerThreshold, { min: 1 }),
+      halfOpenAfterMs: readInt(env, 'WALLET_GIFT_BREAKER_HALF_OPEN_MS', GIFT_CALL.halfOpenAfterMs, { min: 100 }),
     },
     exchangeStalledAfterMs: readInt(env, 'WALLET_EXCHANGE_STALLED_AFTER_MS', 30_000, { min: 100 }),
     exchangeRecoverySweepMs: readInt(env, 'WALLET_EXCHANGE_RECOVERY_SWEEP_MS', 10_000, { min: 50 }),

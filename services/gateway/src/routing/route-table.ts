@@ -1,5 +1,5 @@
 import type { DescMethod, DescService, FileRegistry } from '@bufbuild/protobuf';
-import { EDGE_REFUSED_METHODS, isPublicService, routeTimeoutMs } from '../edge-policy.js';
+import { edgeRefusal, isPublicService, routeTimeoutMs } from '../edge-policy.js';
 import { isTextSettable, resolveFieldPath } from '../transcoding/field-path.js';
 import { httpBindings } from './http-rule.js';
 import {
@@ -108,7 +108,7 @@ function checked(
     service,
     method,
     grpcPath: `/${service.typeName}/${method.name}`,
-    refusal: EDGE_REFUSED_METHODS.get(`${service.typeName}.${method.name}`),
+    refusal: edgeRefusal(service.typeName, method.name),
     timeoutMs: routeTimeoutMs(service.typeName, method.name),
   };
 }

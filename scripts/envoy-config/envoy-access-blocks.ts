@@ -22,8 +22,9 @@ import { ROLE_SCOPES } from '../../services/platform/src/auth/caller.js';
  *   rate-limit-buckets   local_ratelimit descriptors: one token bucket per distinct claim value
  *                        (an empty value is Envoy's wildcard: a bucket for each value seen).
  *
- * scripts/generate-envoy-access.ts writes them; test/edge/envoy-config.test.ts fails when the
- * checked-in envoy.yaml differs from what this renders.
+ * scripts/render-envoy-config.ts writes them (with the service catalog's blocks,
+ * envoy-service-blocks.ts); test/edge/envoy-access-config.test.ts and
+ * test/deploy/service-catalog.test.ts fail when the checked-in envoy.yaml differs from what they render.
  */
 
 export const JWT_PROVIDER = 'game-identity';
@@ -131,36 +132,14 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const BEGIN = /^(\s*)# BEGIN GENERATED ([a-z-]+)\b.*$/;
-
-/** envoy.yaml with every generated block replaced by what the policies give now. */
-export function renderEnvoyAccess(yamlText: string, policies: AccessPolicies): string {
-  const blocks = envoyAccessBlocks(policies) as Record<string, unknown>;
-  const lines = yamlText.split('\n');
-  const out: string[] = [];
-  const seen = new Set<string>();
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
-    out.push(line);
-    const begin = BEGIN.exec(line);
-    if (!begin) continue;
-    const [, indent, name] = begin as unknown as [string, string, string];
-    if (!(name in blocks)) throw new Error(`envoy.yaml line ${index + 1}: no generated block named ${name}`);
-    const end = lines.findIndex((candidate, at) => at > index && candidate.trim().startsWith(`# END GENERATED ${name}`));
-    if (end < 0) throw new Error(`envoy.yaml: # BEGIN GENERATED ${name} has no # END GENERATED ${name}`);
-    out.push(...renderBlock(blocks[name], indent));
-    out.push(lines[end]!);
-    seen.add(name);
-    index = end;
-  }
-  const missing = Object.keys(blocks).filter((name) => !seen.has(name));
-  if (missing.length > 0) throw new Error(`envoy.yaml lacks the generated blocks ${missing.join(', ')}`);
-  return out.join('\n');
+/** The access blocks as lines (flow style, one per list item or map entry), by marker name. */
+export function envoyAccessLines(policies: AccessPolicies): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(envoyAccessBlocks(policies)).map(([name, value]) => [name, renderBlock(value)]));
 }
 
-/** One line per list item or map entry (flow style), indented like its BEGIN marker. */
-function renderBlock(value: unknown, indent: string): string[] {
+/** One line per list item or map entry (flow style). */
+function renderBlock(value: unknown): string[] {
   const flow = (item: unknown) => stringify(item, { collectionStyle: 'flow', lineWidth: 0 }).trim();
-  if (Array.isArray(value)) return value.map((item) => `${indent}- ${flow(item)}`);
-  return Object.entries(value as Record<string, unknown>).map(([key, item]) => `${indent}${flow(key)}: ${flow(item)}`);
+  if (Array.isArray(value)) return value.map((item) => `- ${flow(item)}`);
+  return Object.entries(value as Record<string, unknown>).map(([key, item]) => `${flow(key)}: ${flow(item)}`);
 }
