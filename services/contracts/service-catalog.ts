@@ -55,7 +55,8 @@ export interface ServiceEntry {
   readonly clusterLimits?: ClusterLimits;
 }
 
-const STANDARD_TIMEOUTS = { read: 5_000, write: 5_000 } as const;
+/** The edge's route timeouts unless an entry needs longer (and for a contract's service the catalog does not list). */
+export const STANDARD_TIMEOUTS = { read: 5_000, write: 5_000 } as const;
 
 export const SERVICE_CATALOG = {
   mission: { port: 50051, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },

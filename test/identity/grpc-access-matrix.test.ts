@@ -1,6 +1,7 @@
 import { create, type DescMessage, toBinary } from '@bufbuild/protobuf';
 import { Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { missionAchieved } from '../../services/contracts/events.js';
 import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { AccessPolicies, CallerRole, type MethodAccessPolicy } from '../../services/platform/src/auth/access-policy.js';
@@ -139,7 +140,7 @@ describe('gRPC access matrix: every RPC x every kind of caller, straight to the 
       name: 'Matrix gift',
       stock_count: 100,
       target_queue: 'mypage',
-      routing_keys: ['mission.achieved'],
+      routing_keys: [missionAchieved.routingKey],
     };
     const init: Record<string, unknown> = {};
     for (const field of input.fields) if (field.name in values) init[field.localName] = values[field.name];

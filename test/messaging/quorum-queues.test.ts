@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { expect } from 'chai';
+import { missionAchieved } from '../../services/contracts/events.js';
 import { missionAchievedEvent } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { rewardModule } from '../support/platform-modules.js';
@@ -55,7 +56,7 @@ describe('Quorum queues (and the migration from classic queues)', function () {
         arguments: { 'x-message-ttl': 100, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': queue },
       });
       await channel.assertQueue(`${queue}.dlq`, { durable: true });
-      await channel.bindQueue(queue, system.config.eventsExchange, 'mission.achieved');
+      await channel.bindQueue(queue, system.config.eventsExchange, missionAchieved.routingKey);
       await channel.close();
     } finally {
       await connection.close();

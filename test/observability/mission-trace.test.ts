@@ -2,13 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { deliveryStarted, giftOrderPaid, missionAchieved, rewardIssued, rewardSpent } from '../../services/contracts/events.js';
+import { GiftOrderStatus, GiftServiceService } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { MissionServiceService } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { WalletServiceService } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
+import type { EventType } from '../../services/platform/src/events/event-type.js';
 import { expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
 import { type Mode, TestSystem } from '../support/test-system.js';
 import { parentOf, TraceCapture } from '../support/trace-capture.js';
+
+/** Span names, from the generated contract: `<Service>/<Method>` of an RPC, and the event spans. */
+const ACHIEVE_MISSION = MissionServiceService.achieveMission.path.slice(1);
+const EXCHANGE_REWARD = WalletServiceService.exchangeReward.path.slice(1);
+const RESERVE_GIFT = GiftServiceService.reserveGift.path.slice(1);
+const processed = (service: string, event: EventType<unknown>) => `${service} process ${event.name}`;
+const published = (event: EventType<unknown>) => `publish ${event.routingKey}`;
 
 /**
  * One trace per mission and per exchange, across gRPC, the outbox and the broker: every span
@@ -62,24 +73,21 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const customerId = `trace-${randomUUID().slice(0, 8)}`;
       const rewardId = await rewardInWallet(system, customerId, 'traced');
       const spans = await eventually(() => {
-        const trace = rootTrace('game.mission.v1.MissionService/AchieveMission', rewardId);
-        expect(trace.map((span) => span.name)).to.include.members([
-          'wallet process game.reward.v1.RewardIssued',
-          'mission process game.reward.v1.RewardIssued',
-        ]);
+        const trace = rootTrace(ACHIEVE_MISSION, rewardId);
+        expect(trace.map((span) => span.name)).to.include.members([processed('wallet', rewardIssued), processed('mission', rewardIssued)]);
         return trace;
       });
-      const root = spans.find((span) => span.name === 'game.mission.v1.MissionService/AchieveMission');
+      const root = spans.find((span) => span.name === ACHIEVE_MISSION);
       expect(root?.kind).to.equal(SpanKind.SERVER);
-      expectChild(spans, 'publish mission.achieved', 'game.mission.v1.MissionService/AchieveMission', SpanKind.PRODUCER);
-      expectChild(spans, 'reward process game.mission.v1.MissionAchieved', 'publish mission.achieved', SpanKind.CONSUMER);
-      expectChild(spans, 'reward transaction', 'reward process game.mission.v1.MissionAchieved');
-      expectChild(spans, 'publish reward.issued', 'reward transaction', SpanKind.PRODUCER);
-      const credit = expectChild(spans, 'wallet process game.reward.v1.RewardIssued', 'publish reward.issued', SpanKind.CONSUMER);
+      expectChild(spans, published(missionAchieved), ACHIEVE_MISSION, SpanKind.PRODUCER);
+      expectChild(spans, processed('reward', missionAchieved), published(missionAchieved), SpanKind.CONSUMER);
+      expectChild(spans, 'reward transaction', processed('reward', missionAchieved));
+      expectChild(spans, published(rewardIssued), 'reward transaction', SpanKind.PRODUCER);
+      const credit = expectChild(spans, processed('wallet', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
       expect(credit.attributes['event.outcome']).to.equal('ack');
-      expectChild(spans, 'wallet transaction', 'wallet process game.reward.v1.RewardIssued');
-      expectChild(spans, 'mission process game.reward.v1.RewardIssued', 'publish reward.issued', SpanKind.CONSUMER);
-      expectChild(spans, 'mission transaction', 'mission process game.reward.v1.RewardIssued');
+      expectChild(spans, 'wallet transaction', processed('wallet', rewardIssued));
+      expectChild(spans, processed('mission', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
+      expectChild(spans, 'mission transaction', processed('mission', rewardIssued));
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
     });
 
@@ -99,15 +107,15 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       expect(response.status).to.equal(200);
       const spans = await eventually(() => {
         const trace = capture.spans(callerTraceId);
-        expect(trace.map((span) => span.name)).to.include('reward process game.mission.v1.MissionAchieved');
+        expect(trace.map((span) => span.name)).to.include(processed('reward', missionAchieved));
         return trace;
       });
       const edge = spans.find((span) => span.name === 'POST /v1/missions');
       expect(edge?.kind).to.equal(SpanKind.SERVER);
       expect(parentOf(edge as ReadableSpan)).to.equal(callerSpanId);
-      expectChild(spans, 'game.mission.v1.MissionService/AchieveMission', 'POST /v1/missions', SpanKind.CLIENT);
-      expectChild(spans, 'game.mission.v1.MissionService/AchieveMission', 'game.mission.v1.MissionService/AchieveMission', SpanKind.SERVER);
-      expectChild(spans, 'publish mission.achieved', 'game.mission.v1.MissionService/AchieveMission', SpanKind.PRODUCER);
+      expectChild(spans, ACHIEVE_MISSION, 'POST /v1/missions', SpanKind.CLIENT);
+      expectChild(spans, ACHIEVE_MISSION, ACHIEVE_MISSION, SpanKind.SERVER);
+      expectChild(spans, published(missionAchieved), ACHIEVE_MISSION, SpanKind.PRODUCER);
       await gateway.stop();
     });
 
@@ -145,18 +153,18 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       const exchange = await exchangeReward(system, customerId, rewardId, giftId);
       await orderReaches(system, exchange.orderId, GiftOrderStatus.GIFT_ORDER_STATUS_SHIPPING);
       const spans = await eventually(() => {
-        const trace = rootTrace('game.wallet.v1.WalletService/ExchangeReward', exchange.orderId);
-        expect(trace.map((span) => span.name)).to.include('gift process game.delivery.v1.DeliveryStarted');
+        const trace = rootTrace(EXCHANGE_REWARD, exchange.orderId);
+        expect(trace.map((span) => span.name)).to.include(processed('gift', deliveryStarted));
         return trace;
       });
-      expectChild(spans, 'game.gift.v1.GiftService/ReserveGift', 'game.wallet.v1.WalletService/ExchangeReward', SpanKind.CLIENT);
-      expectChild(spans, 'game.gift.v1.GiftService/ReserveGift', 'game.gift.v1.GiftService/ReserveGift', SpanKind.SERVER);
-      expectChild(spans, 'publish wallet.reward_spent', 'game.wallet.v1.WalletService/ExchangeReward', SpanKind.PRODUCER);
-      expectChild(spans, 'gift process game.wallet.v1.RewardSpent', 'publish wallet.reward_spent', SpanKind.CONSUMER);
-      expectChild(spans, 'publish gift.order_paid', 'gift transaction');
-      expectChild(spans, 'delivery process game.gift.v1.GiftOrderPaid', 'publish gift.order_paid', SpanKind.CONSUMER);
-      expectChild(spans, 'publish delivery.started', 'delivery transaction');
-      expectChild(spans, 'gift process game.delivery.v1.DeliveryStarted', 'publish delivery.started', SpanKind.CONSUMER);
+      expectChild(spans, RESERVE_GIFT, EXCHANGE_REWARD, SpanKind.CLIENT);
+      expectChild(spans, RESERVE_GIFT, RESERVE_GIFT, SpanKind.SERVER);
+      expectChild(spans, published(rewardSpent), EXCHANGE_REWARD, SpanKind.PRODUCER);
+      expectChild(spans, processed('gift', rewardSpent), published(rewardSpent), SpanKind.CONSUMER);
+      expectChild(spans, published(giftOrderPaid), 'gift transaction');
+      expectChild(spans, processed('delivery', giftOrderPaid), published(giftOrderPaid), SpanKind.CONSUMER);
+      expectChild(spans, published(deliveryStarted), 'delivery transaction');
+      expectChild(spans, processed('gift', deliveryStarted), published(deliveryStarted), SpanKind.CONSUMER);
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
     });
   });

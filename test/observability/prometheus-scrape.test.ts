@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { rewardIssued } from '../../services/contracts/events.js';
 import { prometheusScrapeConfig } from '../../services/launcher/src/prometheus-scrape-config.js';
 import { expectWalletToHold } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
@@ -115,8 +116,7 @@ describe('Prometheus scrapes the make-up processes', function () {
         expect(Number((await query('sum(rewards_issued_total)'))[0]?.value[1])).to.equal(3);
         expect(
           Number(
-            (await query('sum(events_consumed_total{app="wallet", outcome="applied", event_type="game.reward.v1.RewardIssued"})'))[0]
-              ?.value[1],
+            (await query(`sum(events_consumed_total{app="wallet", outcome="applied", event_type="${rewardIssued.name}"})`))[0]?.value[1],
           ),
         ).to.equal(3);
         const pending = await query('max by (service) (outbox_pending_events)');

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
+import { missionAchieved, rewardIssued } from '../../services/contracts/events.js';
 import { GiftServiceClient } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { MissionServiceService } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
 import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
+import { serviceNameOf } from '../../services/platform/src/grpc/service-name.js';
 import { expectWalletToHold } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
@@ -44,39 +47,35 @@ describe('Prometheus metrics of each service process after a known workload', fu
         expect(valueOf(mission, 'missions_achieved_total')).to.equal(10);
         expect(
           valueOf(mission, 'grpc_server_handled_total', {
-            grpc_service: 'game.mission.v1.MissionService',
+            grpc_service: serviceNameOf(MissionServiceService),
             grpc_method: 'AchieveMission',
             grpc_code: 'OK',
           }),
         ).to.equal(10);
         expect(valueOf(mission, 'grpc_server_handling_seconds_count', { grpc_method: 'AchieveMission' })).to.equal(10);
         expect(
-          valueOf(mission, 'events_consumed_total', { service: 'mission', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' }),
+          valueOf(mission, 'events_consumed_total', { service: 'mission', event_type: rewardIssued.name, outcome: 'applied' }),
         ).to.equal(10);
         expect(valueOf(mission, 'outbox_pending_events', { service: 'mission' })).to.equal(0);
         expect(valueOf(mission, 'outbox_oldest_pending_age_seconds', { service: 'mission' })).to.equal(0);
-        expect(valueOf(mission, 'events_published_total', { service: 'mission', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(
-          10,
-        );
+        expect(valueOf(mission, 'events_published_total', { service: 'mission', event_type: missionAchieved.name })).to.equal(10);
 
         const reward = (await scrape(port('reward'))).samples;
         expect(valueOf(reward, 'rewards_issued_total')).to.equal(10);
         expect(
           valueOf(reward, 'events_consumed_total', {
             service: 'reward',
-            event_type: 'game.mission.v1.MissionAchieved',
+            event_type: missionAchieved.name,
             outcome: 'applied',
           }),
         ).to.equal(10);
-        expect(valueOf(reward, 'event_lag_seconds_count', { service: 'reward', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(
-          10,
-        );
+        expect(valueOf(reward, 'event_lag_seconds_count', { service: 'reward', event_type: missionAchieved.name })).to.equal(10);
         expect(valueOf(reward, 'outbox_pending_events', { service: 'reward' })).to.equal(0);
 
         const wallet = (await scrape(port('wallet'))).samples;
-        expect(
-          valueOf(wallet, 'events_consumed_total', { service: 'wallet', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' }),
-        ).to.equal(10);
+        expect(valueOf(wallet, 'events_consumed_total', { service: 'wallet', event_type: rewardIssued.name, outcome: 'applied' })).to.equal(
+          10,
+        );
         expect(valueOf(wallet, 'event_dead_letter_messages', { service: 'wallet' })).to.equal(0);
         expect(valueOf(wallet, 'event_queue_messages', { service: 'wallet' })).to.equal(0);
         expect(valueOf(wallet, 'event_queue_consumers', { service: 'wallet' })).to.equal(1);

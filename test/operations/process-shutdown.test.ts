@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import type { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { type MissionServiceClient, MissionServiceService } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
 import { createGateway } from '../../services/gateway/src/create-gateway.js';
+import { serviceNameOf } from '../../services/platform/src/grpc/service-name.js';
 import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { expectWalletToHold } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
@@ -115,7 +116,7 @@ describe('Services as processes: SIGTERM, SIGKILL and rolling restarts under loa
 
   it('a rolling restart under load through the REST gateway fails no request', async () => {
     const gateway = await createGateway({
-      upstreams: { 'game.mission.v1.MissionService': cluster.target('mission') },
+      upstreams: { [serviceNameOf(MissionServiceService)]: cluster.target('mission') },
       port: 0,
       host: '127.0.0.1',
       logger: createLogger({ level: 'silent' }),

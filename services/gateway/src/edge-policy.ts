@@ -1,11 +1,20 @@
 import type { DescService, FileRegistry } from '@bufbuild/protobuf';
-import { EDGE_RETRIES, isReadMethod, isServiceName, SERVICE_CATALOG, type ServiceEntry } from '../../contracts/service-catalog.js';
+import {
+  EDGE_RETRIES,
+  isReadMethod,
+  isServiceName,
+  SERVICE_CATALOG,
+  type ServiceEntry,
+  SHARED_API_CONTEXTS,
+  STANDARD_TIMEOUTS,
+} from '../../contracts/service-catalog.js';
 
 /**
  * What the edge exposes, from the service catalog (services/contracts/service-catalog.ts), the
  * same source envoy/envoy.yaml's routes are generated from (`npm run gen:envoy-config`). Public:
- * every service of a `game.<context>.v1` package whose catalog entry is `edge: 'public'`;
- * never `game.platform.v1`, the platform's internal APIs, which has no entry.
+ * every service of a `game.<context>.v1` package, unless its catalog entry says `edge: 'internal'`
+ * or the package is a shared API (`game.platform.v1`, the platform's internal APIs). A package the
+ * catalog does not list (a contract handed to the gateway beyond the platform's) gets the defaults.
  */
 const CONTEXT_PACKAGE = /^game\.([a-z][a-z0-9_]*)\.v\d+$/;
 
@@ -14,14 +23,21 @@ export function serviceContext(service: DescService): string | undefined {
   return CONTEXT_PACKAGE.exec(service.file.proto.package)?.[1];
 }
 
-/** The catalog entry of a service by its full name (game.gift.v1.GiftService), if it has one. */
+/** The context of a service by its full name (game.gift.v1.GiftService -> 'gift'). */
+function contextOf(serviceName: string): string | undefined {
+  return /^game\.([a-z][a-z0-9_]*)\.v\d+\./.exec(serviceName)?.[1];
+}
+
+/** The catalog entry of a service by its full name, if the catalog lists its context. */
 function entryOf(serviceName: string): ServiceEntry | undefined {
-  const context = /^game\.([a-z][a-z0-9_]*)\.v\d+\./.exec(serviceName)?.[1];
+  const context = contextOf(serviceName);
   return context !== undefined && isServiceName(context) ? SERVICE_CATALOG[context] : undefined;
 }
 
 export function isPublicService(service: DescService): boolean {
-  return entryOf(service.typeName)?.edge === 'public';
+  const context = serviceContext(service);
+  if (context === undefined || SHARED_API_CONTEXTS.includes(context)) return false;
+  return entryOf(service.typeName)?.edge !== 'internal';
 }
 
 /**
@@ -40,9 +56,8 @@ export function edgeRefusal(serviceName: string, methodName: string): string | u
  * `routeTimeoutMs` of the service, for reads (Get*, List*) or writes.
  */
 export function routeTimeoutMs(serviceName: string, methodName: string): number {
-  const entry = entryOf(serviceName);
-  if (!entry) throw new Error(`${serviceName} has no entry in services/contracts/service-catalog.ts`);
-  return isReadMethod(methodName) ? entry.routeTimeoutMs.read : entry.routeTimeoutMs.write;
+  const timeouts = entryOf(serviceName)?.routeTimeoutMs ?? STANDARD_TIMEOUTS;
+  return isReadMethod(methodName) ? timeouts.read : timeouts.write;
 }
 
 export interface PublicService {
