@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
 import { TestSystem } from '../support/test-system.js';
 import { customerOf, readmeBlock } from './support/readme-blocks.js';
 
@@ -16,11 +16,7 @@ describe('The README walkthrough with grpcurl', function () {
 
   before(async () => {
     system = await TestSystem.create('servers');
-    const delivery = await system.start(deliveryModule);
-    const gift = await system.start(giftModule);
-    const reward = await system.start(rewardModule);
-    const wallet = await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } });
-    const mission = await system.start(missionModule);
+    const { delivery, gift, reward, wallet, mission } = await startPlatform(system, EXCHANGE_CHAIN);
     // npm run token signs in at the system's own identity provider.
     const env = {
       ...process.env,

@@ -2,15 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { eventually } from '../support/eventually.js';
-import {
-  deliveryModule,
-  giftModule,
-  missionModule,
-  myPageModule,
-  notificationModule,
-  rewardModule,
-  walletModule,
-} from '../support/platform-modules.js';
+import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
 import { TestSystem } from '../support/test-system.js';
 import { customerOf, readmeBlock } from './support/readme-blocks.js';
 
@@ -26,13 +18,7 @@ describe('The README walkthrough with curl', function () {
 
   before(async () => {
     system = await TestSystem.create('servers');
-    await system.start(deliveryModule);
-    const gift = await system.start(giftModule);
-    await system.start(rewardModule);
-    await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } });
-    await system.start(missionModule);
-    await system.start(myPageModule);
-    await system.start(notificationModule);
+    await startPlatform(system, [...EXCHANGE_CHAIN, 'mypage', 'notification']);
     const gateway = await system.startGateway();
     const run = promisify(execFile);
     for (let paste = 0; paste < 2; paste += 1) {

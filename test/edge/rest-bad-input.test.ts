@@ -5,7 +5,7 @@ import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { buildRequest, RequestMappingError } from '../../services/gateway/src/transcoding/request-mapper.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
 import { TestSystem } from '../support/test-system.js';
 import { databaseSnapshot } from './support/database-snapshot.js';
 import { expectError, RestClient, type RestResponse } from './support/rest-client.js';
@@ -25,11 +25,7 @@ describe('The REST edge refuses bad input with a clear JSON error and changes no
 
   before(async () => {
     system = await TestSystem.create('servers');
-    await system.start(deliveryModule);
-    const gift = await system.start(giftModule);
-    await system.start(rewardModule);
-    await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } } as never);
-    await system.start(missionModule);
+    await startPlatform(system, EXCHANGE_CHAIN);
     const gateway = await system.startGateway();
     gatewayPort = gateway.port;
     api = new RestClient(gateway.url, system.restAuthorizer());

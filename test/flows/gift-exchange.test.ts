@@ -10,7 +10,7 @@ import { rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, giftStock, orderReaches } from '../support/exchange-helpers.js';
 import { call, callError } from '../support/grpc-call.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
 import { type Mode, TestSystem } from '../support/test-system.js';
 
 /**
@@ -26,11 +26,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
 
     before(async () => {
       system = await TestSystem.create(mode);
-      await system.start(deliveryModule);
-      const gift = await system.start(giftModule);
-      await system.start(rewardModule);
-      await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } });
-      await system.start(missionModule);
+      await startPlatform(system, EXCHANGE_CHAIN);
     });
 
     after(async () => system?.close());

@@ -9,16 +9,8 @@ import { rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
 import { call, insecure } from '../support/grpc-call.js';
-import {
-  deliveryModule,
-  giftModule,
-  missionModule,
-  myPageModule,
-  notificationModule,
-  rewardModule,
-  walletModule,
-} from '../support/platform-modules.js';
 import { snapshot } from '../support/platform-snapshot.js';
+import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
 import type { BadTokenKind } from '../support/test-identities.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -90,9 +82,7 @@ describe('gRPC access matrix: every RPC x every kind of caller, straight to the 
 
   before(async () => {
     system = await TestSystem.create('servers');
-    for (const module of [myPageModule, notificationModule, deliveryModule, giftModule, rewardModule]) await system.start(module as never);
-    await system.start(walletModule, { overrides: { config: { giftAddress: system.address('gift') } } });
-    await system.start(missionModule);
+    await startPlatform(system, [...EXCHANGE_CHAIN, 'mypage', 'notification']);
 
     // SELF's data, so that requests by id name something that exists and is SELF's.
     await createGift(system, GIFT, 100);

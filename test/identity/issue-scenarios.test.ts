@@ -5,16 +5,8 @@ import { rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
 import { call } from '../support/grpc-call.js';
-import {
-  deliveryModule,
-  giftModule,
-  missionModule,
-  myPageModule,
-  notificationModule,
-  rewardModule,
-  walletModule,
-} from '../support/platform-modules.js';
 import { snapshot } from '../support/platform-snapshot.js';
+import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
 import { TestSystem } from '../support/test-system.js';
 
 /**
@@ -35,9 +27,7 @@ describe("issue 11 scenarios, now refused (gRPC, on the services' own ports)", f
 
   before(async () => {
     system = await TestSystem.create('servers');
-    for (const module of [myPageModule, notificationModule, deliveryModule, giftModule, rewardModule]) await system.start(module as never);
-    await system.start(walletModule, { overrides: { config: { giftAddress: system.address('gift') } } });
-    await system.start(missionModule);
+    await startPlatform(system, [...EXCHANGE_CHAIN, 'mypage', 'notification']);
     await createGift(system, 'scenario-gift', 10);
     rewardId = await rewardInWallet(system, VICTIM, 'scenario-1');
     spareRewardId = await rewardInWallet(system, VICTIM, 'scenario-2');

@@ -20,7 +20,7 @@ import { achieveMissions, rewardInWallet } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
 import { call, callError } from '../support/grpc-call.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
 import { type ServiceInstance, TestSystem } from '../support/test-system.js';
 import { getMyPage, myPageClient, newStoryIds, runRebuildScript, shuffled, storyEvents } from './my-page-helpers.js';
 
@@ -37,13 +37,8 @@ describe('My Page read model', function () {
 
     before(async () => {
       system = await TestSystem.create('servers');
-      // The view first, so its queue exists before the first event is published.
-      await system.start(myPageModule);
-      await system.start(deliveryModule);
-      const gift = await system.start(giftModule);
-      await system.start(rewardModule);
-      await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } });
-      await system.start(missionModule);
+      // The view starts first (start order), so its queue exists before the first event is published.
+      await startPlatform(system, [...EXCHANGE_CHAIN, 'mypage']);
     });
 
     after(async () => system?.close());

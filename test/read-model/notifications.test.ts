@@ -21,7 +21,8 @@ import { achieveMissions, expectWalletToHold, rewardInWallet } from '../support/
 import { eventually } from '../support/eventually.js';
 import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
 import { call, callError } from '../support/grpc-call.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
+import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
 import { TestSystem } from '../support/test-system.js';
 import { WebhookServer } from './webhook-server.js';
 
@@ -80,12 +81,7 @@ describe('Notifications', function () {
     before(async () => {
       webhook = await WebhookServer.start();
       system = await TestSystem.create('servers');
-      await system.start(notificationModule, { overrides: { config: fastConfig(webhook.url) } });
-      await system.start(deliveryModule);
-      const gift = await system.start(giftModule);
-      await system.start(rewardModule);
-      await system.start(walletModule, { overrides: { config: { giftAddress: gift.address } } });
-      await system.start(missionModule);
+      await startPlatform(system, [...EXCHANGE_CHAIN, 'notification'], { notification: { config: fastConfig(webhook.url) } });
     });
 
     after(async () => {
