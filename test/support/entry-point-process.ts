@@ -1,12 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DevTokenClient } from '../../services/identity/src/dev-token-client.js';
+import { SERVICE_NAMES } from '../../services/contracts/service-catalog.js';
+import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
+import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
+import { type DevRole, DevTokenClient } from '../../services/identity/src/dev-token-client.js';
+import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
 import { freePorts } from './free-ports.js';
+import { devRoleAllowed } from './test-identities.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The seven services whose gRPC ports `npm start` and `make up` take from `<SERVICE>_GRPC_PORT`. */
-export const PLATFORM_SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery', 'mypage', 'notification'] as const;
+/** The catalog's services, whose gRPC ports `npm start` and `make up` take from `<SERVICE>_GRPC_PORT`. */
+export const PLATFORM_SERVICES = SERVICE_NAMES;
 
 /**
  * One of the project's real entry points (`npm start`'s launcher, `make up`, a service's main)
@@ -106,15 +111,26 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 /**
  * Authorization for a copy's REST edge from that copy's own development identity provider: the
- * game server's token for AchieveMission, an operator's for the catalog, else the player's.
+ * route table finds the RPC a request is, and its access option (proto/) the role to sign in as:
+ * the player's when it allows players, else a client holding a role it allows.
  */
 export async function copyAuthorizer(
   identityPort: number,
   player: string,
 ): Promise<(method: string, path: string) => Promise<Record<string, string>>> {
   const tokens = await DevTokenClient.discover(`http://localhost:${identityPort}`);
-  const [game, operator, own] = await Promise.all([tokens.token('game-server'), tokens.token('operator'), tokens.token('player', player)]);
-  const tokenFor = (method: string, path: string) =>
-    method === 'POST' && path === '/v1/missions' ? game : method === 'POST' && path.startsWith('/v1/gifts') ? operator : own;
-  return async (method, path) => ({ authorization: `Bearer ${tokenFor(method, path)}` });
+  const routes = new RouteTable(loadDescriptorRegistry());
+  const policies = AccessPolicies.load();
+  const issued = new Map<DevRole, Promise<string>>();
+  const tokenOf = (role: DevRole) => {
+    if (!issued.has(role)) issued.set(role, tokens.token(role, role === 'player' ? player : undefined));
+    return issued.get(role) as Promise<string>;
+  };
+  return async (method, path): Promise<Record<string, string>> => {
+    const match = routes.lookup(method, path.split('?')[0] as string);
+    const policy = match ? policies.forPath(match.route.grpcPath) : undefined;
+    if (!policy) return {};
+    const role = policy.allow.includes(CallerRole.CALLER_ROLE_PLAYER) ? 'player' : devRoleAllowed(policy.allow);
+    return role ? { authorization: `Bearer ${await tokenOf(role)}` } : {};
+  };
 }

@@ -22,6 +22,11 @@ const ROLE_FOR: ReadonlyMap<CallerRole, Exclude<DevRole, 'player'>> = new Map([
   [CallerRole.CALLER_ROLE_SERVICE, 'service'],
 ]);
 
+/** The development client that holds one of the roles an RPC allows (not the player's: that needs a customer). */
+export function devRoleAllowed(allow: readonly CallerRole[]): Exclude<DevRole, 'player'> | undefined {
+  return allow.map((allowed) => ROLE_FOR.get(allowed)).find((found) => found !== undefined);
+}
+
 /** Real tokens from a system's embedded provider (cached per identity), and the bad ones the matrix sends. */
 export class TestTokens {
   private readonly cache = new Map<string, Promise<string>>();
@@ -56,7 +61,7 @@ export class TestTokens {
     const policy = this.policies.forPath(path);
     if (!policy) return undefined;
     const named = policy.playerOwnsJsonField ? String((request as Record<string, unknown>)[policy.playerOwnsJsonField] ?? '') : '';
-    const role = policy.allow.map((allowed) => ROLE_FOR.get(allowed)).find((found) => found !== undefined);
+    const role = devRoleAllowed(policy.allow);
     if (policy.allow.includes(CallerRole.CALLER_ROLE_PLAYER)) {
       if (CUSTOMER_ID.test(named)) return this.token({ player: named });
       // A malformed (or missing) customer id cannot sign in: validation is what such a test is about.

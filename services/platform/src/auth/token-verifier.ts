@@ -6,7 +6,9 @@ export const ACCEPTED_ALGORITHMS = ['ES256', 'RS256'];
 /** As Envoy jwt_authn's default clock skew. */
 export const CLOCK_TOLERANCE_S = 60;
 
-export class UnauthenticatedError extends Error {}
+export class UnauthenticatedError extends Error {
+  override readonly name = 'UnauthenticatedError';
+}
 
 /** Tokens verified recently, so a client's next calls with the same token skip the signature check. */
 const CACHE_SIZE = 10_000;
