@@ -10,9 +10,10 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { SERVICE_NAMES } from '../services/contracts/service-catalog.js';
 import { freePorts } from '../test/support/free-ports.js';
 
-const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery', 'mypage', 'notification'];
+const SERVICES = SERVICE_NAMES;
 
 function argument(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);

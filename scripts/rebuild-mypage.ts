@@ -33,12 +33,11 @@ import {
   ReadModelAdminServiceClient,
   type ReadModelStatus,
 } from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
+import { PUBLISHERS } from '../services/contracts/service-catalog.js';
 import { defaultAddress, type ServiceName } from '../services/contracts/service-ports.js';
 import { readAuthConfig } from '../services/platform/src/auth/auth-config.js';
 import { bearerTokenInterceptor, type TokenSource } from '../services/platform/src/auth/bearer-token-interceptor.js';
 import { PlatformAuth } from '../services/platform/src/auth/platform-auth.js';
-
-const PUBLISHERS: readonly ServiceName[] = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
+import { SERVICE_NAMES } from '../../services/contracts/service-catalog.js';
 import type { Manifest } from './support/deploy-facts.js';
 import { buildManifests, containerEnvironment, find, repoPath } from './support/deploy-facts.js';
 
@@ -38,7 +39,7 @@ describe('identity in the kind overlay: one provider, one issuer for pods, Envoy
 
   it('every service, the web front end and Envoy name the issuer the provider puts in its tokens', () => {
     const issuer = `http://${containerEnvironment(kind, find(kind, 'Deployment', 'identity').spec.template.spec.containers[0]).IDENTITY_ISSUER_HOST}:8090`;
-    for (const name of ['mission', 'reward', 'wallet', 'gift', 'delivery', 'mypage', 'notification', 'web']) {
+    for (const name of [...SERVICE_NAMES, 'web']) {
       const env = containerEnvironment(kind, find(kind, 'Deployment', name).spec.template.spec.containers[0]);
       expect(env.AUTH_ISSUER, name).to.equal(issuer);
       expect(env.AUTH_AUDIENCE, name).to.equal('game-event-rewards');

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { PUBLISHERS, SERVICE_NAMES } from '../../services/contracts/service-catalog.js';
 import { buildManifests, type Manifest, podTemplateSpecs } from './support/deploy-facts.js';
 import { ingressAllowed, type PodPort, selects } from './support/network-policy-model.js';
 
@@ -31,8 +32,7 @@ describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the 
   };
   const reaches = (from: Record<string, string>, to: string, port: string) =>
     ingressAllowed(policies(), from, labelsOf(to), portOf(to, port));
-  const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery', 'mypage', 'notification'];
-  const PUBLISHERS = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
+  const SERVICES = SERVICE_NAMES;
   const stranger = { run: 'debug-shell' };
   const rebuildJob = { 'app.kubernetes.io/name': 'mypage-rebuild' };
 

@@ -17,6 +17,7 @@ import {
   walletCredited,
 } from '../../services/contracts/events.js';
 import type { MyPage, MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
+import { PUBLISHERS } from '../../services/contracts/service-catalog.js';
 import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
 import { call } from '../support/grpc-call.js';
 import type { TestSystem } from '../support/test-system.js';
@@ -151,7 +152,6 @@ export async function runRebuildScript(system: TestSystem): Promise<{ stdout: st
     REBUILD_STALL_MS: '15000',
     AUTH_ISSUER: system.identity.auth.issuer,
   };
-  for (const name of ['mypage', 'mission', 'reward', 'wallet', 'gift', 'delivery'])
-    env[`${name.toUpperCase()}_ADDRESS`] = system.address(name);
+  for (const name of ['mypage', ...PUBLISHERS]) env[`${name.toUpperCase()}_ADDRESS`] = system.address(name);
   return promisify(execFile)(tsx, [script], { env, timeout: 120_000 });
 }

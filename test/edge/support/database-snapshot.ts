@@ -1,3 +1,4 @@
+import { PUBLISHERS } from '../../../services/contracts/service-catalog.js';
 import type { TestSystem } from '../../support/test-system.js';
 
 /** Every table a public RPC can write, schema-qualified. */
@@ -10,7 +11,7 @@ const DOMAIN_TABLES = [
   'gift.gift_orders',
   'delivery.deliveries',
 ];
-const OUTBOXES = ['mission', 'reward', 'wallet', 'gift', 'delivery'].map((schema) => `${schema}.outbox_events`);
+const OUTBOXES = PUBLISHERS.map((schema) => `${schema}.outbox_events`);
 
 /**
  * Row counts (system.count) and a digest of every row's content for the domain tables, and the
