@@ -9,6 +9,7 @@ import {
   type SupervisorOptions,
 } from '../../services/launcher/src/process-supervisor.js';
 import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
+import { EXCHANGE_CHAIN } from './start-platform.js';
 import type { TestSystem } from './test-system.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,7 +19,7 @@ const BASE_PORT = 21000;
 // Several checkouts testing on one machine at once (a developer's two worktrees) each set their
 // own TEST_PORT_OFFSET, so their process-level suites never take each other's ports.
 const PORT_OFFSET = Number(process.env.TEST_PORT_OFFSET ?? 0);
-const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
+const SERVICES: readonly string[] = EXCHANGE_CHAIN;
 
 /**
  * The services of a TestSystem as separate OS processes (the `make up` topology), on ports of
