@@ -36,7 +36,7 @@ const PREVIOUS_HOSTS = [
 ];
 
 /** The catalog's services with the gRPC services of their package (game.<name>.v1), in catalog order. */
-export function catalogServices(registry: FileRegistry): { name: ServiceName; entry: ServiceEntry; services: DescService[] }[] {
+function catalogServices(registry: FileRegistry): { name: ServiceName; entry: ServiceEntry; services: DescService[] }[] {
   return SERVICE_NAMES.map((name) => {
     const services = [...registry.files]
       .filter((file) => file.proto.package === `game.${name}.v1`)
@@ -130,14 +130,14 @@ function serviceRoutes(prefix: string, cluster: string, service: DescService, en
   ];
 }
 
-export function transcoderServices(registry: FileRegistry): string[] {
+function transcoderServices(registry: FileRegistry): string[] {
   return catalogServices(registry)
     .filter(({ entry }) => entry.edge === 'public')
     .flatMap(({ services }) => services.map((service) => `- ${service.typeName}`));
 }
 
 /** The edge's routes; `anchors` is shared with the mesh block, which comes later in the file. */
-export function edgeRoutes(registry: FileRegistry, anchors: Anchors): string[] {
+function edgeRoutes(registry: FileRegistry, anchors: Anchors): string[] {
   const catalog = catalogServices(registry).filter(({ entry }) => entry.edge === 'public');
   const refusals = catalog.flatMap(({ name, entry, services }) =>
     meshOnlyMethods(name, entry, services).flatMap(({ service, method, reason }) => [
@@ -162,7 +162,7 @@ export function edgeRoutes(registry: FileRegistry, anchors: Anchors): string[] {
 }
 
 /** The mesh's routes: for every service another one calls, its mesh-only methods, reads and writes. */
-export function meshRoutes(registry: FileRegistry, anchors: Anchors): string[] {
+function meshRoutes(registry: FileRegistry, anchors: Anchors): string[] {
   const called = new Set(SERVICE_NAMES.flatMap((name) => Object.keys((SERVICE_CATALOG[name] as ServiceEntry).calls ?? {})));
   const unknown = [...called].filter((name) => !(SERVICE_NAMES as string[]).includes(name));
   if (unknown.length > 0) throw new Error(`service-catalog.ts: calls names ${unknown.join(', ')}, which the catalog does not list`);
@@ -267,7 +267,7 @@ function commonLb(): string[] {
   ];
 }
 
-export function serviceClusters(registry: FileRegistry): string[] {
+function serviceClusters(registry: FileRegistry): string[] {
   const anchors = new Anchors();
   return catalogServices(registry).flatMap(({ name, entry, services }, index) => {
     const first = index === 0;
@@ -334,5 +334,3 @@ export function envoyServiceBlocks(registry: FileRegistry): Record<string, strin
     'service-clusters': serviceClusters(registry),
   };
 }
-
-export type { Anchors };
