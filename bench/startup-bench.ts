@@ -47,7 +47,7 @@ function treeRssMiB(root: number): number {
 async function measureOnce(command: string): Promise<{ readyMs: number; rssMiB: number }> {
   const ports = await freePorts(SERVICES.length + 1);
   const env: NodeJS.ProcessEnv = { ...process.env, GATEWAY_PORT: String(ports[SERVICES.length]), LOG_LEVEL: 'info' };
-  SERVICES.forEach((service, i) => (env[`${service.toUpperCase()}_GRPC_PORT`] = String(ports[i])));
+  for (const [i, service] of SERVICES.entries()) env[`${service.toUpperCase()}_GRPC_PORT`] = String(ports[i]);
   delete env.DATABASE_URL;
   delete env.AMQP_URL;
   const started = performance.now();

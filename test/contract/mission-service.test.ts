@@ -84,16 +84,16 @@ describe('MissionService contract over gRPC', function () {
   async function expectFailureChangesNothing(failing: () => Promise<ServiceError>): Promise<ServiceError> {
     const before = await settled();
     const error = await failing();
-    const after = async () => ({
+    const countsNow = async () => ({
       missions: await system.count('mission.missions'),
       outbox: await system.count('mission.outbox_events'),
       rewards: await system.count('reward.rewards'),
       wallet: await system.count('wallet.wallet_rewards'),
     });
-    expect(await after()).to.deep.equal(before);
+    expect(await countsNow()).to.deep.equal(before);
     // Past a marker mission (one more of each), the chain has had its chance to act on the call.
     await chainProcessedPast(system, 'mission');
-    const marked = await after();
+    const marked = await countsNow();
     expect({ missions: marked.missions - 1, rewards: marked.rewards - 1, wallet: marked.wallet - 1 }).to.deep.equal({
       missions: before.missions,
       rewards: before.rewards,

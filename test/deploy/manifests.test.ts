@@ -554,8 +554,8 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
         'selects the Envoy pods',
       ).to.equal(true);
       expect(edge?.spec.ports).to.have.length(1);
-      const [port] = edge?.spec.ports;
-      expect(port.nodePort).to.equal(30080);
+      const port = edge?.spec.ports?.[0];
+      expect(port?.nodePort).to.equal(30080);
       const target = envoy.spec.template.spec.containers[0].ports.find((candidate: { name: string }) => candidate.name === port.targetPort);
       expect(target?.containerPort).to.equal(8080);
       const cluster = parseYaml(readFileSync(repoPath('k8s/kind-cluster.yaml'), 'utf8'));

@@ -6,7 +6,7 @@ import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel
 import { expectWalletToHold } from '../support/chain-helpers.js';
 import { eventually } from '../support/eventually.js';
 import { call, callError } from '../support/grpc-call.js';
-import { promtoolCheckMetrics, scrape, valueOf } from '../support/metrics-scrape.js';
+import { promtoolCheckMetrics, sampleValue, scrape } from '../support/metrics-scrape.js';
 import { ProcessCluster } from '../support/process-cluster.js';
 import { TestSystem } from '../support/test-system.js';
 
@@ -41,48 +41,56 @@ describe('Prometheus metrics of each service process after a known workload', fu
     await eventually(
       async () => {
         const mission = (await scrape(port('mission'))).samples;
-        expect(valueOf(mission, 'missions_achieved_total')).to.equal(10);
+        expect(sampleValue(mission, 'missions_achieved_total')).to.equal(10);
         expect(
-          valueOf(mission, 'grpc_server_handled_total', {
+          sampleValue(mission, 'grpc_server_handled_total', {
             grpc_service: 'game.mission.v1.MissionService',
             grpc_method: 'AchieveMission',
             grpc_code: 'OK',
           }),
         ).to.equal(10);
-        expect(valueOf(mission, 'grpc_server_handling_seconds_count', { grpc_method: 'AchieveMission' })).to.equal(10);
+        expect(sampleValue(mission, 'grpc_server_handling_seconds_count', { grpc_method: 'AchieveMission' })).to.equal(10);
         expect(
-          valueOf(mission, 'events_consumed_total', { service: 'mission', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' }),
+          sampleValue(mission, 'events_consumed_total', {
+            service: 'mission',
+            event_type: 'game.reward.v1.RewardIssued',
+            outcome: 'applied',
+          }),
         ).to.equal(10);
-        expect(valueOf(mission, 'outbox_pending_events', { service: 'mission' })).to.equal(0);
-        expect(valueOf(mission, 'outbox_oldest_pending_age_seconds', { service: 'mission' })).to.equal(0);
-        expect(valueOf(mission, 'events_published_total', { service: 'mission', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(
-          10,
-        );
+        expect(sampleValue(mission, 'outbox_pending_events', { service: 'mission' })).to.equal(0);
+        expect(sampleValue(mission, 'outbox_oldest_pending_age_seconds', { service: 'mission' })).to.equal(0);
+        expect(
+          sampleValue(mission, 'events_published_total', { service: 'mission', event_type: 'game.mission.v1.MissionAchieved' }),
+        ).to.equal(10);
 
         const reward = (await scrape(port('reward'))).samples;
-        expect(valueOf(reward, 'rewards_issued_total')).to.equal(10);
+        expect(sampleValue(reward, 'rewards_issued_total')).to.equal(10);
         expect(
-          valueOf(reward, 'events_consumed_total', {
+          sampleValue(reward, 'events_consumed_total', {
             service: 'reward',
             event_type: 'game.mission.v1.MissionAchieved',
             outcome: 'applied',
           }),
         ).to.equal(10);
-        expect(valueOf(reward, 'event_lag_seconds_count', { service: 'reward', event_type: 'game.mission.v1.MissionAchieved' })).to.equal(
-          10,
-        );
-        expect(valueOf(reward, 'outbox_pending_events', { service: 'reward' })).to.equal(0);
+        expect(
+          sampleValue(reward, 'event_lag_seconds_count', { service: 'reward', event_type: 'game.mission.v1.MissionAchieved' }),
+        ).to.equal(10);
+        expect(sampleValue(reward, 'outbox_pending_events', { service: 'reward' })).to.equal(0);
 
         const wallet = (await scrape(port('wallet'))).samples;
         expect(
-          valueOf(wallet, 'events_consumed_total', { service: 'wallet', event_type: 'game.reward.v1.RewardIssued', outcome: 'applied' }),
+          sampleValue(wallet, 'events_consumed_total', {
+            service: 'wallet',
+            event_type: 'game.reward.v1.RewardIssued',
+            outcome: 'applied',
+          }),
         ).to.equal(10);
-        expect(valueOf(wallet, 'event_dead_letter_messages', { service: 'wallet' })).to.equal(0);
-        expect(valueOf(wallet, 'event_queue_messages', { service: 'wallet' })).to.equal(0);
-        expect(valueOf(wallet, 'event_queue_consumers', { service: 'wallet' })).to.equal(1);
-        expect(valueOf(wallet, 'gift_shop_breaker_state', { state: 'closed' })).to.equal(1);
-        expect(valueOf(wallet, 'gift_shop_breaker_state', { state: 'open' })).to.equal(0);
-        expect(valueOf(wallet, 'db_pool_max_connections', { service: 'wallet' })).to.equal(system.config.databasePoolSize);
+        expect(sampleValue(wallet, 'event_dead_letter_messages', { service: 'wallet' })).to.equal(0);
+        expect(sampleValue(wallet, 'event_queue_messages', { service: 'wallet' })).to.equal(0);
+        expect(sampleValue(wallet, 'event_queue_consumers', { service: 'wallet' })).to.equal(1);
+        expect(sampleValue(wallet, 'gift_shop_breaker_state', { state: 'closed' })).to.equal(1);
+        expect(sampleValue(wallet, 'gift_shop_breaker_state', { state: 'open' })).to.equal(0);
+        expect(sampleValue(wallet, 'db_pool_max_connections', { service: 'wallet' })).to.equal(system.config.databasePoolSize);
         expect(
           wallet.some((sample) => sample.name === 'db_pool_connections' && sample.labels.service === 'wallet' && sample.value > 0),
         ).to.equal(true);
@@ -109,9 +117,9 @@ describe('Prometheus metrics of each service process after a known workload', fu
     await eventually(
       async () => {
         const walletSamples = (await scrape(port('wallet'))).samples;
-        expect(valueOf(walletSamples, 'exchanges_completed_total')).to.equal(1);
-        expect(valueOf(walletSamples, 'exchanges_failed_total', { reason: 'OUT_OF_STOCK' })).to.equal(1);
-        expect(valueOf((await scrape(port('gift'))).samples, 'gift_orders_cancelled_total')).to.equal(1);
+        expect(sampleValue(walletSamples, 'exchanges_completed_total')).to.equal(1);
+        expect(sampleValue(walletSamples, 'exchanges_failed_total', { reason: 'OUT_OF_STOCK' })).to.equal(1);
+        expect(sampleValue((await scrape(port('gift'))).samples, 'gift_orders_cancelled_total')).to.equal(1);
       },
       { timeoutMs: 30_000 },
     );

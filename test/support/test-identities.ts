@@ -86,7 +86,7 @@ export class TestTokens {
             },
             // No token could be had: the call is answered as a failed sign-in would be.
             (error: Error) =>
-              (start?.listener as { onReceiveStatus(status: object): void }).onReceiveStatus({
+              ((start as NonNullable<typeof start>).listener as { onReceiveStatus(status: object): void }).onReceiveStatus({
                 code: 16,
                 details: `test token: ${error.message}`,
                 metadata: new GrpcMetadata(),
