@@ -2,8 +2,8 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { metricsRegistry, setMetricsEnabled } from '../services/platform/src/metrics/metrics-registry.js';
-import { disableTracing, enableTracing } from '../services/platform/src/telemetry/tracing.js';
+import { metricsRegistry, setMetricsEnabled } from '#platform/metrics/metrics-registry';
+import { disableTracing, enableTracing } from '#platform/telemetry/tracing';
 
 /** Takes every span and drops it: the SDK's whole path (spans, context, batching) without a network. */
 class DiscardingExporter implements SpanExporter {

@@ -3,9 +3,9 @@
  * process on an isolated database and exchange (the tests' harness), drives AchieveMission over
  * gRPC and times each mission until its reward is credited to the wallet.
  */
-import { missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
-import { ProcessCluster } from '../test/support/process-cluster.js';
-import { TestSystem } from '../test/support/test-system.js';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { ProcessCluster } from '#testing/process-cluster';
+import { TestSystem } from '#testing/test-system';
 import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from './bench-options.js';
 import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
 import { BenchTelemetry } from './bench-telemetry.js';

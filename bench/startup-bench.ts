@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { freePorts } from '../test/support/free-ports.js';
+import { freePorts } from '#testing/free-ports';
 
 const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery', 'mypage', 'notification'];
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AccessPolicies } from '../services/platform/src/auth/access-policy.js';
+import { AccessPolicies } from '#platform/auth/access-policy';
 import { renderEnvoyAccess } from './envoy-access/envoy-access-rules.js';
 
 const ENVOY_YAML = join(import.meta.dirname, '../envoy/envoy.yaml');

@@ -1,17 +1,13 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { missionAchieved } from '../../services/contracts/events.js';
-import {
-  type Mission,
-  type MissionServiceClient,
-  MissionStatus,
-} from '../../services/contracts/generated/game/mission/v1/mission_service.js';
-import { chainProcessedPast } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { expectInvalidArgument } from '../support/grpc-assertions.js';
-import { call, callError } from '../support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { missionAchieved } from '#contracts/events';
+import { type Mission, type MissionServiceClient, MissionStatus } from '#contracts/generated/game/mission/v1/mission_service';
+import { chainProcessedPast } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { expectInvalidArgument } from '#testing/grpc-assertions';
+import { call, callError } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * The MissionService contract (proto/game/mission/v1/mission_service.proto) over real gRPC on

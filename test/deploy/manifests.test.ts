@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
+import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '#platform/runtime/database-health';
 import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
-import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
 import { HEALTH_PATH } from '../../services/web/server/web-server.js';
 import {
   buildManifests,

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 import { customerOf, readmeBlock } from './support/readme-blocks.js';
 
 /**

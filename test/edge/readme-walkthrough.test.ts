@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { eventually } from '../support/eventually.js';
+import { eventually } from '#testing/eventually';
 import {
   deliveryModule,
   giftModule,
@@ -10,8 +10,8 @@ import {
   notificationModule,
   rewardModule,
   walletModule,
-} from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+} from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 import { customerOf, readmeBlock } from './support/readme-blocks.js';
 
 /**

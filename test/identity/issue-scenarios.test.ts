@@ -1,10 +1,10 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
-import { call } from '../support/grpc-call.js';
+import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
+import { rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward, orderReaches } from '#testing/exchange-helpers';
+import { call } from '#testing/grpc-call';
 import {
   deliveryModule,
   giftModule,
@@ -13,9 +13,9 @@ import {
   notificationModule,
   rewardModule,
   walletModule,
-} from '../support/platform-modules.js';
-import { snapshot } from '../support/platform-snapshot.js';
-import { TestSystem } from '../support/test-system.js';
+} from '#testing/platform-modules';
+import { snapshot } from '#testing/platform-snapshot';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * The scenarios at the top of issue 11, each tried again as it was reported, straight to the

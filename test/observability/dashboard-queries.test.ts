@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { parse, stringify } from 'yaml';
 // Every module that defines metrics, as the service processes load them.
-import '../support/platform-modules.js';
-import '../../services/platform/src/runtime/service-runner.js';
+import '#testing/platform-modules';
+import '#platform/runtime/service-runner';
 import '../../services/gateway/src/gateway-server.js';
-import { metricsRegistry } from '../../services/platform/src/metrics/metrics-registry.js';
+import { metricsRegistry } from '#platform/metrics/metrics-registry';
 
 const run = promisify(execFile);
 const DASHBOARD = fileURLToPath(new URL('../../k8s/monitoring/reward-chain-dashboard.json', import.meta.url));

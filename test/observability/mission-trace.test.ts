@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { type Mode, TestSystem } from '../support/test-system.js';
-import { parentOf, TraceCapture } from '../support/trace-capture.js';
+import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
+import { expectWalletToHold, rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward, orderReaches } from '#testing/exchange-helpers';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { type Mode, TestSystem } from '#testing/test-system';
+import { parentOf, TraceCapture } from '#testing/trace-capture';
 
 /**
  * One trace per mission and per exchange, across gRPC, the outbox and the broker: every span

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { GiftServiceClient } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
-import { expectWalletToHold } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { call, callError } from '../support/grpc-call.js';
-import { promtoolCheckMetrics, sampleValue, scrape } from '../support/metrics-scrape.js';
-import { ProcessCluster } from '../support/process-cluster.js';
-import { TestSystem } from '../support/test-system.js';
+import { GiftServiceClient } from '#contracts/generated/game/gift/v1/gift_service';
+import { WalletServiceClient } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { SERVICE_CLIENT_OPTIONS } from '#platform/grpc/channel-options';
+import { expectWalletToHold } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { call, callError } from '#testing/grpc-call';
+import { promtoolCheckMetrics, sampleValue, scrape } from '#testing/metrics-scrape';
+import { ProcessCluster } from '#testing/process-cluster';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * Each service as its own process (the `make up` topology), each with its metrics port: after a

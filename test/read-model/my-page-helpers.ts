@@ -15,11 +15,11 @@ import {
   rewardReturned,
   rewardSpent,
   walletCredited,
-} from '../../services/contracts/events.js';
-import type { MyPage, MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
-import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
-import { call } from '../support/grpc-call.js';
-import type { TestSystem } from '../support/test-system.js';
+} from '#contracts/events';
+import type { MyPage, MyPageServiceClient } from '#contracts/generated/game/mypage/v1/mypage_service';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
+import { call } from '#testing/grpc-call';
+import type { TestSystem } from '#testing/test-system';
 
 export function myPageClient(system: TestSystem): MyPageServiceClient {
   return system.myPageClient();

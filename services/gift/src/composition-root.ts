@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
-import type { Transaction } from '../../platform/src/db/database.js';
-import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
-import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
-import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
+import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
+import type { Transaction } from '#platform/db/database';
+import { TransactionScope } from '#platform/db/transaction-scope';
+import { PeriodicTask } from '#platform/runtime/periodic-task';
+import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleGiftOrderRepository } from './adapters/db/drizzle-gift-order-repository.js';
 import { DrizzleGiftRepository } from './adapters/db/drizzle-gift-repository.js';
 import { DrizzleGiftUnitOfWork } from './adapters/db/drizzle-gift-unit-of-work.js';

@@ -1,4 +1,4 @@
-import type { TestSystem } from '../../support/test-system.js';
+import type { TestSystem } from '#testing/test-system';
 
 /** Every table a public RPC can write, schema-qualified. */
 const DOMAIN_TABLES = [

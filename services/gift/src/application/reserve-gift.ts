@@ -1,4 +1,4 @@
-import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { GiftNotFoundError, GiftOrderNotFoundError, OutOfStockError } from '../domain/gift-errors.js';
 import { GiftOrder, type GiftOrderState } from '../domain/gift-order.js';
 import type { GiftUnitOfWork } from '../domain/gift-unit-of-work.js';

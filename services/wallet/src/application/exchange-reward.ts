@@ -1,5 +1,5 @@
-import { DomainError } from '../../../platform/src/errors/domain-error.js';
-import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { DomainError } from '#platform/errors/domain-error';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { Exchange, type ExchangeState } from '../domain/exchange.js';
 import type { GiftShop } from '../domain/gift-shop.js';
 import { ExchangeInProgressError, IdempotencyKeyReusedError, RewardNotInWalletError } from '../domain/wallet-errors.js';

@@ -1,4 +1,4 @@
-import { DomainError } from '../../../platform/src/errors/domain-error.js';
+import { DomainError } from '#platform/errors/domain-error';
 import type { ExchangeState } from '../domain/exchange.js';
 import type { GiftShop } from '../domain/gift-shop.js';
 import type { WalletRepository } from '../domain/wallet-repository.js';

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
-import type { Transaction } from '../../../../platform/src/db/database.js';
-import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
-import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
+import type { Transaction } from '#platform/db/database';
+import type { TransactionScope } from '#platform/db/transaction-scope';
+import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { Exchange, type ExchangeState } from '../../domain/exchange.js';
 import type { WalletRepository, WalletTransaction } from '../../domain/wallet-repository.js';
 import { WalletReward, type WalletRewardState } from '../../domain/wallet-reward.js';
