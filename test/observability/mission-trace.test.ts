@@ -124,6 +124,8 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
           expect(trace.map((span) => span.name)).to.include.members([
             'wallet process game.reward.v1.RewardIssued',
             'mission process game.reward.v1.RewardIssued',
+            'publish wallet.credited',
+            'publish mission.rewarded',
           ]);
           return trace;
         });
@@ -144,6 +146,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
         expect(credited.attributes['event.aggregate_id']).to.equal(rewardId);
         expectChild(spans, 'publish wallet.credited', 'wallet process game.reward.v1.RewardIssued', SpanKind.PRODUCER);
         expectChild(spans, 'mission process game.reward.v1.RewardIssued', 'publish reward.issued', SpanKind.CONSUMER);
+        expectChild(spans, 'publish mission.rewarded', 'mission process game.reward.v1.RewardIssued', SpanKind.PRODUCER);
         // Nothing of another mission's chain in this trace.
         for (const span of spans) {
           const aggregate = span.attributes['event.aggregate_id'];
