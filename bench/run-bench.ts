@@ -136,7 +136,7 @@ function telemetryCost(phase: string, summaries: readonly PhaseSummary[]): strin
   return [
     `[${phase}] telemetry cost (mean of 2 runs each way, ABBA order):`,
     `  throughput ${rate(false).toFixed(0)}/s off, ${rate(true).toFixed(0)}/s on: ${throughputCost.toFixed(1)}% (target < 10%)`,
-    `  CPU per mission ${cpu(false).toFixed(2)} ms off, ${cpu(true).toFixed(2)} ms on: +${cpuCost.toFixed(1)}% (the services' own CPU; what limits throughput on a quiet machine)`,
+    `  CPU per mission ${cpu(false).toFixed(2)} ms off, ${cpu(true).toFixed(2)} ms on: ${cpuCost >= 0 ? '+' : ''}${cpuCost.toFixed(1)}% (the services' own CPU; what limits throughput on a quiet machine)`,
   ].join('\n');
 }
 

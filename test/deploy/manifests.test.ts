@@ -93,8 +93,22 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
           expect(security.readOnlyRootFilesystem, `${where} readOnlyRootFilesystem`).to.equal(true);
           for (const port of container.ports ?? []) expect(port.hostPort, `${where} hostPort`).to.equal(undefined);
         }
-        expect(pod.automountServiceAccountToken, `${name} automountServiceAccountToken`).to.equal(false);
+        // Prometheus alone holds a token: its pod discovery reads the API (Role prometheus-discovery).
+        if (workload.metadata.name !== 'prometheus')
+          expect(pod.automountServiceAccountToken, `${name} automountServiceAccountToken`).to.equal(false);
       }
+    });
+
+    it("the only pod with an API token is Prometheus's, and its Role reads pods in namespace game and nothing else", () => {
+      const withToken = workloads().filter((workload) => podTemplateSpecs(workload)[0].automountServiceAccountToken !== false);
+      expect(withToken.map((workload) => workload.metadata.name)).to.deep.equal(['prometheus']);
+      const pod = podTemplateSpecs(withToken[0])[0];
+      const binding = kind.find((m) => m.kind === 'RoleBinding' && m.subjects?.some((s: any) => s.name === pod.serviceAccountName));
+      expect(binding?.roleRef.kind).to.equal('Role');
+      expect(find(kind, 'Role', binding?.roleRef.name).rules).to.deep.equal([
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      ]);
+      expect(kind.filter((m) => ['ClusterRole', 'ClusterRoleBinding'].includes(m.kind))).to.deep.equal([]);
     });
 
     it('every image is pinned to an explicit tag, never latest', () => {

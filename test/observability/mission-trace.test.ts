@@ -6,6 +6,7 @@ import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service'
 import { expectWalletToHold, rewardInWallet } from '#testing/chain-helpers';
 import { eventually } from '#testing/eventually';
 import { createGift, exchangeReward, orderReaches } from '#testing/exchange-helpers';
+import { call } from '#testing/grpc-call';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
 import { type Mode, TestSystem } from '#testing/test-system';
 import { parentOf, TraceCapture } from '#testing/trace-capture';
@@ -74,13 +75,85 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       expectChild(spans, 'publish mission.achieved', 'game.mission.v1.MissionService/AchieveMission', SpanKind.PRODUCER);
       expectChild(spans, 'reward process game.mission.v1.MissionAchieved', 'publish mission.achieved', SpanKind.CONSUMER);
       expectChild(spans, 'reward transaction', 'reward process game.mission.v1.MissionAchieved');
-      expectChild(spans, 'publish reward.issued', 'reward transaction', SpanKind.PRODUCER);
+      expectChild(spans, 'publish reward.issued', 'reward process game.mission.v1.MissionAchieved', SpanKind.PRODUCER);
       const credit = expectChild(spans, 'wallet process game.reward.v1.RewardIssued', 'publish reward.issued', SpanKind.CONSUMER);
       expect(credit.attributes['event.outcome']).to.equal('ack');
       expectChild(spans, 'wallet transaction', 'wallet process game.reward.v1.RewardIssued');
       expectChild(spans, 'mission process game.reward.v1.RewardIssued', 'publish reward.issued', SpanKind.CONSUMER);
       expectChild(spans, 'mission transaction', 'mission process game.reward.v1.RewardIssued');
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
+    });
+
+    it('keeps each mission its own trace when several are consumed in one batch, through the reward and the wallet', async () => {
+      // Reward and wallet stopped, the missions wait on their queues, so the consumers (prefetch
+      // 100) take them together when they come back.
+      for (const name of ['reward', 'wallet']) for (const instance of system.instancesOf(name)) await instance.stop();
+      const customerId = `trace-batch-${randomUUID().slice(0, 8)}`;
+      const missions = system.missionClient();
+      const missionIds = await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const mission = await call(missions, missions.achieveMission, { customerId, eventCode: 'test-event', missionCode: `batch-${i}` });
+          return mission.missionId;
+        }),
+      );
+      const published = (schema: string) => async () =>
+        expect(await system.count(`${schema}.outbox_events`, 'published_at is null')).to.equal(0);
+      await eventually(published('mission'));
+      await system.start(rewardModule);
+      await eventually(async () => expect(await system.count('reward.rewards', `customer_id = '${customerId}'`)).to.equal(6));
+      await eventually(published('reward'));
+      await system.start(walletModule, { overrides: { config: { giftAddress: system.address('gift') } } });
+      await expectWalletToHold(system, customerId, 6);
+
+      const batchOf = (name: string) =>
+        eventually(() => {
+          const batches = capture
+            .spans()
+            .filter((span) => span.name === name && Number(span.attributes['messaging.batch.message_count']) > 1);
+          const batch = batches.find((span) => new Set(span.links.map((link) => link.context.traceId)).size > 1);
+          expect(batch, `a ${name} of several missions' events, linked to their traces`).to.not.equal(undefined);
+          return batch as ReadableSpan;
+        });
+      for (const batch of [await batchOf('reward transaction'), await batchOf('wallet transaction')])
+        expect(parentOf(batch), 'a batch of several traces is a root of its own').to.equal(undefined);
+
+      const traceIds = new Set<string>();
+      for (const missionId of missionIds) {
+        const spans = await eventually(() => {
+          const trace = rootTrace('game.mission.v1.MissionService/AchieveMission', missionId);
+          expect(trace.map((span) => span.name)).to.include.members([
+            'wallet process game.reward.v1.RewardIssued',
+            'mission process game.reward.v1.RewardIssued',
+            'publish wallet.credited',
+            'publish mission.rewarded',
+          ]);
+          return trace;
+        });
+        const traceId = spans[0].spanContext().traceId;
+        traceIds.add(traceId);
+        const consumed = expectChild(
+          spans,
+          'reward process game.mission.v1.MissionAchieved',
+          'publish mission.achieved',
+          SpanKind.CONSUMER,
+        );
+        expect(consumed.attributes['event.aggregate_id']).to.equal(missionId);
+        const issued = expectChild(spans, 'publish reward.issued', 'reward process game.mission.v1.MissionAchieved', SpanKind.PRODUCER);
+        const rewardId = issued.attributes['event.aggregate_id'];
+        const [reward] = await system.query<{ id: string }>(`select id from reward.rewards where mission_id = '${missionId}'`);
+        expect(rewardId, "the trace's reward is its mission's").to.equal(reward.id);
+        const credited = expectChild(spans, 'wallet process game.reward.v1.RewardIssued', 'publish reward.issued', SpanKind.CONSUMER);
+        expect(credited.attributes['event.aggregate_id']).to.equal(rewardId);
+        expectChild(spans, 'publish wallet.credited', 'wallet process game.reward.v1.RewardIssued', SpanKind.PRODUCER);
+        expectChild(spans, 'mission process game.reward.v1.RewardIssued', 'publish reward.issued', SpanKind.CONSUMER);
+        expectChild(spans, 'publish mission.rewarded', 'mission process game.reward.v1.RewardIssued', SpanKind.PRODUCER);
+        // Nothing of another mission's chain in this trace.
+        for (const span of spans) {
+          const aggregate = span.attributes['event.aggregate_id'];
+          if (aggregate !== undefined) expect([missionId, rewardId, customerId], span.name).to.include(aggregate);
+        }
+      }
+      expect(traceIds.size, 'one trace per mission').to.equal(6);
     });
 
     it("continues a caller's trace through the REST edge: client traceparent -> edge span -> AchieveMission -> the reward", async () => {
@@ -153,9 +226,9 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       expectChild(spans, 'game.gift.v1.GiftService/ReserveGift', 'game.gift.v1.GiftService/ReserveGift', SpanKind.SERVER);
       expectChild(spans, 'publish wallet.reward_spent', 'game.wallet.v1.WalletService/ExchangeReward', SpanKind.PRODUCER);
       expectChild(spans, 'gift process game.wallet.v1.RewardSpent', 'publish wallet.reward_spent', SpanKind.CONSUMER);
-      expectChild(spans, 'publish gift.order_paid', 'gift transaction');
+      expectChild(spans, 'publish gift.order_paid', 'gift process game.wallet.v1.RewardSpent', SpanKind.PRODUCER);
       expectChild(spans, 'delivery process game.gift.v1.GiftOrderPaid', 'publish gift.order_paid', SpanKind.CONSUMER);
-      expectChild(spans, 'publish delivery.started', 'delivery transaction');
+      expectChild(spans, 'publish delivery.started', 'delivery process game.gift.v1.GiftOrderPaid', SpanKind.PRODUCER);
       expectChild(spans, 'gift process game.delivery.v1.DeliveryStarted', 'publish delivery.started', SpanKind.CONSUMER);
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
     });
