@@ -9,14 +9,14 @@
  * verified directly).
  */
 import { Metadata } from '@grpc/grpc-js';
-import { WalletServiceClient } from '../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { startGrpcServer } from '../services/platform/src/grpc/grpc-server.js';
-import { createLogger } from '../services/platform/src/logging/logger.js';
-import { Infrastructure } from '../services/platform/src/runtime/infrastructure.js';
-import { rewardInWallet } from '../test/support/chain-helpers.js';
-import { call, insecure } from '../test/support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
-import { TestSystem } from '../test/support/test-system.js';
+import { WalletServiceClient } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { startGrpcServer } from '#platform/grpc/grpc-server';
+import { createLogger } from '#platform/logging/logger';
+import { Infrastructure } from '#platform/runtime/infrastructure';
+import { rewardInWallet } from '#testing/chain-helpers';
+import { call, insecure } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 const CALLS = Number(process.argv[2] ?? 2000);
 const CONCURRENCY = 8;

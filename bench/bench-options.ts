@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Mode } from '../test/support/test-system.js';
+import type { Mode } from '#testing/test-system';
 
 /** The measured phases, plus the unmeasured warm-up that precedes them. */
 export type PhaseName = 'warmup' | 'throughput' | 'latency';

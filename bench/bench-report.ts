@@ -1,5 +1,5 @@
 import { availableParallelism, loadavg } from 'node:os';
-import type { Mode } from '../test/support/test-system.js';
+import type { Mode } from '#testing/test-system';
 import type { ErrorTally, PhaseMeasurement } from './chain-bench.js';
 import { type LatencyStats, latencyStats } from './latency-stats.js';
 

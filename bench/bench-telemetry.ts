@@ -2,8 +2,8 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { metricsRegistry, setMetricsEnabled } from '../services/platform/src/metrics/metrics-registry.js';
-import { disableTracing, enableTracing } from '../services/platform/src/telemetry/tracing.js';
+import { metricsRegistry, setMetricsEnabled } from '#platform/metrics/metrics-registry';
+import { disableTracing, enableTracing } from '#platform/telemetry/tracing';
 
 /** Takes every span and drops it: the SDK's whole path (spans, context, batching) without a network. */
 class DiscardingExporter implements SpanExporter {
@@ -23,31 +23,40 @@ class DiscardingExporter implements SpanExporter {
 export class BenchTelemetry {
   private provider?: NodeTracerProvider;
   private scraper?: NodeJS.Timeout;
-  private readonly exporter = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? new OTLPTraceExporter() : new DiscardingExporter();
+  private readonly otlp = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
 
   get description(): string {
-    return this.exporter instanceof DiscardingExporter
-      ? 'metrics scraped every 5 s, spans batched to a discarding exporter'
-      : 'metrics scraped every 5 s, spans exported over OTLP';
+    return this.otlp
+      ? 'metrics scraped every 5 s, spans exported over OTLP'
+      : 'metrics scraped every 5 s, spans batched to a discarding exporter';
   }
 
+  /**
+   * Idempotent: the ABBA order turns telemetry on twice in a row, and a second provider and
+   * scrape timer over the first would leave the first timer running for good (the process then
+   * never exits once the bench is done).
+   */
   on(): void {
+    if (this.provider) return;
     setMetricsEnabled(true);
+    // A new exporter each time: shutting the provider down shuts its exporter down for good.
+    const exporter = this.otlp ? new OTLPTraceExporter() : new DiscardingExporter();
     this.provider = new NodeTracerProvider({
-      spanProcessors: [new BatchSpanProcessor(this.exporter, { maxQueueSize: 65_536, maxExportBatchSize: 2048 })],
+      spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 65_536, maxExportBatchSize: 2048 })],
     });
     enableTracing(this.provider);
     this.scraper = setInterval(() => void metricsRegistry.metrics().catch(() => {}), 5000);
   }
 
   async off(): Promise<void> {
-    if (this.scraper) clearInterval(this.scraper);
+    clearInterval(this.scraper);
     this.scraper = undefined;
-    if (this.provider) {
-      await this.provider.shutdown();
+    const provider = this.provider;
+    this.provider = undefined;
+    if (provider) {
+      await provider.shutdown();
       disableTracing();
     }
-    this.provider = undefined;
     setMetricsEnabled(false);
   }
 }

@@ -1,6 +1,6 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
-import type { MissionServiceClient } from '../services/contracts/generated/game/mission/v1/mission_service.js';
-import { call } from '../test/support/grpc-call.js';
+import type { MissionServiceClient } from '#contracts/generated/game/mission/v1/mission_service';
+import { call } from '#testing/grpc-call';
 import type { LoadProfile } from './bench-options.js';
 import { CreditMatcher } from './credit-matcher.js';
 import { runOpenLoop } from './open-loop-driver.js';

@@ -6,7 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { credentials, Metadata } from '@grpc/grpc-js';
-import { WalletServiceClient } from '../services/contracts/generated/game/wallet/v1/wallet_service.js';
+import { WalletServiceClient } from '#contracts/generated/game/wallet/v1/wallet_service';
 
 export interface ClientJob {
   readonly transport: 'grpc' | 'rest' | 'rest-unchecked';

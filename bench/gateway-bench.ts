@@ -16,15 +16,15 @@
  */
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { Caller, CallerRole } from '#platform/auth/caller';
+import { createLogger } from '#platform/logging/logger';
+import { missionAchievedEvent } from '#testing/chain-helpers';
+import { call } from '#testing/grpc-call';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 import { createGateway } from '../services/gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../services/gateway/src/descriptor/descriptor-registry.js';
 import { upstreamsFor } from '../services/gateway/src/gateway-config.js';
-import { Caller, CallerRole } from '../services/platform/src/auth/caller.js';
-import { createLogger } from '../services/platform/src/logging/logger.js';
-import { missionAchievedEvent } from '../test/support/chain-helpers.js';
-import { call } from '../test/support/grpc-call.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
-import { TestSystem } from '../test/support/test-system.js';
 import { hostInfo } from './bench-report.js';
 import type { ClientJob, ClientResult } from './gateway-bench-client.js';
 import { latencyStats } from './latency-stats.js';

@@ -26,13 +26,13 @@ import {
   rewardIssued,
   rewardSpent,
   walletCredited,
-} from '../services/contracts/events.js';
-import { MyPageServiceClient } from '../services/contracts/generated/game/mypage/v1/mypage_service.js';
-import { ReadModelAdminServiceClient } from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
+} from '#contracts/events';
+import { MyPageServiceClient } from '#contracts/generated/game/mypage/v1/mypage_service';
+import { ReadModelAdminServiceClient } from '#contracts/generated/game/platform/v1/read_model_admin_service';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
+import { call } from '#testing/grpc-call';
+import { TEST_AMQP_URL, TestSystem } from '#testing/test-system';
 import { myPageModule } from '../services/mypage/src/composition-root.js';
-import { type NewEvent, newEvent } from '../services/platform/src/events/event-type.js';
-import { call } from '../test/support/grpc-call.js';
-import { TEST_AMQP_URL, TestSystem } from '../test/support/test-system.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -3,9 +3,9 @@
  * process on an isolated database and exchange (the tests' harness), drives AchieveMission over
  * gRPC and times each mission until its reward is credited to the wallet.
  */
-import { missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
-import { ProcessCluster } from '../test/support/process-cluster.js';
-import { TestSystem } from '../test/support/test-system.js';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { ProcessCluster } from '#testing/process-cluster';
+import { TestSystem } from '#testing/test-system';
 import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from './bench-options.js';
 import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
 import { BenchTelemetry } from './bench-telemetry.js';
@@ -136,7 +136,7 @@ function telemetryCost(phase: string, summaries: readonly PhaseSummary[]): strin
   return [
     `[${phase}] telemetry cost (mean of 2 runs each way, ABBA order):`,
     `  throughput ${rate(false).toFixed(0)}/s off, ${rate(true).toFixed(0)}/s on: ${throughputCost.toFixed(1)}% (target < 10%)`,
-    `  CPU per mission ${cpu(false).toFixed(2)} ms off, ${cpu(true).toFixed(2)} ms on: +${cpuCost.toFixed(1)}% (the services' own CPU; what limits throughput on a quiet machine)`,
+    `  CPU per mission ${cpu(false).toFixed(2)} ms off, ${cpu(true).toFixed(2)} ms on: ${cpuCost >= 0 ? '+' : ''}${cpuCost.toFixed(1)}% (the services' own CPU; what limits throughput on a quiet machine)`,
   ].join('\n');
 }
 

@@ -8,11 +8,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { WalletServiceClient } from '../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { createGift } from '../test/support/exchange-helpers.js';
-import { call } from '../test/support/grpc-call.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../test/support/platform-modules.js';
-import { TestSystem } from '../test/support/test-system.js';
+import type { WalletServiceClient } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { createGift } from '#testing/exchange-helpers';
+import { call } from '#testing/grpc-call';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 import { type LatencyStats, latencyStats } from './latency-stats.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

@@ -10,8 +10,8 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { SERVICE_NAMES } from '../services/contracts/service-catalog.js';
-import { freePorts } from '../test/support/free-ports.js';
+import { SERVICE_NAMES } from '#contracts/service-catalog';
+import { freePorts } from '#testing/free-ports';
 
 const SERVICES = SERVICE_NAMES;
 
@@ -48,7 +48,7 @@ function treeRssMiB(root: number): number {
 async function measureOnce(command: string): Promise<{ readyMs: number; rssMiB: number }> {
   const ports = await freePorts(SERVICES.length + 1);
   const env: NodeJS.ProcessEnv = { ...process.env, GATEWAY_PORT: String(ports[SERVICES.length]), LOG_LEVEL: 'info' };
-  SERVICES.forEach((service, i) => (env[`${service.toUpperCase()}_GRPC_PORT`] = String(ports[i])));
+  for (const [i, service] of SERVICES.entries()) env[`${service.toUpperCase()}_GRPC_PORT`] = String(ports[i]);
   delete env.DATABASE_URL;
   delete env.AMQP_URL;
   const started = performance.now();

@@ -1,8 +1,8 @@
 import amqp from 'amqplib';
-import { walletCredited } from '../services/contracts/events.js';
-import type { EventBus } from '../services/platform/src/bus/event-bus.js';
-import type { Infrastructure } from '../services/platform/src/runtime/infrastructure.js';
-import type { TestSystem } from '../test/support/test-system.js';
+import { walletCredited } from '#contracts/events';
+import type { EventBus } from '#platform/bus/event-bus';
+import type { Infrastructure } from '#platform/runtime/infrastructure';
+import type { TestSystem } from '#testing/test-system';
 
 /** Called with a credited mission's id and the (performance.now()) moment the event arrived. */
 export type CreditListener = (missionId: string, at: number) => void;
@@ -58,6 +58,7 @@ async function subscribeInProcess(bus: EventBus, listener: CreditListener): Prom
  * TestSystem would remove this.
  */
 async function embeddedBus(system: TestSystem): Promise<EventBus> {
+  // biome-ignore lint/complexity/useLiteralKeys: the bench reaches the test system's private bus on purpose.
   const infrastructure: Infrastructure = await system['sharedInfrastructure']();
   return infrastructure.bus;
 }

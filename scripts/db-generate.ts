@@ -4,7 +4,7 @@
  * schema changed. Stops at the first service drizzle-kit fails for.
  */
 import { spawnSync } from 'node:child_process';
-import { SERVICE_CATALOG, SERVICE_NAMES } from '../services/contracts/service-catalog.js';
+import { SERVICE_CATALOG, SERVICE_NAMES } from '#contracts/service-catalog';
 
 for (const name of SERVICE_NAMES.filter((service) => SERVICE_CATALOG[service].database)) {
   const run = spawnSync('npx', ['drizzle-kit', 'generate', '--config', `services/${name}/drizzle.config.ts`], { stdio: 'inherit' });

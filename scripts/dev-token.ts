@@ -10,8 +10,8 @@
  * --issuer <url> (or AUTH_ISSUER) points at another development provider.
  */
 import { parseArgs } from 'node:util';
+import { readAuthConfig } from '#platform/auth/auth-config';
 import { DEV_ROLES, type DevRole, DevTokenClient } from '../services/identity/src/dev-token-client.js';
-import { readAuthConfig } from '../services/platform/src/auth/auth-config.js';
 
 const { values } = parseArgs({
   options: { role: { type: 'string', default: 'player' }, customer: { type: 'string' }, issuer: { type: 'string' } },

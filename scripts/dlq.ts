@@ -9,9 +9,9 @@
  * AMQP_URL and EVENTS_QUEUE_PREFIX select the broker and the deployment, as for the services.
  */
 
+import { DeadLetterQueue } from '#platform/bus/dead-letter-queue';
+import { readPlatformConfig } from '#platform/config/platform-config';
 import { SERVICE_MODULES } from '../services/launcher/src/service-modules.js';
-import { DeadLetterQueue } from '../services/platform/src/bus/dead-letter-queue.js';
-import { readPlatformConfig } from '../services/platform/src/config/platform-config.js';
 
 const [command, service, ...rest] = process.argv.slice(2);
 const limitAt = rest.indexOf('--limit');

@@ -4,7 +4,7 @@
  * show instead of a list of their own. `tsx scripts/list-services.ts --separator '|' --extra envoy`
  */
 import { parseArgs } from 'node:util';
-import { SERVICE_NAMES } from '../services/contracts/service-catalog.js';
+import { SERVICE_NAMES } from '#contracts/service-catalog';
 
 const { values } = parseArgs({
   options: { separator: { type: 'string', default: ' ' }, extra: { type: 'string', multiple: true, default: [] } },

@@ -28,16 +28,13 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CallOptions, type Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { EventReplayServiceClient } from '../services/contracts/generated/game/platform/v1/event_replay_service.js';
-import {
-  ReadModelAdminServiceClient,
-  type ReadModelStatus,
-} from '../services/contracts/generated/game/platform/v1/read_model_admin_service.js';
-import { PUBLISHERS } from '../services/contracts/service-catalog.js';
-import { defaultAddress, type ServiceName } from '../services/contracts/service-ports.js';
-import { readAuthConfig } from '../services/platform/src/auth/auth-config.js';
-import { bearerTokenInterceptor, type TokenSource } from '../services/platform/src/auth/bearer-token-interceptor.js';
-import { PlatformAuth } from '../services/platform/src/auth/platform-auth.js';
+import { EventReplayServiceClient } from '#contracts/generated/game/platform/v1/event_replay_service';
+import { ReadModelAdminServiceClient, type ReadModelStatus } from '#contracts/generated/game/platform/v1/read_model_admin_service';
+import { PUBLISHERS } from '#contracts/service-catalog';
+import { defaultAddress, type ServiceName } from '#contracts/service-ports';
+import { readAuthConfig } from '#platform/auth/auth-config';
+import { bearerTokenInterceptor, type TokenSource } from '#platform/auth/bearer-token-interceptor';
+import { PlatformAuth } from '#platform/auth/platform-auth';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,8 +5,8 @@
  * services). Run it after changing either; scripts/envoy-config/envoy-config.ts lists the blocks.
  */
 import { writeFileSync } from 'node:fs';
+import { AccessPolicies } from '#platform/auth/access-policy';
 import { loadDescriptorRegistry } from '../services/gateway/src/descriptor/descriptor-registry.js';
-import { AccessPolicies } from '../services/platform/src/auth/access-policy.js';
 import { ENVOY_YAML, readEnvoyYaml, renderEnvoyConfig } from './envoy-config/envoy-config.js';
 
 const before = readEnvoyYaml();

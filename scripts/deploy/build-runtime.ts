@@ -2,7 +2,7 @@
  * Builds the tree the container runs: every TypeScript file under services/ transpiled to
  * JavaScript at the same relative path (services/mission/src/main.ts -> services/mission/src/main.js),
  * every other file under services/ (migrations, the generated descriptor set) copied beside it,
- * and package.json (its "type": "module" makes the .js files ES modules).
+ * and package.json (its "type": "module" makes the .js files ES modules; its imports map is rewritten to them).
  *
  * Why compile instead of running `node --import tsx` in the pod: nothing is transformed at start
  * (faster cold starts, which matters for scale-out and the startup probe), no compile cache has to
@@ -13,7 +13,7 @@
  *
  * Usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir>   (run from the repo root)
  */
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -62,11 +62,24 @@ export async function buildRuntime(outDir: string, repoRoot = REPO_ROOT): Promis
     await mkdir(dirname(target), { recursive: true });
     await copyFile(asset, target);
   }
-  await copyFile(join(repoRoot, 'package.json'), join(out, 'package.json'));
+  await writeRuntimePackageJson(join(repoRoot, 'package.json'), join(out, 'package.json'));
   return {
     modules: sources.map((file) => relative(repoRoot, file).replace(/\.ts$/, '.js')),
     assets: assets.map((file) => relative(repoRoot, file)),
   };
+}
+
+/**
+ * package.json as the runtime tree needs it: its subpath imports (`#platform/*`, `#contracts/*`)
+ * name the compiled .js files instead of the .ts sources, and those into test/ (not in the
+ * image) are left out.
+ */
+async function writeRuntimePackageJson(source: string, target: string): Promise<void> {
+  const manifest = JSON.parse(await readFile(source, 'utf8')) as { imports?: Record<string, string> };
+  const imports = Object.entries(manifest.imports ?? {})
+    .filter(([, path]) => path.startsWith('./services/'))
+    .map(([alias, path]) => [alias, path.replace(/\.ts$/, '.js')]);
+  await writeFile(target, `${JSON.stringify({ ...manifest, imports: Object.fromEntries(imports) }, null, 2)}\n`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

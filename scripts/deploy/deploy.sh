@@ -82,5 +82,7 @@ if ! grep -qE '^[[:space:]]*127\.0\.0\.1[[:space:]].*identity\.game\.svc\.cluste
   echo "  http://identity.game.svc.cluster.local:8090, on localhost:8090 through kind) once:"
   echo "    echo '127.0.0.1 identity.game.svc.cluster.local' | sudo tee -a /etc/hosts"
 fi
+echo "  Prometheus    kubectl -n $NAMESPACE port-forward deploy/prometheus 9090  (alerts at /alerts)"
+echo "  Grafana       kubectl -n $NAMESPACE port-forward deploy/grafana 3000     (folder Game: the reward chain)"
 echo "  make status    pods, services, autoscalers"
 echo "  make logs SERVICE=wallet"

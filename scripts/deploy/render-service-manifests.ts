@@ -11,9 +11,9 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { SERVICE_NAMES, type ServiceName } from '../../services/contracts/service-catalog.js';
-import { DEFAULT_METRICS_PORT } from '../../services/platform/src/metrics/metrics-server.js';
-import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
+import { SERVICE_NAMES, type ServiceName } from '#contracts/service-catalog';
+import { DEFAULT_METRICS_PORT } from '#platform/metrics/metrics-server';
+import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '#platform/runtime/database-health';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 

@@ -1,12 +1,12 @@
 import { stringify } from 'yaml';
+import { type AccessPolicies, CallerRole, type MethodAccessPolicy } from '#platform/auth/access-policy';
+import { ROLE_SCOPES } from '#platform/auth/caller';
 import {
   DEFAULT_RATE_LIMITS,
   RATE_LIMIT_KEY_CLAIM,
   type RateLimitClass,
   rateLimitClass,
 } from '../../services/gateway/src/access/edge-rate-limits.js';
-import { type AccessPolicies, CallerRole, type MethodAccessPolicy } from '../../services/platform/src/auth/access-policy.js';
-import { ROLE_SCOPES } from '../../services/platform/src/auth/caller.js';
 
 /**
  * The parts of envoy/envoy.yaml that follow from the access options in proto/

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileRegistry } from '@bufbuild/protobuf';
-import type { AccessPolicies } from '../../services/platform/src/auth/access-policy.js';
+import type { AccessPolicies } from '#platform/auth/access-policy';
 import { envoyAccessLines } from './envoy-access-blocks.js';
 import { envoyServiceBlocks } from './envoy-service-blocks.js';
 

@@ -7,7 +7,7 @@ import {
   SERVICE_NAMES,
   type ServiceEntry,
   type ServiceName,
-} from '../../services/contracts/service-catalog.js';
+} from '#contracts/service-catalog';
 
 /**
  * The parts of envoy/envoy.yaml that follow from the service catalog

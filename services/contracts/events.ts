@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createFileRegistry, fromBinary, getOption, hasOption } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { defineEvent, type EventType, type MessageCodec } from '../platform/src/events/event-type.js';
+import { defineEvent, type EventType, type MessageCodec } from '#platform/events/event-type';
 import * as deliveryEvents from './generated/game/delivery/v1/delivery_events.js';
 import * as giftEvents from './generated/game/gift/v1/gift_events.js';
 import * as missionEvents from './generated/game/mission/v1/mission_events.js';

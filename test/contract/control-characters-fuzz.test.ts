@@ -4,10 +4,9 @@ import { reflect } from '@bufbuild/protobuf/reflect';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { CallerRole } from '../../services/contracts/generated/game/platform/v1/access_policy.js';
-import type { DevRole } from '../../services/identity/src/dev-token-client.js';
-import { AccessPolicies } from '../../services/platform/src/auth/access-policy.js';
-import { DESCRIPTOR_SET_PATH } from '../../services/platform/src/grpc/descriptor-set.js';
+import { CallerRole } from '#contracts/generated/game/platform/v1/access_policy';
+import { AccessPolicies } from '#platform/auth/access-policy';
+import { DESCRIPTOR_SET_PATH } from '#platform/grpc/descriptor-set';
 import {
   deliveryModule,
   giftModule,
@@ -16,8 +15,9 @@ import {
   notificationModule,
   rewardModule,
   walletModule,
-} from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+} from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
+import type { DevRole } from '../../services/identity/src/dev-token-client.js';
 
 /**
  * Every string field of every RPC's request, enumerated from the descriptor set (not by hand,

@@ -1,29 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import {
-  deliveryCancelled,
-  deliveryCompleted,
-  deliveryStarted,
-  giftOrderCancelled,
-  giftOrderPaid,
-} from '../../services/contracts/events.js';
-import {
-  DeliveryCancelled,
-  DeliveryCompleted,
-  DeliveryStarted,
-} from '../../services/contracts/generated/game/delivery/v1/delivery_events.js';
-import {
-  type Delivery,
-  type DeliveryServiceClient,
-  DeliveryStatus,
-} from '../../services/contracts/generated/game/delivery/v1/delivery_service.js';
+import { deliveryCancelled, deliveryCompleted, deliveryStarted, giftOrderCancelled, giftOrderPaid } from '#contracts/events';
+import { DeliveryCancelled, DeliveryCompleted, DeliveryStarted } from '#contracts/generated/game/delivery/v1/delivery_events';
+import { type Delivery, type DeliveryServiceClient, DeliveryStatus } from '#contracts/generated/game/delivery/v1/delivery_service';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
+import { eventually } from '#testing/eventually';
+import { expectInvalidArgument } from '#testing/grpc-assertions';
+import { call, callError } from '#testing/grpc-call';
+import { TestSystem } from '#testing/test-system';
 import { deliveryModule } from '../../services/delivery/src/composition-root.js';
-import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
-import { eventually } from '../support/eventually.js';
-import { expectInvalidArgument } from '../support/grpc-assertions.js';
-import { call, callError } from '../support/grpc-call.js';
-import { TestSystem } from '../support/test-system.js';
 
 /**
  * The DeliveryService contract (proto/game/delivery/v1/delivery_service.proto and

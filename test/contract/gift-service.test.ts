@@ -12,19 +12,14 @@ import {
   giftOrderRejected,
   giftStockChanged,
   rewardSpent,
-} from '../../services/contracts/events.js';
-import {
-  type Gift,
-  type GiftOrder,
-  GiftOrderStatus,
-  type GiftServiceClient,
-} from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+} from '#contracts/events';
+import { type Gift, type GiftOrder, GiftOrderStatus, type GiftServiceClient } from '#contracts/generated/game/gift/v1/gift_service';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
+import { eventually } from '#testing/eventually';
+import { expectInvalidArgument } from '#testing/grpc-assertions';
+import { call, callError } from '#testing/grpc-call';
+import { TestSystem } from '#testing/test-system';
 import { giftModule } from '../../services/gift/src/composition-root.js';
-import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
-import { eventually } from '../support/eventually.js';
-import { expectInvalidArgument } from '../support/grpc-assertions.js';
-import { call, callError } from '../support/grpc-call.js';
-import { TestSystem } from '../support/test-system.js';
 
 /**
  * The GiftService contract (proto/game/gift/v1/gift_service.proto) over real gRPC on Postgres

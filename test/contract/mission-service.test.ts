@@ -1,17 +1,13 @@
 import { type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { missionAchieved } from '../../services/contracts/events.js';
-import {
-  type Mission,
-  type MissionServiceClient,
-  MissionStatus,
-} from '../../services/contracts/generated/game/mission/v1/mission_service.js';
-import { chainProcessedPast } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { expectInvalidArgument } from '../support/grpc-assertions.js';
-import { call, callError } from '../support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { missionAchieved } from '#contracts/events';
+import { type Mission, type MissionServiceClient, MissionStatus } from '#contracts/generated/game/mission/v1/mission_service';
+import { chainProcessedPast } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { expectInvalidArgument } from '#testing/grpc-assertions';
+import { call, callError } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * The MissionService contract (proto/game/mission/v1/mission_service.proto) over real gRPC on
@@ -84,16 +80,16 @@ describe('MissionService contract over gRPC', function () {
   async function expectFailureChangesNothing(failing: () => Promise<ServiceError>): Promise<ServiceError> {
     const before = await settled();
     const error = await failing();
-    const after = async () => ({
+    const countsNow = async () => ({
       missions: await system.count('mission.missions'),
       outbox: await system.count('mission.outbox_events'),
       rewards: await system.count('reward.rewards'),
       wallet: await system.count('wallet.wallet_rewards'),
     });
-    expect(await after()).to.deep.equal(before);
+    expect(await countsNow()).to.deep.equal(before);
     // Past a marker mission (one more of each), the chain has had its chance to act on the call.
     await chainProcessedPast(system, 'mission');
-    const marked = await after();
+    const marked = await countsNow();
     expect({ missions: marked.missions - 1, rewards: marked.rewards - 1, wallet: marked.wallet - 1 }).to.deep.equal({
       missions: before.missions,
       rewards: before.rewards,

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { HealthCheckResponse_ServingStatus, HealthClient } from '../../services/contracts/generated/grpc/health/v1/health.js';
-import { call, callError, insecure } from '../support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { HealthCheckResponse_ServingStatus, HealthClient } from '#contracts/generated/grpc/health/v1/health';
+import { call, callError, insecure } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * What tools see on every service's port without any proto file: server reflection (driven by

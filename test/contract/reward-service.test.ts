@@ -1,16 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import {
-  type Mission,
-  type MissionServiceClient,
-  MissionStatus,
-} from '../../services/contracts/generated/game/mission/v1/mission_service.js';
-import { type Reward, type RewardServiceClient, RewardStatus } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
-import { eventually } from '../support/eventually.js';
-import { expectInvalidArgument } from '../support/grpc-assertions.js';
-import { call, callError } from '../support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { type Mission, type MissionServiceClient, MissionStatus } from '#contracts/generated/game/mission/v1/mission_service';
+import { type Reward, type RewardServiceClient, RewardStatus } from '#contracts/generated/game/reward/v1/reward_service';
+import { eventually } from '#testing/eventually';
+import { expectInvalidArgument } from '#testing/grpc-assertions';
+import { call, callError } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * The RewardService contract (proto/game/reward/v1/reward_service.proto) over real gRPC on

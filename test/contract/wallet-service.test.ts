@@ -1,17 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import {
-  type Mission,
-  type MissionServiceClient,
-  MissionStatus,
-} from '../../services/contracts/generated/game/mission/v1/mission_service.js';
-import { WalletRewardStatus, type WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { chainProcessedPast } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { expectInvalidArgument } from '../support/grpc-assertions.js';
-import { call, callError } from '../support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { type Mission, type MissionServiceClient, MissionStatus } from '#contracts/generated/game/mission/v1/mission_service';
+import { WalletRewardStatus, type WalletServiceClient } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { chainProcessedPast } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { expectInvalidArgument } from '#testing/grpc-assertions';
+import { call, callError } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * The WalletService contract (proto/game/wallet/v1/wallet_service.proto) over real gRPC on

@@ -7,15 +7,15 @@ import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { expect } from 'chai';
 import postgres from 'postgres';
+import { HealthCheckResponse_ServingStatus, HealthClient } from '#contracts/generated/grpc/health/v1/health';
+import { readAuthConfig } from '#platform/auth/auth-config';
+import { createLogger } from '#platform/logging/logger';
+import { call, insecure } from '#testing/grpc-call';
+import { TEST_AMQP_URL, TEST_DATABASE_URL } from '#testing/test-system';
 import { buildRuntime } from '../../scripts/deploy/build-runtime.js';
 import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
-import { HealthCheckResponse_ServingStatus, HealthClient } from '../../services/contracts/generated/grpc/health/v1/health.js';
 import { type PlatformIdentity, platformIdentity } from '../../services/identity/src/platform-identity.js';
-import { readAuthConfig } from '../../services/platform/src/auth/auth-config.js';
-import { createLogger } from '../../services/platform/src/logging/logger.js';
 import { buildWeb } from '../../services/web/build.js';
-import { call, insecure } from '../support/grpc-call.js';
-import { TEST_AMQP_URL, TEST_DATABASE_URL } from '../support/test-system.js';
 import type { Manifest } from './support/deploy-facts.js';
 import {
   buildManifests,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { SERVICE_NAMES } from '../../services/contracts/service-catalog.js';
+import { SERVICE_NAMES } from '#contracts/service-catalog';
 import type { Manifest } from './support/deploy-facts.js';
 import { buildManifests, containerEnvironment, find, repoPath } from './support/deploy-facts.js';
 

@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 import { expect } from 'chai';
 import { makefileRecipe, makefileTargets, makefileVariables, repoPath } from './support/deploy-facts.js';
 
@@ -53,8 +53,7 @@ describe('make deploy and its companions (Makefile, scripts/deploy)', function (
       expect(targets.get(target), `${target}: ## description`).to.be.a('string').and.not.equal('');
     }
     const { stdout } = await exec('make', ['--no-print-directory', '-C', repoPath(), 'help']);
-    const listed = stdout
-      .replace(/\u001b\[[0-9;]*m/g, '')
+    const listed = stripVTControlCharacters(stdout)
       .split('\n')
       .map((line) => line.trim().split(/\s+/)[0]);
     for (const target of ['deploy', 'undeploy', 'status', 'logs', 'image', 'kind-cluster']) expect(listed, 'make help').to.include(target);

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
+import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '#platform/runtime/database-health';
 import { WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
-import { LIVENESS_HEALTH_SERVICE, READINESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
 import { HEALTH_PATH } from '../../services/web/server/web-server.js';
 import {
   buildManifests,
@@ -93,8 +93,22 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
           expect(security.readOnlyRootFilesystem, `${where} readOnlyRootFilesystem`).to.equal(true);
           for (const port of container.ports ?? []) expect(port.hostPort, `${where} hostPort`).to.equal(undefined);
         }
-        expect(pod.automountServiceAccountToken, `${name} automountServiceAccountToken`).to.equal(false);
+        // Prometheus alone holds a token: its pod discovery reads the API (Role prometheus-discovery).
+        if (workload.metadata.name !== 'prometheus')
+          expect(pod.automountServiceAccountToken, `${name} automountServiceAccountToken`).to.equal(false);
       }
+    });
+
+    it("the only pod with an API token is Prometheus's, and its Role reads pods in namespace game and nothing else", () => {
+      const withToken = workloads().filter((workload) => podTemplateSpecs(workload)[0].automountServiceAccountToken !== false);
+      expect(withToken.map((workload) => workload.metadata.name)).to.deep.equal(['prometheus']);
+      const pod = podTemplateSpecs(withToken[0])[0];
+      const binding = kind.find((m) => m.kind === 'RoleBinding' && m.subjects?.some((s: any) => s.name === pod.serviceAccountName));
+      expect(binding?.roleRef.kind).to.equal('Role');
+      expect(find(kind, 'Role', binding?.roleRef.name).rules).to.deep.equal([
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      ]);
+      expect(kind.filter((m) => ['ClusterRole', 'ClusterRoleBinding'].includes(m.kind))).to.deep.equal([]);
     });
 
     it('every image is pinned to an explicit tag, never latest', () => {
@@ -554,8 +568,8 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
         'selects the Envoy pods',
       ).to.equal(true);
       expect(edge?.spec.ports).to.have.length(1);
-      const [port] = edge?.spec.ports;
-      expect(port.nodePort).to.equal(30080);
+      const port = edge?.spec.ports?.[0];
+      expect(port?.nodePort).to.equal(30080);
       const target = envoy.spec.template.spec.containers[0].ports.find((candidate: { name: string }) => candidate.name === port.targetPort);
       expect(target?.containerPort).to.equal(8080);
       const cluster = parseYaml(readFileSync(repoPath('k8s/kind-cluster.yaml'), 'utf8'));

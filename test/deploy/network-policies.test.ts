@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { PUBLISHERS, SERVICE_NAMES } from '../../services/contracts/service-catalog.js';
+import { PUBLISHERS, SERVICE_NAMES } from '#contracts/service-catalog';
 import { buildManifests, type Manifest, podTemplateSpecs } from './support/deploy-facts.js';
 import { ingressAllowed, type PodPort, selects } from './support/network-policy-model.js';
 
@@ -75,6 +75,19 @@ describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the 
     for (const service of [...PUBLISHERS, 'mypage']) expect(reaches(rebuildJob, service, 'grpc'), service).to.equal(true);
     expect(reaches(rebuildJob, 'notification', 'grpc')).to.equal(false);
     expect(reaches(rebuildJob, 'postgres', 'postgres')).to.equal(false);
+  });
+
+  it("Prometheus alone reaches every metrics port (services, Envoy's stats listener, RabbitMQ's plugin), and only Grafana reaches Prometheus", () => {
+    const prometheus = labelsOf('prometheus');
+    for (const target of [...SERVICES, 'envoy', 'rabbitmq']) {
+      expect(reaches(prometheus, target, 'metrics'), `prometheus -> ${target}`).to.equal(true);
+      expect(reaches(stranger, target, 'metrics'), `stranger -> ${target}`).to.equal(false);
+    }
+    expect(reaches(prometheus, 'rabbitmq', 'amqp')).to.equal(false);
+    for (const service of SERVICES) expect(reaches(prometheus, service, 'grpc'), service).to.equal(false);
+    expect(reaches(labelsOf('grafana'), 'prometheus', 'http')).to.equal(true);
+    expect(reaches(stranger, 'prometheus', 'http')).to.equal(false);
+    expect(reaches(stranger, 'grafana', 'http')).to.equal(false);
   });
 
   it('only the services reach Postgres and RabbitMQ', () => {

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { SERVICE_CATALOG, SERVICE_NAMES, SHARED_API_CONTEXTS } from '#contracts/service-catalog';
+import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
+import { AccessPolicies } from '#platform/auth/access-policy';
 import { renderServiceFile, serviceFilePath, WEB_APP } from '../../scripts/deploy/render-service-manifests.js';
 import { readEnvoyYaml, renderEnvoyConfig } from '../../scripts/envoy-config/envoy-config.js';
-import { SERVICE_CATALOG, SERVICE_NAMES, SHARED_API_CONTEXTS } from '../../services/contracts/service-catalog.js';
-import { DEFAULT_GRPC_PORTS } from '../../services/contracts/service-ports.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { MODULES_BY_NAME } from '../../services/launcher/src/service-modules.js';
-import { AccessPolicies } from '../../services/platform/src/auth/access-policy.js';
 import { readWalletConfig } from '../../services/wallet/src/wallet-config.js';
 import { repoPath } from './support/deploy-facts.js';
 

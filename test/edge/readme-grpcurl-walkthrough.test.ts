@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
-import { TestSystem } from '../support/test-system.js';
+import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
+import { TestSystem } from '#testing/test-system';
 import { customerOf, readmeBlock } from './support/readme-blocks.js';
 
 /**

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { eventually } from '../support/eventually.js';
-import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
-import { TestSystem } from '../support/test-system.js';
+import { eventually } from '#testing/eventually';
+import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
+import { TestSystem } from '#testing/test-system';
 import { customerOf, readmeBlock } from './support/readme-blocks.js';
 
 /**

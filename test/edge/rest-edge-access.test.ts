@@ -1,11 +1,11 @@
 import { expect } from 'chai';
+import { AccessPolicies, CallerRole } from '#platform/auth/access-policy';
+import { createLogger } from '#platform/logging/logger';
+import { eventually } from '#testing/eventually';
 import type { RateLimitClass, TokenBucketSettings } from '../../services/gateway/src/access/edge-rate-limits.js';
 import { createGateway, type RunningGateway } from '../../services/gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import type { Route } from '../../services/gateway/src/routing/route-table.js';
-import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
-import { createLogger } from '../../services/platform/src/logging/logger.js';
-import { eventually } from '../support/eventually.js';
 import { BAD_TOKEN_KINDS, EdgeTestTokens } from './support/edge-test-tokens.js';
 import { RecordingUpstream } from './support/recording-upstream.js';
 import { expectError, RestClient, type RestResponse } from './support/rest-client.js';

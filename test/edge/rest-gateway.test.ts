@@ -24,17 +24,17 @@ import {
 } from '@bufbuild/protobuf/wkt';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { HttpRule } from '../../services/contracts/generated/google/api/http.js';
+import { HttpRule } from '#contracts/generated/google/api/http';
+import { DESCRIPTOR_SET_PATH } from '#platform/grpc/descriptor-set';
+import { createLogger } from '#platform/logging/logger';
+import { eventually } from '#testing/eventually';
+import { walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 import { createGateway } from '../../services/gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
 import { buildRequest, parseQuery, RequestMappingError } from '../../services/gateway/src/transcoding/request-mapper.js';
 import { SERVICE_MODULES } from '../../services/launcher/src/service-modules.js';
-import { DESCRIPTOR_SET_PATH } from '../../services/platform/src/grpc/descriptor-set.js';
-import { createLogger } from '../../services/platform/src/logging/logger.js';
-import { eventually } from '../support/eventually.js';
-import { walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
 import { expectError, RestClient } from './support/rest-client.js';
 import { restCreateGift, restExchange, restOrderReaches, restRewardInWallet } from './support/rest-flows.js';
 

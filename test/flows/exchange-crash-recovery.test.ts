@@ -1,13 +1,13 @@
 import { expect } from 'chai';
-import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { RewardStatus } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
+import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
+import { RewardStatus } from '#contracts/generated/game/reward/v1/reward_service';
+import { rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward, giftStock, orderReaches } from '#testing/exchange-helpers';
+import { call } from '#testing/grpc-call';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { type ServiceInstance, TestSystem } from '#testing/test-system';
 import type { GiftReservationRequest, GiftShop } from '../../services/wallet/src/domain/gift-shop.js';
-import { rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward, giftStock, orderReaches } from '../support/exchange-helpers.js';
-import { call } from '../support/grpc-call.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { type ServiceInstance, TestSystem } from '../support/test-system.js';
 
 /** A wallet process that dies at a chosen point of the exchange: the call never returns. */
 function dyingAt(point: 'before-gift' | 'after-gift-reserved') {

@@ -1,12 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { ExchangeStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { achieveMissions, expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward } from '../support/exchange-helpers.js';
-import { call, callError } from '../support/grpc-call.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { ExchangeStatus } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { achieveMissions, expectWalletToHold, rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward } from '#testing/exchange-helpers';
+import { call, callError } from '#testing/grpc-call';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 /** Seed 000 NFR 2: missions and rewards keep working 24/7 while the gift exchange is down. */
 describe('Fault isolation', function () {

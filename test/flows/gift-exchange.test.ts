@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { rewardSpent } from '../../services/contracts/events.js';
-import { DeliveryStatus } from '../../services/contracts/generated/game/delivery/v1/delivery_service.js';
-import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { RewardStatus } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
-import { ExchangeStatus, WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward, giftStock, orderReaches } from '../support/exchange-helpers.js';
-import { call, callError } from '../support/grpc-call.js';
-import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
-import { type Mode, TestSystem } from '../support/test-system.js';
+import { rewardSpent } from '#contracts/events';
+import { DeliveryStatus } from '#contracts/generated/game/delivery/v1/delivery_service';
+import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
+import { RewardStatus } from '#contracts/generated/game/reward/v1/reward_service';
+import { ExchangeStatus, WalletRewardStatus } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward, giftStock, orderReaches } from '#testing/exchange-helpers';
+import { call, callError } from '#testing/grpc-call';
+import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
+import { type Mode, TestSystem } from '#testing/test-system';
 
 /**
  * Seed 000 requirements 4-5 and all seven of seed 002, as one flow: exchanging a reward places

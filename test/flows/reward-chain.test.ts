@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { MissionStatus } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
-import { RewardStatus } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
-import { WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { eventually } from '../support/eventually.js';
-import { call } from '../support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { type Mode, TestSystem } from '../support/test-system.js';
+import { MissionStatus } from '#contracts/generated/game/mission/v1/mission_service';
+import { RewardStatus } from '#contracts/generated/game/reward/v1/reward_service';
+import { WalletRewardStatus } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { eventually } from '#testing/eventually';
+import { call } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { type Mode, TestSystem } from '#testing/test-system';
 
 /**
  * Seed 000, requirements 1-3 and 6, end to end through real gRPC: a customer achieves a mission

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
+import { AccessPolicies, CallerRole } from '#platform/auth/access-policy';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
-import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
 
 /**
  * The access policy is declared beside every RPC in proto/ (option (game.platform.v1.access))

@@ -1,18 +1,18 @@
 import { create, type DescMessage, toBinary } from '@bufbuild/protobuf';
 import { Client, Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { missionAchieved } from '../../services/contracts/events.js';
-import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { missionAchieved } from '#contracts/events';
+import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
+import { AccessPolicies, CallerRole, type MethodAccessPolicy } from '#platform/auth/access-policy';
+import { rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward, orderReaches } from '#testing/exchange-helpers';
+import { call, insecure } from '#testing/grpc-call';
+import { snapshot } from '#testing/platform-snapshot';
+import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
+import type { BadTokenKind } from '#testing/test-identities';
+import { TestSystem } from '#testing/test-system';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
-import { AccessPolicies, CallerRole, type MethodAccessPolicy } from '../../services/platform/src/auth/access-policy.js';
-import { rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
-import { call, insecure } from '../support/grpc-call.js';
-import { snapshot } from '../support/platform-snapshot.js';
-import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
-import type { BadTokenKind } from '../support/test-identities.js';
-import { TestSystem } from '../support/test-system.js';
 
 /**
  * Every RPC of the descriptor (enumerated from it, not listed here) called straight on its

@@ -1,13 +1,13 @@
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
-import { call } from '../support/grpc-call.js';
-import { snapshot } from '../support/platform-snapshot.js';
-import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
-import { TestSystem } from '../support/test-system.js';
+import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
+import { rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward, orderReaches } from '#testing/exchange-helpers';
+import { call } from '#testing/grpc-call';
+import { snapshot } from '#testing/platform-snapshot';
+import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * The scenarios at the top of issue 11, each tried again as it was reported, straight to the

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { achieveMissions, expectWalletToHold } from '../support/chain-helpers.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { achieveMissions, expectWalletToHold } from '#testing/chain-helpers';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 describe('Broker connection dropped and restored', function () {
   this.timeout(90_000);

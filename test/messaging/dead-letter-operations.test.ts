@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { expect } from 'chai';
-import { missionAchievedEvent } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { rewardModule } from '../support/platform-modules.js';
-import { TEST_AMQP_URL, TestSystem } from '../support/test-system.js';
+import { missionAchievedEvent } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { rewardModule } from '#testing/platform-modules';
+import { TEST_AMQP_URL, TestSystem } from '#testing/test-system';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { chainProcessedPast, missionAchievedEvent } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { rewardModule, walletModule } from '../support/platform-modules.js';
-import { type Mode, TestSystem } from '../support/test-system.js';
+import { chainProcessedPast, missionAchievedEvent } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { rewardModule, walletModule } from '#testing/platform-modules';
+import { type Mode, TestSystem } from '#testing/test-system';
 
 for (const mode of ['servers', 'embedded'] as Mode[]) {
   describe(`Duplicate delivery (${mode})`, function () {

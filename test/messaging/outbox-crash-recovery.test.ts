@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { achieveMissions, chainProcessedPast, expectWalletToHold } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { type Mode, TestSystem } from '../support/test-system.js';
+import { achieveMissions, chainProcessedPast, expectWalletToHold } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { type Mode, TestSystem } from '#testing/test-system';
 
 for (const mode of ['servers', 'embedded'] as Mode[]) {
   describe(`Crash between commit and publish (${mode})`, function () {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { missionAchieved, rewardIssued } from '../../services/contracts/events.js';
-import { newEvent } from '../../services/platform/src/events/event-type.js';
-import { achieveMissions, expectWalletToHold, missionAchievedEvent } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { type Mode, TestSystem } from '../support/test-system.js';
+import { missionAchieved, rewardIssued } from '#contracts/events';
+import { newEvent } from '#platform/events/event-type';
+import { achieveMissions, expectWalletToHold, missionAchievedEvent } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { type Mode, TestSystem } from '#testing/test-system';
 
 for (const mode of ['servers', 'embedded'] as Mode[]) {
   describe(`Poison messages (${mode})`, function () {

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import amqp from 'amqplib';
 import { expect } from 'chai';
-import { missionAchieved } from '../../services/contracts/events.js';
-import { missionAchievedEvent } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { rewardModule } from '../support/platform-modules.js';
-import { TEST_AMQP_URL, TestSystem } from '../support/test-system.js';
+import { missionAchieved } from '#contracts/events';
+import { missionAchievedEvent } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { rewardModule } from '#testing/platform-modules';
+import { TEST_AMQP_URL, TestSystem } from '#testing/test-system';
 
 const run = promisify(execFile);
 

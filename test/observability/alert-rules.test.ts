@@ -1,15 +1,20 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 
 const run = promisify(execFile);
+
+/** kind/name, a generated ConfigMap's name without the hash kustomize appends. */
+const nameBeforeHash = (doc: { kind: string; metadata: { name: string } }) =>
+  `${doc.kind}/${doc.kind === 'ConfigMap' ? doc.metadata.name.replace(/-[a-z0-9]{10}$/, '') : doc.metadata.name}`;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MONITORING = join(ROOT, 'k8s/monitoring');
+const OPERATOR = join(ROOT, 'k8s/prometheus-operator');
 const TESTS = join(MONITORING, 'rule-tests');
 
 interface RuleGroup {
@@ -18,26 +23,31 @@ interface RuleGroup {
 }
 
 /**
- * The PrometheusRule in k8s/monitoring, unwrapped into the plain `groups:` file promtool reads,
- * unit-tested with Debian's promtool (`promtool test rules`): every alert has a case where it
- * fires and one where it stays quiet.
+ * The rules in both forms: the plain `groups:` file a Prometheus without the operator loads
+ * (k8s/monitoring/alert-rules.yaml, the kind overlay's) and the PrometheusRule of
+ * k8s/prometheus-operator, which must hold the same groups. Unit-tested with Debian's promtool
+ * (`promtool test rules`): every alert has a case where it fires and one where it stays quiet.
  */
-describe('Alert rules (k8s/monitoring/prometheus-rules.yaml) under promtool', function () {
+describe('Alert rules (k8s/monitoring/alert-rules.yaml, k8s/prometheus-operator/prometheus-rules.yaml) under promtool', function () {
   this.timeout(60_000);
   let dir: string;
   let groups: RuleGroup[];
 
   before(() => {
-    const resource = parse(readFileSync(join(MONITORING, 'prometheus-rules.yaml'), 'utf8'));
-    expect(resource.kind).to.equal('PrometheusRule');
-    expect(resource.apiVersion).to.equal('monitoring.coreos.com/v1');
-    groups = resource.spec.groups;
+    groups = parse(readFileSync(join(MONITORING, 'alert-rules.yaml'), 'utf8')).groups;
     dir = mkdtempSync(join(tmpdir(), 'alert-rules-'));
-    writeFileSync(join(dir, 'rules.yaml'), stringify(resource.spec));
+    copyFileSync(join(MONITORING, 'alert-rules.yaml'), join(dir, 'rules.yaml'));
     for (const file of readdirSync(TESTS)) copyFileSync(join(TESTS, file), join(dir, file));
   });
 
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("the operator's PrometheusRule holds exactly the groups of the plain rule file", () => {
+    const resource = parse(readFileSync(join(OPERATOR, 'prometheus-rules.yaml'), 'utf8'));
+    expect(resource.kind).to.equal('PrometheusRule');
+    expect(resource.apiVersion).to.equal('monitoring.coreos.com/v1');
+    expect(resource.spec, 'k8s/monitoring/alert-rules.yaml is rewritten from it by the command in its header').to.deep.equal({ groups });
+  });
 
   it('promtool check rules accepts every rule', async () => {
     const { stdout } = await run('promtool', ['check', 'rules', join(dir, 'rules.yaml')]);
@@ -85,18 +95,32 @@ describe('Alert rules (k8s/monitoring/prometheus-rules.yaml) under promtool', fu
     }
   });
 
-  it('k8s/monitoring builds with real kustomize: PodMonitors, the PrometheusRule and the dashboard ConfigMap, in namespace game', async () => {
+  it('k8s/monitoring builds with real kustomize into the rules and dashboard ConfigMaps alone (no CRDs), in namespace game', async () => {
     const { stdout } = await run('kubectl', ['kustomize', MONITORING]);
     const docs = parseAllDocuments(stdout).map((doc) => doc.toJS());
-    expect(docs.map((doc) => `${doc.kind}/${doc.metadata.name}`).sort()).to.deep.equal([
+    expect(docs.map(nameBeforeHash).sort()).to.deep.equal(['ConfigMap/grafana-dashboard-reward-chain', 'ConfigMap/prometheus-rules']);
+    for (const doc of docs) expect(doc.metadata.namespace).to.equal('game');
+    const dashboard = docs.find((doc) => doc.metadata.name === 'grafana-dashboard-reward-chain');
+    expect(dashboard.metadata.labels.grafana_dashboard).to.equal('1');
+    expect(JSON.parse(dashboard.data['reward-chain-dashboard.json']).uid).to.equal('game-reward-chain');
+  });
+
+  it('k8s/prometheus-operator builds with real kustomize: PodMonitors (services, Envoy, RabbitMQ), the PrometheusRule, the scrape NetworkPolicy and the ConfigMaps', async () => {
+    const { stdout } = await run('kubectl', ['kustomize', OPERATOR]);
+    const docs = parseAllDocuments(stdout).map((doc) => doc.toJS());
+    expect(docs.map(nameBeforeHash).sort()).to.deep.equal([
       'ConfigMap/grafana-dashboard-reward-chain',
+      'ConfigMap/prometheus-rules',
+      'NetworkPolicy/metrics-from-operator-prometheus',
       'PodMonitor/envoy',
       'PodMonitor/game-services',
+      'PodMonitor/rabbitmq',
       'PrometheusRule/game-event-rewards',
     ]);
     for (const doc of docs) expect(doc.metadata.namespace).to.equal('game');
-    const dashboard = docs.find((doc) => doc.kind === 'ConfigMap');
-    expect(dashboard.metadata.labels.grafana_dashboard).to.equal('1');
-    expect(JSON.parse(dashboard.data['reward-chain-dashboard.json']).uid).to.equal('game-reward-chain');
+    const rabbitmq = docs.find((doc) => doc.kind === 'PodMonitor' && doc.metadata.name === 'rabbitmq');
+    const detailed = rabbitmq.spec.podMetricsEndpoints.find((endpoint: { path: string }) => endpoint.path === '/metrics/detailed');
+    expect(detailed.port).to.equal('metrics');
+    expect(detailed.params.family).to.include('queue_consumer_count');
   });
 });

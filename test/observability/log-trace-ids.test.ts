@@ -1,8 +1,8 @@
 import { context, trace } from '@opentelemetry/api';
 import { expect } from 'chai';
-import { createLogger } from '../../services/platform/src/logging/logger.js';
-import { tracer } from '../../services/platform/src/telemetry/tracing.js';
-import { TraceCapture } from '../support/trace-capture.js';
+import { createLogger } from '#platform/logging/logger';
+import { tracer } from '#platform/telemetry/tracing';
+import { TraceCapture } from '#testing/trace-capture';
 
 /** Runs `work` with stdout captured; returns the JSON lines written. */
 function captureLines(work: () => void): Record<string, unknown>[] {

@@ -2,17 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import { deliveryStarted, giftOrderPaid, missionAchieved, rewardIssued, rewardSpent } from '../../services/contracts/events.js';
-import { GiftOrderStatus, GiftServiceService } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { MissionServiceService } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
-import { WalletServiceService } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import type { EventType } from '../../services/platform/src/events/event-type.js';
-import { expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
-import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
-import { type Mode, TestSystem } from '../support/test-system.js';
-import { parentOf, TraceCapture } from '../support/trace-capture.js';
+import {
+  deliveryStarted,
+  giftOrderPaid,
+  missionAchieved,
+  missionRewarded,
+  rewardIssued,
+  rewardSpent,
+  walletCredited,
+} from '#contracts/events';
+import { GiftOrderStatus, GiftServiceService } from '#contracts/generated/game/gift/v1/gift_service';
+import { MissionServiceService } from '#contracts/generated/game/mission/v1/mission_service';
+import { WalletServiceService } from '#contracts/generated/game/wallet/v1/wallet_service';
+import type { EventType } from '#platform/events/event-type';
+import { expectWalletToHold, rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward, orderReaches } from '#testing/exchange-helpers';
+import { call } from '#testing/grpc-call';
+import { rewardModule, walletModule } from '#testing/platform-modules';
+import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
+import { type Mode, TestSystem } from '#testing/test-system';
+import { parentOf, TraceCapture } from '#testing/trace-capture';
 
 /** Span names, from the generated contract: `<Service>/<Method>` of an RPC, and the event spans. */
 const ACHIEVE_MISSION = MissionServiceService.achieveMission.path.slice(1);
@@ -78,13 +88,80 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       expectChild(spans, published(missionAchieved), ACHIEVE_MISSION, SpanKind.PRODUCER);
       expectChild(spans, processed('reward', missionAchieved), published(missionAchieved), SpanKind.CONSUMER);
       expectChild(spans, 'reward transaction', processed('reward', missionAchieved));
-      expectChild(spans, published(rewardIssued), 'reward transaction', SpanKind.PRODUCER);
+      expectChild(spans, published(rewardIssued), processed('reward', missionAchieved), SpanKind.PRODUCER);
       const credit = expectChild(spans, processed('wallet', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
       expect(credit.attributes['event.outcome']).to.equal('ack');
       expectChild(spans, 'wallet transaction', processed('wallet', rewardIssued));
       expectChild(spans, processed('mission', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
       expectChild(spans, 'mission transaction', processed('mission', rewardIssued));
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
+    });
+
+    it('keeps each mission its own trace when several are consumed in one batch, through the reward and the wallet', async () => {
+      // Reward and wallet stopped, the missions wait on their queues, so the consumers (prefetch
+      // 100) take them together when they come back.
+      for (const name of ['reward', 'wallet']) for (const instance of system.instancesOf(name)) await instance.stop();
+      const customerId = `trace-batch-${randomUUID().slice(0, 8)}`;
+      const missions = system.missionClient();
+      const missionIds = await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const mission = await call(missions, missions.achieveMission, { customerId, eventCode: 'test-event', missionCode: `batch-${i}` });
+          return mission.missionId;
+        }),
+      );
+      const outboxDrained = (schema: string) => async () =>
+        expect(await system.count(`${schema}.outbox_events`, 'published_at is null')).to.equal(0);
+      await eventually(outboxDrained('mission'));
+      await system.start(rewardModule);
+      await eventually(async () => expect(await system.count('reward.rewards', `customer_id = '${customerId}'`)).to.equal(6));
+      await eventually(outboxDrained('reward'));
+      await system.start(walletModule, { overrides: { config: { giftAddress: system.address('gift') } } });
+      await expectWalletToHold(system, customerId, 6);
+
+      const batchOf = (name: string) =>
+        eventually(() => {
+          const batches = capture
+            .spans()
+            .filter((span) => span.name === name && Number(span.attributes['messaging.batch.message_count']) > 1);
+          const batch = batches.find((span) => new Set(span.links.map((link) => link.context.traceId)).size > 1);
+          expect(batch, `a ${name} of several missions' events, linked to their traces`).to.not.equal(undefined);
+          return batch as ReadableSpan;
+        });
+      for (const batch of [await batchOf('reward transaction'), await batchOf('wallet transaction')])
+        expect(parentOf(batch), 'a batch of several traces is a root of its own').to.equal(undefined);
+
+      const traceIds = new Set<string>();
+      for (const missionId of missionIds) {
+        const spans = await eventually(() => {
+          const trace = rootTrace(ACHIEVE_MISSION, missionId);
+          expect(trace.map((span) => span.name)).to.include.members([
+            processed('wallet', rewardIssued),
+            processed('mission', rewardIssued),
+            published(walletCredited),
+            published(missionRewarded),
+          ]);
+          return trace;
+        });
+        const traceId = spans[0].spanContext().traceId;
+        traceIds.add(traceId);
+        const consumed = expectChild(spans, processed('reward', missionAchieved), published(missionAchieved), SpanKind.CONSUMER);
+        expect(consumed.attributes['event.aggregate_id']).to.equal(missionId);
+        const issued = expectChild(spans, published(rewardIssued), processed('reward', missionAchieved), SpanKind.PRODUCER);
+        const rewardId = issued.attributes['event.aggregate_id'];
+        const [reward] = await system.query<{ id: string }>(`select id from reward.rewards where mission_id = '${missionId}'`);
+        expect(rewardId, "the trace's reward is its mission's").to.equal(reward.id);
+        const credited = expectChild(spans, processed('wallet', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
+        expect(credited.attributes['event.aggregate_id']).to.equal(rewardId);
+        expectChild(spans, published(walletCredited), processed('wallet', rewardIssued), SpanKind.PRODUCER);
+        expectChild(spans, processed('mission', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
+        expectChild(spans, published(missionRewarded), processed('mission', rewardIssued), SpanKind.PRODUCER);
+        // Nothing of another mission's chain in this trace.
+        for (const span of spans) {
+          const aggregate = span.attributes['event.aggregate_id'];
+          if (aggregate !== undefined) expect([missionId, rewardId, customerId], span.name).to.include(aggregate);
+        }
+      }
+      expect(traceIds.size, 'one trace per mission').to.equal(6);
     });
 
     it("continues a caller's trace through the REST edge: client traceparent -> edge span -> AchieveMission -> the reward", async () => {
@@ -157,9 +234,9 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       expectChild(spans, RESERVE_GIFT, RESERVE_GIFT, SpanKind.SERVER);
       expectChild(spans, published(rewardSpent), EXCHANGE_REWARD, SpanKind.PRODUCER);
       expectChild(spans, processed('gift', rewardSpent), published(rewardSpent), SpanKind.CONSUMER);
-      expectChild(spans, published(giftOrderPaid), 'gift transaction');
+      expectChild(spans, published(giftOrderPaid), processed('gift', rewardSpent), SpanKind.PRODUCER);
       expectChild(spans, processed('delivery', giftOrderPaid), published(giftOrderPaid), SpanKind.CONSUMER);
-      expectChild(spans, published(deliveryStarted), 'delivery transaction');
+      expectChild(spans, published(deliveryStarted), processed('delivery', giftOrderPaid), SpanKind.PRODUCER);
       expectChild(spans, processed('gift', deliveryStarted), published(deliveryStarted), SpanKind.CONSUMER);
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
     });

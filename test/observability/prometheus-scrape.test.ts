@@ -6,13 +6,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { rewardIssued } from '../../services/contracts/events.js';
+import { rewardIssued } from '#contracts/events';
+import { expectWalletToHold } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { call } from '#testing/grpc-call';
+import { ProcessCluster } from '#testing/process-cluster';
+import { TestSystem } from '#testing/test-system';
 import { prometheusScrapeConfig } from '../../services/launcher/src/prometheus-scrape-config.js';
-import { expectWalletToHold } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { call } from '../support/grpc-call.js';
-import { ProcessCluster } from '../support/process-cluster.js';
-import { TestSystem } from '../support/test-system.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
 

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { missionAchieved, rewardIssued } from '../../services/contracts/events.js';
-import { GiftServiceClient } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
-import { MissionServiceService } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
-import { WalletServiceClient } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
-import { serviceNameOf } from '../../services/platform/src/grpc/service-name.js';
-import { expectWalletToHold } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { call, callError } from '../support/grpc-call.js';
-import { promtoolCheckMetrics, scrape, valueOf } from '../support/metrics-scrape.js';
-import { ProcessCluster } from '../support/process-cluster.js';
-import { TestSystem } from '../support/test-system.js';
+import { missionAchieved, rewardIssued } from '#contracts/events';
+import { GiftServiceClient } from '#contracts/generated/game/gift/v1/gift_service';
+import { MissionServiceService } from '#contracts/generated/game/mission/v1/mission_service';
+import { WalletServiceClient } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { SERVICE_CLIENT_OPTIONS } from '#platform/grpc/channel-options';
+import { serviceNameOf } from '#platform/grpc/service-name';
+import { expectWalletToHold } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { call, callError } from '#testing/grpc-call';
+import { promtoolCheckMetrics, sampleValue, scrape } from '#testing/metrics-scrape';
+import { ProcessCluster } from '#testing/process-cluster';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * Each service as its own process (the `make up` topology), each with its metrics port: after a
@@ -44,44 +44,52 @@ describe('Prometheus metrics of each service process after a known workload', fu
     await eventually(
       async () => {
         const mission = (await scrape(port('mission'))).samples;
-        expect(valueOf(mission, 'missions_achieved_total')).to.equal(10);
+        expect(sampleValue(mission, 'missions_achieved_total')).to.equal(10);
         expect(
-          valueOf(mission, 'grpc_server_handled_total', {
+          sampleValue(mission, 'grpc_server_handled_total', {
             grpc_service: serviceNameOf(MissionServiceService),
             grpc_method: 'AchieveMission',
             grpc_code: 'OK',
           }),
         ).to.equal(10);
-        expect(valueOf(mission, 'grpc_server_handling_seconds_count', { grpc_method: 'AchieveMission' })).to.equal(10);
+        expect(sampleValue(mission, 'grpc_server_handling_seconds_count', { grpc_method: 'AchieveMission' })).to.equal(10);
         expect(
-          valueOf(mission, 'events_consumed_total', { service: 'mission', event_type: rewardIssued.name, outcome: 'applied' }),
+          sampleValue(mission, 'events_consumed_total', {
+            service: 'mission',
+            event_type: rewardIssued.name,
+            outcome: 'applied',
+          }),
         ).to.equal(10);
-        expect(valueOf(mission, 'outbox_pending_events', { service: 'mission' })).to.equal(0);
-        expect(valueOf(mission, 'outbox_oldest_pending_age_seconds', { service: 'mission' })).to.equal(0);
-        expect(valueOf(mission, 'events_published_total', { service: 'mission', event_type: missionAchieved.name })).to.equal(10);
+        expect(sampleValue(mission, 'outbox_pending_events', { service: 'mission' })).to.equal(0);
+        expect(sampleValue(mission, 'outbox_oldest_pending_age_seconds', { service: 'mission' })).to.equal(0);
+        expect(sampleValue(mission, 'events_published_total', { service: 'mission', event_type: missionAchieved.name })).to.equal(10);
 
         const reward = (await scrape(port('reward'))).samples;
-        expect(valueOf(reward, 'rewards_issued_total')).to.equal(10);
+        expect(sampleValue(reward, 'rewards_issued_total')).to.equal(10);
         expect(
-          valueOf(reward, 'events_consumed_total', {
+          sampleValue(reward, 'events_consumed_total', {
             service: 'reward',
             event_type: missionAchieved.name,
             outcome: 'applied',
           }),
         ).to.equal(10);
-        expect(valueOf(reward, 'event_lag_seconds_count', { service: 'reward', event_type: missionAchieved.name })).to.equal(10);
-        expect(valueOf(reward, 'outbox_pending_events', { service: 'reward' })).to.equal(0);
+        expect(sampleValue(reward, 'event_lag_seconds_count', { service: 'reward', event_type: missionAchieved.name })).to.equal(10);
+        expect(sampleValue(reward, 'outbox_pending_events', { service: 'reward' })).to.equal(0);
 
         const wallet = (await scrape(port('wallet'))).samples;
-        expect(valueOf(wallet, 'events_consumed_total', { service: 'wallet', event_type: rewardIssued.name, outcome: 'applied' })).to.equal(
-          10,
-        );
-        expect(valueOf(wallet, 'event_dead_letter_messages', { service: 'wallet' })).to.equal(0);
-        expect(valueOf(wallet, 'event_queue_messages', { service: 'wallet' })).to.equal(0);
-        expect(valueOf(wallet, 'event_queue_consumers', { service: 'wallet' })).to.equal(1);
-        expect(valueOf(wallet, 'gift_shop_breaker_state', { state: 'closed' })).to.equal(1);
-        expect(valueOf(wallet, 'gift_shop_breaker_state', { state: 'open' })).to.equal(0);
-        expect(valueOf(wallet, 'db_pool_max_connections', { service: 'wallet' })).to.equal(system.config.databasePoolSize);
+        expect(
+          sampleValue(wallet, 'events_consumed_total', {
+            service: 'wallet',
+            event_type: rewardIssued.name,
+            outcome: 'applied',
+          }),
+        ).to.equal(10);
+        expect(sampleValue(wallet, 'event_dead_letter_messages', { service: 'wallet' })).to.equal(0);
+        expect(sampleValue(wallet, 'event_queue_messages', { service: 'wallet' })).to.equal(0);
+        expect(sampleValue(wallet, 'event_queue_consumers', { service: 'wallet' })).to.equal(1);
+        expect(sampleValue(wallet, 'gift_shop_breaker_state', { state: 'closed' })).to.equal(1);
+        expect(sampleValue(wallet, 'gift_shop_breaker_state', { state: 'open' })).to.equal(0);
+        expect(sampleValue(wallet, 'db_pool_max_connections', { service: 'wallet' })).to.equal(system.config.databasePoolSize);
         expect(
           wallet.some((sample) => sample.name === 'db_pool_connections' && sample.labels.service === 'wallet' && sample.value > 0),
         ).to.equal(true);
@@ -108,9 +116,9 @@ describe('Prometheus metrics of each service process after a known workload', fu
     await eventually(
       async () => {
         const walletSamples = (await scrape(port('wallet'))).samples;
-        expect(valueOf(walletSamples, 'exchanges_completed_total')).to.equal(1);
-        expect(valueOf(walletSamples, 'exchanges_failed_total', { reason: 'OUT_OF_STOCK' })).to.equal(1);
-        expect(valueOf((await scrape(port('gift'))).samples, 'gift_orders_cancelled_total')).to.equal(1);
+        expect(sampleValue(walletSamples, 'exchanges_completed_total')).to.equal(1);
+        expect(sampleValue(walletSamples, 'exchanges_failed_total', { reason: 'OUT_OF_STOCK' })).to.equal(1);
+        expect(sampleValue((await scrape(port('gift'))).samples, 'gift_orders_cancelled_total')).to.equal(1);
       },
       { timeoutMs: 30_000 },
     );

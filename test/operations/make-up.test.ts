@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { cleanEnv, copyAuthorizer, EntryPointProcess, movedPorts, PLATFORM_SERVICES } from '#testing/entry-point-process';
+import { eventually } from '#testing/eventually';
+import { TestSystem } from '#testing/test-system';
 import { RestClient } from '../edge/support/rest-client.js';
-import { cleanEnv, copyAuthorizer, EntryPointProcess, movedPorts, PLATFORM_SERVICES } from '../support/entry-point-process.js';
-import { eventually } from '../support/eventually.js';
-import { TestSystem } from '../support/test-system.js';
 
 /**
  * `make up` as a user runs it, on its own ports, database, exchange and state directory: it

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
+import { cleanEnv, copyAuthorizer, EntryPointProcess, movedPorts } from '#testing/entry-point-process';
+import { eventually } from '#testing/eventually';
 import { RestClient } from '../edge/support/rest-client.js';
-import { cleanEnv, copyAuthorizer, EntryPointProcess, movedPorts } from '../support/entry-point-process.js';
-import { eventually } from '../support/eventually.js';
 
 /** `npm start`'s platform, on its own ports, as a second copy on the same machine runs it. */
 async function startCopy(): Promise<{ process: EntryPointProcess; rest: RestClient }> {

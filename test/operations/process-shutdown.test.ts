@@ -1,13 +1,13 @@
 import { expect } from 'chai';
-import { type MissionServiceClient, MissionServiceService } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { type MissionServiceClient, MissionServiceService } from '#contracts/generated/game/mission/v1/mission_service';
+import { serviceNameOf } from '#platform/grpc/service-name';
+import { createLogger } from '#platform/logging/logger';
+import { expectWalletToHold } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { call } from '#testing/grpc-call';
+import { ProcessCluster } from '#testing/process-cluster';
+import { TestSystem } from '#testing/test-system';
 import { createGateway } from '../../services/gateway/src/create-gateway.js';
-import { serviceNameOf } from '../../services/platform/src/grpc/service-name.js';
-import { createLogger } from '../../services/platform/src/logging/logger.js';
-import { expectWalletToHold } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { call } from '../support/grpc-call.js';
-import { ProcessCluster } from '../support/process-cluster.js';
-import { TestSystem } from '../support/test-system.js';
 
 /** Calls that must succeed between two steps of a test, so each step happens under load. */
 const PROGRESS = 20;

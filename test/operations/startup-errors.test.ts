@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { expect } from 'chai';
-import { cleanEnv, EntryPointProcess, movedPorts } from '../support/entry-point-process.js';
-import { TEST_AMQP_URL, TEST_DATABASE_URL } from '../support/test-system.js';
+import { cleanEnv, EntryPointProcess, movedPorts } from '#testing/entry-point-process';
+import { TEST_AMQP_URL, TEST_DATABASE_URL } from '#testing/test-system';
 
 const LAUNCHER = ['services/launcher/src/main.ts'];
 

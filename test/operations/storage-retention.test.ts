@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { missionAchievedEvent } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { rewardModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { missionAchievedEvent } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { rewardModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * Outbox and inbox rows are pruned after their retention windows, in batches; rows are aged by

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
+import { eventually } from '#testing/eventually';
+import { ProcessCluster } from '#testing/process-cluster';
+import { TestSystem } from '#testing/test-system';
 import { type RestartEvent, waitUntilServing } from '../../services/launcher/src/process-supervisor.js';
-import { eventually } from '../support/eventually.js';
-import { ProcessCluster } from '../support/process-cluster.js';
-import { TestSystem } from '../support/test-system.js';
 
 /**
  * `make up`'s supervisor (the ProcessSupervisor with a restart policy, as local-cluster.ts

@@ -1,14 +1,14 @@
 import { status } from '@grpc/grpc-js';
 import amqp from 'amqplib';
 import { expect } from 'chai';
-import { missionAchieved } from '../../services/contracts/events.js';
-import type { EventReplayServiceClient } from '../../services/contracts/generated/game/platform/v1/event_replay_service.js';
+import { missionAchieved } from '#contracts/events';
+import type { EventReplayServiceClient } from '#contracts/generated/game/platform/v1/event_replay_service';
+import { achieveMissions, expectWalletToHold } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { call, callError } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { type Mode, TEST_AMQP_URL, TestSystem } from '#testing/test-system';
 import { myPageModule } from '../../services/mypage/src/composition-root.js';
-import { achieveMissions, expectWalletToHold } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { call, callError } from '../support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { type Mode, TEST_AMQP_URL, TestSystem } from '../support/test-system.js';
 
 /**
  * game.platform.v1.EventReplayService, served by every service with an outbox: its published

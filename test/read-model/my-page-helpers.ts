@@ -15,12 +15,12 @@ import {
   rewardReturned,
   rewardSpent,
   walletCredited,
-} from '../../services/contracts/events.js';
-import type { MyPage, MyPageServiceClient } from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
-import { PUBLISHERS } from '../../services/contracts/service-catalog.js';
-import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
-import { call } from '../support/grpc-call.js';
-import type { TestSystem } from '../support/test-system.js';
+} from '#contracts/events';
+import type { MyPage, MyPageServiceClient } from '#contracts/generated/game/mypage/v1/mypage_service';
+import { PUBLISHERS } from '#contracts/service-catalog';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
+import { call } from '#testing/grpc-call';
+import type { TestSystem } from '#testing/test-system';
 
 export function myPageClient(system: TestSystem): MyPageServiceClient {
   return system.myPageClient();

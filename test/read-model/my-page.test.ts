@@ -3,9 +3,9 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { rewardIssued } from '../../services/contracts/events.js';
-import { DeliveryStatus as DeliveryServiceStatus } from '../../services/contracts/generated/game/delivery/v1/delivery_service.js';
-import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { rewardIssued } from '#contracts/events';
+import { DeliveryStatus as DeliveryServiceStatus } from '#contracts/generated/game/delivery/v1/delivery_service';
+import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
 import {
   DeliveryStatus,
   MissionStatus,
@@ -13,15 +13,15 @@ import {
   OrderStatus,
   RewardStatus,
   WalletStatus,
-} from '../../services/contracts/generated/game/mypage/v1/mypage_service.js';
+} from '#contracts/generated/game/mypage/v1/mypage_service';
+import { newEvent } from '#platform/events/event-type';
+import { achieveMissions, rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward, orderReaches } from '#testing/exchange-helpers';
+import { call, callError } from '#testing/grpc-call';
+import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
+import { type ServiceInstance, TestSystem } from '#testing/test-system';
 import { myPageModule } from '../../services/mypage/src/composition-root.js';
-import { newEvent } from '../../services/platform/src/events/event-type.js';
-import { achieveMissions, rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
-import { call, callError } from '../support/grpc-call.js';
-import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
-import { type ServiceInstance, TestSystem } from '../support/test-system.js';
 import { getMyPage, myPageClient, newStoryIds, runRebuildScript, shuffled, storyEvents } from './my-page-helpers.js';
 
 /**

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { missionAchieved, rewardReturned } from '../../services/contracts/events.js';
-import { newEvent } from '../../services/platform/src/events/event-type.js';
-import { eventually } from '../support/eventually.js';
-import { notificationModule } from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+import { missionAchieved, rewardReturned } from '#contracts/events';
+import { newEvent } from '#platform/events/event-type';
+import { eventually } from '#testing/eventually';
+import { notificationModule } from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * The inbox stops the same event twice; a producer that republishes a happening under a fresh

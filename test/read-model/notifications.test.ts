@@ -1,29 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { giftOrderPaid, giftOrderRejected } from '../../services/contracts/events.js';
-import { GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { giftOrderPaid, giftOrderRejected } from '#contracts/events';
+import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
 import {
   type Notification,
   NotificationKind,
   type NotificationServiceClient,
-} from '../../services/contracts/generated/game/notification/v1/notification_service.js';
-import { WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
+} from '#contracts/generated/game/notification/v1/notification_service';
+import { WalletRewardStatus } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { newEvent } from '#platform/events/event-type';
+import { createLogger } from '#platform/logging/logger';
+import { achieveMissions, expectWalletToHold, rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { createGift, exchangeReward, orderReaches } from '#testing/exchange-helpers';
+import { call, callError } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
+import { TestSystem } from '#testing/test-system';
 import { WebhookNotificationChannel } from '../../services/notification/src/adapters/channels/webhook-notification-channel.js';
 import { WebhookPolicy, WebhookUnavailableError } from '../../services/notification/src/adapters/channels/webhook-policy.js';
 import { type NotificationOverrides, notificationModule } from '../../services/notification/src/composition-root.js';
 import type { NotificationState } from '../../services/notification/src/domain/notification.js';
 import { NotificationRejectedError } from '../../services/notification/src/domain/notification-channel.js';
 import { readNotificationConfig } from '../../services/notification/src/notification-config.js';
-import { newEvent } from '../../services/platform/src/events/event-type.js';
-import { createLogger } from '../../services/platform/src/logging/logger.js';
-import { achieveMissions, expectWalletToHold, rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { createGift, exchangeReward, orderReaches } from '../support/exchange-helpers.js';
-import { call, callError } from '../support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { EXCHANGE_CHAIN, startPlatform } from '../support/start-platform.js';
-import { TestSystem } from '../support/test-system.js';
 import { WebhookServer } from './webhook-server.js';
 
 /**

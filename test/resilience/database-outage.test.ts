@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { HealthClient, HealthCheckResponse_ServingStatus as Serving } from '../../services/contracts/generated/grpc/health/v1/health.js';
-import { LIVENESS_HEALTH_SERVICE } from '../../services/platform/src/runtime/database-health.js';
-import { missionAchievedEvent } from '../support/chain-helpers.js';
-import { eventually, sleep } from '../support/eventually.js';
-import { call, callError, insecure } from '../support/grpc-call.js';
-import { missionModule, rewardModule } from '../support/platform-modules.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
-import { TEST_DATABASE_URL, TestSystem } from '../support/test-system.js';
+import { HealthClient, HealthCheckResponse_ServingStatus as Serving } from '#contracts/generated/grpc/health/v1/health';
+import { LIVENESS_HEALTH_SERVICE } from '#platform/runtime/database-health';
+import { missionAchievedEvent } from '#testing/chain-helpers';
+import { eventually, sleep } from '#testing/eventually';
+import { call, callError, insecure } from '#testing/grpc-call';
+import { missionModule, rewardModule } from '#testing/platform-modules';
+import { TcpProxy } from '#testing/tcp-proxy';
+import { TEST_DATABASE_URL, TestSystem } from '#testing/test-system';
 
 /** Small thresholds so the test is quick; the manifests' probes follow the defaults' ratios. */
 const HEALTH = { HEALTH_CHECK_MS: '200', HEALTH_DATABASE_READINESS_MS: '1500', HEALTH_DATABASE_LIVENESS_MS: '4000' };

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
-import { exchangeAbandoned } from '../../services/contracts/events.js';
-import { RewardStatus } from '../../services/contracts/generated/game/reward/v1/reward_service.js';
-import { ExchangeStatus, WalletRewardStatus } from '../../services/contracts/generated/game/wallet/v1/wallet_service.js';
-import { rewardInWallet } from '../support/chain-helpers.js';
-import { eventually } from '../support/eventually.js';
-import { call, callError } from '../support/grpc-call.js';
-import { missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { ScriptedGiftServer } from '../support/scripted-gift-server.js';
-import { TestSystem } from '../support/test-system.js';
+import { exchangeAbandoned } from '#contracts/events';
+import { RewardStatus } from '#contracts/generated/game/reward/v1/reward_service';
+import { ExchangeStatus, WalletRewardStatus } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { rewardInWallet } from '#testing/chain-helpers';
+import { eventually } from '#testing/eventually';
+import { call, callError } from '#testing/grpc-call';
+import { missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { ScriptedGiftServer } from '#testing/scripted-gift-server';
+import { TestSystem } from '#testing/test-system';
 
 /**
  * Seed 000 NFR 1 and 3 on the wallet-to-gift call (cockatiel): a timeout per attempt, retries

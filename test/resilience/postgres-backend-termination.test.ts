@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { eventually, sleep } from '../support/eventually.js';
-import { TestSystem } from '../support/test-system.js';
+import { eventually, sleep } from '#testing/eventually';
+import { TestSystem } from '#testing/test-system';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { missionAchieved } from '../../services/contracts/events.js';
-import { type NewEvent, newEvent } from '../../services/platform/src/events/event-type.js';
+import { missionAchieved } from '#contracts/events';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
 import { eventually } from './eventually.js';
 import { call } from './grpc-call.js';
 import type { TestSystem } from './test-system.js';

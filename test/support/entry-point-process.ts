@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_NAMES } from '../../services/contracts/service-catalog.js';
+import { SERVICE_NAMES } from '#contracts/service-catalog';
+import { AccessPolicies, CallerRole } from '#platform/auth/access-policy';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
 import { type DevRole, DevTokenClient } from '../../services/identity/src/dev-token-client.js';
-import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
 import { freePorts } from './free-ports.js';
 import { devRoleAllowed } from './test-identities.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import type { GiftOrder, GiftOrderStatus } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import type { GiftOrder, GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
 import { eventually } from './eventually.js';
 import { call } from './grpc-call.js';
 import type { TestSystem } from './test-system.js';

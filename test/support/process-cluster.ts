@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MissionServiceClient } from '../../services/contracts/generated/game/mission/v1/mission_service.js';
+import { MissionServiceClient } from '#contracts/generated/game/mission/v1/mission_service';
+import { SERVICE_CLIENT_OPTIONS } from '#platform/grpc/channel-options';
 import { serviceTarget } from '../../services/launcher/src/local-cluster-targets.js';
 import {
   ProcessSupervisor,
@@ -8,7 +9,6 @@ import {
   type ServiceProcess,
   type SupervisorOptions,
 } from '../../services/launcher/src/process-supervisor.js';
-import { SERVICE_CLIENT_OPTIONS } from '../../services/platform/src/grpc/channel-options.js';
 import { EXCHANGE_CHAIN } from './start-platform.js';
 import type { TestSystem } from './test-system.js';
 

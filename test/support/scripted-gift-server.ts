@@ -1,5 +1,5 @@
 import { Server, ServerCredentials, type ServiceError, status, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { GiftOrderStatus, GiftServiceService } from '../../services/contracts/generated/game/gift/v1/gift_service.js';
+import { GiftOrderStatus, GiftServiceService } from '#contracts/generated/game/gift/v1/gift_service';
 
 /** What the scripted gift shop does with the next ReserveGift call. */
 export type GiftBehaviour = { kind: 'ok' } | { kind: 'fail'; code: status } | { kind: 'slow'; delayMs: number };

@@ -1,6 +1,6 @@
-import { type ServiceName, START_ORDER } from '../../services/contracts/service-catalog.js';
+import { type ServiceName, START_ORDER } from '#contracts/service-catalog';
+import type { ServiceModule } from '#platform/runtime/service-module';
 import { MODULES_BY_NAME } from '../../services/launcher/src/service-modules.js';
-import type { ServiceModule } from '../../services/platform/src/runtime/service-module.js';
 import type { ServiceInstance, TestSystem } from './test-system.js';
 
 /** The services a reward and a gift exchange pass through, from the mission to the delivery. */

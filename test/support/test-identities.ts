@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Metadata as GrpcMetadata, InterceptingCall, type Interceptor, type Metadata } from '@grpc/grpc-js';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
+import { AccessPolicies, CallerRole } from '#platform/auth/access-policy';
 import { CUSTOMER_ID } from '../../services/identity/src/dev-clients.js';
 import { type DevRole, DevTokenClient } from '../../services/identity/src/dev-token-client.js';
 import type { RunningIdentityProvider } from '../../services/identity/src/identity-provider.js';
-import { AccessPolicies, CallerRole } from '../../services/platform/src/auth/access-policy.js';
 
 /**
  * Who a test client calls as:
@@ -91,7 +91,7 @@ export class TestTokens {
             },
             // No token could be had: the call is answered as a failed sign-in would be.
             (error: Error) =>
-              (start?.listener as { onReceiveStatus(status: object): void }).onReceiveStatus({
+              ((start as NonNullable<typeof start>).listener as { onReceiveStatus(status: object): void }).onReceiveStatus({
                 code: 16,
                 details: `test token: ${error.message}`,
                 metadata: new GrpcMetadata(),

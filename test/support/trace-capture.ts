@@ -1,6 +1,6 @@
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { disableTracing, enableTracing } from '../../services/platform/src/telemetry/tracing.js';
+import { disableTracing, enableTracing } from '#platform/telemetry/tracing';
 
 /**
  * Records every span this process makes, in memory, while a suite runs: the real SDK and the

@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { buildWeb } from '../../services/web/build.js';
-import { OFFLINE_MESSAGE } from '../../services/web/src/friendly-errors.js';
-import { eventually } from '../support/eventually.js';
-import { createGift } from '../support/exchange-helpers.js';
+import { eventually } from '#testing/eventually';
+import { createGift } from '#testing/exchange-helpers';
 import {
   deliveryModule,
   giftModule,
@@ -15,8 +13,10 @@ import {
   notificationModule,
   rewardModule,
   walletModule,
-} from '../support/platform-modules.js';
-import { TestSystem } from '../support/test-system.js';
+} from '#testing/platform-modules';
+import { TestSystem } from '#testing/test-system';
+import { buildWeb } from '../../services/web/build.js';
+import { OFFLINE_MESSAGE } from '../../services/web/src/friendly-errors.js';
 import { signIn } from './support/sign-in.js';
 
 const SCREENSHOTS = 'test-artifacts/web/first-visit';

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
+import { createGift } from '#testing/exchange-helpers';
+import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
+import { type ServiceInstance, TestSystem } from '#testing/test-system';
 import { myPageModule } from '../../services/mypage/src/composition-root.js';
 import { notificationModule } from '../../services/notification/src/composition-root.js';
 import { buildWeb } from '../../services/web/build.js';
-import { createGift } from '../support/exchange-helpers.js';
-import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '../support/platform-modules.js';
-import { type ServiceInstance, TestSystem } from '../support/test-system.js';
 import { signIn } from './support/sign-in.js';
 
 const SCREENSHOTS = 'test-artifacts/web';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
-import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
-import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
+import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
+import { TransactionScope } from '#platform/db/transaction-scope';
+import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { inboxEvents, outboxEvents } from './adapters/db/delivery-schema.js';
 import { DrizzleDeliveryRepository } from './adapters/db/drizzle-delivery-repository.js';
 import { deliveryGrpcService } from './adapters/grpc/delivery-grpc-service.js';

@@ -6,8 +6,8 @@
  * come from the google.api.http annotations in the descriptor set.
  */
 import type { FileRegistry } from '@bufbuild/protobuf';
-import { AccessPolicies } from '../../platform/src/auth/access-policy.js';
-import type { Logger } from '../../platform/src/logging/logger.js';
+import { AccessPolicies } from '#platform/auth/access-policy';
+import type { Logger } from '#platform/logging/logger';
 import { EdgeAccessCheck, type EdgeAccessOptions } from './access/edge-access-check.js';
 import { loadDescriptorRegistry } from './descriptor/descriptor-registry.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './gateway-config.js';

@@ -7,7 +7,7 @@ import {
   type ServiceEntry,
   SHARED_API_CONTEXTS,
   STANDARD_TIMEOUTS,
-} from '../../contracts/service-catalog.js';
+} from '#contracts/service-catalog';
 
 /**
  * What the edge exposes, from the service catalog (services/contracts/service-catalog.ts), the

@@ -1,8 +1,8 @@
 import type { FileRegistry } from '@bufbuild/protobuf';
-import { DEFAULT_GRPC_PORTS, defaultAddress, type ServiceName } from '../../contracts/service-ports.js';
-import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
-import { readLogLevel } from '../../platform/src/config/platform-config.js';
-import type { LogLevel } from '../../platform/src/logging/logger.js';
+import { DEFAULT_GRPC_PORTS, defaultAddress, type ServiceName } from '#contracts/service-ports';
+import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from '#platform/config/env-reader';
+import { readLogLevel } from '#platform/config/platform-config';
+import type { LogLevel } from '#platform/logging/logger';
 import { DEFAULT_RATE_LIMITS, type RateLimitClass, type TokenBucketSettings } from './access/edge-rate-limits.js';
 import { publicServices } from './edge-policy.js';
 import type { Upstreams } from './upstream/upstream-pool.js';

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { serveStatic } from '../../platform/src/http/static-files.js';
-import type { Logger } from '../../platform/src/logging/logger.js';
-import { gatewayRequestSeconds, gatewayRequests } from '../../platform/src/metrics/platform-metrics.js';
-import { traceHttpRequest } from '../../platform/src/telemetry/http-tracing.js';
+import { serveStatic } from '#platform/http/static-files';
+import type { Logger } from '#platform/logging/logger';
+import { gatewayRequestSeconds, gatewayRequests } from '#platform/metrics/platform-metrics';
+import { traceHttpRequest } from '#platform/telemetry/http-tracing';
 import { type BearerTokenVerifier, signedInPlayer } from './access/edge-access-check.js';
 import type { DemoMissions } from './dev/demo-missions.js';
 import { readBody } from './http/body-reader.js';

@@ -6,15 +6,15 @@
  * tokens it accepts (`npm start` runs the embedded one and a gateway in the same process).
  */
 
-import { readAuthConfig } from '../../platform/src/auth/auth-config.js';
-import { PlatformAuth } from '../../platform/src/auth/platform-auth.js';
-import { ConfigError } from '../../platform/src/config/env-reader.js';
-import { createLogger } from '../../platform/src/logging/logger.js';
-import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
-import { assertPortsFree, portFailure } from '../../platform/src/runtime/port-check.js';
-import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
-import { startOrExit } from '../../platform/src/runtime/startup-error.js';
-import { startTracing } from '../../platform/src/telemetry/tracing.js';
+import { readAuthConfig } from '#platform/auth/auth-config';
+import { PlatformAuth } from '#platform/auth/platform-auth';
+import { ConfigError } from '#platform/config/env-reader';
+import { createLogger } from '#platform/logging/logger';
+import { readMetricsAddress, startMetricsServer } from '#platform/metrics/metrics-server';
+import { assertPortsFree, portFailure } from '#platform/runtime/port-check';
+import { stopOnSignals } from '#platform/runtime/process-lifecycle';
+import { startOrExit } from '#platform/runtime/startup-error';
+import { startTracing } from '#platform/telemetry/tracing';
 import { createGateway } from './create-gateway.js';
 import { loadDescriptorRegistry } from './descriptor/descriptor-registry.js';
 import { readGatewayConfig } from './gateway-config.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Registry } from '@bufbuild/protobuf';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { Logger } from '../../platform/src/logging/logger.js';
+import type { Logger } from '#platform/logging/logger';
 import type { EdgeAccessCheck } from './access/edge-access-check.js';
 import { RETRY_BASE_INTERVAL_MS, routeRetryPolicy } from './edge-policy.js';
 import { readBody } from './http/body-reader.js';

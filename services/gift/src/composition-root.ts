@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
-import type { Transaction } from '../../platform/src/db/database.js';
-import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
-import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
-import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
+import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
+import type { Transaction } from '#platform/db/database';
+import { TransactionScope } from '#platform/db/transaction-scope';
+import { PeriodicTask } from '#platform/runtime/periodic-task';
+import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleGiftOrderRepository } from './adapters/db/drizzle-gift-order-repository.js';
 import { DrizzleGiftRepository } from './adapters/db/drizzle-gift-repository.js';
 import { DrizzleGiftUnitOfWork } from './adapters/db/drizzle-gift-unit-of-work.js';
@@ -50,28 +50,28 @@ export function createGiftService(context: ServiceContext, overrides: Partial<Gi
   const scope = TransactionScope.database(context.db, context.wakeRelay);
   const gifts = new DrizzleGiftRepository(scope);
   const orders = new DrizzleGiftOrderRepository(scope);
-  const transactions = new DrizzleGiftUnitOfWork(scope);
+  const unitOfWork = new DrizzleGiftUnitOfWork(scope);
   const useCases = {
     createGift: new CreateGift({ gifts, now }),
     setGiftStock: new SetGiftStock({ gifts, now }),
     getGift: new GetGift({ gifts }),
     listGifts: new ListGifts({ gifts }),
-    reserveGift: new ReserveGift({ transactions, reservationTtlMs, now }),
+    reserveGift: new ReserveGift({ unitOfWork, reservationTtlMs, now }),
     getGiftOrder: new GetGiftOrder({ orders }),
     listGiftOrders: new ListGiftOrders({ orders }),
-    cancelGiftOrder: new CancelGiftOrder({ transactions, now }),
+    cancelGiftOrder: new CancelGiftOrder({ unitOfWork, now }),
   };
   const eventUseCasesIn = (tx: Transaction): GiftEventUseCases => {
     const inConsumer = new DrizzleGiftUnitOfWork(TransactionScope.transaction(tx));
     return {
-      payGiftOrder: new PayGiftOrder({ transactions: inConsumer, now }),
-      releaseAbandonedOrder: new ReleaseAbandonedOrder({ transactions: inConsumer, now }),
-      startOrderDelivery: new StartOrderDelivery({ transactions: inConsumer, now }),
-      cancelOrderDelivery: new CancelOrderDelivery({ transactions: inConsumer, now }),
-      completeOrderDelivery: new CompleteOrderDelivery({ transactions: inConsumer, now }),
+      payGiftOrder: new PayGiftOrder({ unitOfWork: inConsumer, now }),
+      releaseAbandonedOrder: new ReleaseAbandonedOrder({ unitOfWork: inConsumer, now }),
+      startOrderDelivery: new StartOrderDelivery({ unitOfWork: inConsumer, now }),
+      cancelOrderDelivery: new CancelOrderDelivery({ unitOfWork: inConsumer, now }),
+      completeOrderDelivery: new CompleteOrderDelivery({ unitOfWork: inConsumer, now }),
     };
   };
-  const releaseExpired = new ReleaseExpiredReservations({ transactions, now });
+  const releaseExpired = new ReleaseExpiredReservations({ unitOfWork, now });
   return {
     grpc: [giftGrpcService(useCases, context.logger)],
     outbox: outboxEvents,

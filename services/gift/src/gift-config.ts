@@ -1,4 +1,4 @@
-import { type Env, readInt } from '../../platform/src/config/env-reader.js';
+import { type Env, readInt } from '#platform/config/env-reader';
 
 /** The gift service's own settings (besides the platform's), read once at start. */
 export interface GiftConfig {

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type Provider from 'oidc-provider';
 import type { Configuration, errors as OidcErrors } from 'oidc-provider';
-import type { AuthConfig } from '../../platform/src/auth/auth-config.js';
-import { ROLE_SCOPES } from '../../platform/src/auth/caller.js';
+import type { AuthConfig } from '#platform/auth/auth-config';
+import { ROLE_SCOPES } from '#platform/auth/caller';
 import { CUSTOMER_ID, DEV_SERVICE_CLIENTS, WEB_CLIENT_ID } from './dev-clients.js';
 
 export interface RunningIdentityProvider {

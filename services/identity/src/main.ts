@@ -2,11 +2,11 @@
  * The embedded development identity provider on its own (`make up` runs it beside the service
  * processes, which find it through AUTH_ISSUER). Refused when AUTH_ISSUER is set here.
  */
-import { readAuthConfig } from '../../platform/src/auth/auth-config.js';
-import { readOptionalString } from '../../platform/src/config/env-reader.js';
-import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
-import { createLogger } from '../../platform/src/logging/logger.js';
-import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
+import { readAuthConfig } from '#platform/auth/auth-config';
+import { readOptionalString } from '#platform/config/env-reader';
+import { readPlatformConfig } from '#platform/config/platform-config';
+import { createLogger } from '#platform/logging/logger';
+import { stopOnSignals } from '#platform/runtime/process-lifecycle';
 import { platformIdentity } from './platform-identity.js';
 
 const config = readPlatformConfig();

@@ -1,6 +1,6 @@
-import type { AuthConfig } from '../../platform/src/auth/auth-config.js';
-import { PlatformAuth } from '../../platform/src/auth/platform-auth.js';
-import type { Logger } from '../../platform/src/logging/logger.js';
+import type { AuthConfig } from '#platform/auth/auth-config';
+import { PlatformAuth } from '#platform/auth/platform-auth';
+import type { Logger } from '#platform/logging/logger';
 import { DEV_SERVICE_CLIENTS, WEB_CLIENT_ID } from './dev-clients.js';
 import { type RunningIdentityProvider, startIdentityProvider } from './identity-provider.js';
 

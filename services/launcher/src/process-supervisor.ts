@@ -4,7 +4,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
-import { HealthCheckResponse_ServingStatus, HealthClient } from '../../contracts/generated/grpc/health/v1/health.js';
+import { HealthCheckResponse_ServingStatus, HealthClient } from '#contracts/generated/grpc/health/v1/health';
 
 /** Longer than the platform clients' maximum reconnect backoff (1 s). */
 const MIN_READY_MS = 2000;

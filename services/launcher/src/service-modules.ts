@@ -1,10 +1,10 @@
-import { type ServiceName, START_ORDER } from '../../contracts/service-catalog.js';
+import { type ServiceName, START_ORDER } from '#contracts/service-catalog';
+import type { ServiceModule } from '#platform/runtime/service-module';
 import { deliveryModule } from '../../delivery/src/composition-root.js';
 import { giftModule } from '../../gift/src/composition-root.js';
 import { missionModule } from '../../mission/src/composition-root.js';
 import { myPageModule } from '../../mypage/src/composition-root.js';
 import { notificationModule } from '../../notification/src/composition-root.js';
-import type { ServiceModule } from '../../platform/src/runtime/service-module.js';
 import { rewardModule } from '../../reward/src/composition-root.js';
 import { walletModule } from '../../wallet/src/composition-root.js';
 

@@ -1,4 +1,4 @@
-import { runStandalone } from '../../platform/src/runtime/standalone.js';
+import { runStandalone } from '#platform/runtime/standalone';
 import { missionModule } from './composition-root.js';
 
 await runStandalone(missionModule);

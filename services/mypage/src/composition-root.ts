@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
-import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
+import { TransactionScope } from '#platform/db/transaction-scope';
+import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleMyPageView } from './adapters/db/drizzle-my-page-view.js';
 import { inboxEvents } from './adapters/db/mypage-schema.js';
 import { myPageGrpcService } from './adapters/grpc/my-page-grpc-service.js';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
-import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
-import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
-import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
+import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
+import { TransactionScope } from '#platform/db/transaction-scope';
+import { PeriodicTask } from '#platform/runtime/periodic-task';
+import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { LogNotificationChannel } from './adapters/channels/log-notification-channel.js';
 import { WebhookNotificationChannel } from './adapters/channels/webhook-notification-channel.js';
 import { WebhookPolicy } from './adapters/channels/webhook-policy.js';

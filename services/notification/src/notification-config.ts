@@ -1,4 +1,4 @@
-import { type Env, readInt, readOptionalString } from '../../platform/src/config/env-reader.js';
+import { type Env, readInt, readOptionalString } from '#platform/config/env-reader';
 import type { WebhookPolicyOptions } from './adapters/channels/webhook-policy.js';
 import type { DispatchSettings } from './application/dispatch-notifications.js';
 

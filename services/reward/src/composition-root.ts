@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
-import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
-import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
+import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
+import { TransactionScope } from '#platform/db/transaction-scope';
+import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleRewardRepository } from './adapters/db/drizzle-reward-repository.js';
 import { inboxEvents, outboxEvents } from './adapters/db/reward-schema.js';
 import { rewardGrpcService } from './adapters/grpc/reward-grpc-service.js';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_GRPC_PORTS } from '../../contracts/service-ports.js';
-import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
-import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
-import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
-import { DrizzleWalletRepository } from './adapters/db/drizzle-wallet-repository.js';
+import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
+import { TransactionScope } from '#platform/db/transaction-scope';
+import { PeriodicTask } from '#platform/runtime/periodic-task';
+import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
+import { DrizzleWalletRepository, DrizzleWalletUnitOfWork } from './adapters/db/drizzle-wallet-repository.js';
 import { inboxEvents, outboxEvents } from './adapters/db/wallet-schema.js';
 import { GiftShopPolicy } from './adapters/gift-shop/gift-shop-policy.js';
 import { GrpcGiftShop } from './adapters/gift-shop/grpc-gift-shop.js';
@@ -34,7 +34,9 @@ export function createWalletService(context: ServiceContext, overrides: Partial<
   const config = { ...readWalletConfig(), ...overrides.config };
   const now = overrides.now ?? (() => new Date());
   const newId = overrides.newId ?? randomUUID;
-  const wallets = new DrizzleWalletRepository(TransactionScope.database(context.db, context.wakeRelay));
+  const scope = TransactionScope.database(context.db, context.wakeRelay);
+  const wallets = new DrizzleWalletRepository(scope);
+  const unitOfWork = new DrizzleWalletUnitOfWork(scope);
 
   const policy = new GiftShopPolicy(config.giftShop, context.logger.child({ component: 'gift-shop' }));
   const walletTokens = context.auth.clientCredentials(config.authClientId, config.authClientSecret, 'service');
@@ -43,13 +45,16 @@ export function createWalletService(context: ServiceContext, overrides: Partial<
   const grpcGiftShop = new GrpcGiftShop(config.giftAddress, policy, config.giftShop.attemptTimeoutMs, walletTokens);
   const giftShop = overrides.giftShop ? overrides.giftShop(grpcGiftShop) : grpcGiftShop;
   const outcomes = prometheusExchangeOutcomes;
-  const settle = new SettleExchange({ wallets, giftShop, now, outcomes });
+  const settle = new SettleExchange({ unitOfWork, giftShop, now, outcomes });
   const recovery = new RecoverStalledExchanges({ wallets, settle, now, stalledAfterMs: config.exchangeStalledAfterMs });
 
   return {
     grpc: [
       walletGrpcService(
-        { getWallet: new GetWallet({ wallets }), exchangeReward: new ExchangeReward({ wallets, settle, giftShop, newId, now, outcomes }) },
+        {
+          getWallet: new GetWallet({ wallets }),
+          exchangeReward: new ExchangeReward({ unitOfWork, settle, giftShop, newId, now, outcomes }),
+        },
         context.logger,
       ),
     ],

@@ -1,6 +1,6 @@
-import { SERVICE_CATALOG } from '../../contracts/service-catalog.js';
-import { defaultAddress } from '../../contracts/service-ports.js';
-import { type Env, readInt, readString } from '../../platform/src/config/env-reader.js';
+import { SERVICE_CATALOG } from '#contracts/service-catalog';
+import { defaultAddress } from '#contracts/service-ports';
+import { type Env, readInt, readString } from '#platform/config/env-reader';
 import type { GiftShopPolicyOptions } from './adapters/gift-shop/gift-shop-policy.js';
 
 /** The wallet's own settings (besides the platform's), read once at start. */

@@ -6,10 +6,10 @@
  *
  *   npm run build:web && npx tsx services/web/server/main.ts
  */
-import { createLogger } from '../../platform/src/logging/logger.js';
-import { portFailure } from '../../platform/src/runtime/port-check.js';
-import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
-import { StartupError, startOrExit } from '../../platform/src/runtime/startup-error.js';
+import { createLogger } from '#platform/logging/logger';
+import { portFailure } from '#platform/runtime/port-check';
+import { stopOnSignals } from '#platform/runtime/process-lifecycle';
+import { StartupError, startOrExit } from '#platform/runtime/startup-error';
 import { readWebConfig } from './web-config.js';
 import { assertBuilt, createWebServer } from './web-server.js';
 

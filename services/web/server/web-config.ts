@@ -1,5 +1,5 @@
-import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from '../../platform/src/config/env-reader.js';
-import type { LogLevel } from '../../platform/src/logging/logger.js';
+import { ConfigError, type Env, readBool, readInt, readOptionalString, readString } from '#platform/config/env-reader';
+import type { LogLevel } from '#platform/logging/logger';
 import { WEB_DIST_DIR } from '../web-dist.js';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];

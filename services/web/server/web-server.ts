@@ -2,8 +2,8 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { serveStatic } from '../../platform/src/http/static-files.js';
-import type { Logger } from '../../platform/src/logging/logger.js';
+import { serveStatic } from '#platform/http/static-files';
+import type { Logger } from '#platform/logging/logger';
 import type { WebConfig } from './web-config.js';
 
 /** What the kubelet's probes and Envoy's active health check ask. Not routed by the edge. */

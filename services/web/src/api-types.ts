@@ -3,8 +3,8 @@
  * name, int64 and timestamps as strings). Generated from proto/ by the second ts-proto run in
  * proto/buf.gen.yaml (useJsonWireFormat); only renamed here.
  */
-export type { Gift, GiftOrder } from '../../contracts/generated/json/game/gift/v1/gift_service.js';
-export type { Mission } from '../../contracts/generated/json/game/mission/v1/mission_service.js';
+export type { Gift, GiftOrder } from '#contracts/generated/json/game/gift/v1/gift_service';
+export type { Mission } from '#contracts/generated/json/game/mission/v1/mission_service';
 export type {
   DeliveryStatus,
   MissionEntry,
@@ -15,9 +15,9 @@ export type {
   RewardEntry,
   RewardStatus,
   WalletStatus,
-} from '../../contracts/generated/json/game/mypage/v1/mypage_service.js';
+} from '#contracts/generated/json/game/mypage/v1/mypage_service';
 export type {
   ListNotificationsResponse as NotificationList,
   Notification,
-} from '../../contracts/generated/json/game/notification/v1/notification_service.js';
-export type { Exchange } from '../../contracts/generated/json/game/wallet/v1/wallet_service.js';
+} from '#contracts/generated/json/game/notification/v1/notification_service';
+export type { Exchange } from '#contracts/generated/json/game/wallet/v1/wallet_service';

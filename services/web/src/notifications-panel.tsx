@@ -22,7 +22,7 @@ export function NotificationsPanel({ list, busy, unavailable, marking, onMarkRea
       busy={busy}
       aside={
         unread > 0 && (
-          <span class="unread-badge" data-testid="unread-count" aria-label={`${unread} unread`}>
+          <span class="unread-badge" data-testid="unread-count" role="status" aria-label={`${unread} unread`}>
             {unread}
           </span>
         )

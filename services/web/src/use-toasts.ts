@@ -43,6 +43,11 @@ export function useToasts() {
     [dismiss],
   );
 
-  useEffect(() => () => timers.current.forEach((timer) => clearTimeout(timer)), []);
+  useEffect(
+    () => () => {
+      for (const timer of timers.current.values()) clearTimeout(timer);
+    },
+    [],
+  );
   return { toasts, show, dismiss };
 }

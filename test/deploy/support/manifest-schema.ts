@@ -13,7 +13,8 @@ import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
-import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
+import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
+import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import type { Manifest } from './deploy-facts.js';
 import { repoPath } from './deploy-facts.js';
 
@@ -26,6 +27,21 @@ const MODELS: Record<string, { create: (data: Manifest) => Model; module: string
   'v1/Service': { create: (data) => new Service(data as never), module: 'kubernetes-models/v1/Service', type: 'IService' },
   'v1/ConfigMap': { create: (data) => new ConfigMap(data as never), module: 'kubernetes-models/v1/ConfigMap', type: 'IConfigMap' },
   'v1/Secret': { create: (data) => new Secret(data as never), module: 'kubernetes-models/v1/Secret', type: 'ISecret' },
+  'v1/ServiceAccount': {
+    create: (data) => new ServiceAccount(data as never),
+    module: 'kubernetes-models/v1/ServiceAccount',
+    type: 'IServiceAccount',
+  },
+  'rbac.authorization.k8s.io/v1/Role': {
+    create: (data) => new Role(data as never),
+    module: 'kubernetes-models/rbac.authorization.k8s.io/v1/Role',
+    type: 'IRole',
+  },
+  'rbac.authorization.k8s.io/v1/RoleBinding': {
+    create: (data) => new RoleBinding(data as never),
+    module: 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding',
+    type: 'IRoleBinding',
+  },
   'apps/v1/Deployment': {
     create: (data) => new Deployment(data as never),
     module: 'kubernetes-models/apps/v1/Deployment',

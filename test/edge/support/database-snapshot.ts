@@ -1,5 +1,5 @@
-import { PUBLISHERS } from '../../../services/contracts/service-catalog.js';
-import type { TestSystem } from '../../support/test-system.js';
+import { PUBLISHERS } from '#contracts/service-catalog';
+import type { TestSystem } from '#testing/test-system';
 
 /** Every table a public RPC can write, schema-qualified. */
 const DOMAIN_TABLES = [

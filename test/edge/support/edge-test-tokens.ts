@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
-import { CallerRole } from '../../../services/platform/src/auth/access-policy.js';
-import { ROLE_SCOPES } from '../../../services/platform/src/auth/caller.js';
-import { TokenVerifier } from '../../../services/platform/src/auth/token-verifier.js';
+import { CallerRole } from '#platform/auth/access-policy';
+import { ROLE_SCOPES } from '#platform/auth/caller';
+import { TokenVerifier } from '#platform/auth/token-verifier';
 
 /**
  * Access tokens for edge tests that need no identity provider: an ES256 key pair of this test

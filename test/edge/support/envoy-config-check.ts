@@ -79,7 +79,7 @@ export function checkEnvoyConfig(source: string | unknown, options: EnvoyConfigC
   const registry = envoyApiRegistry();
   const schema = registry.getMessage(BOOTSTRAP);
   if (!schema) throw new Error(`${BOOTSTRAP} is not in the Envoy API registry`);
-  let bootstrap;
+  let bootstrap: ReturnType<typeof fromJson>;
   try {
     bootstrap = fromJson(schema, document as JsonValue, { registry });
   } catch (error) {

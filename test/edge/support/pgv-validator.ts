@@ -80,7 +80,9 @@ const WRAPPERS = new Set([
 ]);
 // PGV's well-known regexes (validate.proto KnownRegex), as protoc-gen-validate's C++ code spells them.
 const HTTP_HEADER_NAME = /^:?[0-9a-zA-Z!#$%&'*+\-.^_|~`]+$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: PGV's header rules are about control characters.
 const HTTP_HEADER_VALUE_STRICT = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: PGV's header rules are about control characters.
 const HTTP_HEADER_VALUE_LOOSE = /^[^\u0000\u000A\u000D]*$/;
 
 export class PgvValidator {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { eventually } from '../../support/eventually.js';
+import { eventually } from '#testing/eventually';
 import type { RestClient } from './rest-client.js';
 
 /**

@@ -5,7 +5,7 @@
  * around it terminates the pool's backends meanwhile, and only a living process can print.
  */
 import { sql } from 'drizzle-orm';
-import { openPostgresDatabase } from '../../../services/platform/src/db/postgres-database.js';
+import { openPostgresDatabase } from '#platform/db/postgres-database';
 
 const url = process.env.DATABASE_URL as string;
 const handle = openPostgresDatabase(url, { poolSize: 4, applicationName: process.env.APP_NAME ?? 'small-writes' });

@@ -30,7 +30,9 @@ describe('mission rules (domain, no servers)', () => {
     it(name, () => {
       const mission = achieve();
       mission.pullEvents();
-      const record = () => rewards.forEach((reward) => mission.recordReward(reward, LATER));
+      const record = () => {
+        for (const reward of rewards) mission.recordReward(reward, LATER);
+      };
       if (error) expect(record).to.throw(MissionAlreadyRewardedError);
       else record();
       expect(mission.state).to.include({ status: 'rewarded', rewardId, rewardedAt: LATER });

@@ -1,4 +1,4 @@
-import { requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { requireUuid } from '#platform/validation/request-fields';
 import { Delivery, type DeliveryState } from '../domain/delivery.js';
 import { DeliveryNotFoundError } from '../domain/delivery-errors.js';
 import type { DeliveryRepository } from '../domain/delivery-repository.js';

@@ -1,5 +1,5 @@
-import type { Caller } from '../../../platform/src/auth/caller.js';
-import { requireUuid } from '../../../platform/src/validation/request-fields.js';
+import type { Caller } from '#platform/auth/caller';
+import { requireUuid } from '#platform/validation/request-fields';
 import type { DeliveryState } from '../domain/delivery.js';
 import { DeliveryNotFoundError } from '../domain/delivery-errors.js';
 import type { DeliveryRepository } from '../domain/delivery-repository.js';

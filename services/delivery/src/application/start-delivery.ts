@@ -1,4 +1,4 @@
-import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { Delivery } from '../domain/delivery.js';
 import type { DeliveryRepository } from '../domain/delivery-repository.js';
 

@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../../../platform/src/errors/domain-error.js';
+import { DomainError, NotFoundError } from '#platform/errors/domain-error';
 
 /** No delivery by that id, or none for that order (an order cancelled before it started has none). */
 export class DeliveryNotFoundError extends NotFoundError {

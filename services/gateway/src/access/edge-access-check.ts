@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type AccessPolicies, CallerRole } from '../../../platform/src/auth/access-policy.js';
+import { type AccessPolicies, CallerRole } from '#platform/auth/access-policy';
 import { GatewayError } from '../http/error-response.js';
 import {
   DEFAULT_RATE_LIMITS,

@@ -1,4 +1,4 @@
-import { CallerRole, type MethodAccessPolicy } from '../../../platform/src/auth/access-policy.js';
+import { CallerRole, type MethodAccessPolicy } from '#platform/auth/access-policy';
 
 /**
  * The edge's token buckets for the RPCs whose access option says `rate_limited: true`, one bucket

@@ -1,4 +1,4 @@
-import type { PlatformAuth } from '../../../platform/src/auth/platform-auth.js';
+import type { PlatformAuth } from '#platform/auth/platform-auth';
 import type { GatewayOptions } from '../create-gateway.js';
 import { demoMissionsThrough } from '../dev/demo-missions.js';
 import type { RateLimitClass, TokenBucketSettings } from './edge-rate-limits.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createFileRegistry, type FileRegistry, fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { DESCRIPTOR_SET_PATH } from '../../../platform/src/grpc/descriptor-set.js';
+import { DESCRIPTOR_SET_PATH } from '#platform/grpc/descriptor-set';
 
 /**
  * The contract as the gateway knows it: the FileDescriptorSet `npm run gen` builds from proto/

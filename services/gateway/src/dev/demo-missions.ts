@@ -1,5 +1,5 @@
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { Mission, MissionServiceClient } from '../../../contracts/generated/game/mission/v1/mission_service.js';
+import { Mission, MissionServiceClient } from '#contracts/generated/game/mission/v1/mission_service';
 
 /**
  * Development tool of the embedded mode: achieves a mission for the signed-in player as the game

@@ -1,5 +1,5 @@
 import { type DescExtension, type DescMethod, type FileRegistry, getOption, hasOption, toBinary } from '@bufbuild/protobuf';
-import { HttpRule } from '../../../contracts/generated/google/api/http.js';
+import { HttpRule } from '#contracts/generated/google/api/http';
 
 /** One HTTP binding of a method: a rule or one of its additional_bindings. */
 export interface HttpBinding {
@@ -17,7 +17,7 @@ export interface HttpBinding {
  */
 export function httpBindings(registry: FileRegistry, method: DescMethod): HttpBinding[] {
   const extension = registry.getExtension('google.api.http') as DescExtension | undefined;
-  if (!extension || extension.fieldKind !== 'message' || !hasOption(method, extension)) return [];
+  if (extension?.fieldKind !== 'message' || !hasOption(method, extension)) return [];
   const rule = HttpRule.decode(toBinary(extension.message, getOption(method, extension) as never));
   // additional_bindings may not nest (http.proto), so one level is all there is.
   return [rule, ...rule.additionalBindings].map((binding) => toBinding(binding, method));

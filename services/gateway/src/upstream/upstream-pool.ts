@@ -1,5 +1,5 @@
 import { Client, credentials, status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { SERVICE_CLIENT_OPTIONS } from '../../../platform/src/grpc/channel-options.js';
+import { SERVICE_CLIENT_OPTIONS } from '#platform/grpc/channel-options';
 
 /** Where each public service is reached: full service name -> gRPC target (host:port, ipv4:a,b, dns:///...). */
 export type Upstreams = Readonly<Record<string, string>>;

@@ -1,5 +1,5 @@
-import type { Caller } from '../../../platform/src/auth/caller.js';
-import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import type { Caller } from '#platform/auth/caller';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { GiftOrderNotFoundError } from '../domain/gift-errors.js';
 import type { GiftOrderState } from '../domain/gift-order.js';
 import type { GiftUnitOfWork } from '../domain/gift-unit-of-work.js';
@@ -16,13 +16,13 @@ export interface CancelGiftOrderCommand {
  * to stop and the wallet to return the reward; a unit that was only reserved is released at once.
  */
 export class CancelGiftOrder {
-  constructor(private readonly deps: { transactions: GiftUnitOfWork; now: () => Date }) {}
+  constructor(private readonly deps: { unitOfWork: GiftUnitOfWork; now: () => Date }) {}
 
   async execute(command: CancelGiftOrderCommand, caller: Caller): Promise<GiftOrderState> {
     const orderId = requireUuid('order_id', command.orderId);
     const customerId = requireCode('customer_id', command.customerId);
     const at = this.deps.now();
-    return this.deps.transactions.run(async ({ gifts, orders }) => {
+    return this.deps.unitOfWork.run(async ({ gifts, orders }) => {
       const order = await orders.lock(orderId);
       // Another customer's order does not exist as far as this caller can tell.
       if (!order || order.state.customerId !== customerId || !caller.mayActFor(order.state.customerId))

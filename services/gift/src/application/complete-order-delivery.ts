@@ -5,11 +5,11 @@ import type { OrderDeliveryCommand } from './start-order-delivery.js';
 
 /** The gift was handed over (delivery.completed): the order is delivered. */
 export class CompleteOrderDelivery {
-  constructor(private readonly deps: { transactions: GiftUnitOfWork; now: () => Date }) {}
+  constructor(private readonly deps: { unitOfWork: GiftUnitOfWork; now: () => Date }) {}
 
   async execute(command: OrderDeliveryCommand): Promise<void> {
     const at = this.deps.now();
-    await this.deps.transactions.run(async ({ gifts, orders }) => {
+    await this.deps.unitOfWork.run(async ({ gifts, orders }) => {
       const order = await orders.lock(command.orderId);
       if (!order) throw new GiftOrderNotFoundError(command.orderId);
       await applyStockMove(gifts, order.state, order.completeDelivery(command.deliveryId, at), at);

@@ -1,5 +1,5 @@
-import type { Caller } from '../../../platform/src/auth/caller.js';
-import { requireUuid } from '../../../platform/src/validation/request-fields.js';
+import type { Caller } from '#platform/auth/caller';
+import { requireUuid } from '#platform/validation/request-fields';
 import { GiftOrderNotFoundError } from '../domain/gift-errors.js';
 import type { GiftOrderState } from '../domain/gift-order.js';
 import type { GiftOrderRepository } from '../domain/gift-order-repository.js';

@@ -1,4 +1,4 @@
-import { requireCode } from '../../../platform/src/validation/request-fields.js';
+import { requireCode } from '#platform/validation/request-fields';
 import type { GiftState } from '../domain/gift.js';
 import { GiftNotFoundError } from '../domain/gift-errors.js';
 import type { GiftRepository } from '../domain/gift-repository.js';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../../platform/src/errors/domain-error.js';
+import { InvalidArgumentError } from '#platform/errors/domain-error';
 
 /** Checks for the gift service's own request fields; each failure names the field. */
 export const MAX_GIFT_NAME_LENGTH = 200;

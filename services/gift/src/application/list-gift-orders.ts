@@ -1,4 +1,4 @@
-import { requireCode, requirePage } from '../../../platform/src/validation/request-fields.js';
+import { requireCode, requirePage } from '#platform/validation/request-fields';
 import type { GiftOrderState } from '../domain/gift-order.js';
 import type { GiftOrderRepository } from '../domain/gift-order-repository.js';
 

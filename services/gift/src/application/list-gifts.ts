@@ -1,4 +1,4 @@
-import { requirePage } from '../../../platform/src/validation/request-fields.js';
+import { requirePage } from '#platform/validation/request-fields';
 import type { GiftState } from '../domain/gift.js';
 import type { GiftRepository } from '../domain/gift-repository.js';
 

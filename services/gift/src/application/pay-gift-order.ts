@@ -12,11 +12,11 @@ export interface PayGiftOrderCommand extends ExchangeTerms {
  * rejected so the wallet returns the reward. Repeated events change nothing.
  */
 export class PayGiftOrder {
-  constructor(private readonly deps: { transactions: GiftUnitOfWork; now: () => Date }) {}
+  constructor(private readonly deps: { unitOfWork: GiftUnitOfWork; now: () => Date }) {}
 
   async execute(command: PayGiftOrderCommand): Promise<void> {
     const at = this.deps.now();
-    await this.deps.transactions.run(async ({ gifts, orders }) => {
+    await this.deps.unitOfWork.run(async ({ gifts, orders }) => {
       const order = await orders.lock(command.orderId);
       // The wallet spends only after ReserveGift answered, so the order must exist: retried, then dead-lettered.
       if (!order) throw new GiftOrderNotFoundError(command.orderId);

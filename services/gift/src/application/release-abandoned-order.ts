@@ -13,12 +13,12 @@ export interface ReleaseAbandonedOrderCommand extends ExchangeTerms {
  * released so a late ReserveGift with it is refused.
  */
 export class ReleaseAbandonedOrder {
-  constructor(private readonly deps: { transactions: GiftUnitOfWork; now: () => Date }) {}
+  constructor(private readonly deps: { unitOfWork: GiftUnitOfWork; now: () => Date }) {}
 
   async execute(command: ReleaseAbandonedOrderCommand): Promise<void> {
     const { orderId, customerId, giftId, rewardId } = command;
     const at = this.deps.now();
-    await this.deps.transactions.run(async ({ gifts, orders }) => {
+    await this.deps.unitOfWork.run(async ({ gifts, orders }) => {
       let order = await orders.lock(orderId);
       if (!order) {
         const giftName = (await gifts.findById(giftId))?.state.name ?? '';

@@ -7,14 +7,14 @@ import type { GiftUnitOfWork } from '../domain/gift-unit-of-work.js';
  * each; replicas sweeping at once skip each other's locked orders.
  */
 export class ReleaseExpiredReservations {
-  constructor(private readonly deps: { transactions: GiftUnitOfWork; now: () => Date; batchSize?: number }) {}
+  constructor(private readonly deps: { unitOfWork: GiftUnitOfWork; now: () => Date; batchSize?: number }) {}
 
   /** Returns how many orders were released. */
   async execute(): Promise<number> {
     const batchSize = this.deps.batchSize ?? 100;
     let released = 0;
     for (;;) {
-      const count = await this.deps.transactions.run(async ({ gifts, orders }) => {
+      const count = await this.deps.unitOfWork.run(async ({ gifts, orders }) => {
         const at = this.deps.now();
         const expired = await orders.lockExpired(at, batchSize);
         const unitsByGift = new Map<string, number>();

@@ -1,4 +1,4 @@
-import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { GiftNotFoundError, GiftOrderNotFoundError, OutOfStockError } from '../domain/gift-errors.js';
 import { GiftOrder, type GiftOrderState } from '../domain/gift-order.js';
 import type { GiftUnitOfWork } from '../domain/gift-unit-of-work.js';
@@ -17,7 +17,7 @@ export interface ReserveGiftCommand {
  * gets it: the reservation is a single guarded UPDATE.
  */
 export class ReserveGift {
-  constructor(private readonly deps: { transactions: GiftUnitOfWork; reservationTtlMs: number; now: () => Date }) {}
+  constructor(private readonly deps: { unitOfWork: GiftUnitOfWork; reservationTtlMs: number; now: () => Date }) {}
 
   async execute(command: ReserveGiftCommand): Promise<GiftOrderState> {
     const orderId = requireUuid('order_id', command.orderId);
@@ -27,7 +27,7 @@ export class ReserveGift {
       rewardId: requireUuid('reward_id', command.rewardId),
     };
     const at = this.deps.now();
-    return this.deps.transactions.run(async ({ gifts, orders }) => {
+    return this.deps.unitOfWork.run(async ({ gifts, orders }) => {
       const gift = await gifts.findById(terms.giftId);
       const reservedUntil = new Date(at.getTime() + this.deps.reservationTtlMs);
       const order = GiftOrder.reserve({ id: orderId, ...terms, giftName: gift?.state.name ?? '', at, reservedUntil });

@@ -9,11 +9,11 @@ export interface OrderDeliveryCommand {
 
 /** The delivery started (delivery.started): the order ships and its unit leaves the shelf. */
 export class StartOrderDelivery {
-  constructor(private readonly deps: { transactions: GiftUnitOfWork; now: () => Date }) {}
+  constructor(private readonly deps: { unitOfWork: GiftUnitOfWork; now: () => Date }) {}
 
   async execute(command: OrderDeliveryCommand): Promise<void> {
     const at = this.deps.now();
-    await this.deps.transactions.run(async ({ gifts, orders }) => {
+    await this.deps.unitOfWork.run(async ({ gifts, orders }) => {
       const order = await orders.lock(command.orderId);
       if (!order) throw new GiftOrderNotFoundError(command.orderId);
       await applyStockMove(gifts, order.state, order.startDelivery(command.deliveryId, at), at);

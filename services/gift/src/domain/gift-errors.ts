@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../../../platform/src/errors/domain-error.js';
+import { DomainError, NotFoundError } from '#platform/errors/domain-error';
 
 export class GiftAlreadyExistsError extends DomainError {
   readonly kind = 'already-exists' as const;

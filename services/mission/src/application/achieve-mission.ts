@@ -1,4 +1,4 @@
-import { requireCode } from '../../../platform/src/validation/request-fields.js';
+import { requireCode } from '#platform/validation/request-fields';
 import { Mission, type MissionState } from '../domain/mission.js';
 import { MissionAlreadyAchievedError } from '../domain/mission-errors.js';
 import type { MissionRepository } from '../domain/mission-repository.js';

@@ -1,5 +1,5 @@
-import type { Caller } from '../../../platform/src/auth/caller.js';
-import { requireUuid } from '../../../platform/src/validation/request-fields.js';
+import type { Caller } from '#platform/auth/caller';
+import { requireUuid } from '#platform/validation/request-fields';
 import type { MissionState } from '../domain/mission.js';
 import { MissionNotFoundError } from '../domain/mission-errors.js';
 import type { MissionRepository } from '../domain/mission-repository.js';

@@ -1,4 +1,4 @@
-import { requireCode, requirePage } from '../../../platform/src/validation/request-fields.js';
+import { requireCode, requirePage } from '#platform/validation/request-fields';
 import type { MissionState } from '../domain/mission.js';
 import type { MissionRepository } from '../domain/mission-repository.js';
 

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../../../platform/src/errors/domain-error.js';
-import { requireCode } from '../../../platform/src/validation/request-fields.js';
+import { InvalidArgumentError } from '#platform/errors/domain-error';
+import { requireCode } from '#platform/validation/request-fields';
 import { assembleMyPage, emptyMyPage, type MyPage } from '../domain/my-page.js';
 import type { MyPageView } from '../domain/my-page-view.js';
 import type { PageHeader } from '../domain/page-facts.js';

@@ -1,4 +1,4 @@
-import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import type { MyPageView } from '../domain/my-page-view.js';
 import type { PageChange } from '../domain/page-facts.js';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../platform/src/logging/logger.js';
+import type { Logger } from '#platform/logging/logger';
 import type { DeliveryQueue, DueNotification } from '../domain/delivery-queue.js';
 import { type NotificationChannel, NotificationRejectedError } from '../domain/notification-channel.js';
 

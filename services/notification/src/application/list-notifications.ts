@@ -1,4 +1,4 @@
-import { requireCode, requirePage } from '../../../platform/src/validation/request-fields.js';
+import { requireCode, requirePage } from '#platform/validation/request-fields';
 import type { NotificationState } from '../domain/notification.js';
 import type { NotificationRepository } from '../domain/notification-repository.js';
 

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../../../platform/src/errors/domain-error.js';
-import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { InvalidArgumentError } from '#platform/errors/domain-error';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { NotificationNotFoundError } from '../domain/notification-errors.js';
 import type { NotificationRepository } from '../domain/notification-repository.js';
 

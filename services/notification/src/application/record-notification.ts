@@ -1,4 +1,4 @@
-import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { type NotificationKind, noticeText } from '../domain/notification.js';
 import type { NotificationRepository } from '../domain/notification-repository.js';
 

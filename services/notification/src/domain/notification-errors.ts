@@ -1,4 +1,4 @@
-import { NotFoundError } from '../../../platform/src/errors/domain-error.js';
+import { NotFoundError } from '#platform/errors/domain-error';
 
 export class NotificationNotFoundError extends NotFoundError {
   constructor(notificationId: string, customerId: string) {

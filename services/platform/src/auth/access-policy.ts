@@ -9,7 +9,7 @@ import {
   hasOption,
 } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { CallerRole } from '../../../contracts/generated/game/platform/v1/access_policy.js';
+import { CallerRole } from '#contracts/generated/game/platform/v1/access_policy';
 import { DESCRIPTOR_SET_PATH } from '../grpc/descriptor-set.js';
 
 /** Who may call one RPC, as declared by `option (game.platform.v1.access)` beside it in proto/. */

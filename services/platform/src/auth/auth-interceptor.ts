@@ -110,12 +110,14 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
         if (!caller.mayActFor(named)) {
           const malformed = malformedField(policy.playerOwnsField, named);
           // Bad input stays INVALID_ARGUMENT naming the field, as the use case would answer.
-          if (malformed) return refuseWith(malformed);
-          return refuse(
-            status.PERMISSION_DENIED,
-            'NOT_YOUR_CUSTOMER',
-            `${policy.playerOwnsField}: a player may only name their own customer id`,
-          );
+          if (malformed) refuseWith(malformed);
+          else
+            refuse(
+              status.PERMISSION_DENIED,
+              'NOT_YOUR_CUSTOMER',
+              `${policy.playerOwnsField}: a player may only name their own customer id`,
+            );
+          return;
         }
       }
       passOn(message);

@@ -1,4 +1,4 @@
-import { CallerRole } from '../../../contracts/generated/game/platform/v1/access_policy.js';
+import { CallerRole } from '#contracts/generated/game/platform/v1/access_policy';
 
 /** The scope (in the token's `scope` claim) that grants each role. */
 export const ROLE_SCOPES: ReadonlyMap<CallerRole, string> = new Map([

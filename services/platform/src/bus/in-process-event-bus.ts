@@ -180,7 +180,7 @@ class InProcessConsumer {
         this.logger.error('event handler failed; batch will be retried', { queue: this.queue.name, error });
         outcomes = batch.map(() => 'retry');
       }
-      batch.forEach((event, i) => this.queue.settle(event, outcomes[i] ?? 'retry'));
+      for (const [i, event] of batch.entries()) this.queue.settle(event, outcomes[i] ?? 'retry');
     }
   }
 }

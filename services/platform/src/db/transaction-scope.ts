@@ -1,6 +1,19 @@
 import type { Database, Executor, Transaction } from './database.js';
 
 /**
+ * The two transaction shapes repositories offer (one rule for every service):
+ *
+ * - One aggregate: `repository.update(id, (aggregate) => { ... })`. The repository loads it
+ *   FOR UPDATE, runs the closure (domain methods only), saves it and writes the events it pulled
+ *   to the outbox, all in one transaction. `updateAll(ids, fn)` is its batch form (the consumers'
+ *   batch handlers). Examples: GiftRepository.update, MissionRepository.updateAll.
+ * - Several aggregates that must change together: a unit of work, `unitOfWork.run((stores) =>
+ *   ...)`, whose stores are the same repositories bound to one transaction. Examples:
+ *   GiftUnitOfWork (an order and its gift's stock), WalletUnitOfWork (a reward and its exchange).
+ *
+ * Both run in a TransactionScope: the request's own transaction, or the consumer's, so an event's
+ * effect, its outbox rows and its inbox row commit together.
+ *
  * Where a repository's writes run. Request paths use the database: each write is its own
  * transaction and, after it commits, the outbox relay is woken. Event consumers pass their
  * own transaction, so the effect, its outbox rows and the inbox row commit together.

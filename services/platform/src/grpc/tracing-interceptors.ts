@@ -63,7 +63,7 @@ export const tracingClientInterceptor: Interceptor = (options, nextCall) => {
   const path = options.method_definition.path;
   const span = tracer().startSpan(path.slice(1), { kind: SpanKind.CLIENT, attributes: rpcAttributes(path) }, parent);
   return new InterceptingCall(nextCall(options), {
-    start(metadata, listener, next) {
+    start(metadata, _listener, next) {
       const traceparent = traceparentOf(trace.setSpan(parent, span));
       if (traceparent) metadata.set(TRACEPARENT, traceparent);
       next(metadata, {

@@ -6,7 +6,7 @@ import type { EventType } from '../events/event-type.js';
 import type { Logger } from '../logging/logger.js';
 import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { eventLagSeconds, eventsConsumed } from '../metrics/platform-metrics.js';
-import { type ConsumeTrace, traceConsume } from '../telemetry/event-tracing.js';
+import { asCausedBy, type ConsumeTrace, traceConsume } from '../telemetry/event-tracing.js';
 import type { InboxTable } from './inbox-table.js';
 
 /** One decoded event with its envelope. */
@@ -37,7 +37,7 @@ export function handleEvent<T>(
   return {
     event,
     async handle(tx, events) {
-      for (const { message, envelope } of events) await handleOne(tx, message, envelope);
+      for (const { message, envelope } of events) await asCausedBy(envelope, () => handleOne(tx, message, envelope));
     },
   };
 }

@@ -1,8 +1,5 @@
 import { and, asc, gt, isNotNull } from 'drizzle-orm';
-import {
-  type EventReplayServiceServer,
-  EventReplayServiceService,
-} from '../../../contracts/generated/game/platform/v1/event_replay_service.js';
+import { type EventReplayServiceServer, EventReplayServiceService } from '#contracts/generated/game/platform/v1/event_replay_service';
 import { BrokerUnavailableError } from '../bus/amqp-event-bus.js';
 import { type EventBus, QueueNotFoundError } from '../bus/event-bus.js';
 import { topicMatches } from '../bus/topic-pattern.js';

@@ -1,10 +1,15 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Executor, rowsOf } from '../db/database.js';
 import type { NewEvent } from '../events/event-type.js';
+import { causeTraceparent } from '../telemetry/event-tracing.js';
 import { activeTraceparent } from '../telemetry/trace-context.js';
 import type { OutboxTable } from './outbox-table.js';
 
-/** Appends events to the outbox. Call it inside the transaction that makes the change they announce. */
+/**
+ * Appends events to the outbox. Call it inside the transaction that makes the change they announce.
+ * Each row stores the trace context it continues: inside a consumed batch, that of the event that
+ * caused it (so missions consumed together keep their own traces), else the active one.
+ */
 export async function appendToOutbox(tx: Executor, table: OutboxTable, events: readonly NewEvent[]): Promise<void> {
   if (events.length === 0) return;
   const traceparent = activeTraceparent() ?? null;
@@ -16,7 +21,7 @@ export async function appendToOutbox(tx: Executor, table: OutboxTable, events: r
       aggregateId: event.aggregateId,
       payload: event.payload,
       occurredAt: event.occurredAt,
-      traceparent: event.traceparent ?? traceparent,
+      traceparent: event.traceparent ?? causeTraceparent(event.payload) ?? traceparent,
     })),
   );
 }
@@ -32,7 +37,7 @@ export async function insertWithEvents(executor: Executor, insert: SQL, table: O
   const values = sql.join(
     events.map(
       (event) =>
-        sql`(${event.id}::uuid, ${event.type}, ${event.routingKey}, ${event.aggregateId}, ${Buffer.from(event.payload)}::bytea, ${event.occurredAt.toISOString()}::timestamptz, ${event.traceparent ?? traceparent}::text)`,
+        sql`(${event.id}::uuid, ${event.type}, ${event.routingKey}, ${event.aggregateId}, ${Buffer.from(event.payload)}::bytea, ${event.occurredAt.toISOString()}::timestamptz, ${event.traceparent ?? causeTraceparent(event.payload) ?? traceparent}::text)`,
     ),
     sql`, `,
   );

@@ -1,4 +1,14 @@
-import { type Context, context, type Link, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  createContextKey,
+  type Link,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import type { DeliveryOutcome, EventEnvelope } from '../bus/event-bus.js';
 import { contextFromTraceparent, traceparentOf } from './trace-context.js';
 import { tracer, tracingEnabled } from './tracing.js';
@@ -54,10 +64,47 @@ export function tracePublish(events: readonly Outgoing[]): PublishTrace {
 
 /** CONSUMER spans of one consumed batch, one per event, each a child of its publish span. */
 export interface ConsumeTrace {
-  /** Runs the batch's transaction in a span of its own (child of the first event, linked to the rest). */
+  /**
+   * Runs the batch's transaction in a span of its own, linked to every event's span: a child of
+   * the event's span when it holds one event, a root of its own when it holds several (so no
+   * mission's trace holds another's batch). Events written inside it take the trace of the
+   * event that caused them (see causeTraceparent).
+   */
   inTransaction<T>(events: readonly EventEnvelope[], work: () => Promise<T>): Promise<T>;
   /** Ends the event's span with what the consumer decided. */
   settle(envelope: EventEnvelope, outcome: DeliveryOutcome | 'duplicate', error?: unknown): void;
+}
+
+/** The events being applied in the active transaction, each with the context of its CONSUMER span. */
+const CAUSES = createContextKey('game-event-rewards.event-causes');
+type Causes = ReadonlyMap<EventEnvelope, Context>;
+
+/**
+ * Runs work as the handling of one event of the batch: events written inside it take that
+ * event's trace. One-at-a-time handlers run each event in it.
+ */
+export function asCausedBy<T>(envelope: EventEnvelope, work: () => T): T {
+  const causes = context.active().getValue(CAUSES) as Causes | undefined;
+  const cause = causes?.get(envelope);
+  if (!cause) return work();
+  return context.with(context.active().setValue(CAUSES, new Map([[envelope, cause]])), work);
+}
+
+/**
+ * The traceparent an event written now should carry: that of the consumed event that caused it,
+ * when it is written while a batch is applied. With one candidate that is the one; a handler
+ * given several events at once writes their consequences together, and each consequence names
+ * the aggregate of its cause (a RewardIssued names its mission, a WalletCredited its reward),
+ * so the cause is the event whose aggregate id the payload holds. Undefined outside a batch, or
+ * when no cause is named: the row takes the active (batch) context then.
+ */
+export function causeTraceparent(payload: Uint8Array): string | undefined {
+  const causes = context.active().getValue(CAUSES) as Causes | undefined;
+  if (!causes || causes.size === 0) return undefined;
+  if (causes.size === 1) return traceparentOf(causes.values().next().value as Context);
+  const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+  for (const [envelope, cause] of causes) if (bytes.includes(envelope.aggregateId)) return traceparentOf(cause);
+  return undefined;
 }
 
 const NOT_TRACED: ConsumeTrace = { inTransaction: (_events, work) => work(), settle: () => {} };
@@ -88,19 +135,29 @@ export function traceConsume(queue: string, batch: readonly EventEnvelope[]): Co
   }
   return {
     async inTransaction(events, work) {
-      const first = spans.get(events[0]);
-      const links: Link[] = events.slice(1).flatMap((envelope) => {
+      const causes = new Map<EventEnvelope, Context>();
+      const links: Link[] = [];
+      for (const envelope of events) {
         const entry = spans.get(envelope);
-        return entry ? [{ context: entry.span.spanContext() }] : [];
-      });
-      const parent = first?.context ?? context.active();
+        if (!entry) continue;
+        causes.set(envelope, entry.context);
+        links.push({ context: entry.span.spanContext() });
+      }
+      // Several events, some traced: a root linked to them. One event, or none traced (a root
+      // would start a trace the callers sampled out): under the first event, as its child.
+      const several = causes.size > 1 && events.some((envelope) => spans.get(envelope)?.span.isRecording());
+      const parent = several ? ROOT_CONTEXT : (causes.values().next().value ?? context.active());
       const span = tracer().startSpan(
         `${queue} transaction`,
-        { kind: SpanKind.INTERNAL, links, attributes: { 'db.system': 'postgresql', 'messaging.batch.message_count': events.length } },
+        {
+          kind: SpanKind.INTERNAL,
+          links: several ? links : [],
+          attributes: { 'db.system': 'postgresql', 'messaging.batch.message_count': events.length },
+        },
         parent,
       );
       try {
-        return await context.with(trace.setSpan(parent, span), work);
+        return await context.with(trace.setSpan(parent, span).setValue(CAUSES, causes), work);
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: String((error as Error).message ?? error) });
         throw error;

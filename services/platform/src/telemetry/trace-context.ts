@@ -10,7 +10,11 @@ import { tracingEnabled } from './tracing.js';
 const w3c = new W3CTraceContextPropagator();
 
 type Carrier = Record<string, string>;
-const setter = { set: (carrier: Carrier, key: string, value: string) => void (carrier[key] = value) };
+const setter = {
+  set: (carrier: Carrier, key: string, value: string) => {
+    carrier[key] = value;
+  },
+};
 const getter = {
   get: (carrier: Carrier, key: string) => carrier[key],
   keys: (carrier: Carrier) => Object.keys(carrier),

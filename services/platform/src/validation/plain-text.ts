@@ -20,7 +20,7 @@ export function requirePlainText(message: unknown, path = ''): void {
     return;
   }
   if (Array.isArray(message)) {
-    message.forEach((item, index) => requirePlainText(item, `${path}[${index}]`));
+    for (const [index, item] of message.entries()) requirePlainText(item, `${path}[${index}]`);
     return;
   }
   if (message === null || typeof message !== 'object' || message instanceof Uint8Array || message instanceof Date) return;

@@ -1,5 +1,5 @@
-import type { Caller } from '../../../platform/src/auth/caller.js';
-import { requireUuid } from '../../../platform/src/validation/request-fields.js';
+import type { Caller } from '#platform/auth/caller';
+import { requireUuid } from '#platform/validation/request-fields';
 import type { RewardState } from '../domain/reward.js';
 import { RewardNotFoundError } from '../domain/reward-errors.js';
 import type { RewardRepository } from '../domain/reward-repository.js';

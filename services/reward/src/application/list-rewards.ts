@@ -1,4 +1,4 @@
-import { requireCode, requirePage } from '../../../platform/src/validation/request-fields.js';
+import { requireCode, requirePage } from '#platform/validation/request-fields';
 import type { RewardState } from '../domain/reward.js';
 import type { RewardRepository } from '../domain/reward-repository.js';
 

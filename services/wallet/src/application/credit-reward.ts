@@ -17,6 +17,6 @@ export class CreditReward {
     const rewards = commands.map((command) =>
       WalletReward.credit({ rewardId: command.rewardId, customerId: command.customerId, missionId: command.missionId, at }),
     );
-    await this.deps.wallets.transaction((tx) => tx.addRewards(rewards));
+    await this.deps.wallets.addRewards(rewards);
   }
 }

@@ -1,9 +1,9 @@
-import { DomainError } from '../../../platform/src/errors/domain-error.js';
-import { requireCode, requireUuid } from '../../../platform/src/validation/request-fields.js';
+import { DomainError } from '#platform/errors/domain-error';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { Exchange, type ExchangeState } from '../domain/exchange.js';
 import type { GiftShop } from '../domain/gift-shop.js';
 import { ExchangeInProgressError, IdempotencyKeyReusedError, RewardNotInWalletError } from '../domain/wallet-errors.js';
-import type { WalletRepository } from '../domain/wallet-repository.js';
+import type { WalletUnitOfWork } from '../domain/wallet-unit-of-work.js';
 import { type ExchangeOutcomes, IGNORE_OUTCOMES } from './exchange-outcomes.js';
 import type { SettleExchange } from './settle-exchange.js';
 
@@ -24,7 +24,7 @@ export interface ExchangeRewardCommand {
 export class ExchangeReward {
   constructor(
     private readonly deps: {
-      wallets: WalletRepository;
+      unitOfWork: WalletUnitOfWork;
       settle: SettleExchange;
       giftShop: GiftShop;
       newId: () => string;
@@ -54,20 +54,20 @@ export class ExchangeReward {
 
   /** Step 1, or the earlier result when the same request comes again. */
   private begin(request: ExchangeRewardCommand): Promise<ExchangeState> {
-    return this.deps.wallets.transaction(async (tx) => {
-      const existing = await tx.lockExchange(request.customerId, request.idempotencyKey);
+    return this.deps.unitOfWork.run(async ({ rewards, exchanges }) => {
+      const existing = await exchanges.lock(request.customerId, request.idempotencyKey);
       if (existing && !existing.matches(request)) throw new IdempotencyKeyReusedError(request.idempotencyKey);
       if (existing?.state.status === 'completed') return existing.state;
       if (existing?.state.status === 'pending') throw new ExchangeInProgressError(request.rewardId);
 
-      const reward = await tx.lockReward(request.rewardId);
+      const reward = await rewards.lock(request.rewardId);
       if (!reward || reward.state.customerId !== request.customerId) throw new RewardNotInWalletError(request.customerId, request.rewardId);
       const at = this.deps.now();
       const exchange = existing ?? Exchange.request({ ...request, orderId: this.deps.newId(), at });
       if (existing) exchange.retry(this.deps.newId(), at);
       reward.hold(exchange.state.orderId);
-      await tx.saveReward(reward);
-      await tx.saveExchange(exchange);
+      await rewards.save(reward);
+      await exchanges.save(exchange);
       return exchange.state;
     });
   }

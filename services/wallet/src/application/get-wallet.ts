@@ -1,4 +1,4 @@
-import { requireCode } from '../../../platform/src/validation/request-fields.js';
+import { requireCode } from '#platform/validation/request-fields';
 import { type Wallet, walletOf } from '../domain/wallet.js';
 import { WalletNotFoundError } from '../domain/wallet-errors.js';
 import type { WalletRepository } from '../domain/wallet-repository.js';

@@ -14,11 +14,8 @@ export class ReturnReward {
   constructor(private readonly deps: { wallets: WalletRepository; now: () => Date }) {}
 
   async execute(command: ReturnRewardCommand): Promise<void> {
-    await this.deps.wallets.transaction(async (tx) => {
-      const reward = await tx.lockReward(command.rewardId);
-      if (!reward) return;
-      reward.returnToWallet(command.orderId, command.reason, this.deps.now());
-      await tx.saveReward(reward);
-    });
+    await this.deps.wallets.updateReward(command.rewardId, (reward) =>
+      reward.returnToWallet(command.orderId, command.reason, this.deps.now()),
+    );
   }
 }

@@ -1,7 +1,7 @@
-import { DomainError } from '../../../platform/src/errors/domain-error.js';
+import { DomainError } from '#platform/errors/domain-error';
 import type { ExchangeState } from '../domain/exchange.js';
 import type { GiftShop } from '../domain/gift-shop.js';
-import type { WalletRepository } from '../domain/wallet-repository.js';
+import type { WalletUnitOfWork } from '../domain/wallet-unit-of-work.js';
 import { type ExchangeOutcomes, IGNORE_OUTCOMES } from './exchange-outcomes.js';
 
 /**
@@ -11,7 +11,7 @@ import { type ExchangeOutcomes, IGNORE_OUTCOMES } from './exchange-outcomes.js';
  * exchange: the gift shop is idempotent on the order id, and settled exchanges stay settled.
  */
 export class SettleExchange {
-  constructor(private readonly deps: { wallets: WalletRepository; giftShop: GiftShop; now: () => Date; outcomes?: ExchangeOutcomes }) {}
+  constructor(private readonly deps: { unitOfWork: WalletUnitOfWork; giftShop: GiftShop; now: () => Date; outcomes?: ExchangeOutcomes }) {}
 
   private get outcomes(): ExchangeOutcomes {
     return this.deps.outcomes ?? IGNORE_OUTCOMES;
@@ -34,15 +34,15 @@ export class SettleExchange {
   }
 
   private async complete(pending: ExchangeState): Promise<ExchangeState> {
-    const settled = await this.deps.wallets.transaction(async (tx) => {
-      const exchange = await tx.lockExchange(pending.customerId, pending.idempotencyKey);
-      const reward = await tx.lockReward(pending.rewardId);
+    const settled = await this.deps.unitOfWork.run(async ({ rewards, exchanges }) => {
+      const exchange = await exchanges.lock(pending.customerId, pending.idempotencyKey);
+      const reward = await rewards.lock(pending.rewardId);
       if (!exchange || !reward || exchange.state.orderId !== pending.orderId) throw new Error('exchange vanished while settling');
       const at = this.deps.now();
       reward.spend(pending.orderId, pending.giftId, at);
       exchange.complete(at);
-      await tx.saveReward(reward);
-      await tx.saveExchange(exchange);
+      await rewards.save(reward);
+      await exchanges.save(exchange);
       return exchange.state;
     });
     this.outcomes.completed();
@@ -50,14 +50,14 @@ export class SettleExchange {
   }
 
   private async fail(pending: ExchangeState, reason: string): Promise<void> {
-    const failed = await this.deps.wallets.transaction(async (tx) => {
-      const exchange = await tx.lockExchange(pending.customerId, pending.idempotencyKey);
-      const reward = await tx.lockReward(pending.rewardId);
+    const failed = await this.deps.unitOfWork.run(async ({ rewards, exchanges }) => {
+      const exchange = await exchanges.lock(pending.customerId, pending.idempotencyKey);
+      const reward = await rewards.lock(pending.rewardId);
       if (!exchange || exchange.state.orderId !== pending.orderId || exchange.state.status !== 'pending') return false;
       exchange.fail(reason, this.deps.now());
       reward?.release(pending.orderId);
-      if (reward) await tx.saveReward(reward);
-      await tx.saveExchange(exchange);
+      if (reward) await rewards.save(reward);
+      await exchanges.save(exchange);
       return true;
     });
     if (failed) this.outcomes.failed(reason);

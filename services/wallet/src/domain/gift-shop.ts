@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../../../platform/src/errors/domain-error.js';
+import { DomainError, NotFoundError } from '#platform/errors/domain-error';
 
 export interface GiftReservationRequest {
   /** The wallet's choice; the gift shop treats it as the reservation's idempotency key. */

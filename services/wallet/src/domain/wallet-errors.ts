@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../../../platform/src/errors/domain-error.js';
+import { DomainError, NotFoundError } from '#platform/errors/domain-error';
 
 /** No reward ever reached this customer, so there is no wallet to show. */
 export class WalletNotFoundError extends NotFoundError {

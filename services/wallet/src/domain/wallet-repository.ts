@@ -1,22 +1,19 @@
-import type { Exchange, ExchangeState } from './exchange.js';
+import type { ExchangeState } from './exchange.js';
 import type { WalletReward, WalletRewardState } from './wallet-reward.js';
 
-/** What one transaction of the wallet can do. Saving writes the entity's pending events too. */
-export interface WalletTransaction {
-  /** The reward, locked until the transaction ends. */
-  lockReward(rewardId: string): Promise<WalletReward | undefined>;
-  /** The exchange, locked until the transaction ends. */
-  lockExchange(customerId: string, idempotencyKey: string): Promise<Exchange | undefined>;
+/**
+ * Persistence port of the wallet, for what changes one aggregate at a time (the transaction
+ * shapes are written down in platform/src/db/transaction-scope.ts). Saving writes the entity's
+ * pending events to the outbox in the same transaction.
+ */
+export interface WalletRepository {
   /** Adds newly credited rewards, skipping any already in a wallet; returns how many were added. */
   addRewards(rewards: readonly WalletReward[]): Promise<number>;
-  saveReward(reward: WalletReward): Promise<void>;
-  saveExchange(exchange: Exchange): Promise<void>;
-}
-
-/** Persistence port of the wallet. */
-export interface WalletRepository {
-  /** Runs the work in one transaction: the changes and their events commit together, or nothing does. */
-  transaction<T>(work: (tx: WalletTransaction) => Promise<T>): Promise<T>;
+  /**
+   * One reward, changed alone: loaded FOR UPDATE, changed by `change` (domain methods only),
+   * saved with its events. Undefined when no wallet holds it.
+   */
+  updateReward(rewardId: string, change: (reward: WalletReward) => void): Promise<WalletReward | undefined>;
   /** Every reward the customer holds, newest first (empty: no wallet). */
   rewardsOf(customerId: string): Promise<WalletRewardState[]>;
   findExchange(customerId: string, idempotencyKey: string): Promise<ExchangeState | undefined>;

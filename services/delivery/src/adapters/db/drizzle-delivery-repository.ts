@@ -1,6 +1,6 @@
 import { eq, type SQL } from 'drizzle-orm';
-import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
-import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
+import type { TransactionScope } from '#platform/db/transaction-scope';
+import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { Delivery, type DeliveryState } from '../../domain/delivery.js';
 import type { DeliveryRepository } from '../../domain/delivery-repository.js';
 import { toOutboxEvent } from '../messaging/delivery-event-mapper.js';

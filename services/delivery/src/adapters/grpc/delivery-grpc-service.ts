@@ -3,12 +3,12 @@ import {
   type DeliveryServiceServer,
   DeliveryServiceService,
   DeliveryStatus,
-} from '../../../../contracts/generated/game/delivery/v1/delivery_service.js';
-import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
-import { unary } from '../../../../platform/src/grpc/unary-handler.js';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
+} from '#contracts/generated/game/delivery/v1/delivery_service';
+import { callerOf } from '#platform/auth/auth-interceptor';
+import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
+import { serviceNameOf } from '#platform/grpc/service-name';
+import { unary } from '#platform/grpc/unary-handler';
+import type { Logger } from '#platform/logging/logger';
 import type { CompleteDelivery } from '../../application/complete-delivery.js';
 import type { GetDelivery } from '../../application/get-delivery.js';
 import type { GetOrderDelivery } from '../../application/get-order-delivery.js';

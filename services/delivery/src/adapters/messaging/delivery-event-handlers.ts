@@ -1,8 +1,8 @@
-import { giftOrderCancelled, giftOrderPaid } from '../../../../contracts/events.js';
-import type { Transaction } from '../../../../platform/src/db/database.js';
-import { handleEvent } from '../../../../platform/src/inbox/event-consumer.js';
-import { requireEventFields } from '../../../../platform/src/inbox/event-fields.js';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
+import { giftOrderCancelled, giftOrderPaid } from '#contracts/events';
+import type { Transaction } from '#platform/db/database';
+import { handleEvent } from '#platform/inbox/event-consumer';
+import { requireEventFields } from '#platform/inbox/event-fields';
+import type { Logger } from '#platform/logging/logger';
 import type { CancelDelivery } from '../../application/cancel-delivery.js';
 import type { StartDelivery } from '../../application/start-delivery.js';
 

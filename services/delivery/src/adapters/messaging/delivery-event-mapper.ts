@@ -1,5 +1,5 @@
-import { deliveryCancelled, deliveryCompleted, deliveryStarted } from '../../../../contracts/events.js';
-import { type NewEvent, newEvent } from '../../../../platform/src/events/event-type.js';
+import { deliveryCancelled, deliveryCompleted, deliveryStarted } from '#contracts/events';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
 import type { DeliveryEvent } from '../../domain/delivery.js';
 
 /**

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
-import { seqBefore, toPage } from '../../../../platform/src/db/keyset-page.js';
-import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
-import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
+import { seqBefore, toPage } from '#platform/db/keyset-page';
+import type { TransactionScope } from '#platform/db/transaction-scope';
+import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { GiftOrder, type GiftOrderState } from '../../domain/gift-order.js';
 import type { GiftOrderPage, GiftOrderRepository } from '../../domain/gift-order-repository.js';
 import { toOutboxEvent } from '../messaging/gift-event-mapper.js';

@@ -1,4 +1,4 @@
-import { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
+import { TransactionScope } from '#platform/db/transaction-scope';
 import type { GiftStores, GiftUnitOfWork } from '../../domain/gift-unit-of-work.js';
 import { DrizzleGiftOrderRepository } from './drizzle-gift-order-repository.js';
 import { DrizzleGiftRepository } from './drizzle-gift-repository.js';

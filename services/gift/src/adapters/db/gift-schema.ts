@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, check, index, integer, pgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { defineInboxTable } from '../../../../platform/src/inbox/inbox-table.js';
-import { defineOutboxTable } from '../../../../platform/src/outbox/outbox-table.js';
+import { defineInboxTable } from '#platform/inbox/inbox-table';
+import { defineOutboxTable } from '#platform/outbox/outbox-table';
 
 /** The gift service's own schema; no other service reads it. */
 export const giftSchema = pgSchema('gift');

@@ -4,13 +4,13 @@ import {
   GiftOrderStatus,
   type GiftServiceServer,
   GiftServiceService,
-} from '../../../../contracts/generated/game/gift/v1/gift_service.js';
-import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
-import { unary } from '../../../../platform/src/grpc/unary-handler.js';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
-import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
+} from '#contracts/generated/game/gift/v1/gift_service';
+import { callerOf } from '#platform/auth/auth-interceptor';
+import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
+import { serviceNameOf } from '#platform/grpc/service-name';
+import { unary } from '#platform/grpc/unary-handler';
+import type { Logger } from '#platform/logging/logger';
+import { encodePageToken } from '#platform/validation/request-fields';
 import type { CancelGiftOrder } from '../../application/cancel-gift-order.js';
 import type { CreateGift } from '../../application/create-gift.js';
 import type { GetGift } from '../../application/get-gift.js';

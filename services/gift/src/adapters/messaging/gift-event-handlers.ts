@@ -1,7 +1,7 @@
-import { deliveryCancelled, deliveryCompleted, deliveryStarted, exchangeAbandoned, rewardSpent } from '../../../../contracts/events.js';
-import type { Transaction } from '../../../../platform/src/db/database.js';
-import { handleEvent } from '../../../../platform/src/inbox/event-consumer.js';
-import { requireCode, requireUuid } from '../../../../platform/src/validation/request-fields.js';
+import { deliveryCancelled, deliveryCompleted, deliveryStarted, exchangeAbandoned, rewardSpent } from '#contracts/events';
+import type { Transaction } from '#platform/db/database';
+import { handleEvent } from '#platform/inbox/event-consumer';
+import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import type { CancelOrderDelivery } from '../../application/cancel-order-delivery.js';
 import type { CompleteOrderDelivery } from '../../application/complete-order-delivery.js';
 import type { PayGiftOrder } from '../../application/pay-gift-order.js';

@@ -1,11 +1,5 @@
-import {
-  giftOrderCancelled,
-  giftOrderDelivered,
-  giftOrderPaid,
-  giftOrderRejected,
-  giftStockChanged,
-} from '../../../../contracts/events.js';
-import { type NewEvent, newEvent } from '../../../../platform/src/events/event-type.js';
+import { giftOrderCancelled, giftOrderDelivered, giftOrderPaid, giftOrderRejected, giftStockChanged } from '#contracts/events';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
 import { availableCount, type GiftEvent } from '../../domain/gift.js';
 import type { GiftOrderEvent } from '../../domain/gift-order.js';
 

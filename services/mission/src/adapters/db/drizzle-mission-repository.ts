@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { seqBefore, toPage } from '../../../../platform/src/db/keyset-page.js';
-import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
-import { appendToOutbox, insertWithEvents } from '../../../../platform/src/outbox/outbox-writer.js';
+import { seqBefore, toPage } from '#platform/db/keyset-page';
+import type { TransactionScope } from '#platform/db/transaction-scope';
+import { appendToOutbox, insertWithEvents } from '#platform/outbox/outbox-writer';
 import { Mission, type MissionState } from '../../domain/mission.js';
 import type { MissionPage, MissionRepository } from '../../domain/mission-repository.js';
 import { toOutboxEvent } from '../messaging/mission-event-mapper.js';

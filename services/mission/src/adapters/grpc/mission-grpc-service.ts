@@ -3,13 +3,13 @@ import {
   type MissionServiceServer,
   MissionServiceService,
   MissionStatus,
-} from '../../../../contracts/generated/game/mission/v1/mission_service.js';
-import { callerOf } from '../../../../platform/src/auth/auth-interceptor.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
-import { unary } from '../../../../platform/src/grpc/unary-handler.js';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
-import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
+} from '#contracts/generated/game/mission/v1/mission_service';
+import { callerOf } from '#platform/auth/auth-interceptor';
+import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
+import { serviceNameOf } from '#platform/grpc/service-name';
+import { unary } from '#platform/grpc/unary-handler';
+import type { Logger } from '#platform/logging/logger';
+import { encodePageToken } from '#platform/validation/request-fields';
 import type { AchieveMission } from '../../application/achieve-mission.js';
 import type { GetMission } from '../../application/get-mission.js';
 import type { ListMissions } from '../../application/list-missions.js';

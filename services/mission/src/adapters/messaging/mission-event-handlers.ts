@@ -1,7 +1,7 @@
-import { rewardIssued } from '../../../../contracts/events.js';
-import type { Transaction } from '../../../../platform/src/db/database.js';
-import { handleEvents } from '../../../../platform/src/inbox/event-consumer.js';
-import { requireEventFields } from '../../../../platform/src/inbox/event-fields.js';
+import { rewardIssued } from '#contracts/events';
+import type { Transaction } from '#platform/db/database';
+import { handleEvents } from '#platform/inbox/event-consumer';
+import { requireEventFields } from '#platform/inbox/event-fields';
 import { RecordMissionReward } from '../../application/record-mission-reward.js';
 import type { MissionRepository } from '../../domain/mission-repository.js';
 

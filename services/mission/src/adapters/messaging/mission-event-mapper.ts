@@ -1,5 +1,5 @@
-import { missionAchieved, missionRewarded } from '../../../../contracts/events.js';
-import { type NewEvent, newEvent } from '../../../../platform/src/events/event-type.js';
+import { missionAchieved, missionRewarded } from '#contracts/events';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
 import type { MissionEvent } from '../../domain/mission.js';
 
 /** Domain events to the protobuf messages of proto/game/mission/v1/mission_events.proto. */

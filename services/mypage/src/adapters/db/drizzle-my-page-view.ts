@@ -1,7 +1,7 @@
 import { count, eq, getTableColumns, isNull, or, type SQL, sql, sum } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { rowsOf, type Transaction } from '../../../../platform/src/db/database.js';
-import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
+import { rowsOf, type Transaction } from '#platform/db/database';
+import type { TransactionScope } from '#platform/db/transaction-scope';
 import type { MyPageView, ViewStatus } from '../../domain/my-page-view.js';
 import type { PageChange, PageHeader, PageRecord } from '../../domain/page-facts.js';
 import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.js';

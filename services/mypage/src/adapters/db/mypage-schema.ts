@@ -1,5 +1,5 @@
 import { bigint, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
-import { defineInboxTable } from '../../../../platform/src/inbox/inbox-table.js';
+import { defineInboxTable } from '#platform/inbox/inbox-table';
 
 /**
  * The My Page read model's own schema, filled only from events. Every table is keyed by the

@@ -8,11 +8,11 @@ import {
   OrderStatus,
   RewardStatus,
   WalletStatus,
-} from '../../../../contracts/generated/game/mypage/v1/mypage_service.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
-import { unary } from '../../../../platform/src/grpc/unary-handler.js';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
+} from '#contracts/generated/game/mypage/v1/mypage_service';
+import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
+import { serviceNameOf } from '#platform/grpc/service-name';
+import { unary } from '#platform/grpc/unary-handler';
+import type { Logger } from '#platform/logging/logger';
 import type { GetMyPage, MyPageAnswer } from '../../application/get-my-page.js';
 import type { MyPage, OrderEntry } from '../../domain/my-page.js';
 

@@ -2,11 +2,11 @@ import {
   type ReadModelAdminServiceServer,
   ReadModelAdminServiceService,
   type ReadModelStatus,
-} from '../../../../contracts/generated/game/platform/v1/read_model_admin_service.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
-import { unary } from '../../../../platform/src/grpc/unary-handler.js';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
+} from '#contracts/generated/game/platform/v1/read_model_admin_service';
+import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
+import { serviceNameOf } from '#platform/grpc/service-name';
+import { unary } from '#platform/grpc/unary-handler';
+import type { Logger } from '#platform/logging/logger';
 import type { GetMyPageViewStatus } from '../../application/get-my-page-view-status.js';
 import type { ResetMyPageView } from '../../application/reset-my-page-view.js';
 import type { ViewStatus } from '../../domain/my-page-view.js';

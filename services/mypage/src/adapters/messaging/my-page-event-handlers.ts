@@ -12,11 +12,11 @@ import {
   rewardReturned,
   rewardSpent,
   walletCredited,
-} from '../../../../contracts/events.js';
-import type { EventEnvelope } from '../../../../platform/src/bus/event-bus.js';
-import type { Transaction } from '../../../../platform/src/db/database.js';
-import type { EventType } from '../../../../platform/src/events/event-type.js';
-import { type EventHandler, handleEvents } from '../../../../platform/src/inbox/event-consumer.js';
+} from '#contracts/events';
+import type { EventEnvelope } from '#platform/bus/event-bus';
+import type { Transaction } from '#platform/db/database';
+import type { EventType } from '#platform/events/event-type';
+import { type EventHandler, handleEvents } from '#platform/inbox/event-consumer';
 import type { RecordPageChange } from '../../application/record-page-change.js';
 import type { OrderFacts, PageChange } from '../../domain/page-facts.js';
 

@@ -1,4 +1,4 @@
-import type { Logger } from '../../../../platform/src/logging/logger.js';
+import type { Logger } from '#platform/logging/logger';
 import type { NotificationState } from '../../domain/notification.js';
 import type { NotificationChannel } from '../../domain/notification-channel.js';
 

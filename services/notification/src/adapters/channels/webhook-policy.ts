@@ -1,6 +1,6 @@
 import { type IPolicy, TaskCancelledError } from 'cockatiel';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
-import { type CallPolicyOptions, callPolicy } from '../../../../platform/src/resilience/call-policy.js';
+import type { Logger } from '#platform/logging/logger';
+import { type CallPolicyOptions, callPolicy } from '#platform/resilience/call-policy';
 
 export type WebhookPolicyOptions = CallPolicyOptions;
 

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import type { Database } from '../../../../platform/src/db/database.js';
+import type { Database } from '#platform/db/database';
 import type { DeliveryQueue, DueNotification } from '../../domain/delivery-queue.js';
 import { fromRow } from './drizzle-notification-repository.js';
 import { deliveries, notifications } from './notification-schema.js';

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
-import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
+import type { TransactionScope } from '#platform/db/transaction-scope';
 import type { NotificationState } from '../../domain/notification.js';
 import type { NotificationPage, NotificationRepository } from '../../domain/notification-repository.js';
 import { deliveries, giftNames, notifications } from './notification-schema.js';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, integer, pgSchema, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { defineInboxTable } from '../../../../platform/src/inbox/inbox-table.js';
+import { defineInboxTable } from '#platform/inbox/inbox-table';
 
 /** The notification service's own schema; no other service reads it. */
 export const notificationSchema = pgSchema('notification');

@@ -3,12 +3,12 @@ import {
   type Notification as NotificationMessage,
   type NotificationServiceServer,
   NotificationServiceService,
-} from '../../../../contracts/generated/game/notification/v1/notification_service.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
-import { unary } from '../../../../platform/src/grpc/unary-handler.js';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
-import { encodePageToken } from '../../../../platform/src/validation/request-fields.js';
+} from '#contracts/generated/game/notification/v1/notification_service';
+import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
+import { serviceNameOf } from '#platform/grpc/service-name';
+import { unary } from '#platform/grpc/unary-handler';
+import type { Logger } from '#platform/logging/logger';
+import { encodePageToken } from '#platform/validation/request-fields';
 import type { ListNotifications } from '../../application/list-notifications.js';
 import type { MarkNotificationsRead } from '../../application/mark-notifications-read.js';
 import type { NotificationKind as Kind, NotificationState } from '../../domain/notification.js';

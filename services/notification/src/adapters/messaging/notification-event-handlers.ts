@@ -7,11 +7,11 @@ import {
   missionAchieved,
   rewardIssued,
   rewardReturned,
-} from '../../../../contracts/events.js';
-import type { EventEnvelope } from '../../../../platform/src/bus/event-bus.js';
-import type { Transaction } from '../../../../platform/src/db/database.js';
-import type { EventType } from '../../../../platform/src/events/event-type.js';
-import { type EventHandler, handleEvent } from '../../../../platform/src/inbox/event-consumer.js';
+} from '#contracts/events';
+import type { EventEnvelope } from '#platform/bus/event-bus';
+import type { Transaction } from '#platform/db/database';
+import type { EventType } from '#platform/events/event-type';
+import { type EventHandler, handleEvent } from '#platform/inbox/event-consumer';
 import type { RecordNotification, RecordNotificationCommand } from '../../application/record-notification.js';
 
 type Notice = Omit<RecordNotificationCommand, 'sourceEventId' | 'createdAt'>;

@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
-import { seqBefore, toPage } from '../../../../platform/src/db/keyset-page.js';
-import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
-import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
+import { seqBefore, toPage } from '#platform/db/keyset-page';
+import type { TransactionScope } from '#platform/db/transaction-scope';
+import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { Reward, type RewardState } from '../../domain/reward.js';
 import type { RewardPage, RewardRepository } from '../../domain/reward-repository.js';
 import { toOutboxEvent } from '../messaging/reward-event-mapper.js';

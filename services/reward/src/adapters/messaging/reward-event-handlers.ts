@@ -1,7 +1,7 @@
-import { missionAchieved, rewardReturned, rewardSpent } from '../../../../contracts/events.js';
-import type { Transaction } from '../../../../platform/src/db/database.js';
-import { handleEvent, handleEvents } from '../../../../platform/src/inbox/event-consumer.js';
-import { requireEventFields } from '../../../../platform/src/inbox/event-fields.js';
+import { missionAchieved, rewardReturned, rewardSpent } from '#contracts/events';
+import type { Transaction } from '#platform/db/database';
+import { handleEvent, handleEvents } from '#platform/inbox/event-consumer';
+import { requireEventFields } from '#platform/inbox/event-fields';
 import type { IssueReward } from '../../application/issue-reward.js';
 import type { RecordRewardExchange } from '../../application/record-reward-exchange.js';
 

@@ -1,5 +1,5 @@
-import { rewardIssued } from '../../../../contracts/events.js';
-import { type NewEvent, newEvent } from '../../../../platform/src/events/event-type.js';
+import { rewardIssued } from '#contracts/events';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
 import type { RewardEvent } from '../../domain/reward.js';
 
 /** Domain events to the protobuf messages of proto/game/reward/v1/reward_events.proto. */

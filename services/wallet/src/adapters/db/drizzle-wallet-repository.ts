@@ -1,10 +1,11 @@
 import { and, asc, desc, eq, lt } from 'drizzle-orm';
-import type { Transaction } from '../../../../platform/src/db/database.js';
-import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
-import { appendToOutbox } from '../../../../platform/src/outbox/outbox-writer.js';
+import type { Transaction } from '#platform/db/database';
+import type { TransactionScope } from '#platform/db/transaction-scope';
+import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { Exchange, type ExchangeState } from '../../domain/exchange.js';
-import type { WalletRepository, WalletTransaction } from '../../domain/wallet-repository.js';
+import type { WalletRepository } from '../../domain/wallet-repository.js';
 import { WalletReward, type WalletRewardState } from '../../domain/wallet-reward.js';
+import type { ExchangeStore, WalletRewardStore, WalletStores, WalletUnitOfWork } from '../../domain/wallet-unit-of-work.js';
 import { toOutboxEvent } from '../messaging/wallet-event-mapper.js';
 import { exchanges, outboxEvents, walletRewards } from './wallet-schema.js';
 
@@ -12,8 +13,30 @@ import { exchanges, outboxEvents, walletRewards } from './wallet-schema.js';
 export class DrizzleWalletRepository implements WalletRepository {
   constructor(private readonly scope: TransactionScope) {}
 
-  transaction<T>(work: (tx: WalletTransaction) => Promise<T>): Promise<T> {
-    return this.scope.write((tx) => work(new DrizzleWalletTransaction(tx)));
+  addRewards(rewards: readonly WalletReward[]): Promise<number> {
+    if (rewards.length === 0) return Promise.resolve(0);
+    return this.scope.write(async (tx) => {
+      const inserted = await tx
+        .insert(walletRewards)
+        .values(rewards.map((reward) => rewardToRow(reward.state)))
+        .onConflictDoNothing()
+        .returning({ rewardId: walletRewards.rewardId });
+      const stored = new Set(inserted.map((row) => row.rewardId));
+      const events = rewards.filter((reward) => stored.has(reward.state.rewardId)).flatMap((reward) => reward.pullEvents());
+      await appendToOutbox(tx, outboxEvents, events.map(toOutboxEvent));
+      return stored.size;
+    });
+  }
+
+  updateReward(rewardId: string, change: (reward: WalletReward) => void): Promise<WalletReward | undefined> {
+    return this.scope.write(async (tx) => {
+      const rewards = new DrizzleRewardStore(tx);
+      const reward = await rewards.lock(rewardId);
+      if (!reward) return undefined;
+      change(reward);
+      await rewards.save(reward);
+      return reward;
+    });
   }
 
   async rewardsOf(customerId: string): Promise<WalletRewardState[]> {
@@ -44,15 +67,37 @@ export class DrizzleWalletRepository implements WalletRepository {
   }
 }
 
-class DrizzleWalletTransaction implements WalletTransaction {
+/** A reward and its exchange in one Postgres transaction (the request's, or the consumer's). */
+export class DrizzleWalletUnitOfWork implements WalletUnitOfWork {
+  constructor(private readonly scope: TransactionScope) {}
+
+  run<T>(work: (stores: WalletStores) => Promise<T>): Promise<T> {
+    return this.scope.write((tx) => work({ rewards: new DrizzleRewardStore(tx), exchanges: new DrizzleExchangeStore(tx) }));
+  }
+}
+
+class DrizzleRewardStore implements WalletRewardStore {
   constructor(private readonly tx: Transaction) {}
 
-  async lockReward(rewardId: string): Promise<WalletReward | undefined> {
+  async lock(rewardId: string): Promise<WalletReward | undefined> {
     const [row] = await this.tx.select().from(walletRewards).where(eq(walletRewards.rewardId, rewardId)).for('update');
     return row ? WalletReward.restore(rewardFromRow(row)) : undefined;
   }
 
-  async lockExchange(customerId: string, idempotencyKey: string): Promise<Exchange | undefined> {
+  async save(reward: WalletReward): Promise<void> {
+    const { status, orderId } = reward.state;
+    await this.tx
+      .update(walletRewards)
+      .set({ status, orderId: orderId ?? null })
+      .where(eq(walletRewards.rewardId, reward.state.rewardId));
+    await appendToOutbox(this.tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
+  }
+}
+
+class DrizzleExchangeStore implements ExchangeStore {
+  constructor(private readonly tx: Transaction) {}
+
+  async lock(customerId: string, idempotencyKey: string): Promise<Exchange | undefined> {
     const [row] = await this.tx
       .select()
       .from(exchanges)
@@ -61,29 +106,7 @@ class DrizzleWalletTransaction implements WalletTransaction {
     return row ? Exchange.restore(exchangeFromRow(row)) : undefined;
   }
 
-  async addRewards(rewards: readonly WalletReward[]): Promise<number> {
-    if (rewards.length === 0) return 0;
-    const inserted = await this.tx
-      .insert(walletRewards)
-      .values(rewards.map((reward) => rewardToRow(reward.state)))
-      .onConflictDoNothing()
-      .returning({ rewardId: walletRewards.rewardId });
-    const stored = new Set(inserted.map((row) => row.rewardId));
-    const events = rewards.filter((reward) => stored.has(reward.state.rewardId)).flatMap((reward) => reward.pullEvents());
-    await appendToOutbox(this.tx, outboxEvents, events.map(toOutboxEvent));
-    return stored.size;
-  }
-
-  async saveReward(reward: WalletReward): Promise<void> {
-    const { status, orderId } = reward.state;
-    await this.tx
-      .update(walletRewards)
-      .set({ status, orderId: orderId ?? null })
-      .where(eq(walletRewards.rewardId, reward.state.rewardId));
-    await appendToOutbox(this.tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
-  }
-
-  async saveExchange(exchange: Exchange): Promise<void> {
+  async save(exchange: Exchange): Promise<void> {
     const row = exchangeToRow(exchange.state);
     await this.tx
       .insert(exchanges)

@@ -1,6 +1,6 @@
 import { bigserial, index, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { defineInboxTable } from '../../../../platform/src/inbox/inbox-table.js';
-import { defineOutboxTable } from '../../../../platform/src/outbox/outbox-table.js';
+import { defineInboxTable } from '#platform/inbox/inbox-table';
+import { defineOutboxTable } from '#platform/outbox/outbox-table';
 
 /** The wallet service's own schema; no other service reads it. */
 export const walletSchema = pgSchema('wallet');

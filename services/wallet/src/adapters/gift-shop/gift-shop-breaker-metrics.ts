@@ -1,6 +1,6 @@
 import { type CircuitBreakerPolicy, CircuitState } from 'cockatiel';
 import { Counter, Gauge } from 'prom-client';
-import { metricsRegistry } from '../../../../platform/src/metrics/metrics-registry.js';
+import { metricsRegistry } from '#platform/metrics/metrics-registry';
 
 const STATE_NAMES: Record<CircuitState, string> = {
   [CircuitState.Closed]: 'closed',

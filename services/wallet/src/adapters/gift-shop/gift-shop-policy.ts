@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { type CircuitBreakerPolicy, CircuitState, type IPolicy, TaskCancelledError } from 'cockatiel';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
-import { type CallPolicyOptions, callPolicy } from '../../../../platform/src/resilience/call-policy.js';
+import type { Logger } from '#platform/logging/logger';
+import { type CallPolicyOptions, callPolicy } from '#platform/resilience/call-policy';
 import { observeBreaker } from './gift-shop-breaker-metrics.js';
 
 export type GiftShopPolicyOptions = CallPolicyOptions;

@@ -1,9 +1,9 @@
 import { credentials, status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { BrokenCircuitError, TaskCancelledError } from 'cockatiel';
-import { GiftServiceClient } from '../../../../contracts/generated/game/gift/v1/gift_service.js';
-import { bearerTokenInterceptor, type TokenSource } from '../../../../platform/src/auth/bearer-token-interceptor.js';
-import { InvalidArgumentError } from '../../../../platform/src/errors/domain-error.js';
-import { SERVICE_CLIENT_OPTIONS } from '../../../../platform/src/grpc/channel-options.js';
+import { GiftServiceClient } from '#contracts/generated/game/gift/v1/gift_service';
+import { bearerTokenInterceptor, type TokenSource } from '#platform/auth/bearer-token-interceptor';
+import { InvalidArgumentError } from '#platform/errors/domain-error';
+import { SERVICE_CLIENT_OPTIONS } from '#platform/grpc/channel-options';
 import {
   GiftNotFoundError,
   GiftOrderRefusedError,

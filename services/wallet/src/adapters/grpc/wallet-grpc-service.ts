@@ -5,11 +5,11 @@ import {
   WalletRewardStatus,
   type WalletServiceServer,
   WalletServiceService,
-} from '../../../../contracts/generated/game/wallet/v1/wallet_service.js';
-import type { GrpcServiceBinding } from '../../../../platform/src/grpc/grpc-server.js';
-import { serviceNameOf } from '../../../../platform/src/grpc/service-name.js';
-import { unary } from '../../../../platform/src/grpc/unary-handler.js';
-import type { Logger } from '../../../../platform/src/logging/logger.js';
+} from '#contracts/generated/game/wallet/v1/wallet_service';
+import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
+import { serviceNameOf } from '#platform/grpc/service-name';
+import { unary } from '#platform/grpc/unary-handler';
+import type { Logger } from '#platform/logging/logger';
 import type { ExchangeReward } from '../../application/exchange-reward.js';
 import type { GetWallet } from '../../application/get-wallet.js';
 import type { ExchangeState } from '../../domain/exchange.js';

@@ -1,7 +1,7 @@
-import { giftOrderCancelled, giftOrderRejected, rewardIssued } from '../../../../contracts/events.js';
-import type { Transaction } from '../../../../platform/src/db/database.js';
-import { handleEvent, handleEvents } from '../../../../platform/src/inbox/event-consumer.js';
-import { requireEventFields } from '../../../../platform/src/inbox/event-fields.js';
+import { giftOrderCancelled, giftOrderRejected, rewardIssued } from '#contracts/events';
+import type { Transaction } from '#platform/db/database';
+import { handleEvent, handleEvents } from '#platform/inbox/event-consumer';
+import { requireEventFields } from '#platform/inbox/event-fields';
 import type { CreditReward } from '../../application/credit-reward.js';
 import type { ReturnReward } from '../../application/return-reward.js';
 

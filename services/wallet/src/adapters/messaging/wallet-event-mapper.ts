@@ -1,5 +1,5 @@
-import { exchangeAbandoned, rewardReturned, rewardSpent, walletCredited } from '../../../../contracts/events.js';
-import { type NewEvent, newEvent } from '../../../../platform/src/events/event-type.js';
+import { exchangeAbandoned, rewardReturned, rewardSpent, walletCredited } from '#contracts/events';
+import { type NewEvent, newEvent } from '#platform/events/event-type';
 import type { ExchangeEvent } from '../../domain/exchange.js';
 import type { WalletRewardEvent } from '../../domain/wallet-reward.js';
 

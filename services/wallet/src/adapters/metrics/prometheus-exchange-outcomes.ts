@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { metricsRegistry } from '../../../../platform/src/metrics/metrics-registry.js';
+import { metricsRegistry } from '#platform/metrics/metrics-registry';
 import type { ExchangeOutcomes } from '../../application/exchange-outcomes.js';
 
 const completed = new Counter({
