@@ -9,8 +9,8 @@ import { TestSystem } from '../test/support/test-system.js';
 import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from './bench-options.js';
 import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
 import { BenchTelemetry } from './bench-telemetry.js';
-import { ChainBench, achieveOverGrpc } from './chain-bench.js';
-import { commonGroups, cpuSnapshot, cpuSpent, type ProcessGroup, memoryOf, perThousand, processTree } from './process-stats.js';
+import { achieveOverGrpc, ChainBench } from './chain-bench.js';
+import { commonGroups, cpuSnapshot, cpuSpent, memoryOf, type ProcessGroup, perThousand, processTree } from './process-stats.js';
 import { subscribeToWalletCredits } from './wallet-credit-feed.js';
 
 /** Platform variables a run may tune from the environment (e.g. EVENTS_PREFETCH=500 npm run bench). */
