@@ -41,6 +41,7 @@ const BASE_PORT = Number(process.env.BENCH_BASE_PORT ?? 13000);
 const GATEWAY_PORT = BASE_PORT + 80;
 const IDENTITY_PORT = BASE_PORT + 90;
 const REQUEST_TIMEOUT_MS = 5_000;
+const POOL_SIZE = process.env.BENCH_DEPLOYED_POOL_SIZE ?? '5';
 const PLAYERS = 50;
 const GIFTS = 20;
 
@@ -143,6 +144,9 @@ export async function runDeployed(options: DeployedOptions) {
     // The edge's bucket for a game server (250/s by default) would cap the sustained phase at the
     // limit, not at the machine: the bench's game server gets room, the players keep theirs.
     GATEWAY_CLIENT_WRITES_BUCKET_SIZE: '1000000',
+    // 14 replicas x the default pool of 10 would be 140 connections, past a default Postgres's
+    // max_connections (100) that this server also shares with other work: 5 each by default.
+    DATABASE_POOL_SIZE: POOL_SIZE,
     GATEWAY_CLIENT_WRITES_REFILL_TOKENS: '1000000',
     ...Object.fromEntries(SERVICE_MODULES.map((module, i) => [`${module.name.toUpperCase()}_GRPC_PORT`, String(BASE_PORT + 10 * i)])),
   };
@@ -158,7 +162,7 @@ export async function runDeployed(options: DeployedOptions) {
     const groups = processGroups(system, state);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const memoryAtReady = memoryOf(groups);
-    return { host, readyMs, memoryAtReady, ...(await drive(system, groups, options)) };
+    return { host, readyMs, poolSizePerReplica: Number(POOL_SIZE), memoryAtReady, ...(await drive(system, groups, options)) };
   } finally {
     const down = await run('make', ['-s', 'down'], env);
     if (down.code !== 0) log(`make down failed: ${down.output.slice(-2000)}`);

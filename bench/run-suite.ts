@@ -92,17 +92,25 @@ async function main(): Promise<void> {
   const failures: Record<string, string> = {};
   const attempt = async (phase: Phase, work: () => Promise<Json>) => {
     if (!selected.includes(phase)) return;
-    try {
-      results[phase] = await work();
-    } catch (error) {
-      failures[phase] = error instanceof Error ? error.message.slice(0, 500) : String(error);
-      log(`[${phase}] FAILED: ${failures[phase]}`);
+    // Once more after a failure: on a shared server another user's burst (Postgres out of
+    // connections, 53300) can fail a phase that has nothing wrong with it.
+    for (let attemptNo = 1; attemptNo <= 2; attemptNo += 1) {
+      try {
+        results[phase] = await work();
+        delete failures[phase];
+        return;
+      } catch (error) {
+        failures[phase] = error instanceof Error ? error.message.slice(0, 500) : String(error);
+        log(`[${phase}] FAILED (attempt ${attemptNo} of 2): ${failures[phase]}`);
+      }
     }
   };
 
   await attempt('ceiling', () => runScript('ceiling-bench.ts', quick ? ['--quick'] : []));
   const chainArgs = ['--phase', 'throughput', '--count', q('3000', '10000'), '--warmup', '200'];
-  await attempt('naive', async () => (await runScript('run-bench.ts', chainArgs, NAIVE_ENV)).phases[0]);
+  // The naive configuration runs several times slower: fewer missions keep its phase as long.
+  const naiveArgs = ['--phase', 'throughput', '--count', q('1000', '3000'), '--warmup', '100'];
+  await attempt('naive', async () => (await runScript('run-bench.ts', naiveArgs, NAIVE_ENV)).phases[0]);
   await attempt('chain', async () => {
     const throughput = (await runScript('run-bench.ts', chainArgs)).phases[0];
     const rate = Math.max(10, Math.round(throughput.completedPerSecond / 2));
@@ -183,9 +191,17 @@ export function formatSuite(report: Json): string {
     `>= 30%, >= 2.5x${verdict(chain && cMission && naive ? chain.completedPerSecond >= 0.3 * cMission.perSecond && chain.completedPerSecond >= 2.5 * naive.completedPerSecond : undefined)}`,
   );
   row(
-    `chain, one process: achieve -> wallet at ${chainLatency?.rate ?? '?'}/s (half its max)`,
+    'chain, one process: latency at full load (job / achieve -> wallet)',
     lat(cMission?.latencyMs),
     lat(naive?.achieveToWalletMs),
+    lat(chain?.achieveToWalletMs),
+    'backlog at saturation',
+    '',
+  );
+  row(
+    `chain, one process: achieve -> wallet at ${chainLatency?.rate ?? '?'}/s (half its max)`,
+    '',
+    '',
     lat(chainLatency?.achieveToWalletMs),
     chainLatency ? `${chainLatency.completedPerSecond}/s of ${chainLatency.rate}/s` : '-',
     '',
