@@ -8,7 +8,7 @@
  *   npm run bench -- [--quick] [--only ceiling,naive,chain,exchange,mypage,gateway,deployed,startup]
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ const USAGE = `Usage: npm run bench -- [--quick] [--only PHASES]
   --only P,Q,...   phases to run, in this order whatever the list's: ${PHASES.join(', ')} (default all)
   --quick          smaller counts and shorter phases: the whole run in about 10 minutes on 2 cores
   --out DIR        where the JSON goes (default bench-results/)
+  --from FILE      print the table of an earlier run's JSON (bench-results/latest.json) and stop
 
 Phases: ceiling (one local transaction per job, the same driver), naive (the chain with
 EVENTS_PREFETCH=1 OUTBOX_BATCH_SIZE=1), chain (mission, reward, wallet in one process: sustained,
@@ -51,17 +52,29 @@ function runScript(script: string, args: string[], env: Record<string, string> =
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script), ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
+    // Progress goes on to this stderr; its tail says why a phase failed.
+    let stderrTail = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderrTail = (stderrTail + chunk.toString()).slice(-4000);
+    });
     child.once('exit', (code) => {
       const line = stdout
         .trim()
         .split('\n')
         .reverse()
         .find((candidate) => candidate.startsWith('{'));
-      if (code !== 0 || !line) reject(new Error(`${script} exited with ${code}:\n${stdout.slice(-2000)}`));
+      const why = stderrTail
+        .split('\n')
+        .map((text) => text.trim())
+        .filter((text) => /error|fail/i.test(text) && !text.startsWith('at '))
+        .slice(0, 1)
+        .join('');
+      if (code !== 0 || !line) reject(new Error(`${script} exited with ${code}: ${why || stderrTail.slice(-300)}`));
       else resolve(JSON.parse(line) as Json);
     });
   });
@@ -76,10 +89,12 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       out: { type: 'string', default: join(ROOT, 'bench-results') },
+      from: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) return console.log(USAGE);
+  if (values.from) return console.log(formatSuite(JSON.parse(readFileSync(values.from, 'utf8'))));
   const quick = values.quick ?? false;
   const wanted = values.only ? values.only.split(',').map((name) => name.trim()) : [...PHASES];
   for (const name of wanted) if (!PHASES.includes(name as Phase)) throw new Error(`--only: unknown phase "${name}" (${PHASES.join(', ')})`);
@@ -334,8 +349,10 @@ export function formatSuite(report: Json): string {
     );
   }
 
+  // Rows of phases that did not run (or failed) say nothing.
+  const shown = rows.filter((x) => x.platform !== '-');
   const headers = ['measure', 'ceiling (1 tx)', 'naive', 'platform', 'ratio', 'target'];
-  const cells = rows.map((x) => [x.what, x.ceiling, x.naive, x.platform, x.ratio, x.target]);
+  const cells = shown.map((x) => [x.what, x.ceiling, x.naive, x.platform, x.ratio, x.target]);
   const lines = [
     `Benchmark ${report.startedAt} (${report.quick ? '--quick' : 'full'}): ${report.host.cpus} CPUs, load average ${report.host.loadAverage} at start`,
     '',
