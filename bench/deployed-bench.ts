@@ -247,9 +247,11 @@ async function mixedLoad(
   const deadline = Date.now() + 120_000;
   let rewards: { customer_id: string; reward_id: string }[] = [];
   while (Date.now() < deadline) {
-    rewards = await system.query(
-      `select customer_id, reward_id from wallet.wallet_rewards where customer_id like 'p-%' and status = 'available'`,
-    );
+    rewards = await system
+      .query<{ customer_id: string; reward_id: string }>(
+        `select customer_id, reward_id from wallet.wallet_rewards where customer_id like 'p-%' and status = 'available'`,
+      )
+      .catch(() => rewards);
     if (rewards.length >= exchanges) break;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -292,17 +294,28 @@ async function mixedLoad(
   };
 }
 
-/** Every outbox drained and every mission rewarded: the next phase starts on an idle system. */
+/**
+ * Every outbox drained and every mission rewarded: the next phase starts on an idle system. A
+ * check that fails (a shared server out of connections, 53300) is only tried again.
+ */
 async function waitForQuiet(system: TestSystem): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    let pending = await system.count('mission.missions', 'reward_id is null');
-    for (const schema of ['mission', 'reward', 'wallet', 'gift', 'delivery'])
-      pending += await system.count(`${schema}.outbox_events`, 'published_at is null');
+    const pending = await pendingWork(system).catch((error: unknown) => {
+      log(`[deployed] quiet check failed (${String(error)}); trying again`);
+      return -1;
+    });
     if (pending === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   log('[deployed] still busy after 60 s; going on');
+}
+
+async function pendingWork(system: TestSystem): Promise<number> {
+  let pending = await system.count('mission.missions', 'reward_id is null');
+  for (const schema of ['mission', 'reward', 'wallet', 'gift', 'delivery'])
+    pending += await system.count(`${schema}.outbox_events`, 'published_at is null');
+  return pending;
 }
 
 async function main(): Promise<void> {
