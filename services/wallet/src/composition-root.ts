@@ -5,6 +5,7 @@ import { TransactionScope } from '../../platform/src/db/transaction-scope.js';
 import { PeriodicTask } from '../../platform/src/runtime/periodic-task.js';
 import type { ServiceContext, ServiceModule, ServiceParts } from '../../platform/src/runtime/service-module.js';
 import { DrizzleWalletRepository } from './adapters/db/drizzle-wallet-repository.js';
+import { rewardPaymentSnapshot, walletRewardSnapshot } from './adapters/db/drizzle-wallet-snapshot.js';
 import { inboxEvents, outboxEvents } from './adapters/db/wallet-schema.js';
 import { GiftShopPolicy } from './adapters/gift-shop/gift-shop-policy.js';
 import { GrpcGiftShop } from './adapters/gift-shop/grpc-gift-shop.js';
@@ -54,6 +55,7 @@ export function createWalletService(context: ServiceContext, overrides: Partial<
       ),
     ],
     outbox: outboxEvents,
+    snapshot: [walletRewardSnapshot(context.db), rewardPaymentSnapshot(context.db)],
     consumer: {
       inbox: inboxEvents,
       handlers: walletEventHandlers((tx) => {
