@@ -41,15 +41,19 @@ describe('Postgres backends terminated under load (make up processes, 2 replicas
     const missions = cluster.missionClient();
     const terminations: number[] = [];
     try {
-      const load = steadyMissionLoad(missions, { customerPrefix: 'pgkill', count: 400, intervalMs: 20 });
       // Five rounds of terminating every backend of the services' database, while the load runs.
-      for (let round = 0; round < 5; round += 1) {
+      const scenario = (async () => {
+        for (let round = 0; round < 5; round += 1) {
+          await sleep(1_000);
+          const rows = await system.query<{ ok: boolean }>(
+            `select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
+          );
+          terminations.push(rows.length);
+        }
         await sleep(1_000);
-        const rows = await system.query<{ ok: boolean }>(
-          `select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`,
-        );
-        terminations.push(rows.length);
-      }
+      })();
+      const load = steadyMissionLoad(missions, { customerPrefix: 'pgkill', count: 200, intervalMs: 20, until: scenario });
+      await scenario;
       const result = await load;
       process.stderr.write(
         `      terminated ${terminations.join(', ')} backends; failed calls by code: ${JSON.stringify(Object.fromEntries(result.failures))}; ${result.committedBeforeCut} had committed before the cut\n`,

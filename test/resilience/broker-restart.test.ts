@@ -46,17 +46,22 @@ describe('Broker restarted under load (a private RabbitMQ node)', function () {
     const missions = live.missionClient();
     try {
       // AchieveMission needs only the database: every call succeeds while the broker is away.
-      const load = steadyMissionLoad(missions, { customerPrefix: 'brk', count: 1500, intervalMs: 25 });
       const progress = async () =>
         `${await live.count('mission.missions', `customer_id like 'brk-%'`)} missions stored, ${await live.count('wallet.wallet_rewards', `customer_id like 'brk-%'`)} credited`;
-      await sleep(2_000);
-      const atAppRestart = await progress();
-      await node.restartApp();
-      await sleep(2_000);
-      const atNodeRestart = await progress();
-      await node.restartNode();
+      const seen: string[] = [];
+      const scenario = (async () => {
+        await sleep(2_000);
+        seen.push(`application restarted at ${await progress()}`);
+        await node.restartApp();
+        await sleep(2_000);
+        seen.push(`node restarted at ${await progress()}`);
+        await node.restartNode();
+        await sleep(2_000);
+      })();
+      const load = steadyMissionLoad(missions, { customerPrefix: 'brk', count: 200, intervalMs: 25, until: scenario });
+      await scenario;
       const result = await load;
-      process.stderr.write(`      application restarted at ${atAppRestart}; node restarted at ${atNodeRestart}\n`);
+      process.stderr.write(`      ${seen.join('; ')}; ${result.missions} missions sent\n`);
       expect(Object.fromEntries(result.failures), 'failed AchieveMission calls by code').to.deep.equal({});
       await expectEachMissionCreditedOnce(live, 'brk', result.missions);
     } finally {

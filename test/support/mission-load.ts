@@ -19,11 +19,12 @@ export interface MissionLoadResult {
  * A steady AchieveMission load, one mission every `intervalMs`, as a client that retries what
  * failed on infrastructure would: UNAVAILABLE (and DEADLINE_EXCEEDED) are retried with the same
  * mission, which is idempotent on (customer, event, mission code); any other failure is kept and
- * the mission given up. Runs until `count` missions were sent and each was answered.
+ * the mission given up. Sends at least `count` missions, and goes on until `until` (the fault
+ * scenario) has settled, then waits until each was answered.
  */
 export async function steadyMissionLoad(
   client: MissionServiceClient,
-  options: { customerPrefix: string; count: number; intervalMs: number },
+  options: { customerPrefix: string; count: number; intervalMs: number; until?: Promise<unknown> },
 ): Promise<MissionLoadResult> {
   const failures = new Map<number, number>();
   let committedBeforeCut = 0;
@@ -46,13 +47,18 @@ export async function steadyMissionLoad(
       }
     }
   };
+  let scenarioOver = options.until === undefined;
+  options.until?.then(
+    () => (scenarioOver = true),
+    () => (scenarioOver = true),
+  );
   const inFlight: Promise<void>[] = [];
-  for (let i = 0; i < options.count; i += 1) {
-    inFlight.push(achieve(i));
+  while (inFlight.length < options.count || !scenarioOver) {
+    inFlight.push(achieve(inFlight.length));
     await sleep(options.intervalMs);
   }
   await Promise.all(inFlight);
-  return { missions: options.count, failures, committedBeforeCut };
+  return { missions: inFlight.length, failures, committedBeforeCut };
 }
 
 /**
