@@ -80,7 +80,6 @@ function runScript(script: string, args: string[], env: Record<string, string> =
   });
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: the scripts' JSON, read by field.
 type Json = any;
 
 async function main(): Promise<void> {
