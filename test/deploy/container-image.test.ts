@@ -215,6 +215,10 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
       expect(isFile(join(runtimeDir, 'services/contracts/generated/descriptor-set.binpb')), 'descriptor set').to.equal(true);
       const [, , webMain] = find(kind, 'Deployment', WEB_APP).spec.template.spec.containers[0].command as string[];
       expect(isFile(join(runtimeDir, webMain)), `${webMain} in the runtime tree`).to.equal(true);
+      // The Job template's command (k8s/base/jobs): the rebuild script, compiled beside services/.
+      const [, , rebuildMain] = find(kind, 'CronJob', 'mypage-rebuild').spec.jobTemplate.spec.template.spec.containers[0]
+        .command as string[];
+      expect(isFile(join(runtimeDir, rebuildMain)), `${rebuildMain} in the runtime tree`).to.equal(true);
       for (const deployment of appDeployments()) {
         const [, , main] = deployment.spec.template.spec.containers[0].command as string[];
         expect(isFile(join(runtimeDir, main)), `${main} in the runtime tree`).to.equal(true);

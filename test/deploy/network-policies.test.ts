@@ -1,12 +1,13 @@
 import { expect } from 'chai';
-import { buildManifests, type Manifest, podTemplateSpecs } from './support/deploy-facts.js';
-import { ingressAllowed, type PodPort, selects } from './support/network-policy-model.js';
+import { buildManifests, buildMonitoring, type Manifest, podTemplateSpecs } from './support/deploy-facts.js';
+import { ingressAllowed, namespaceLabels, type PodPort, type Source, selects } from './support/network-policy-model.js';
 
 /**
  * Who reaches whom in the kind overlay (as make deploy applies it), from its NetworkPolicies:
  * only Envoy reaches the services and the web front end, only the wallet reaches Envoy's mesh
  * listener (ReserveGift), only the My Page rebuild job reaches the platform admin APIs besides
- * Envoy, only the services reach Postgres and RabbitMQ; everyone reaches the edge.
+ * Envoy, only the services reach Postgres and RabbitMQ, only Prometheus (namespace monitoring)
+ * reaches the metrics ports; everyone reaches the edge.
  */
 describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the named callers reach each workload', () => {
   let manifests: Manifest[];
@@ -29,7 +30,7 @@ describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the 
     if (!port) throw new Error(`${name} has no port ${portName}`);
     return port;
   };
-  const reaches = (from: Record<string, string>, to: string, port: string) =>
+  const reaches = (from: Record<string, string> | Source, to: string, port: string) =>
     ingressAllowed(policies(), from, labelsOf(to), portOf(to, port));
   const SERVICES = ['mission', 'reward', 'wallet', 'gift', 'delivery', 'mypage', 'notification'];
   const PUBLISHERS = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
@@ -75,6 +76,61 @@ describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the 
     for (const service of [...PUBLISHERS, 'mypage']) expect(reaches(rebuildJob, service, 'grpc'), service).to.equal(true);
     expect(reaches(rebuildJob, 'notification', 'grpc')).to.equal(false);
     expect(reaches(rebuildJob, 'postgres', 'postgres')).to.equal(false);
+  });
+
+  it("the rebuild job's pods (cronjob/mypage-rebuild) carry the label the policies admit, and not the services' (no Postgres, no RabbitMQ)", () => {
+    const job = manifests.find((m) => m.kind === 'CronJob' && m.metadata.name === 'mypage-rebuild');
+    const labels: Record<string, string> = job!.spec.jobTemplate.spec.template.metadata.labels;
+    expect(labels).to.include(rebuildJob);
+    for (const service of [...PUBLISHERS, 'mypage']) expect(reaches(labels, service, 'grpc'), service).to.equal(true);
+    expect(reaches(labels, 'postgres', 'postgres')).to.equal(false);
+    expect(reaches(labels, 'rabbitmq', 'amqp')).to.equal(false);
+  });
+
+  describe("Prometheus (k8s/monitoring's PodMonitors) scrapes every metrics port and nothing else", () => {
+    const prometheus: Source = {
+      labels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'kube-prometheus-stack-prometheus' },
+      namespace: namespaceLabels('monitoring'),
+    };
+    const monitors = () => {
+      const { monitoring } = buildMonitoring();
+      return monitoring.filter((m) => m.kind === 'PodMonitor');
+    };
+
+    it('reaches the port each PodMonitor scrapes, on every pod it selects (the services :9464, Envoy :9903)', () => {
+      let checked = 0;
+      for (const monitor of monitors()) {
+        for (const workload of workloads().filter((w) => selects(monitor.spec.selector, w.spec.template.metadata.labels))) {
+          for (const endpoint of monitor.spec.podMetricsEndpoints) {
+            expect(
+              reaches(prometheus, workload.metadata.name, endpoint.port),
+              `${monitor.metadata.name} -> ${workload.metadata.name}`,
+            ).to.equal(true);
+            checked += 1;
+          }
+        }
+      }
+      expect(checked, 'every service and Envoy').to.equal(SERVICES.length + 1);
+      expect(portOf('wallet', 'metrics').containerPort).to.equal(9464);
+      expect(portOf('envoy', 'metrics').containerPort).to.equal(9903);
+    });
+
+    it("is refused every other port: the services' gRPC, Envoy's mesh listener, the web front end, Postgres, RabbitMQ", () => {
+      for (const service of SERVICES) expect(reaches(prometheus, service, 'grpc'), service).to.equal(false);
+      expect(reaches(prometheus, 'envoy', 'grpc-mesh')).to.equal(false);
+      expect(reaches(prometheus, 'web', 'http')).to.equal(false);
+      expect(reaches(prometheus, 'postgres', 'postgres')).to.equal(false);
+      expect(reaches(prometheus, 'rabbitmq', 'amqp')).to.equal(false);
+    });
+
+    it('no one else reaches the metrics ports: not another pod of the monitoring namespace, not a pod labelled prometheus elsewhere, not a pod of game', () => {
+      const grafana: Source = { labels: { 'app.kubernetes.io/name': 'grafana' }, namespace: namespaceLabels('monitoring') };
+      const impostor: Source = { labels: prometheus.labels, namespace: namespaceLabels('tenant-a') };
+      for (const target of [...SERVICES, 'envoy']) {
+        for (const caller of [grafana, impostor, { labels: stranger }, { labels: prometheus.labels }, { labels: labelsOf('envoy') }])
+          expect(reaches(caller, target, 'metrics'), `${JSON.stringify(caller)} -> ${target}`).to.equal(false);
+      }
+    });
   });
 
   it('only the services reach Postgres and RabbitMQ', () => {
