@@ -54,3 +54,19 @@ describe('development provider: service client secrets from IDENTITY_<CLIENT>_CL
     expect(await auth.verifier.verify(token)).to.be.an('object');
   });
 });
+
+describe('development provider: refused beside a real issuer', () => {
+  it('does not start when AUTH_ISSUER names one (so its public development secrets never sign anyone in there)', async () => {
+    let refused: unknown;
+    try {
+      const provider = await startIdentityProvider(
+        { issuer: 'https://keycloak.example/realms/games', audience: 'game-event-rewards', identityPort: 0 },
+        { audience: 'game-event-rewards', port: 0, host: '127.0.0.1' },
+      );
+      await provider.stop();
+    } catch (error) {
+      refused = error;
+    }
+    expect(String(refused)).to.include('AUTH_ISSUER is https://keycloak.example/realms/games').and.include('refused');
+  });
+});
