@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { buildManifests, buildMonitoring, type Manifest, podTemplateSpecs } from './support/deploy-facts.js';
-import { ingressAllowed, namespaceLabels, type PodPort, type Source, selects } from './support/network-policy-model.js';
+import { buildManifests, type Manifest, podTemplateSpecs } from './support/deploy-facts.js';
+import { ingressAllowed, type PodPort, type Source, selects } from './support/network-policy-model.js';
 
 /**
  * Who reaches whom in the kind overlay (as make deploy applies it), from its NetworkPolicies:
