@@ -6,7 +6,8 @@
 # Stages:
 #   deps       npm ci with dev dependencies; its `prepare` script generates the TypeScript and the
 #              descriptor set from proto/ (buf and ts-proto come from npm)
-#   build      transpiles services/ to JavaScript at the same paths (scripts/deploy/build-runtime.ts)
+#   build      transpiles services/ (and the scripts Jobs run) to JavaScript at the same paths
+#              (scripts/deploy/build-runtime.ts)
 #   prod-deps  production dependencies only, no install scripts
 #   runtime    node slim + prod node_modules + the compiled tree, uid 10001, nothing written outside /tmp
 ARG NODE_IMAGE=node:20.19.5-bookworm-slim
@@ -26,6 +27,8 @@ FROM deps AS build
 COPY tsconfig.json ./
 COPY services ./services
 COPY scripts/deploy ./scripts/deploy
+# Run by the My Page rebuild Job (k8s/base/jobs/mypage-rebuild.yaml); build-runtime.ts compiles it.
+COPY scripts/rebuild-mypage.ts ./scripts/rebuild-mypage.ts
 # The My Page web front end (served through Envoy by the web deployment).
 RUN npm run build:web
 RUN node --import tsx scripts/deploy/build-runtime.ts /runtime

@@ -48,7 +48,7 @@ NAMESPACE := game
 SERVICE ?=
 export IMAGE TAG KIND_CLUSTER NAMESPACE
 
-.PHONY: image kind-cluster deploy undeploy status logs
+.PHONY: image kind-cluster deploy undeploy status logs mypage-rebuild
 
 image: ## Build the container image IMAGE:TAG (default game-event-rewards:dev; one image, every service)
 	@scripts/deploy/require-tools.sh docker
@@ -72,3 +72,10 @@ logs: ## Follow one service's logs, every pod: make logs SERVICE=wallet
 	@scripts/deploy/require-tools.sh kubectl
 	@if [ -z "$(SERVICE)" ]; then echo "usage: make logs SERVICE=<$$(npx tsx scripts/list-services.ts --separator '|' --extra web --extra envoy)>" >&2; exit 2; fi
 	kubectl --context kind-$(KIND_CLUSTER) -n $(NAMESPACE) logs -f --prefix --max-log-requests 10 -l app.kubernetes.io/name=$(SERVICE) --all-containers
+
+mypage-rebuild: ## Rebuild My Page from the events in the kind cluster (a Job from cronjob/mypage-rebuild; docs/operations.md)
+	@scripts/deploy/require-tools.sh kubectl
+	@job=mypage-rebuild-$$(date +%s); \
+	kubectl --context kind-$(KIND_CLUSTER) -n $(NAMESPACE) create job --from=cronjob/mypage-rebuild $$job && \
+	kubectl --context kind-$(KIND_CLUSTER) -n $(NAMESPACE) wait --for=condition=complete --timeout=1800s job/$$job; \
+	status=$$?; kubectl --context kind-$(KIND_CLUSTER) -n $(NAMESPACE) logs job/$$job --tail=20; exit $$status

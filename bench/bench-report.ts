@@ -39,6 +39,10 @@ export interface PhaseSummary {
   readonly maxScheduleLagMs: number | null;
   readonly achieveLatencyMs: LatencyStats;
   readonly achieveToWalletMs: LatencyStats;
+  /** CPU seconds per 1,000 credited missions by process group (bench/process-stats.ts), when measured. */
+  readonly cpuPer1000Missions?: Readonly<Record<string, number>>;
+  /** Resident memory by process group at the phase's end, MiB. */
+  readonly rssMiB?: Readonly<Record<string, number>>;
 }
 
 export function summarize(measurement: PhaseMeasurement): PhaseSummary {

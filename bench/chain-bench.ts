@@ -31,16 +31,25 @@ export interface PhaseMeasurement {
 const PROGRESS_EVERY_MS = 2000;
 const DRAIN_CHECK_MS = 20;
 
+/** One AchieveMission call, over whatever transport; rejects with a gRPC-style { code, details } error. */
+export type AchieveMission = (request: { customerId: string; eventCode: string; missionCode: string }) => Promise<{ missionId: string }>;
+
+/** AchieveMission over gRPC, straight to the mission service. */
+export function achieveOverGrpc(missions: MissionServiceClient): AchieveMission {
+  return (request) => call(missions, missions.achieveMission, request);
+}
+
 /**
- * Drives the reward chain through the mission service's gRPC API and times each mission until
- * its reward is credited. Feed onCredit from a wallet.credited subscription.
+ * Drives the reward chain through the mission service's API (gRPC, or REST through the gateway)
+ * and times each mission until its reward is credited. Feed onCredit from a wallet.credited
+ * subscription.
  */
 export class ChainBench {
   private matcher = new CreditMatcher();
   private phaseRuns = 0;
 
   constructor(
-    private readonly missions: MissionServiceClient,
+    private readonly achieveMission: AchieveMission,
     private readonly options: { drainIdleMs: number; log: (line: string) => void },
   ) {}
 
@@ -58,7 +67,7 @@ export class ChainBench {
     const send = async (index: number) => {
       const sentAt = performance.now();
       try {
-        const mission = await call(this.missions, this.missions.achieveMission, {
+        const mission = await this.achieveMission({
           customerId: `c-${index}`,
           eventCode,
           missionCode: `m-${index}`,

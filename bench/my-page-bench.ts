@@ -16,7 +16,6 @@
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { credentials } from '@grpc/grpc-js';
 import amqp from 'amqplib';
 import {
   deliveryStarted,
@@ -27,8 +26,7 @@ import {
   rewardSpent,
   walletCredited,
 } from '#contracts/events';
-import { MyPageServiceClient } from '#contracts/generated/game/mypage/v1/mypage_service';
-import { ReadModelAdminServiceClient } from '#contracts/generated/game/platform/v1/read_model_admin_service';
+import type { ReadModelAdminServiceClient } from '#contracts/generated/game/platform/v1/read_model_admin_service';
 import { type NewEvent, newEvent } from '#platform/events/event-type';
 import { call } from '#testing/grpc-call';
 import { TEST_AMQP_URL, TestSystem } from '#testing/test-system';
@@ -171,8 +169,9 @@ async function main(): Promise<void> {
   try {
     const mypage = await system.start(myPageModule);
     const publisher = await openPublisher(system);
-    const client = new MyPageServiceClient(mypage.address, credentials.createInsecure());
-    const admin = new ReadModelAdminServiceClient(mypage.address, credentials.createInsecure());
+    // The service verifies tokens: the harness's clients carry one of its provider's for each call.
+    const client = system.myPageClient(mypage.address);
+    const admin = system.readModelAdminClient(mypage.address);
 
     // 1. GetMyPage for a customer with MISSIONS missions.
     const start = Date.now() - MISSIONS * 60_000;

@@ -9,7 +9,8 @@ import { TestSystem } from '#testing/test-system';
 import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from './bench-options.js';
 import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
 import { BenchTelemetry } from './bench-telemetry.js';
-import { ChainBench } from './chain-bench.js';
+import { achieveOverGrpc, ChainBench } from './chain-bench.js';
+import { commonGroups, cpuSnapshot, cpuSpent, memoryOf, type ProcessGroup, perThousand, processTree } from './process-stats.js';
 import { subscribeToWalletCredits } from './wallet-credit-feed.js';
 
 /** Platform variables a run may tune from the environment (e.g. EVENTS_PREFETCH=500 npm run bench). */
@@ -78,7 +79,7 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
     await system.start(missionModule);
   }
   const missions = cluster ? cluster.missionClient() : system.missionClient();
-  const bench = new ChainBench(missions, { drainIdleMs: options.drainIdleMs, log });
+  const bench = new ChainBench(achieveOverGrpc(missions), { drainIdleMs: options.drainIdleMs, log });
   const feed = await subscribeToWalletCredits(system, bench.onCredit);
   const telemetry = new BenchTelemetry();
   if (options.telemetry === 'off') await telemetry.off();
@@ -91,8 +92,13 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
         `[${profile.phase}] ${profile.count} missions at ${profile.rate === 0 ? 'unlimited' : `${profile.rate}/s`}, at most ${profile.concurrency} in flight`,
       );
       if (options.telemetry !== 'compare') {
-        summaries.push(summarize(await bench.run(profile)));
+        // CPU of every process of the run, including the tail until the system is quiet.
+        const groups = processGroups(system, cluster);
+        const before = cpuSnapshot(groups);
+        const summary = summarize(await bench.run(profile));
         await waitForQuiet(system);
+        const spent = cpuSpent(before, cpuSnapshot(groups));
+        summaries.push({ ...summary, cpuPer1000Missions: perThousand(spent, summary.completed), rssMiB: memoryOf(groups) });
         continue;
       }
       // Same run, same database and warm process, in ABBA order (off, on, on, off): a load that
@@ -119,6 +125,16 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
     missions.close();
     await cluster?.stopAll();
   }
+}
+
+/** The bench process (with the services in it, or each service process), the run's Postgres backends, RabbitMQ. */
+function processGroups(system: TestSystem, cluster: ProcessCluster | undefined): ProcessGroup[] {
+  const database = system.config.databaseUrl ? new URL(system.config.databaseUrl).pathname.slice(1) : undefined;
+  const services = (cluster?.supervisor.running ?? []).map((p) => ({
+    name: `${p.service}#${p.replica}`,
+    pids: () => processTree(p.child.pid as number),
+  }));
+  return [...commonGroups(database), ...services];
 }
 
 /** Phase name -> CPU milliseconds this process spent per credited mission (--telemetry compare). */

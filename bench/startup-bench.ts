@@ -46,9 +46,16 @@ function treeRssMiB(root: number): number {
 }
 
 async function measureOnce(command: string): Promise<{ readyMs: number; rssMiB: number }> {
-  const ports = await freePorts(SERVICES.length + 1);
-  const env: NodeJS.ProcessEnv = { ...process.env, GATEWAY_PORT: String(ports[SERVICES.length]), LOG_LEVEL: 'info' };
+  const ports = await freePorts(SERVICES.length + 2);
+  // The identity provider too: its default (8090) may be another copy's.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    GATEWAY_PORT: String(ports[SERVICES.length]),
+    IDENTITY_PORT: String(ports[SERVICES.length + 1]),
+    LOG_LEVEL: 'info',
+  };
   for (const [i, service] of SERVICES.entries()) env[`${service.toUpperCase()}_GRPC_PORT`] = String(ports[i]);
+  delete env.AUTH_ISSUER;
   delete env.DATABASE_URL;
   delete env.AMQP_URL;
   const started = performance.now();
@@ -86,4 +93,14 @@ for (let run = 1; run <= runs; run += 1) {
 }
 console.log(
   `median of ${runs} (${command}): ready in ${(median(results.map((r) => r.readyMs)) / 1000).toFixed(2)} s, RSS ${median(results.map((r) => r.rssMiB)).toFixed(0)} MiB`,
+);
+// One JSON line last, for the bench suite (bench/run-suite.ts).
+console.log(
+  JSON.stringify({
+    bench: 'startup',
+    command,
+    runs: results,
+    medianReadyMs: Math.round(median(results.map((r) => r.readyMs))),
+    medianRssMiB: Math.round(median(results.map((r) => r.rssMiB))),
+  }),
 );

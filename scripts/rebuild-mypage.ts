@@ -5,9 +5,12 @@
  *
  * 1. Asks mypage to empty its view and its inbox (game.platform.v1.ReadModelAdminService);
  *    the answer also says which queue it consumes and which routing keys it needs.
- * 2. Asks every publisher (mission, reward, wallet, gift, delivery) to replay its published
- *    outbox, oldest first, into that queue only (game.platform.v1.EventReplayService): no
- *    other consumer sees the events again.
+ * 2. Asks every publisher (mission, reward, wallet, gift, delivery) to send into that queue
+ *    only (game.platform.v1.EventReplayService; no other consumer sees the events again):
+ *    - REBUILD_FROM=snapshot (the default): its CURRENT state, stated as its own events
+ *      (ReplaySnapshot). Needs no outbox history, so it works after OUTBOX_RETENTION_MS pruned it.
+ *    - REBUILD_FROM=outbox: its published outbox, oldest first (ReplayEvents). Complete only
+ *      while the outbox still holds every event (OUTBOX_RETENTION_MS=0, or a young system).
  * 3. Waits until mypage has applied at least as many events as were replayed and its page
  *    versions stop changing.
  *
@@ -78,7 +81,16 @@ function number(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   return value;
 }
 
+export type RebuildSource = 'snapshot' | 'outbox';
+
+function source(env: NodeJS.ProcessEnv): RebuildSource {
+  const value = env.REBUILD_FROM || 'snapshot';
+  if (value !== 'snapshot' && value !== 'outbox') throw new Error(`REBUILD_FROM must be "snapshot" or "outbox", not "${value}"`);
+  return value;
+}
+
 export interface RebuildSummary {
+  readonly from: RebuildSource;
   readonly replayed: Record<string, number>;
   readonly expected: number;
   readonly status: ReadModelStatus;
@@ -90,6 +102,7 @@ export async function rebuildMyPage(env: NodeJS.ProcessEnv = process.env): Promi
   const started = Date.now();
   const settleMs = number(env, 'REBUILD_SETTLE_MS', 1000);
   const stallMs = number(env, 'REBUILD_STALL_MS', 30_000);
+  const from = source(env);
   const options = { interceptors: [bearerTokenInterceptor(await adminTokens(env))] };
   const admin = new ReadModelAdminServiceClient(address(env, 'mypage'), credentials.createInsecure(), options);
   const replayers = PUBLISHERS.map((name) => ({
@@ -99,13 +112,16 @@ export async function rebuildMyPage(env: NodeJS.ProcessEnv = process.env): Promi
   try {
     const reset = await call(admin, admin.resetReadModel, {}, 60_000);
     const { queue, routingKeys } = reset.status ?? { queue: '', routingKeys: [] };
-    log(`mypage view emptied; replaying ${routingKeys.join(', ')} into queue "${queue}"`);
+    log(`mypage view emptied; sending ${routingKeys.join(', ')} from each publisher's ${from} into queue "${queue}"`);
 
     const replayed: Record<string, number> = {};
     for (const { name, client } of replayers) {
-      const response = await call(client, client.replayEvents, { targetQueue: queue, routingKeys }, 600_000);
-      replayed[name] = response.eventsReplayed;
-      log(`  ${name}: ${response.eventsReplayed} events replayed`);
+      const request = { targetQueue: queue, routingKeys };
+      replayed[name] =
+        from === 'snapshot'
+          ? (await call(client, client.replaySnapshot, request, 600_000)).eventsSent
+          : (await call(client, client.replayEvents, request, 600_000)).eventsReplayed;
+      log(`  ${name}: ${replayed[name]} events sent`);
     }
     const expected = Object.values(replayed).reduce((sum, n) => sum + n, 0);
 
@@ -119,11 +135,11 @@ export async function rebuildMyPage(env: NodeJS.ProcessEnv = process.env): Promi
       const still = Date.now() - stillSince;
       if (status.eventsApplied >= expected && still >= settleMs) {
         log(`caught up: ${status.eventsApplied} events applied, ${status.pages} pages`);
-        return { replayed, expected, status, caughtUp: true, elapsedMs: Date.now() - started };
+        return { from, replayed, expected, status, caughtUp: true, elapsedMs: Date.now() - started };
       }
       if (still >= stallMs) {
         log(`stalled at ${status.eventsApplied} of ${expected} events: look at mypage's dead-letter queue`);
-        return { replayed, expected, status, caughtUp: false, elapsedMs: Date.now() - started };
+        return { from, replayed, expected, status, caughtUp: false, elapsedMs: Date.now() - started };
       }
     }
   } finally {

@@ -11,6 +11,9 @@
  * one file at a time, with the project's tsconfig. Paths relative to a module
  * (`new URL('../migrations', import.meta.url)`) keep working because the layout is unchanged.
  *
+ * The operations scripts that run as Kubernetes Jobs (OPERATIONS_SCRIPTS) are transpiled the same
+ * way, at their paths under scripts/.
+ *
  * Usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir>   (run from the repo root)
  */
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -31,6 +34,9 @@ async function listFiles(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
+/** Scripts a Job runs from the image (k8s/base/jobs): they import from services/ only. */
+export const OPERATIONS_SCRIPTS = ['scripts/rebuild-mypage.ts'] as const;
+
 export interface RuntimeBuild {
   /** Transpiled modules, relative to the output directory. */
   readonly modules: readonly string[];
@@ -41,8 +47,12 @@ export interface RuntimeBuild {
 export async function buildRuntime(outDir: string, repoRoot = REPO_ROOT): Promise<RuntimeBuild> {
   const out = resolve(outDir);
   await rm(join(out, 'services'), { recursive: true, force: true });
+  await rm(join(out, 'scripts'), { recursive: true, force: true });
   const files = await listFiles(join(repoRoot, 'services'));
-  const sources = files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+  const sources = [
+    ...files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
+    ...OPERATIONS_SCRIPTS.map((script) => join(repoRoot, script)),
+  ];
   const assets = files.filter((file) => !file.endsWith('.ts'));
 
   await build({

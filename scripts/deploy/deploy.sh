@@ -12,7 +12,7 @@ METRICS_SERVER="${METRICS_SERVER:-true}"
 METRICS_SERVER_URL="${METRICS_SERVER_URL:-https://github.com/kubernetes-sigs/metrics-server/releases/download/v0.7.2/components.yaml}"
 ROLLOUT_TIMEOUT="${ROLLOUT_TIMEOUT:-300s}"
 
-scripts/deploy/require-tools.sh docker kind kubectl node npm
+scripts/deploy/require-tools.sh docker kind kubectl node npm openssl
 scripts/deploy/kind-cluster.sh
 kc() { kubectl --context "kind-$KIND_CLUSTER" "$@"; }
 
@@ -43,6 +43,17 @@ for deployment in $(kc -n "$NAMESPACE" get deployments -o name 2>/dev/null || tr
     same_tag+=("$deployment")
   fi
 done
+
+echo "==> credentials (random, kept in k8s/overlays/kind/secrets/, never committed)"
+# A Postgres or RabbitMQ volume remembers the passwords it was first started with: new ones for a
+# cluster that already has them would lock every service out.
+if [[ ! -f k8s/overlays/kind/secrets/postgres.env ]] && kc -n "$NAMESPACE" get statefulset postgres >/dev/null 2>&1; then
+  echo "error: k8s/overlays/kind/secrets/ is gone but the cluster still runs with the passwords it held;" >&2
+  echo "       restore that directory, or start over with 'make undeploy' first" >&2
+  exit 1
+fi
+made="$(NAMESPACE="$NAMESPACE" scripts/deploy/kind-secrets.sh)"
+[[ -z "$made" ]] || echo "    made: $(echo "$made" | tr '\n' ' ')"
 
 echo "==> applying k8s/overlays/kind with $IMAGE:$TAG"
 # A throwaway overlay on top of the kind one, so TAG=... on the command line is what runs.

@@ -215,6 +215,10 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
       expect(isFile(join(runtimeDir, 'services/contracts/generated/descriptor-set.binpb')), 'descriptor set').to.equal(true);
       const [, , webMain] = find(kind, 'Deployment', WEB_APP).spec.template.spec.containers[0].command as string[];
       expect(isFile(join(runtimeDir, webMain)), `${webMain} in the runtime tree`).to.equal(true);
+      // The Job template's command (k8s/base/jobs): the rebuild script, compiled beside services/.
+      const [, , rebuildMain] = find(kind, 'CronJob', 'mypage-rebuild').spec.jobTemplate.spec.template.spec.containers[0]
+        .command as string[];
+      expect(isFile(join(runtimeDir, rebuildMain)), `${rebuildMain} in the runtime tree`).to.equal(true);
       for (const deployment of appDeployments()) {
         const [, , main] = deployment.spec.template.spec.containers[0].command as string[];
         expect(isFile(join(runtimeDir, main)), `${main} in the runtime tree`).to.equal(true);
@@ -334,6 +338,22 @@ describe('container image (Dockerfile, .dockerignore, the compiled runtime tree)
         await admin.end();
         await dropBrokerResources(exchange, queuePrefix, services);
       }
+    });
+
+    it("the rebuild Job's compiled script loads in the tree as the Job runs it and goes for mypage: unreachable here, it says so and exits 1", async () => {
+      const job = find(kind, 'CronJob', 'mypage-rebuild').spec.jobTemplate.spec.template.spec.containers[0];
+      const [node, ...args] = job.command as string[];
+      expect(node).to.equal('node');
+      const failed = await run(process.execPath, args, {
+        cwd: runtimeDir,
+        env: { PATH: process.env.PATH, REBUILD_TOKEN: 'not-checked-here', MYPAGE_ADDRESS: '127.0.0.1:1', REBUILD_STALL_MS: '1000' },
+        timeout: 60_000,
+      }).then(
+        () => undefined,
+        (error: { code?: number; stderr?: string }) => error,
+      );
+      expect(failed?.code, 'exit code').to.equal(1);
+      expect(failed?.stderr).to.match(/rebuild failed: 14 UNAVAILABLE/);
     });
 
     it('the compiled web front end starts as its Deployment starts it, with its ConfigMap: /healthz, the page and its hashed bundle with their cache headers, within its memory request, writing nothing, exit 0 on SIGTERM', async () => {

@@ -18,7 +18,7 @@ import { expect } from 'chai';
 import { makefileRecipe, makefileTargets, makefileVariables, repoPath } from './support/deploy-facts.js';
 
 const run = promisify(execFile);
-const DEPLOY_SCRIPTS = ['deploy.sh', 'kind-cluster.sh', 'require-tools.sh', 'stage-envoy-files.sh'];
+const DEPLOY_SCRIPTS = ['deploy.sh', 'kind-cluster.sh', 'kind-secrets.sh', 'require-tools.sh', 'stage-envoy-files.sh'];
 
 /** Run a command, resolving with its exit code and output instead of throwing. */
 async function exec(file: string, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}) {
@@ -164,8 +164,9 @@ describe('make deploy and its companions (Makefile, scripts/deploy)', function (
     });
   });
 
-  it('what make deploy writes (k8s/.deploy, k8s/base/generated) stays out of git', () => {
+  it('what make deploy writes (k8s/.deploy, k8s/base/generated, the credentials in k8s/overlays/kind/secrets) stays out of git', () => {
     expect(readFileSync(repoPath('k8s/.gitignore'), 'utf8')).to.match(/^\.deploy\/$/m);
+    expect(readFileSync(repoPath('k8s/.gitignore'), 'utf8')).to.match(/^overlays\/kind\/secrets\/$/m);
     const generatedIgnore = readFileSync(repoPath('k8s/base/generated/.gitignore'), 'utf8');
     expect(generatedIgnore).to.match(/^\*$/m);
     expect(generatedIgnore).to.match(/^!\.gitignore$/m);

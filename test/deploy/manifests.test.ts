@@ -44,7 +44,7 @@ describe('Kubernetes manifests (k8s/base and k8s/overlays/kind, built offline)',
     ({ base, kind } = buildManifests());
   });
 
-  const workloads = () => kind.filter((manifest) => ['Deployment', 'StatefulSet'].includes(manifest.kind));
+  const workloads = () => kind.filter((manifest) => ['Deployment', 'StatefulSet', 'CronJob'].includes(manifest.kind));
   const appDeployments = () =>
     kind.filter((manifest) => manifest.kind === 'Deployment' && manifest.metadata.labels?.['app.kubernetes.io/component'] === 'service');
 

@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import { PUBLISHERS, SERVICE_NAMES } from '#contracts/service-catalog';
 import { buildManifests, type Manifest, podTemplateSpecs } from './support/deploy-facts.js';
-import { ingressAllowed, type PodPort, selects } from './support/network-policy-model.js';
+import { ingressAllowed, type PodPort, type Source, selects } from './support/network-policy-model.js';
 
 /**
  * Who reaches whom in the kind overlay (as make deploy applies it), from its NetworkPolicies:
  * only Envoy reaches the services and the web front end, only the wallet reaches Envoy's mesh
  * listener (ReserveGift), only the My Page rebuild job reaches the platform admin APIs besides
- * Envoy, only the services reach Postgres and RabbitMQ; everyone reaches the edge.
+ * Envoy, only the services reach Postgres and RabbitMQ, only Prometheus (namespace monitoring)
+ * reaches the metrics ports; everyone reaches the edge.
  */
 describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the named callers reach each workload', () => {
   let manifests: Manifest[];
@@ -30,7 +31,7 @@ describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the 
     if (!port) throw new Error(`${name} has no port ${portName}`);
     return port;
   };
-  const reaches = (from: Record<string, string>, to: string, port: string) =>
+  const reaches = (from: Record<string, string> | Source, to: string, port: string) =>
     ingressAllowed(policies(), from, labelsOf(to), portOf(to, port));
   const SERVICES = SERVICE_NAMES;
   const stranger = { run: 'debug-shell' };
@@ -75,6 +76,15 @@ describe('NetworkPolicies (k8s/base/network, built offline): only Envoy and the 
     for (const service of [...PUBLISHERS, 'mypage']) expect(reaches(rebuildJob, service, 'grpc'), service).to.equal(true);
     expect(reaches(rebuildJob, 'notification', 'grpc')).to.equal(false);
     expect(reaches(rebuildJob, 'postgres', 'postgres')).to.equal(false);
+  });
+
+  it("the rebuild job's pods (cronjob/mypage-rebuild) carry the label the policies admit, and not the services' (no Postgres, no RabbitMQ)", () => {
+    const job = manifests.find((m) => m.kind === 'CronJob' && m.metadata.name === 'mypage-rebuild');
+    const labels: Record<string, string> = job!.spec.jobTemplate.spec.template.metadata.labels;
+    expect(labels).to.include(rebuildJob);
+    for (const service of [...PUBLISHERS, 'mypage']) expect(reaches(labels, service, 'grpc'), service).to.equal(true);
+    expect(reaches(labels, 'postgres', 'postgres')).to.equal(false);
+    expect(reaches(labels, 'rabbitmq', 'amqp')).to.equal(false);
   });
 
   it("Prometheus alone reaches every metrics port (services, Envoy's stats listener, RabbitMQ's plugin), and only Grafana reaches Prometheus", () => {

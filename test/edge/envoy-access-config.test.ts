@@ -148,6 +148,8 @@ describe('Envoy identity and access (envoy/envoy.yaml): headers stripped, jwt_au
     expect(limit.rateLimitedAsResourceExhausted).to.equal(true);
     expect(limit.alwaysConsumeDefaultTokenBucket).to.equal(false);
     expect(Number(limit.maxDynamicDescriptors)).to.be.at.least(1000);
+    // Wildcard entries work only with buckets per Envoy instance (Envoy's RateLimitDescriptor.Entry docs).
+    expect(limit.localRateLimitPerDownstreamConnection ?? false).to.equal(false);
     expect(list(limit.responseHeadersToAdd).map((h) => object(object(h)?.header)?.key)).to.include('retry-after');
     const defaultInterval = parseFloat(String(object(limit.tokenBucket)?.fillInterval));
 

@@ -417,6 +417,25 @@ describe('Envoy config (envoy/envoy.yaml), checked offline against Envoy v3 API'
       ]);
     });
 
+    it("the rate limit's Envoy 1.34 fields are checked too: no dynamic buckets at all (max_dynamic_descriptors 0) and a descriptor entry without a key are refused", () => {
+      const problems = problemsAfter((copy) => {
+        const limit = edgeManager(copy).http_filters.find(
+          (f: { name: string }) => f.name === 'envoy.filters.http.local_ratelimit',
+        ).typed_config;
+        limit.max_dynamic_descriptors = 0;
+        delete limit.descriptors[0].entries[1].key;
+      });
+      expect(problems).to.have.length(2);
+      expect(
+        problems.find((p) => p.endsWith('max_dynamic_descriptors: must be >= 1, is 0')),
+        problems.join('\n'),
+      ).to.be.a('string');
+      expect(
+        problems.find((p) => p.includes('descriptors[0].entries[1].key')),
+        problems.join('\n'),
+      ).to.be.a('string');
+    });
+
     it('an undefined enum value is refused', () => {
       const problems = problemsAfter((copy) => {
         edgeManager(copy).codec_type = 7;

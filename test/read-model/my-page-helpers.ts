@@ -142,7 +142,7 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
 }
 
 /** Runs scripts/rebuild-mypage.ts as an operator would, pointed at the system's services. */
-export async function runRebuildScript(system: TestSystem): Promise<{ stdout: string; stderr: string }> {
+export async function runRebuildScript(system: TestSystem, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
   const script = fileURLToPath(new URL('../../scripts/rebuild-mypage.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
   // Signs in as the platform-admin client of the system's own identity provider.
@@ -151,6 +151,7 @@ export async function runRebuildScript(system: TestSystem): Promise<{ stdout: st
     REBUILD_SETTLE_MS: '500',
     REBUILD_STALL_MS: '15000',
     AUTH_ISSUER: system.identity.auth.issuer,
+    ...extraEnv,
   };
   for (const name of ['mypage', ...PUBLISHERS]) env[`${name.toUpperCase()}_ADDRESS`] = system.address(name);
   return promisify(execFile)(tsx, [script], { env, timeout: 120_000 });

@@ -190,7 +190,7 @@ describe('My Page read model', function () {
       expect(changed.missions.length).to.be.greaterThan(0);
     });
 
-    it('rebuilding from scratch (scripts/rebuild-mypage.ts: reset, replay every outbox into the mypage queue only) ends in identical pages', async () => {
+    it('rebuilding from scratch (scripts/rebuild-mypage.ts REBUILD_FROM=outbox: reset, replay every outbox into the mypage queue only) ends in identical pages', async () => {
       const customers = ['mp-1', 'mp-2', 'mp-3', 'mp-poll'];
       await eventually(async () => expect((await getMyPage(system, 'mp-poll')).missions).to.have.length(2), { timeoutMs: 20_000 });
       const before = await settledPages(system, customers);
@@ -201,7 +201,7 @@ describe('My Page read model', function () {
       await system.query('delete from mypage.orders');
       await system.query('update mypage.pages set version = 0');
 
-      const { stdout } = await runRebuildScript(system);
+      const { stdout } = await runRebuildScript(system, { REBUILD_FROM: 'outbox' });
       const summary = JSON.parse(stdout) as { caughtUp: boolean; expected: number; replayed: Record<string, number> };
       expect(summary.caughtUp).to.equal(true);
       expect(summary.replayed.mission).to.be.greaterThan(0);
@@ -211,6 +211,41 @@ describe('My Page read model', function () {
       expect(after).to.deep.equal(before);
       // The replay went to mypage's queue only: the reward service saw no event again.
       expect(rewardStats).to.deep.equal(rewardSawBefore);
+    });
+    it("after retention pruned every outbox, a rebuild from the publishers' current state (REBUILD_FROM=snapshot, the default) ends in identical pages", async () => {
+      const customers = ['mp-1', 'mp-2', 'mp-3', 'mp-poll'];
+      const before = await settledPages(system, customers);
+      const publishers = ['mission', 'reward', 'wallet', 'gift', 'delivery'];
+      // Age every published row past the default window (7 days), then let retention prune.
+      for (const name of publishers) {
+        await eventually(async () => expect(await system.count(`${name}.outbox_events`, 'published_at is null')).to.equal(0));
+        await system.query(`update ${name}.outbox_events set published_at = published_at - interval '8 days'`);
+        const task = system.instancesOf(name)[0].service.tasks.find((candidate) => candidate.name === 'storage-retention');
+        await task?.runOnce();
+        expect(await system.count(`${name}.outbox_events`), `${name} outbox pruned`).to.equal(0);
+      }
+
+      const { stdout } = await runRebuildScript(system);
+      const summary = JSON.parse(stdout) as { from: string; caughtUp: boolean; replayed: Record<string, number> };
+      expect(summary).to.include({ from: 'snapshot', caughtUp: true });
+      for (const name of publishers) expect(summary.replayed[name], name).to.be.greaterThan(0);
+
+      const after = await Promise.all(customers.map((customerId) => getMyPage(system, customerId)));
+      expect(after).to.deep.equal(before);
+
+      // Stated facts carry ids derived from the facts: a second snapshot is all duplicates.
+      const applied = await system.count('mypage.inbox_events');
+      const missions = system.eventReplayClient(system.address('mission'));
+      try {
+        const again = await call(missions, missions.replaySnapshot, { targetQueue: 'mypage', routingKeys: ['mission.*'] });
+        expect(again).to.deep.equal({ service: 'mission', eventsSent: summary.replayed.mission });
+      } finally {
+        missions.close();
+      }
+      const mypageStats = system.instancesOf('mypage')[0].service.consumer?.stats;
+      const duplicatesBefore = mypageStats?.duplicates ?? 0;
+      await eventually(() => expect(mypageStats?.duplicates).to.be.at.least(duplicatesBefore + summary.replayed.mission));
+      expect(await system.count('mypage.inbox_events')).to.equal(applied);
     });
   });
 

@@ -34,13 +34,14 @@ export class ProcessCluster {
   /**
    * basePort: where the first service's first replica listens (default 21000); suites running at
    * once need different ones. restart: the supervisor's restart policy (as `make up` runs it).
+   * env: more settings for every process (e.g. a smaller DATABASE_POOL_SIZE for many replicas).
    */
   constructor(
     private readonly system: TestSystem,
     private readonly replicas: Record<string, number>,
-    options: { basePort?: number } & Pick<SupervisorOptions, 'restart'> = {},
+    options: { basePort?: number; env?: Record<string, string> } & Pick<SupervisorOptions, 'restart'> = {},
   ) {
-    const { basePort, ...supervisorOptions } = options;
+    const { basePort, env = {}, ...supervisorOptions } = options;
     this.basePortOf = (basePort ?? BASE_PORT) + PORT_OFFSET;
     const config = system.config;
     this.supervisor = new ProcessSupervisor({
@@ -60,6 +61,7 @@ export class ProcessCluster {
         // The processes verify the tokens of this system's embedded provider.
         AUTH_ISSUER: system.identity.auth.issuer,
         AUTH_AUDIENCE: system.identity.auth.audience,
+        ...env,
       },
     });
   }

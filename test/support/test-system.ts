@@ -105,11 +105,12 @@ export class TestSystem {
   /**
    * options.databaseVia: the services reach the database through this address (host:port, a
    * TcpProxy a test can cut) instead of directly; query() and teardown still go direct.
+   * options.amqpUrl: a broker of the test's own (default TEST_AMQP_URL, the shared one).
    */
   static async create(
     mode: Mode = 'servers',
     env: Record<string, string> = {},
-    options: { databaseVia?: string } = {},
+    options: { databaseVia?: string; amqpUrl?: string } = {},
   ): Promise<TestSystem> {
     const id = `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const common = {
@@ -134,7 +135,7 @@ export class TestSystem {
     return TestSystem.withIdentity(
       mode,
       id,
-      readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: TEST_AMQP_URL }),
+      readPlatformConfig({ ...common, DATABASE_URL: url.toString(), AMQP_URL: options.amqpUrl ?? TEST_AMQP_URL }),
       databaseName,
       direct,
     );
@@ -394,7 +395,7 @@ export class TestSystem {
   }
 
   private async withChannel<T>(work: (channel: amqp.ConfirmChannel) => Promise<T>): Promise<T> {
-    const connection = await amqp.connect(TEST_AMQP_URL);
+    const connection = await amqp.connect(this.config.amqpUrl ?? TEST_AMQP_URL);
     try {
       const channel = await connection.createConfirmChannel();
       return await work(channel);

@@ -5,6 +5,7 @@ import { TransactionScope } from '#platform/db/transaction-scope';
 import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { inboxEvents, outboxEvents } from './adapters/db/delivery-schema.js';
 import { DrizzleDeliveryRepository } from './adapters/db/drizzle-delivery-repository.js';
+import { deliverySnapshot } from './adapters/db/drizzle-delivery-snapshot.js';
 import { deliveryGrpcService } from './adapters/grpc/delivery-grpc-service.js';
 import { deliveryEventHandlers } from './adapters/messaging/delivery-event-handlers.js';
 import { CancelDelivery } from './application/cancel-delivery.js';
@@ -32,6 +33,7 @@ export function createDeliveryService(context: ServiceContext, overrides: Partia
   return {
     grpc: [deliveryGrpcService(useCases, context.logger)],
     outbox: outboxEvents,
+    snapshot: [deliverySnapshot(context.db)],
     consumer: {
       inbox: inboxEvents,
       handlers: deliveryEventHandlers((tx) => {

@@ -6,6 +6,7 @@ import { PeriodicTask } from '#platform/runtime/periodic-task';
 import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleGiftOrderRepository } from './adapters/db/drizzle-gift-order-repository.js';
 import { DrizzleGiftRepository } from './adapters/db/drizzle-gift-repository.js';
+import { giftOrderSnapshot, giftStockSnapshot } from './adapters/db/drizzle-gift-snapshot.js';
 import { DrizzleGiftUnitOfWork } from './adapters/db/drizzle-gift-unit-of-work.js';
 import { inboxEvents, outboxEvents } from './adapters/db/gift-schema.js';
 import { giftGrpcService } from './adapters/grpc/gift-grpc-service.js';
@@ -75,6 +76,7 @@ export function createGiftService(context: ServiceContext, overrides: Partial<Gi
   return {
     grpc: [giftGrpcService(useCases, context.logger)],
     outbox: outboxEvents,
+    snapshot: [giftOrderSnapshot(context.db), giftStockSnapshot(context.db)],
     consumer: { inbox: inboxEvents, handlers: giftEventHandlers(eventUseCasesIn) },
     tasks: [
       new PeriodicTask(

@@ -25,6 +25,8 @@ export interface IdentityProviderOptions {
   /** Host name in the issuer URL (default localhost). */
   issuerHost?: string;
   accessTokenTtlSeconds?: number;
+  /** Client id -> secret for the development clients (devClientSecrets); default the public ones. */
+  clientSecrets?: ReadonlyMap<string, string>;
 }
 
 /** A loopback web origin on any port (the gateway's port moves: tests, GATEWAY_PORT). */
@@ -88,7 +90,7 @@ function providerConfiguration(options: IdentityProviderOptions, signingKey: JWK
     clients: [
       ...Object.values(DEV_SERVICE_CLIENTS).map((client) => ({
         client_id: client.clientId,
-        client_secret: client.clientSecret,
+        client_secret: options.clientSecrets?.get(client.clientId) ?? client.clientSecret,
         grant_types: ['client_credentials'],
         response_types: [],
         redirect_uris: [],

@@ -18,7 +18,7 @@ export interface PlatformIdentity {
 export async function platformIdentity(
   config: AuthConfig,
   logger: Logger,
-  options: { port?: number; host?: string; issuerHost?: string } = {},
+  options: { port?: number; host?: string; issuerHost?: string; clientSecrets?: ReadonlyMap<string, string> } = {},
 ): Promise<PlatformIdentity> {
   if (config.issuer) {
     const auth = await PlatformAuth.discover({ issuer: config.issuer, audience: config.audience, jwksUrl: config.jwksUrl });
@@ -30,12 +30,20 @@ export async function platformIdentity(
     port: options.port ?? config.identityPort,
     host: options.host,
     issuerHost: options.issuerHost,
+    clientSecrets: options.clientSecrets,
   });
   const auth = await PlatformAuth.discover({ issuer: provider.issuer, audience: config.audience, jwksUrl: config.jwksUrl });
   logger.info('embedded development identity provider (set AUTH_ISSUER to use a real one)', {
     issuer: provider.issuer,
     clients: Object.fromEntries(
-      Object.values(DEV_SERVICE_CLIENTS).map((client) => [client.clientId, `secret ${client.clientSecret}, scope ${client.scope}`]),
+      Object.values(DEV_SERVICE_CLIENTS).map((client) => {
+        // A secret given by its variable is a real one: never logged.
+        const secret = options.clientSecrets?.get(client.clientId) ?? client.clientSecret;
+        return [
+          client.clientId,
+          `${secret === client.clientSecret ? `secret ${secret}` : `secret from ${client.secretVariable}`}, scope ${client.scope}`,
+        ];
+      }),
     ),
     web: `${WEB_CLIENT_ID} (public, code + PKCE; any customer id signs in)`,
   });

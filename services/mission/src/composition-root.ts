@@ -4,6 +4,7 @@ import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
 import { TransactionScope } from '#platform/db/transaction-scope';
 import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleMissionRepository } from './adapters/db/drizzle-mission-repository.js';
+import { missionSnapshot } from './adapters/db/drizzle-mission-snapshot.js';
 import { inboxEvents, outboxEvents } from './adapters/db/mission-schema.js';
 import { missionGrpcService } from './adapters/grpc/mission-grpc-service.js';
 import { missionEventHandlers } from './adapters/messaging/mission-event-handlers.js';
@@ -28,6 +29,7 @@ export function createMissionService(context: ServiceContext, overrides: Partial
   return {
     grpc: [missionGrpcService(useCases, context.logger)],
     outbox: outboxEvents,
+    snapshot: [missionSnapshot(context.db)],
     consumer: {
       inbox: inboxEvents,
       handlers: missionEventHandlers((tx) => new DrizzleMissionRepository(TransactionScope.transaction(tx))),

@@ -4,6 +4,7 @@ import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
 import { TransactionScope } from '#platform/db/transaction-scope';
 import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleRewardRepository } from './adapters/db/drizzle-reward-repository.js';
+import { rewardSnapshot } from './adapters/db/drizzle-reward-snapshot.js';
 import { inboxEvents, outboxEvents } from './adapters/db/reward-schema.js';
 import { rewardGrpcService } from './adapters/grpc/reward-grpc-service.js';
 import { rewardEventHandlers } from './adapters/messaging/reward-event-handlers.js';
@@ -25,6 +26,7 @@ export function createRewardService(context: ServiceContext, overrides: Partial<
   return {
     grpc: [rewardGrpcService({ getReward: new GetReward({ rewards }), listRewards: new ListRewards({ rewards }) }, context.logger)],
     outbox: outboxEvents,
+    snapshot: [rewardSnapshot(context.db)],
     consumer: {
       inbox: inboxEvents,
       handlers: rewardEventHandlers((tx) => {

@@ -5,6 +5,7 @@ import { TransactionScope } from '#platform/db/transaction-scope';
 import { PeriodicTask } from '#platform/runtime/periodic-task';
 import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleWalletRepository, DrizzleWalletUnitOfWork } from './adapters/db/drizzle-wallet-repository.js';
+import { rewardPaymentSnapshot, walletRewardSnapshot } from './adapters/db/drizzle-wallet-snapshot.js';
 import { inboxEvents, outboxEvents } from './adapters/db/wallet-schema.js';
 import { GiftShopPolicy } from './adapters/gift-shop/gift-shop-policy.js';
 import { GrpcGiftShop } from './adapters/gift-shop/grpc-gift-shop.js';
@@ -59,6 +60,7 @@ export function createWalletService(context: ServiceContext, overrides: Partial<
       ),
     ],
     outbox: outboxEvents,
+    snapshot: [walletRewardSnapshot(context.db), rewardPaymentSnapshot(context.db)],
     consumer: {
       inbox: inboxEvents,
       handlers: walletEventHandlers((tx) => {

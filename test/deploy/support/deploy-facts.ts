@@ -39,8 +39,9 @@ export const ENVOY_SOURCES = ['envoy/envoy.yaml', 'envoy/descriptor-set.binpb'] 
 /**
  * Builds k8s/base and k8s/overlays/kind the way `make deploy` does (`kubectl kustomize`, the
  * kustomize v5 that kubectl ships), without touching the work tree: k8s/ is copied to a temporary
- * directory and envoy/envoy.yaml and envoy/descriptor-set.binpb are staged into its base/generated/
- * (what scripts/deploy/stage-envoy-files.sh does).
+ * directory, envoy/envoy.yaml and envoy/descriptor-set.binpb are staged into its base/generated/
+ * (what scripts/deploy/stage-envoy-files.sh does) and the overlay's credentials are made afresh by
+ * scripts/deploy/kind-secrets.sh (what make deploy runs; a copy of a local secrets/ is dropped first).
  */
 export function buildManifests(): { base: Manifest[]; kind: Manifest[] } {
   const missing = ENVOY_SOURCES.filter((file) => !existsSync(repoPath(file)));
@@ -56,10 +57,27 @@ export function buildManifests(): { base: Manifest[]; kind: Manifest[] } {
     const generated = join(workdir, 'k8s', 'base', 'generated');
     mkdirSync(generated, { recursive: true });
     for (const file of ENVOY_SOURCES) cpSync(repoPath(file), join(generated, file.split('/').pop() as string));
+    const secrets = join(workdir, KIND_SECRETS_DIR);
+    rmSync(secrets, { recursive: true, force: true });
+    makeKindSecrets(secrets);
     return { base: kustomize(join(workdir, 'k8s', 'base')), kind: kustomize(join(workdir, 'k8s', 'overlays', 'kind')) };
   } finally {
     rmSync(workdir, { recursive: true, force: true });
   }
+}
+
+/** k8s/monitoring (PodMonitors, rules, dashboard) as `kubectl kustomize` builds it. */
+export function buildMonitoring(): { monitoring: Manifest[] } {
+  return { monitoring: kustomize(repoPath('k8s', 'monitoring')) };
+}
+
+/** Where the kind overlay's secretGenerator reads its env files (gitignored). */
+export const KIND_SECRETS_DIR = 'k8s/overlays/kind/secrets';
+
+/** Runs scripts/deploy/kind-secrets.sh into `dir`; returns the names of the values it made. */
+export function makeKindSecrets(dir: string): string[] {
+  const output = execFileSync(repoPath('scripts/deploy/kind-secrets.sh'), [dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return output.split('\n').filter((line) => line !== '');
 }
 
 function kustomize(dir: string): Manifest[] {

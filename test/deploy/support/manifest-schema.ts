@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { CronJob } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
@@ -52,6 +53,7 @@ const MODELS: Record<string, { create: (data: Manifest) => Model; module: string
     module: 'kubernetes-models/apps/v1/StatefulSet',
     type: 'IStatefulSet',
   },
+  'batch/v1/CronJob': { create: (data) => new CronJob(data as never), module: 'kubernetes-models/batch/v1/CronJob', type: 'ICronJob' },
   'autoscaling/v2/HorizontalPodAutoscaler': {
     create: (data) => new HorizontalPodAutoscaler(data as never),
     module: 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler',

@@ -88,7 +88,8 @@ export function patchedValidateProto(source: string): string {
  * dynamic token buckets. A descriptor entry without a value is a wildcard (one bucket per distinct
  * value, e.g. per player), so upstream dropped the entry value's min_len; and the filter caps how
  * many such buckets it keeps with max_dynamic_descriptors (google.protobuf.UInt32Value, field 18
- * upstream). Both patches are a no-op once the copy has them.
+ * upstream, at least 1). Both patches are a no-op once the copy has them. Upstream also documents
+ * that a blank value works only for buckets per Envoy instance, not per downstream connection.
  */
 const API_PATCHES: ReadonlyArray<{ file: string; patch: (source: string) => string }> = [
   {
@@ -102,7 +103,7 @@ const API_PATCHES: ReadonlyArray<{ file: string; patch: (source: string) => stri
         ? source
         : source.replace(
             /(bool rate_limited_as_resource_exhausted = 15;)(\r?\n)/,
-            '$1$2$2  google.protobuf.UInt32Value max_dynamic_descriptors = 18;$2',
+            '$1$2$2  google.protobuf.UInt32Value max_dynamic_descriptors = 18 [(validate.rules).uint32 = {gte: 1}];$2',
           ),
   },
 ];

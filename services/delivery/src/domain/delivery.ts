@@ -20,6 +20,18 @@ export type DeliveryEvent =
   | { readonly type: 'delivery-completed'; readonly delivery: DeliveryState };
 
 /**
+ * The events that tell a delivery's current state, as they were raised: its snapshot. A
+ * tombstone was never announced, so it states nothing.
+ */
+export function eventsStating(state: DeliveryState): DeliveryEvent[] {
+  if (state.startedAt === undefined) return [];
+  const started: DeliveryEvent = { type: 'delivery-started', delivery: { ...state, updatedAt: state.startedAt } };
+  if (state.status === 'delivered') return [started, { type: 'delivery-completed', delivery: state }];
+  if (state.status === 'cancelled') return [started, { type: 'delivery-cancelled', delivery: state }];
+  return [started];
+}
+
+/**
  * The shipping of one paid gift order. It starts when the order is paid, and ends either
  * delivered (the courier handed the gift over) or cancelled (the customer cancelled the order).
  *

@@ -28,6 +28,10 @@ export interface GiftOrderState {
   readonly reservedUntil: Date;
   /** Set when a payment that came after the reservation lapsed could not be honoured. */
   readonly rejectedAt?: Date;
+  /** When each announced step happened (its event's time). */
+  readonly paidAt?: Date;
+  readonly cancelledAt?: Date;
+  readonly deliveredAt?: Date;
   readonly placedAt: Date;
   readonly updatedAt: Date;
 }
@@ -44,6 +48,19 @@ export type GiftOrderEvent =
   | { readonly type: 'gift-order-cancelled'; readonly order: GiftOrderState }
   | { readonly type: 'gift-order-rejected'; readonly order: GiftOrderState; readonly reason: string }
   | { readonly type: 'gift-order-delivered'; readonly order: GiftOrderState };
+
+/**
+ * The events that tell an order's current state, as they were raised: its snapshot. A
+ * rejection's reason is not kept, so a stated rejection has none.
+ */
+export function eventsStating(state: GiftOrderState): GiftOrderEvent[] {
+  const events: GiftOrderEvent[] = [];
+  if (state.paidAt) events.push({ type: 'gift-order-paid', order: state });
+  if (state.rejectedAt) events.push({ type: 'gift-order-rejected', order: state, reason: '' });
+  if (state.cancelledAt) events.push({ type: 'gift-order-cancelled', order: state });
+  if (state.deliveredAt) events.push({ type: 'gift-order-delivered', order: state });
+  return events;
+}
 
 /**
  * A gift order, placed by the wallet when a customer exchanges a reward:
@@ -131,7 +148,7 @@ export class GiftOrder {
   /** The wallet spent the reward on the reserved order. */
   pay(at: Date): void {
     if (this.current.status !== 'reserved') return;
-    this.apply({ status: 'paid' }, at);
+    this.apply({ status: 'paid', paidAt: at }, at);
     this.pending.push({ type: 'gift-order-paid', order: this.current });
   }
 
@@ -145,7 +162,7 @@ export class GiftOrder {
 
   payOnRenewedReservation(giftName: string, at: Date): void {
     if (!this.awaitsRenewedReservation) return;
-    this.apply({ status: 'paid', stockState: 'reserved', giftName: this.current.giftName || giftName }, at);
+    this.apply({ status: 'paid', stockState: 'reserved', giftName: this.current.giftName || giftName, paidAt: at }, at);
     this.pending.push({ type: 'gift-order-paid', order: this.current });
   }
 
@@ -174,7 +191,7 @@ export class GiftOrder {
     if (status === 'cancelled') throw new OrderAlreadyCancelledError(id);
     if (status === 'reserved' || status === 'released') throw new OrderNotPaidError(id, status);
     const move = stockState === 'reserved' ? 'release' : undefined;
-    this.apply({ status: 'cancelled', stockState: move ? 'released' : stockState }, at);
+    this.apply({ status: 'cancelled', stockState: move ? 'released' : stockState, cancelledAt: at }, at);
     this.pending.push({ type: 'gift-order-cancelled', order: this.current });
     return move;
   }
@@ -206,7 +223,7 @@ export class GiftOrder {
     if (!this.isDelivery(deliveryId)) return undefined;
     const move = this.current.status === 'paid' ? this.startDelivery(deliveryId, at) : undefined;
     if (this.current.status !== 'shipping') return move;
-    this.apply({ status: 'delivered' }, at);
+    this.apply({ status: 'delivered', deliveredAt: at }, at);
     this.pending.push({ type: 'gift-order-delivered', order: this.current });
     return move;
   }

@@ -19,6 +19,12 @@ export type MissionEvent =
   | { readonly type: 'mission-achieved'; readonly mission: MissionState }
   | { readonly type: 'mission-rewarded'; readonly mission: MissionState };
 
+/** The events that tell a mission's current state, as they were raised: its snapshot. */
+export function eventsStating(state: MissionState): MissionEvent[] {
+  const achieved: MissionEvent = { type: 'mission-achieved', mission: state };
+  return state.rewardId ? [achieved, { type: 'mission-rewarded', mission: state }] : [achieved];
+}
+
 /**
  * A mission a customer achieved. Achieved once per customer, event and mission code; it then
  * waits for its reward, and records the reward's id when the reward service issues it.

@@ -116,7 +116,7 @@ export function readPlatformConfig(env: Env = process.env): PlatformConfig {
     healthCheckMs: readInt(env, 'HEALTH_CHECK_MS', 1000, { min: 50 }),
     healthReadinessAfterMs: readInt(env, 'HEALTH_DATABASE_READINESS_MS', DATABASE_READINESS_AFTER_MS, { min: 0 }),
     healthLivenessAfterMs: readInt(env, 'HEALTH_DATABASE_LIVENESS_MS', DATABASE_LIVENESS_AFTER_MS, { min: 0 }),
-    outboxRetentionMs: readInt(env, 'OUTBOX_RETENTION_MS', 0, { min: 0 }),
+    outboxRetentionMs: readInt(env, 'OUTBOX_RETENTION_MS', 7 * DAY_MS, { min: 0 }),
     inboxRetentionMs: readInt(env, 'INBOX_RETENTION_MS', 14 * DAY_MS, { min: 0 }),
     retentionSweepMs: readInt(env, 'RETENTION_SWEEP_MS', 10 * 60_000, { min: 100 }),
     retentionBatchSize: readInt(env, 'RETENTION_BATCH_SIZE', 5000, { min: 1, max: 100_000 }),

@@ -5,11 +5,13 @@ import { type EventBus, QueueNotFoundError } from '../bus/event-bus.js';
 import { topicMatches } from '../bus/topic-pattern.js';
 import type { Database } from '../db/database.js';
 import { DomainError, InvalidArgumentError, NotFoundError } from '../errors/domain-error.js';
+import type { NewEvent } from '../events/event-type.js';
 import type { GrpcServiceBinding } from '../grpc/grpc-server.js';
 import { serviceNameOf } from '../grpc/service-name.js';
 import { unary } from '../grpc/unary-handler.js';
 import type { Logger } from '../logging/logger.js';
 import type { OutboxTable } from './outbox-table.js';
+import type { SnapshotReplay } from './snapshot-replay.js';
 
 export interface OutboxReplayOptions {
   db: Database;
@@ -77,34 +79,36 @@ export class OutboxReplay {
           occurredAt: row.occurredAt,
           payload: row.payload,
         }));
-      if (events.length > 0) await this.send(bus, targetQueue, events);
+      if (events.length > 0) await sendToOneQueue(bus, targetQueue, events);
       sent += events.length;
       if (rows.length < batchSize) break;
     }
     logger.info('outbox replayed', { targetQueue, routingKeys: patterns, events: sent });
     return sent;
   }
+}
 
-  private async send(bus: EventBus, queue: string, events: Parameters<NonNullable<EventBus['sendToQueue']>>[1]): Promise<void> {
-    try {
-      await bus.sendToQueue?.(queue, events);
-    } catch (error) {
-      if (error instanceof QueueNotFoundError)
-        throw new NotFoundError('QUEUE_NOT_FOUND', `${error.message}: start the consuming service first`);
-      if (error instanceof BrokerUnavailableError) throw new ReplayUnavailableError('the broker is unreachable; run the replay again');
-      throw error;
-    }
+/** Sends events into one queue only, with the broker's trouble as the API's errors. */
+export async function sendToOneQueue(bus: EventBus, queue: string, events: readonly NewEvent[]): Promise<void> {
+  if (!bus.sendToQueue) throw new ReplayUnavailableError('this event transport cannot send to a single queue');
+  try {
+    await bus.sendToQueue(queue, events);
+  } catch (error) {
+    if (error instanceof QueueNotFoundError)
+      throw new NotFoundError('QUEUE_NOT_FOUND', `${error.message}: start the consuming service first`);
+    if (error instanceof BrokerUnavailableError) throw new ReplayUnavailableError('the broker is unreachable; run the replay again');
+    throw error;
   }
 }
 
-function requireQueue(value: string): string {
+export function requireQueue(value: string): string {
   if (value === '') throw new InvalidArgumentError('target_queue', 'is required');
   if (!QUEUE_PATTERN.test(value))
     throw new InvalidArgumentError('target_queue', 'must be 1-128 characters of letters, digits, ".", "-" or "_"');
   return value;
 }
 
-function requireRoutingKeys(values: readonly string[]): string[] {
+export function requireRoutingKeys(values: readonly string[]): string[] {
   if (values.length === 0) throw new InvalidArgumentError('routing_keys', 'needs at least one pattern');
   for (const value of values) {
     if (!ROUTING_PATTERN.test(value))
@@ -113,10 +117,18 @@ function requireRoutingKeys(values: readonly string[]): string[] {
   return [...new Set(values)];
 }
 
-/** The internal gRPC API (game.platform.v1.EventReplayService) over an OutboxReplay. */
-export function eventReplayGrpcService(replay: OutboxReplay, serviceName: string, logger: Logger): GrpcServiceBinding {
+/**
+ * The internal gRPC API (game.platform.v1.EventReplayService): history from the outbox, current
+ * state from the service's snapshot sources.
+ */
+export function eventReplayGrpcService(
+  replays: { outbox: OutboxReplay; snapshot: SnapshotReplay },
+  serviceName: string,
+  logger: Logger,
+): GrpcServiceBinding {
   const implementation: EventReplayServiceServer = {
-    replayEvents: unary(logger, async (request) => ({ service: serviceName, eventsReplayed: await replay.replay(request) })),
+    replayEvents: unary(logger, async (request) => ({ service: serviceName, eventsReplayed: await replays.outbox.replay(request) })),
+    replaySnapshot: unary(logger, async (request) => ({ service: serviceName, eventsSent: await replays.snapshot.replay(request) })),
   };
   return { name: serviceNameOf(EventReplayServiceService), definition: EventReplayServiceService, implementation };
 }

@@ -8,6 +8,7 @@ import type { AnyEventHandler } from '../inbox/event-consumer.js';
 import type { InboxTable } from '../inbox/inbox-table.js';
 import type { Logger } from '../logging/logger.js';
 import type { OutboxTable } from '../outbox/outbox-table.js';
+import type { StateSnapshot } from '../outbox/snapshot-replay.js';
 import type { PeriodicTask } from './periodic-task.js';
 
 /** What a service's composition root is given. */
@@ -27,6 +28,11 @@ export interface ServiceParts {
   readonly grpc: readonly GrpcServiceBinding[];
   /** The service publishes events through this outbox. */
   readonly outbox?: OutboxTable;
+  /**
+   * The service's current state as its own events (EventReplayService.ReplaySnapshot): what a
+   * read model is rebuilt from once old outbox rows are pruned. Every publisher has one.
+   */
+  readonly snapshot?: readonly StateSnapshot[];
   /** The service consumes events into this inbox. */
   readonly consumer?: { readonly inbox: InboxTable; readonly handlers: readonly AnyEventHandler[] };
   /** Background work, started after the server and stopped before it. */

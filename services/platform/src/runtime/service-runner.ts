@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import { registerServiceGauges } from '../metrics/service-gauges.js';
 import { OutboxRelay } from '../outbox/outbox-relay.js';
 import { eventReplayGrpcService, OutboxReplay } from '../outbox/outbox-replay.js';
+import { SnapshotReplay } from '../outbox/snapshot-replay.js';
 import { StorageRetention } from '../retention/storage-retention.js';
 import { DatabaseHealth } from './database-health.js';
 import { PeriodicTask } from './periodic-task.js';
@@ -100,17 +101,26 @@ export async function runService<Overrides>(
 
   const portVariable = `${module.name.toUpperCase()}_GRPC_PORT`;
   const port = options.port ?? readInt(options.env ?? process.env, portVariable, module.defaultPort, { min: 0, max: 65535 });
-  // Every publisher can replay its published events into one consumer's queue (internal API).
+  // Every publisher can replay its published events, or state its current state, into one
+  // consumer's queue (internal API).
   const replay = parts.outbox
     ? [
         eventReplayGrpcService(
-          new OutboxReplay({
-            db: database.db,
-            bus,
-            table: parts.outbox,
-            batchSize: config.outboxBatchSize,
-            logger: logger.child({ component: 'outbox-replay' }),
-          }),
+          {
+            outbox: new OutboxReplay({
+              db: database.db,
+              bus,
+              table: parts.outbox,
+              batchSize: config.outboxBatchSize,
+              logger: logger.child({ component: 'outbox-replay' }),
+            }),
+            snapshot: new SnapshotReplay({
+              bus,
+              sources: parts.snapshot ?? [],
+              batchSize: config.outboxBatchSize,
+              logger: logger.child({ component: 'snapshot-replay' }),
+            }),
+          },
           module.name,
           logger,
         ),

@@ -13,6 +13,11 @@ export interface RewardState {
 
 export type RewardEvent = { readonly type: 'reward-issued'; readonly reward: RewardState };
 
+/** The events that tell a reward's current state: its snapshot. */
+export function eventsStating(state: RewardState): RewardEvent[] {
+  return [{ type: 'reward-issued', reward: state }];
+}
+
 /** A reward earned by achieving a mission; it lands in the customer's wallet. */
 export class Reward {
   private pending: RewardEvent[] = [];

@@ -23,6 +23,41 @@ export type WalletRewardEvent =
       readonly at: Date;
     };
 
+/** One payment made with a reward, and its return if the order fell through. */
+export interface RewardPaymentState {
+  readonly orderId: string;
+  readonly giftId: string;
+  readonly spentAt: Date;
+  readonly returnedAt?: Date;
+  readonly returnReason?: string;
+}
+
+/** The events that tell a reward's arrival in the wallet: its snapshot. */
+export function eventsStating(reward: WalletRewardState): WalletRewardEvent[] {
+  return [{ type: 'wallet-credited', reward }];
+}
+
+/** The events that tell one payment made with the reward, as they were raised. */
+export function eventsStatingPayment(reward: WalletRewardState, payment: RewardPaymentState): WalletRewardEvent[] {
+  const spent: WalletRewardEvent = {
+    type: 'reward-spent',
+    reward: { ...reward, status: 'spent', orderId: payment.orderId },
+    giftId: payment.giftId,
+    at: payment.spentAt,
+  };
+  if (payment.returnedAt === undefined) return [spent];
+  return [
+    spent,
+    {
+      type: 'reward-returned',
+      reward: { ...reward, status: 'available', orderId: undefined },
+      orderId: payment.orderId,
+      reason: payment.returnReason ?? '',
+      at: payment.returnedAt,
+    },
+  ];
+}
+
 /**
  * A reward held in a customer's wallet. Exchanging it is a small state machine:
  * available --hold--> held --spend--> spent --return--> available, and held --release--> available.

@@ -71,7 +71,7 @@ function toRow(state: DeliveryState): typeof deliveries.$inferInsert {
   };
 }
 
-function fromRow(row: DeliveryRow): DeliveryState {
+export function fromRow(row: DeliveryRow): DeliveryState {
   return {
     id: row.id,
     orderId: row.orderId,

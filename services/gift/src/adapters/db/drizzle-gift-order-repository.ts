@@ -87,12 +87,15 @@ function toRow(state: GiftOrderState): typeof giftOrders.$inferInsert {
     deliveryId: state.deliveryId ?? null,
     reservedUntil: state.reservedUntil,
     rejectedAt: state.rejectedAt ?? null,
+    paidAt: state.paidAt ?? null,
+    cancelledAt: state.cancelledAt ?? null,
+    deliveredAt: state.deliveredAt ?? null,
     placedAt: state.placedAt,
     updatedAt: state.updatedAt,
   };
 }
 
-function fromRow(row: GiftOrderRow): GiftOrderState {
+export function fromRow(row: GiftOrderRow): GiftOrderState {
   return {
     id: row.id,
     customerId: row.customerId,
@@ -104,6 +107,9 @@ function fromRow(row: GiftOrderRow): GiftOrderState {
     deliveryId: row.deliveryId ?? undefined,
     reservedUntil: row.reservedUntil,
     rejectedAt: row.rejectedAt ?? undefined,
+    paidAt: row.paidAt ?? undefined,
+    cancelledAt: row.cancelledAt ?? undefined,
+    deliveredAt: row.deliveredAt ?? undefined,
     placedAt: row.placedAt,
     updatedAt: row.updatedAt,
   };

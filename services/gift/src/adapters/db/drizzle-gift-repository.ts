@@ -102,7 +102,7 @@ function toRow(state: GiftState): typeof gifts.$inferInsert {
   };
 }
 
-function fromRow(row: GiftRow): GiftState {
+export function fromRow(row: GiftRow): GiftState {
   return {
     id: row.id,
     name: row.name,

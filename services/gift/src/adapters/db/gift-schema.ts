@@ -46,6 +46,13 @@ export const giftOrders = giftSchema.table(
     reservedUntil: timestamp('reserved_until', { withTimezone: true, mode: 'date' }).notNull(),
     /** Set when a payment for a lapsed reservation could not be honoured; such an order is never paid later. */
     rejectedAt: timestamp('rejected_at', { withTimezone: true, mode: 'date' }),
+    /**
+     * When the order was paid, cancelled, delivered: kept apart from updated_at (which moves on)
+     * so the order's events can be stated again from its state (EventReplayService.ReplaySnapshot).
+     */
+    paidAt: timestamp('paid_at', { withTimezone: true, mode: 'date' }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true, mode: 'date' }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true, mode: 'date' }),
     placedAt: timestamp('placed_at', { withTimezone: true, mode: 'date' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },

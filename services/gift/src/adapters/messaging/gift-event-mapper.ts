@@ -32,19 +32,25 @@ export function toOutboxEvent(event: GiftEvent | GiftOrderEvent): NewEvent {
           giftId: order.giftId,
           giftName: order.giftName,
           rewardId: order.rewardId,
-          paidAt: order.updatedAt,
+          paidAt: order.paidAt ?? order.updatedAt,
         },
         order.id,
-        order.updatedAt,
+        order.paidAt ?? order.updatedAt,
       );
     }
     case 'gift-order-cancelled': {
       const { order } = event;
       return newEvent(
         giftOrderCancelled,
-        { orderId: order.id, customerId: order.customerId, giftId: order.giftId, rewardId: order.rewardId, cancelledAt: order.updatedAt },
+        {
+          orderId: order.id,
+          customerId: order.customerId,
+          giftId: order.giftId,
+          rewardId: order.rewardId,
+          cancelledAt: order.cancelledAt ?? order.updatedAt,
+        },
         order.id,
-        order.updatedAt,
+        order.cancelledAt ?? order.updatedAt,
       );
     }
     case 'gift-order-rejected': {
@@ -57,19 +63,19 @@ export function toOutboxEvent(event: GiftEvent | GiftOrderEvent): NewEvent {
           giftId: order.giftId,
           rewardId: order.rewardId,
           reason: event.reason,
-          rejectedAt: order.updatedAt,
+          rejectedAt: order.rejectedAt ?? order.updatedAt,
         },
         order.id,
-        order.updatedAt,
+        order.rejectedAt ?? order.updatedAt,
       );
     }
     case 'gift-order-delivered': {
       const { order } = event;
       return newEvent(
         giftOrderDelivered,
-        { orderId: order.id, customerId: order.customerId, giftId: order.giftId, deliveredAt: order.updatedAt },
+        { orderId: order.id, customerId: order.customerId, giftId: order.giftId, deliveredAt: order.deliveredAt ?? order.updatedAt },
         order.id,
-        order.updatedAt,
+        order.deliveredAt ?? order.updatedAt,
       );
     }
   }

@@ -91,7 +91,7 @@ function toRow(state: MissionState): typeof missions.$inferInsert {
   };
 }
 
-function fromRow(row: MissionRow): MissionState {
+export function fromRow(row: MissionRow): MissionState {
   return {
     id: row.id,
     customerId: row.customerId,

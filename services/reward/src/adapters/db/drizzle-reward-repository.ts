@@ -68,7 +68,7 @@ export class DrizzleRewardRepository implements RewardRepository {
   }
 }
 
-function fromRow(row: RewardRow): RewardState {
+export function fromRow(row: RewardRow): RewardState {
   return {
     id: row.id,
     missionId: row.missionId,

@@ -1,13 +1,13 @@
-import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
 import type { Transaction } from '#platform/db/database';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { Exchange, type ExchangeState } from '../../domain/exchange.js';
 import type { WalletRepository } from '../../domain/wallet-repository.js';
-import { WalletReward, type WalletRewardState } from '../../domain/wallet-reward.js';
+import { WalletReward, type WalletRewardEvent, type WalletRewardState } from '../../domain/wallet-reward.js';
 import type { ExchangeStore, WalletRewardStore, WalletStores, WalletUnitOfWork } from '../../domain/wallet-unit-of-work.js';
 import { toOutboxEvent } from '../messaging/wallet-event-mapper.js';
-import { exchanges, outboxEvents, walletRewards } from './wallet-schema.js';
+import { exchanges, outboxEvents, rewardPayments, walletRewards } from './wallet-schema.js';
 
 /** The wallet in Postgres. Every save stores the entity's new events in the outbox with it. */
 export class DrizzleWalletRepository implements WalletRepository {
@@ -90,7 +90,27 @@ class DrizzleRewardStore implements WalletRewardStore {
       .update(walletRewards)
       .set({ status, orderId: orderId ?? null })
       .where(eq(walletRewards.rewardId, reward.state.rewardId));
-    await appendToOutbox(this.tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
+    const events = reward.pullEvents();
+    await this.recordPayments(events);
+    await appendToOutbox(this.tx, outboxEvents, events.map(toOutboxEvent));
+  }
+
+  /** The ledger follows the spends and returns the reward announces. */
+  private async recordPayments(events: readonly WalletRewardEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'reward-spent' && event.reward.orderId) {
+        const { rewardId, customerId, orderId } = event.reward;
+        await this.tx
+          .insert(rewardPayments)
+          .values({ orderId, rewardId, customerId, giftId: event.giftId, spentAt: event.at })
+          .onConflictDoNothing();
+      } else if (event.type === 'reward-returned') {
+        await this.tx
+          .update(rewardPayments)
+          .set({ returnedAt: event.at, returnReason: event.reason })
+          .where(and(eq(rewardPayments.orderId, event.orderId), isNull(rewardPayments.returnedAt)));
+      }
+    }
   }
 }
 
@@ -123,7 +143,7 @@ function rewardToRow(state: WalletRewardState): typeof walletRewards.$inferInser
   return { ...state, orderId: state.orderId ?? null };
 }
 
-function rewardFromRow({ seq: _seq, orderId, ...row }: RewardRow): WalletRewardState {
+export function rewardFromRow({ seq: _seq, orderId, ...row }: RewardRow): WalletRewardState {
   return { ...row, orderId: orderId ?? undefined };
 }
 

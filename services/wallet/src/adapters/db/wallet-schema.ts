@@ -22,6 +22,25 @@ export const walletRewards = walletSchema.table(
   (t) => [index('wallet_rewards_customer_seq_idx').on(t.customerId, t.seq)],
 );
 
+/**
+ * The wallet's ledger of payments: each order a reward paid for, and when the reward came back.
+ * The reward row only knows its current order; this keeps every one, so the wallet's events
+ * can be stated again from its state (EventReplayService.ReplaySnapshot).
+ */
+export const rewardPayments = walletSchema.table(
+  'reward_payments',
+  {
+    orderId: uuid('order_id').primaryKey(),
+    rewardId: uuid('reward_id').notNull(),
+    customerId: text('customer_id').notNull(),
+    giftId: text('gift_id').notNull(),
+    spentAt: timestamp('spent_at', { withTimezone: true, mode: 'date' }).notNull(),
+    returnedAt: timestamp('returned_at', { withTimezone: true, mode: 'date' }),
+    returnReason: text('return_reason'),
+  },
+  (t) => [index('reward_payments_reward_idx').on(t.rewardId)],
+);
+
 /** Exchange requests by idempotency key (scoped to the customer). */
 export const exchanges = walletSchema.table(
   'exchanges',
