@@ -1,7 +1,8 @@
-import { count, eq, getTableColumns, isNull, or, type SQL, sql, sum } from 'drizzle-orm';
+import { count, eq, getTableColumns, inArray, isNull, or, type SQL, sql, sum } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Transaction } from '../../../../platform/src/db/database.js';
 import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
+import { assembleMyPage, type MyPage } from '../../domain/my-page.js';
 import type { MyPageView, ViewStatus } from '../../domain/my-page-view.js';
 import type { PageChange, PageHeader, PageRecord } from '../../domain/page-facts.js';
 import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.js';
@@ -11,6 +12,8 @@ import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.j
  * current value is still null, so an upsert reports a change only when it filled a blank; the
  * page's version goes up once per event that did. An event is one statement (its upserts as
  * data-modifying CTEs plus the version bump): one round trip per event in the consumer's batch.
+ * The pages the batch changed are then assembled once each and stored on their header row
+ * (storePages), so a read is one primary-key lookup.
  */
 export class DrizzleMyPageView implements MyPageView {
   constructor(private readonly scope: TransactionScope) {}
@@ -45,21 +48,54 @@ export class DrizzleMyPageView implements MyPageView {
     });
   }
 
+  async storePages(customerIds: readonly string[]): Promise<void> {
+    if (customerIds.length === 0) return;
+    const records = await this.loadMany([...new Set(customerIds)]);
+    if (records.length === 0) return;
+    const ids = records.map((record) => record.customerId);
+    const texts = records.map((record) => JSON.stringify(assembleMyPage(record)));
+    // The header rows are locked by this transaction's version bumps, so the version a page
+    // is stored with is the one it was assembled at.
+    await this.scope.reader.execute(sql`update ${pages} set page = stored.page
+      from unnest(${ids}::text[], ${texts}::text[]) as stored(customer_id, page)
+      where ${pages.customerId} = stored.customer_id`);
+  }
+
   async header(customerId: string): Promise<PageHeader | undefined> {
-    const [row] = await this.scope.reader.select().from(pages).where(eq(pages.customerId, customerId));
+    const [row] = await this.scope.reader.select(HEADER).from(pages).where(eq(pages.customerId, customerId));
     return row;
   }
 
-  async load(customerId: string): Promise<PageRecord | undefined> {
-    const header = await this.header(customerId);
-    if (!header) return undefined;
+  async page(customerId: string): Promise<MyPage | undefined> {
+    const [row] = await this.scope.reader
+      .select({ ...HEADER, page: pages.page })
+      .from(pages)
+      .where(eq(pages.customerId, customerId));
+    if (!row) return undefined;
+    if (row.page !== null) return JSON.parse(row.page, reviveDates) as MyPage;
+    // A row from before pages were stored: assembled from the facts until its next event.
+    const [record] = await this.loadMany([customerId]);
+    return record ? assembleMyPage(record) : undefined;
+  }
+
+  /** Headers and facts of several customers, the header read first (a version is never newer than its facts). */
+  private async loadMany(customerIds: string[]): Promise<PageRecord[]> {
     const reader = this.scope.reader;
+    const headers = await reader.select(HEADER).from(pages).where(inArray(pages.customerId, customerIds));
+    if (headers.length === 0) return [];
     const [missionRows, rewardRows, orderRows] = await Promise.all([
-      reader.select().from(missions).where(eq(missions.customerId, customerId)),
-      reader.select().from(rewards).where(eq(rewards.customerId, customerId)),
-      reader.select().from(orders).where(eq(orders.customerId, customerId)),
+      reader.select().from(missions).where(inArray(missions.customerId, customerIds)),
+      reader.select().from(rewards).where(inArray(rewards.customerId, customerIds)),
+      reader.select().from(orders).where(inArray(orders.customerId, customerIds)),
     ]);
-    return { ...header, missions: missionRows.map(facts), rewards: rewardRows.map(facts), orders: orderRows.map(facts) };
+    const ofCustomer = <T extends { customerId: string }>(rows: T[], customerId: string) =>
+      rows.filter((row) => row.customerId === customerId);
+    return headers.map((header) => ({
+      ...header,
+      missions: ofCustomer(missionRows, header.customerId).map(facts),
+      rewards: ofCustomer(rewardRows, header.customerId).map(facts),
+      orders: ofCustomer(orderRows, header.customerId).map(facts),
+    }));
   }
 
   async reset(): Promise<void> {
@@ -81,6 +117,13 @@ export class DrizzleMyPageView implements MyPageView {
     ]);
     return { eventsApplied: applied.n, pages: view.pages, versionsTotal: view.versions ?? 0, lastEventAt: view.lastEventAt ?? undefined };
   }
+}
+
+const HEADER = { customerId: pages.customerId, version: pages.version, updatedAt: pages.updatedAt };
+
+/** The stored page's times back as Dates (every time field of a page is named `...At`). */
+function reviveDates(key: string, value: unknown): unknown {
+  return typeof value === 'string' && key.endsWith('At') ? new Date(value) : value;
 }
 
 /**
