@@ -52,12 +52,11 @@ export class DrizzleMyPageView implements MyPageView {
     if (customerIds.length === 0) return;
     const records = await this.loadMany([...new Set(customerIds)]);
     if (records.length === 0) return;
-    const ids = records.map((record) => record.customerId);
-    const texts = records.map((record) => JSON.stringify(assembleMyPage(record)));
+    const stored = records.map((record) => sql`(${record.customerId}::text, ${JSON.stringify(assembleMyPage(record))}::text)`);
     // The header rows are locked by this transaction's version bumps, so the version a page
     // is stored with is the one it was assembled at.
     await this.scope.reader.execute(sql`update ${pages} set page = stored.page
-      from unnest(${ids}::text[], ${texts}::text[]) as stored(customer_id, page)
+      from (values ${sql.join(stored, sql`, `)}) as stored(customer_id, page)
       where ${pages.customerId} = stored.customer_id`);
   }
 
