@@ -19,7 +19,6 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { credentials } from '@grpc/grpc-js';
 import amqp from 'amqplib';
 import postgres from 'postgres';
 import {
@@ -179,8 +178,9 @@ async function main(): Promise<void> {
   try {
     const mypage = await system.start(myPageModule);
     const publisher = await openPublisher(system);
-    const client = new MyPageServiceClient(mypage.address, credentials.createInsecure());
-    const admin = new ReadModelAdminServiceClient(mypage.address, credentials.createInsecure());
+    // Every call carries a real token of the harness's provider, which the service verifies.
+    const client = system.client(MyPageServiceClient, mypage.address);
+    const admin = system.client(ReadModelAdminServiceClient, mypage.address);
 
     // 1. GetMyPage for a customer with MISSIONS missions.
     const start = Date.now() - MISSIONS * 60_000;

@@ -55,19 +55,22 @@ export class ExchangeReward {
   /** Step 1, or the earlier result when the same request comes again. */
   private begin(request: ExchangeRewardCommand): Promise<ExchangeState> {
     return this.deps.wallets.transaction(async (tx) => {
-      const existing = await tx.lockExchange(request.customerId, request.idempotencyKey);
+      // Both locks in one round trip (sent in this order on the transaction's connection, so
+      // the lock order is unchanged); the reward's lock is simply let go if the exchange ends here.
+      const [existing, reward] = await Promise.all([
+        tx.lockExchange(request.customerId, request.idempotencyKey),
+        tx.lockReward(request.rewardId),
+      ]);
       if (existing && !existing.matches(request)) throw new IdempotencyKeyReusedError(request.idempotencyKey);
       if (existing?.state.status === 'completed') return existing.state;
       if (existing?.state.status === 'pending') throw new ExchangeInProgressError(request.rewardId);
 
-      const reward = await tx.lockReward(request.rewardId);
       if (!reward || reward.state.customerId !== request.customerId) throw new RewardNotInWalletError(request.customerId, request.rewardId);
       const at = this.deps.now();
       const exchange = existing ?? Exchange.request({ ...request, orderId: this.deps.newId(), at });
       if (existing) exchange.retry(this.deps.newId(), at);
       reward.hold(exchange.state.orderId);
-      await tx.saveReward(reward);
-      await tx.saveExchange(exchange);
+      await Promise.all([tx.saveReward(reward), tx.saveExchange(exchange)]);
       return exchange.state;
     });
   }

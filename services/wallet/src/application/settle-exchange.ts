@@ -35,14 +35,16 @@ export class SettleExchange {
 
   private async complete(pending: ExchangeState): Promise<ExchangeState> {
     const settled = await this.deps.wallets.transaction(async (tx) => {
-      const exchange = await tx.lockExchange(pending.customerId, pending.idempotencyKey);
-      const reward = await tx.lockReward(pending.rewardId);
+      // Locks and saves each sent together (one round trip per pair; the lock order is unchanged).
+      const [exchange, reward] = await Promise.all([
+        tx.lockExchange(pending.customerId, pending.idempotencyKey),
+        tx.lockReward(pending.rewardId),
+      ]);
       if (!exchange || !reward || exchange.state.orderId !== pending.orderId) throw new Error('exchange vanished while settling');
       const at = this.deps.now();
       reward.spend(pending.orderId, pending.giftId, at);
       exchange.complete(at);
-      await tx.saveReward(reward);
-      await tx.saveExchange(exchange);
+      await Promise.all([tx.saveReward(reward), tx.saveExchange(exchange)]);
       return exchange.state;
     });
     this.outcomes.completed();
@@ -51,13 +53,14 @@ export class SettleExchange {
 
   private async fail(pending: ExchangeState, reason: string): Promise<void> {
     const failed = await this.deps.wallets.transaction(async (tx) => {
-      const exchange = await tx.lockExchange(pending.customerId, pending.idempotencyKey);
-      const reward = await tx.lockReward(pending.rewardId);
+      const [exchange, reward] = await Promise.all([
+        tx.lockExchange(pending.customerId, pending.idempotencyKey),
+        tx.lockReward(pending.rewardId),
+      ]);
       if (!exchange || exchange.state.orderId !== pending.orderId || exchange.state.status !== 'pending') return false;
       exchange.fail(reason, this.deps.now());
       reward?.release(pending.orderId);
-      if (reward) await tx.saveReward(reward);
-      await tx.saveExchange(exchange);
+      await Promise.all([reward ? tx.saveReward(reward) : undefined, tx.saveExchange(exchange)]);
       return true;
     });
     if (failed) this.outcomes.failed(reason);
