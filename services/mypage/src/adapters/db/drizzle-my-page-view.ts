@@ -2,7 +2,7 @@ import { count, eq, getTableColumns, inArray, isNull, or, type SQL, sql, sum } f
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Transaction } from '../../../../platform/src/db/database.js';
 import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
-import { assembleMyPage, type MyPage } from '../../domain/my-page.js';
+import { assembleMyPage, type MissionEntry, type MyPage, type OrderEntry, type RewardEntry } from '../../domain/my-page.js';
 import type { MyPageView, ViewStatus } from '../../domain/my-page-view.js';
 import type { PageChange, PageHeader, PageRecord } from '../../domain/page-facts.js';
 import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.js';
@@ -71,7 +71,7 @@ export class DrizzleMyPageView implements MyPageView {
       .from(pages)
       .where(eq(pages.customerId, customerId));
     if (!row) return undefined;
-    if (row.page !== null) return JSON.parse(row.page, reviveDates) as MyPage;
+    if (row.page !== null) return revivePage(JSON.parse(row.page) as StoredPage);
     // A row from before pages were stored: assembled from the facts until its next event.
     const [record] = await this.loadMany([customerId]);
     return record ? assembleMyPage(record) : undefined;
@@ -120,9 +120,40 @@ export class DrizzleMyPageView implements MyPageView {
 
 const HEADER = { customerId: pages.customerId, version: pages.version, updatedAt: pages.updatedAt };
 
-/** The stored page's times back as Dates (every time field of a page is named `...At`). */
-function reviveDates(key: string, value: unknown): unknown {
-  return typeof value === 'string' && key.endsWith('At') ? new Date(value) : value;
+/** A page as JSON.stringify wrote it: every time an ISO string. */
+type Stored<T> = { -readonly [K in keyof T]: T[K] extends Date | undefined ? string | undefined : T[K] };
+type StoredOrder = Stored<OrderEntry>;
+interface StoredPage extends Omit<Stored<MyPage>, 'missions' | 'rewards' | 'orders'> {
+  missions: Stored<MissionEntry>[];
+  rewards: (Omit<Stored<RewardEntry>, 'order'> & { order?: StoredOrder })[];
+  orders: StoredOrder[];
+}
+
+/**
+ * The stored page's times back as Dates, field by field (a JSON.parse reviver, called for
+ * every value, costs several times the parse itself on a page of a hundred missions).
+ */
+function revivePage(stored: StoredPage): MyPage {
+  return {
+    ...stored,
+    updatedAt: date(stored.updatedAt),
+    missions: stored.missions.map((m) => ({ ...m, achievedAt: date(m.achievedAt), rewardedAt: date(m.rewardedAt) })),
+    rewards: stored.rewards.map((r) => ({
+      ...r,
+      issuedAt: date(r.issuedAt),
+      creditedAt: date(r.creditedAt),
+      order: r.order && reviveOrder(r.order),
+    })),
+    orders: stored.orders.map(reviveOrder),
+  };
+}
+
+function reviveOrder(order: StoredOrder): OrderEntry {
+  return { ...order, placedAt: date(order.placedAt), updatedAt: date(order.updatedAt) };
+}
+
+function date(iso: string | undefined): Date | undefined {
+  return iso === undefined ? undefined : new Date(iso);
 }
 
 /**
