@@ -30,14 +30,26 @@ start: ## Run the whole platform in one process (embedded defaults without DATAB
 bench: ## Benchmark the reward chain (see README, "Benchmark")
 	npm run bench
 
-up: ## Every service as its own processes (REPLICAS=2 each) on the local Postgres and RabbitMQ
-	npx tsx services/launcher/src/local-cluster.ts up
+# `make up` runs compiled JavaScript, the tree the container image runs (scripts/deploy/
+# build-runtime.ts), rebuilt here whenever a file under services/ (or the build's own inputs) is
+# newer than the last build: nothing is transpiled as each of its processes starts.
+RUNTIME_DIR := dist/runtime
+RUNTIME_STAMP := $(RUNTIME_DIR)/.built
+RUNTIME_INPUTS := $(shell find services -path services/web/dist -prune -o -print) package.json tsconfig.json scripts/deploy/build-runtime.ts
+LOCAL_CLUSTER := node --enable-source-maps --max-semi-space-size=2 $(RUNTIME_DIR)/services/launcher/src/local-cluster.js
 
-down: ## Stop what `make up` started (SIGTERM: each process drains and exits)
-	npx tsx services/launcher/src/local-cluster.ts down
+$(RUNTIME_STAMP): $(RUNTIME_INPUTS)
+	@node --import tsx scripts/deploy/build-runtime.ts $(RUNTIME_DIR) >/dev/null
+	@touch $@
 
-ps: ## Health of every process `make up` started
-	npx tsx services/launcher/src/local-cluster.ts ps
+up: $(RUNTIME_STAMP) ## Every service as its own processes (REPLICAS=2 each) on the local Postgres and RabbitMQ
+	$(LOCAL_CLUSTER) up
+
+down: $(RUNTIME_STAMP) ## Stop what `make up` started (SIGTERM: each process drains and exits)
+	$(LOCAL_CLUSTER) down
+
+ps: $(RUNTIME_STAMP) ## Health of every process `make up` started
+	$(LOCAL_CLUSTER) ps
 
 # ---- Deploy: containers and a local kind cluster (needs docker, kind and kubectl) -------------
 # k8s/overlays/kind runs $(IMAGE):$(TAG) as written below; `make deploy TAG=x` builds and runs x.

@@ -32,6 +32,24 @@ interface Memory {
   readonly processes: number;
   readonly rssMiB: number;
   readonly pssMiB: number;
+  /** CPU time the live processes used so far, with that of the children they waited for. */
+  readonly cpuSeconds: number;
+}
+
+const CLOCK_TICKS = 100;
+
+/** utime, stime, cutime and cstime of /proc/<pid>/stat, in seconds. */
+function cpuSecondsOf(pid: number | 'self', withChildren = true): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields after the name start at state (3rd); utime is the 14th, so index 11 here.
+  const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+  return (utime + stime + (withChildren ? cutime + cstime : 0)) / CLOCK_TICKS;
+}
+
+/** CPU of every process this bench waited for (make, npm, the launcher's builds). */
+function reapedCpuSeconds(): number {
+  return cpuSecondsOf('self') - cpuSecondsOf('self', false);
 }
 
 /** Resident memory of the given pids and every descendant (Linux /proc). */
@@ -57,9 +75,11 @@ function treeMemory(roots: readonly number[]): Memory {
   let rssKiB = 0;
   let pssKiB = 0;
   let processes = 0;
+  let cpuSeconds = 0;
   for (const pid of seen) {
     try {
       const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      cpuSeconds += cpuSecondsOf(pid);
       rssKiB += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
       pssKiB += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
       processes += 1;
@@ -67,12 +87,14 @@ function treeMemory(roots: readonly number[]): Memory {
       /* exited meanwhile, or a kernel thread */
     }
   }
-  return { processes, rssMiB: rssKiB / 1024, pssMiB: pssKiB / 1024 };
+  return { processes, rssMiB: rssKiB / 1024, pssMiB: pssKiB / 1024, cpuSeconds };
 }
 
 interface Run {
   readonly readyMs: number;
   readonly memory: Memory;
+  /** CPU seconds from spawn to ready, over every process involved (load-independent, unlike readyMs). */
+  readonly cpuSeconds: number;
 }
 
 function run(command: string, env: NodeJS.ProcessEnv) {
@@ -95,6 +117,7 @@ async function measureNpmStart(command: string): Promise<Run> {
   Object.assign(env, { GATEWAY_PORT: String(gateway), IDENTITY_PORT: String(identity), METRICS_PORT: String(metrics) });
   for (const name of ['DATABASE_URL', 'AMQP_URL', 'AUTH_ISSUER', 'PGLITE_DIR']) delete env[name];
   const started = performance.now();
+  const reapedBefore = reapedCpuSeconds();
   const process_ = run(command, env);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -110,8 +133,9 @@ async function measureNpmStart(command: string): Promise<Run> {
       });
     });
     const readyMs = performance.now() - started;
+    const cpuSeconds = reapedCpuSeconds() - reapedBefore + treeMemory([process_.child.pid as number]).cpuSeconds;
     await settle();
-    return { readyMs, memory: treeMemory([process_.child.pid as number]) };
+    return { readyMs, cpuSeconds, memory: treeMemory([process_.child.pid as number]) };
   } finally {
     process.kill(-(process_.child.pid as number), 'SIGTERM');
     await process_.exited;
@@ -151,14 +175,17 @@ async function measureMakeUp(): Promise<Run> {
   const stateDir = mkdtempSync(join(tmpdir(), 'startup-bench-'));
   const env = makeUpEnv(stateDir);
   const started = performance.now();
+  const reapedBefore = reapedCpuSeconds();
   const up = run('make -s up', env);
   try {
     const code = await up.exited;
     if (code !== 0) throw new Error(`make up exited with ${code}:\n${up.output().slice(-3000)}`);
     const readyMs = performance.now() - started;
-    await settle();
     const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as { supervisorPid: number; processes: { pid: number }[] };
-    return { readyMs, memory: treeMemory([state.supervisorPid, ...state.processes.map(({ pid }) => pid)]) };
+    const pids = [state.supervisorPid, ...state.processes.map(({ pid }) => pid)];
+    const cpuSeconds = reapedCpuSeconds() - reapedBefore + treeMemory(pids).cpuSeconds;
+    await settle();
+    return { readyMs, cpuSeconds, memory: treeMemory(pids) };
   } finally {
     const down = run('make -s down', env);
     await down.exited;
@@ -202,14 +229,16 @@ try {
     results.push(result);
     const { processes, rssMiB, pssMiB } = result.memory;
     console.log(
-      `run ${index}: ready in ${(result.readyMs / 1000).toFixed(2)} s; ${processes} processes, RSS ${mib(rssMiB)}, PSS ${mib(pssMiB)}`,
+      `run ${index}: ready in ${(result.readyMs / 1000).toFixed(2)} s (${result.cpuSeconds.toFixed(1)} CPU s); ` +
+        `${processes} processes, RSS ${mib(rssMiB)}, PSS ${mib(pssMiB)}`,
     );
   }
 } finally {
   if (target === 'make-up') await dropMakeUpResources();
 }
 console.log(
-  `median of ${runs} (${command}): ready in ${(median(results.map((r) => r.readyMs)) / 1000).toFixed(2)} s, ` +
+  `median of ${runs} (${command}): ready in ${(median(results.map((r) => r.readyMs)) / 1000).toFixed(2)} s ` +
+    `(${median(results.map((r) => r.cpuSeconds)).toFixed(1)} CPU s), ` +
     `RSS ${mib(median(results.map((r) => r.memory.rssMiB)))}, PSS ${mib(median(results.map((r) => r.memory.pssMiB)))}; ` +
     `load average now ${loadavg()
       .map((value) => value.toFixed(2))
