@@ -37,7 +37,7 @@ await startOrExit(async () => {
   const gatewayConfig = readGatewayConfig(registry);
   const gatewayPort = { port: gatewayConfig.port, host: gatewayConfig.host, variable: 'GATEWAY_PORT' };
   await checkBeforeStart(SERVICE_MODULES, config, process.env, [gatewayPort]);
-  const tracing = startTracing('game-event-rewards');
+  const tracing = await startTracing('game-event-rewards');
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const webBuilt = process.argv.includes('--build-web') && !gatewayConfig.staticDir ? buildWebPage(logger) : Promise.resolve();
   webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
