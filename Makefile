@@ -31,24 +31,22 @@ bench: ## Benchmark the reward chain (see README, "Benchmark")
 	npm run bench
 
 # `make up` runs compiled JavaScript, the tree the container image runs (scripts/deploy/
-# build-runtime.ts), rebuilt here whenever a file under services/ (or the build's own inputs) is
+# build-runtime.ts), rebuilt first whenever a file under services/ (or the build's own inputs) is
 # newer than the last build: nothing is transpiled as each of its processes starts.
 RUNTIME_DIR := dist/runtime
-RUNTIME_STAMP := $(RUNTIME_DIR)/.built
-RUNTIME_INPUTS := $(shell find services -path services/web/dist -prune -o -print) package.json tsconfig.json scripts/deploy/build-runtime.ts
 LOCAL_CLUSTER := node --enable-source-maps --max-semi-space-size=2 $(RUNTIME_DIR)/services/launcher/src/local-cluster.js
 
-$(RUNTIME_STAMP): $(RUNTIME_INPUTS)
-	@node --import tsx scripts/deploy/build-runtime.ts $(RUNTIME_DIR) >/dev/null
-	@touch $@
+.PHONY: runtime
+runtime: ## Build the compiled tree into dist/runtime if a source is newer (make up and npm start run it)
+	@node --import tsx scripts/deploy/build-runtime.ts $(RUNTIME_DIR) --if-stale
 
-up: $(RUNTIME_STAMP) ## Every service as its own processes (REPLICAS=2 each) on the local Postgres and RabbitMQ
+up: runtime ## Every service as its own processes (REPLICAS=2 each) on the local Postgres and RabbitMQ
 	$(LOCAL_CLUSTER) up
 
-down: $(RUNTIME_STAMP) ## Stop what `make up` started (SIGTERM: each process drains and exits)
+down: runtime ## Stop what `make up` started (SIGTERM: each process drains and exits)
 	$(LOCAL_CLUSTER) down
 
-ps: $(RUNTIME_STAMP) ## Health of every process `make up` started
+ps: runtime ## Health of every process `make up` started
 	$(LOCAL_CLUSTER) ps
 
 # ---- Deploy: containers and a local kind cluster (needs docker, kind and kubectl) -------------

@@ -2,7 +2,7 @@
  * How long the platform takes to be ready and how much memory it then holds, for both ways of
  * running it on a machine:
  *
- *   npx tsx bench/startup-bench.ts [--target npm-start|make-up] [--runs 3] [--command "npm start"]
+ *   npx tsx bench/startup-bench.ts [--target npm-start|make-up] [--runs 3] [--command "npm start"] [--cwd DIR]
  *
  * npm-start (default): runs the command (`npm start`) on PGlite and the in-process bus, every port
  * moved to a free one, and times from spawn to the "platform ready" log line.
@@ -17,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import postgres from 'postgres';
 import { freePorts } from '../test/support/free-ports.js';
@@ -97,8 +98,11 @@ interface Run {
   readonly cpuSeconds: number;
 }
 
+/** --cwd: where the command runs (another checkout, to compare two versions in one sitting). */
+const CWD = argument('cwd', fileURLToPath(new URL('..', import.meta.url)));
+
 function run(command: string, env: NodeJS.ProcessEnv) {
-  const child = spawn('bash', ['-c', command], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn('bash', ['-c', command], { cwd: CWD, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -221,7 +225,7 @@ const command = target === 'make-up' ? 'make -s up' : argument('command', 'npm s
 const load = loadavg()
   .map((value) => value.toFixed(2))
   .join(' ');
-console.log(`${command}: ${runs} runs on ${process.platform}, load average at start ${load}`);
+console.log(`${command} in ${CWD}: ${runs} runs on ${process.platform}, load average at start ${load}`);
 const results: Run[] = [];
 try {
   for (let index = 1; index <= runs; index += 1) {

@@ -11,9 +11,13 @@
  * one file at a time, with the project's tsconfig. Paths relative to a module
  * (`new URL('../migrations', import.meta.url)`) keep working because the layout is unchanged.
  *
- * Usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir>   (run from the repo root)
+ * `make up` and `npm start` run this tree on the machine too (dist/runtime): with --if-stale the
+ * build is skipped unless a file under services/ (or package.json, tsconfig.json, this script)
+ * changed, or a file or directory was added or removed, since the last build finished.
+ *
+ * Usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir> [--if-stale]   (run from the repo root)
  */
-import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -38,8 +42,34 @@ export interface RuntimeBuild {
   readonly assets: readonly string[];
 }
 
+/** Written into the out dir when a build finished: its mtime is the build's. */
+const STAMP = '.built';
+/** What the web build writes under services/: not an input of this build (the image copies it, the machine serves it from the sources). */
+const NOT_INPUTS = [join('services', 'web', 'dist')];
+
+/** Whether anything the build reads is newer than its last finished build (directories too: their mtime moves when an entry is added or removed). */
+export async function runtimeIsStale(outDir: string, repoRoot = REPO_ROOT): Promise<boolean> {
+  const built = await stat(join(resolve(outDir), STAMP)).then(
+    (stamp) => stamp.mtimeMs,
+    () => undefined,
+  );
+  if (built === undefined) return true;
+  const newer = async (path: string): Promise<boolean> => {
+    if (NOT_INPUTS.includes(relative(repoRoot, path))) return false;
+    const info = await stat(path);
+    if (info.mtimeMs > built) return true;
+    if (!info.isDirectory()) return false;
+    const entries = await readdir(path);
+    return (await Promise.all(entries.map((entry) => newer(join(path, entry))))).some(Boolean);
+  };
+  const inputs = ['services', 'package.json', 'tsconfig.json', relative(repoRoot, fileURLToPath(import.meta.url))];
+  return (await Promise.all(inputs.map((input) => newer(join(repoRoot, input))))).some(Boolean);
+}
+
 export async function buildRuntime(outDir: string, repoRoot = REPO_ROOT): Promise<RuntimeBuild> {
   const out = resolve(outDir);
+  // The stamp carries the time the build began: a file changed meanwhile is newer, so built again next time.
+  const startedAt = new Date();
   await rm(join(out, 'services'), { recursive: true, force: true });
   const files = await listFiles(join(repoRoot, 'services'));
   const sources = files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
@@ -63,6 +93,8 @@ export async function buildRuntime(outDir: string, repoRoot = REPO_ROOT): Promis
     await copyFile(asset, target);
   }
   await copyFile(join(repoRoot, 'package.json'), join(out, 'package.json'));
+  await writeFile(join(out, STAMP), `${startedAt.toISOString()}\n`);
+  await utimes(join(out, STAMP), startedAt, startedAt);
   return {
     modules: sources.map((file) => relative(repoRoot, file).replace(/\.ts$/, '.js')),
     assets: assets.map((file) => relative(repoRoot, file)),
@@ -70,11 +102,12 @@ export async function buildRuntime(outDir: string, repoRoot = REPO_ROOT): Promis
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const outDir = process.argv[2];
-  if (!outDir) {
-    console.error('usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir>');
+  const [outDir, flag] = process.argv.slice(2);
+  if (!outDir || (flag !== undefined && flag !== '--if-stale')) {
+    console.error('usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir> [--if-stale]');
     process.exit(2);
   }
+  if (flag === '--if-stale' && !(await runtimeIsStale(outDir))) process.exit(0);
   const result = await buildRuntime(outDir);
   console.log(`runtime tree in ${outDir}: ${result.modules.length} modules, ${result.assets.length} assets`);
 }

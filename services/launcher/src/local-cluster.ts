@@ -17,7 +17,6 @@
  *   make up|down|ps   (or: npx tsx services/launcher/src/local-cluster.ts up|down|ps)
  */
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import {
   closeSync,
   existsSync,
@@ -31,7 +30,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../platform/src/logging/logger.js';
 import { StartupError, startOrExit } from '../../platform/src/runtime/startup-error.js';
@@ -39,12 +38,10 @@ import type { ClusterPlan } from './local-cluster-plan.js';
 import { serviceTarget } from './local-cluster-targets.js';
 import { metricsPortFor, ProcessSupervisor, replicaPort, type ServiceProcess, waitUntilServing } from './process-supervisor.js';
 import { prometheusScrapeConfig } from './prometheus-scrape-config.js';
+import { buildWebPage, COMPILED, REPO_ROOT, SOURCE_WEB_DIST_DIR, TREE } from './source-tree.js';
 
-/** The tree this module runs from: the sources, or the compiled tree in <repo>/dist/runtime. */
-const TREE = fileURLToPath(new URL('../../..', import.meta.url));
-const COMPILED = import.meta.url.endsWith('.js');
-/** The repository: every process's working directory, and the home of the state and of My Page's build. */
-const ROOT = COMPILED ? resolve(TREE, '..', '..') : TREE;
+/** The repository: every process's working directory, and the home of the state. */
+const ROOT = REPO_ROOT;
 /**
  * Node's flags for each service process (compiled runs only). A young generation of at most
  * 2 MiB per semi-space instead of 16: these processes each handle a small share of the load, and
@@ -85,8 +82,8 @@ async function up(): Promise<void> {
   await checkPlan(plan, process.env, logger);
   // My Page at /, as npm start serves it (the gateway's static files), built (or found up to date)
   // in a process of its own while the services start: the gateway reads the files per request.
-  const staticDir = process.env.GATEWAY_STATIC_DIR || join(ROOT, 'services', 'web', 'dist');
-  const webBuilt = process.env.GATEWAY_STATIC_DIR ? Promise.resolve() : buildWebPage();
+  const staticDir = process.env.GATEWAY_STATIC_DIR || SOURCE_WEB_DIST_DIR;
+  const webBuilt = process.env.GATEWAY_STATIC_DIR ? Promise.resolve() : buildWebPage('inherit');
   webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   mkdirSync(join(STATE_DIR, 'logs'), { recursive: true });
   const logPath = join(STATE_DIR, 'logs', 'supervisor.log');
@@ -347,20 +344,6 @@ function signal(pid: number, name: NodeJS.Signals): void {
   } catch {
     /* already gone */
   }
-}
-
-/**
- * Builds My Page (services/web/build.ts, which skips the work when its inputs are unchanged) in
- * a process of its own from the sources: what the bundler allocates leaves with it.
- */
-async function buildWebPage(): Promise<void> {
-  const build = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'services', 'web', 'build.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const [code] = (await once(build, 'exit')) as [number | null];
-  if (code !== 0)
-    throw new StartupError(`building the web page failed (exit ${code}; the reason is above): npm run build:web shows it again`);
 }
 
 /** Runs at most n of the given works at once, the others queued in the order they came. */

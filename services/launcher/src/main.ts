@@ -8,9 +8,6 @@
  * one line on stderr. `--build-web` (what `npm start` passes) builds the My Page front end
  * meanwhile, in a process of its own beside the database start-up, instead of before it.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { gatewayIdentity } from '../../gateway/src/access/gateway-identity.js';
 import { createGateway } from '../../gateway/src/create-gateway.js';
 import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
@@ -18,18 +15,19 @@ import { readGatewayConfig, upstreamsFor } from '../../gateway/src/gateway-confi
 import { DEV_SERVICE_CLIENTS } from '../../identity/src/dev-clients.js';
 import { platformIdentity } from '../../identity/src/platform-identity.js';
 import { readPlatformConfig } from '../../platform/src/config/platform-config.js';
-import { createLogger, type Logger } from '../../platform/src/logging/logger.js';
+import type { DatabaseHandle } from '../../platform/src/db/database.js';
+import { createLogger } from '../../platform/src/logging/logger.js';
 import { readMetricsAddress, startMetricsServer } from '../../platform/src/metrics/metrics-server.js';
 import { Infrastructure } from '../../platform/src/runtime/infrastructure.js';
 import { portFailure } from '../../platform/src/runtime/port-check.js';
 import { checkBeforeStart } from '../../platform/src/runtime/preflight.js';
 import { stopOnSignals } from '../../platform/src/runtime/process-lifecycle.js';
-import { type RunningService, runService } from '../../platform/src/runtime/service-runner.js';
-import { StartupError, startOrExit } from '../../platform/src/runtime/startup-error.js';
+import { migrateService, type RunningService, runService } from '../../platform/src/runtime/service-runner.js';
+import { startOrExit } from '../../platform/src/runtime/startup-error.js';
 import { startTracing } from '../../platform/src/telemetry/tracing.js';
 import type { WalletOverrides } from '../../wallet/src/composition-root.js';
-import { WEB_DIST_DIR } from '../../web/web-dist.js';
 import { SERVICE_MODULES } from './service-catalog.js';
+import { buildWebPage, SOURCE_WEB_DIST_DIR } from './source-tree.js';
 
 await startOrExit(async () => {
   const config = readPlatformConfig();
@@ -39,7 +37,10 @@ await startOrExit(async () => {
   await checkBeforeStart(SERVICE_MODULES, config, process.env, [gatewayPort]);
   const tracing = await startTracing('game-event-rewards');
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-  const webBuilt = process.argv.includes('--build-web') && !gatewayConfig.staticDir ? buildWebPage(logger) : Promise.resolve();
+  const webBuilt =
+    process.argv.includes('--build-web') && !gatewayConfig.staticDir
+      ? buildWebPage().then((dir) => logger.info('web page built', { dir }))
+      : Promise.resolve();
   webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   logger.info('starting the platform', {
     database: config.databaseUrl ? 'postgres' : 'pglite',
@@ -48,15 +49,28 @@ await startOrExit(async () => {
   const infrastructure = await Infrastructure.open(config, logger, 'launcher');
   // The databases answer before anything starts, so their failure is the one line an operator reads.
   for (const module of SERVICE_MODULES) await infrastructure.databaseReachable(module.name);
+  // Every schema migrated at once, while the identity provider starts (on PGlite the embedded
+  // database itself starts here: it takes seconds, and so does the provider's start).
+  const migrated = Promise.all(
+    SERVICE_MODULES.map(async (module) => {
+      const database = await infrastructure.database(module.name);
+      await migrateService(module, database);
+      return [module.name, database] as const;
+    }),
+  );
+  migrated.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   // Who may call what: the embedded development provider unless AUTH_ISSUER names a real one.
   const identity = await platformIdentity(config.auth, logger);
+  const databases = new Map(await migrated);
 
   const services: RunningService[] = [];
   const portOf = new Map<string, number>();
+  // One after another in the catalog's order: consumers subscribe before the producers they follow publish.
   for (const module of SERVICE_MODULES) {
     const overrides = callsInThisProcess(module.name, portOf);
     const service = await runService(module, {
-      database: await infrastructure.database(module.name),
+      database: databases.get(module.name) as DatabaseHandle,
+      migrate: false,
       bus: infrastructure.bus,
       config,
       logger,
@@ -83,7 +97,7 @@ await startOrExit(async () => {
     ...gatewayConfig,
     ...edgeIdentity,
     // The My Page web front end, from the same entry point as the API.
-    staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
+    staticDir: gatewayConfig.staticDir ?? SOURCE_WEB_DIST_DIR,
     registry,
     logger,
     upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
@@ -109,23 +123,6 @@ await startOrExit(async () => {
     await tracing.shutdown();
   }, logger);
 });
-
-/**
- * Builds the page into WEB_DIST_DIR in a process of its own (services/web/build.ts), beside the
- * database start-up: what the bundler allocates leaves with that process instead of staying in
- * this one's heap for as long as the platform runs.
- */
-async function buildWebPage(logger: Logger): Promise<void> {
-  const build = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../web/build.ts', import.meta.url))], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const [code] = (await once(build, 'exit')) as [number | null];
-  if (code !== 0)
-    throw new StartupError(
-      `building the web page failed (exit ${code}; the reason is above): fix it, or run npm run build:web to see it again`,
-    );
-  logger.info('web page built', { dir: WEB_DIST_DIR });
-}
 
 /**
  * The wallet calls the gift service this process runs, on the port it actually got
