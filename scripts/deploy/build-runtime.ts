@@ -107,7 +107,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error('usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir> [--if-stale]');
     process.exit(2);
   }
-  if (flag === '--if-stale' && !(await runtimeIsStale(outDir))) process.exit(0);
-  const result = await buildRuntime(outDir);
-  console.log(`runtime tree in ${outDir}: ${result.modules.length} modules, ${result.assets.length} assets`);
+  if (flag === '--if-stale') {
+    // Silent: it runs before every `npm start` and `make up`, whose output is the platform's.
+    if (await runtimeIsStale(outDir)) await buildRuntime(outDir);
+  } else {
+    const result = await buildRuntime(outDir);
+    console.log(`runtime tree in ${outDir}: ${result.modules.length} modules, ${result.assets.length} assets`);
+  }
 }
