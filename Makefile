@@ -30,14 +30,24 @@ start: ## Run the whole platform in one process (embedded defaults without DATAB
 bench: ## Benchmark the reward chain (see README, "Benchmark")
 	npm run bench
 
-up: ## Every service as its own processes (REPLICAS=2 each) on the local Postgres and RabbitMQ
-	npx tsx services/launcher/src/local-cluster.ts up
+# `make up` runs compiled JavaScript, the tree the container image runs (scripts/deploy/
+# build-runtime.ts), rebuilt first whenever a file under services/ (or the build's own inputs) is
+# newer than the last build: nothing is transpiled as each of its processes starts.
+RUNTIME_DIR := dist/runtime
+LOCAL_CLUSTER := node --enable-source-maps --max-semi-space-size=2 $(RUNTIME_DIR)/services/launcher/src/local-cluster.js
 
-down: ## Stop what `make up` started (SIGTERM: each process drains and exits)
-	npx tsx services/launcher/src/local-cluster.ts down
+.PHONY: runtime
+runtime: ## Build the compiled tree into dist/runtime if a source is newer (make up and npm start run it)
+	@node --import tsx scripts/deploy/build-runtime.ts $(RUNTIME_DIR) --if-stale
 
-ps: ## Health of every process `make up` started
-	npx tsx services/launcher/src/local-cluster.ts ps
+up: runtime ## Every service as its own processes (REPLICAS=2 each) on the local Postgres and RabbitMQ
+	$(LOCAL_CLUSTER) up
+
+down: runtime ## Stop what `make up` started (SIGTERM: each process drains and exits)
+	$(LOCAL_CLUSTER) down
+
+ps: runtime ## Health of every process `make up` started
+	$(LOCAL_CLUSTER) ps
 
 # ---- Deploy: containers and a local kind cluster (needs docker, kind and kubectl) -------------
 # k8s/overlays/kind runs $(IMAGE):$(TAG) as written below; `make deploy TAG=x` builds and runs x.

@@ -4,7 +4,10 @@
  * exchange (the tests' harness, real Postgres and RabbitMQ) and measures:
  *   1. GetMyPage over gRPC for one customer with --missions missions (each rewarded and in the
  *      wallet, every fifth one exchanged and shipping): p50/p99 one call at a time, with
- *      --concurrency calls in flight, and the cheap poll (known_version still current).
+ *      --concurrency calls in flight, and the cheap poll (known_version still current); beside
+ *      it, in the same run, the ceiling: a primary-key SELECT of that customer's stored page row
+ *      through the same driver (postgres-js, the service's pool size), one at a time and with
+ *      --concurrency in flight, and the ratios (target: p99 <= 3x, throughput >= 50%).
  *   2. The view's lag behind events under a burst: --burst events (customers x 4 events:
  *      achieved, issued, credited, rewarded; grouped by kind, as each service's relay publishes
  *      its own events in batches) published as fast as the broker confirms them;
@@ -14,9 +17,10 @@
  * Prints a human report on stderr and one JSON line on stdout.
  */
 import { randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import amqp from 'amqplib';
+import postgres from 'postgres';
 import {
   deliveryStarted,
   giftOrderPaid,
@@ -141,6 +145,8 @@ async function lagOf(system: TestSystem, handedAt: Map<string, number>): Promise
   return stats(lags);
 }
 
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
 async function timeCalls(concurrency: number, total: number, once: () => Promise<unknown>): Promise<{ latency: Stats; perSecond: number }> {
   const samples: number[] = [];
   let next = 0;
@@ -166,6 +172,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   });
   process.once('SIGINT', () => void system.close().finally(() => process.exit(130)));
+  const loadAtStart = loadavg();
+  log(`${cpus().length} cores, load average ${loadAtStart.map((n) => n.toFixed(2)).join(' ')} at start`);
   try {
     const mypage = await system.start(myPageModule);
     const publisher = await openPublisher(system);
@@ -194,6 +202,31 @@ async function main(): Promise<void> {
       `GetMyPage (${MISSIONS} missions), ${CONCURRENCY} in flight:  p50 ${concurrent.latency.p50} ms  p99 ${concurrent.latency.p99} ms  (${concurrent.perSecond}/s)`,
     );
     log(`GetMyPage poll, unchanged:        p50 ${poll.latency.p50} ms  p99 ${poll.latency.p99} ms  (${poll.perSecond}/s)`);
+
+    // The ceiling: the page's row by its primary key, the same driver and pool size as the service.
+    const sql = postgres(system.config.databaseUrl as string, { max: system.config.databasePoolSize, onnotice: () => {} });
+    const select = () => sql`select customer_id, version, updated_at, page from mypage.pages where customer_id = ${'bench-page'}`;
+    await timeCalls(1, 200, select);
+    const pkSequential = await timeCalls(1, CALLS, select);
+    const pkConcurrent = await timeCalls(CONCURRENCY, CALLS, select);
+    await sql.end();
+    log(
+      `PK SELECT of the page row, 1 in flight:  p50 ${pkSequential.latency.p50} ms  p99 ${pkSequential.latency.p99} ms  (${pkSequential.perSecond}/s)`,
+    );
+    log(
+      `PK SELECT of the page row, ${CONCURRENCY} in flight:  p50 ${pkConcurrent.latency.p50} ms  p99 ${pkConcurrent.latency.p99} ms  (${pkConcurrent.perSecond}/s)`,
+    );
+    const ratios = {
+      p99Sequential: round2(sequential.latency.p99 / pkSequential.latency.p99),
+      p99Concurrent: round2(concurrent.latency.p99 / pkConcurrent.latency.p99),
+      throughputConcurrent: round2(concurrent.perSecond / pkConcurrent.perSecond),
+    };
+    log(
+      `GetMyPage / PK SELECT: p99 ${ratios.p99Sequential}x (1 in flight), ${ratios.p99Concurrent}x (${CONCURRENCY} in flight) [target <= 3x]; ` +
+        `throughput ${Math.round(ratios.throughputConcurrent * 100)}% at ${CONCURRENCY} in flight [target >= 50%]; load average ${loadavg()
+          .map((n) => n.toFixed(2))
+          .join(' ')}`,
+    );
 
     // 2. Lag under a burst.
     const customers = BURST / 4;
@@ -242,7 +275,7 @@ async function main(): Promise<void> {
 
     console.log(
       JSON.stringify({
-        host: { cpus: cpus().length, model: cpus()[0]?.model },
+        host: { cpus: cpus().length, model: cpus()[0]?.model, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
         getMyPage: {
           missions: MISSIONS,
           events: story.length,
@@ -250,6 +283,8 @@ async function main(): Promise<void> {
           concurrent: { concurrency: CONCURRENCY, ...concurrent },
           unchangedPoll: poll,
         },
+        primaryKeySelect: { sequential: pkSequential, concurrent: { concurrency: CONCURRENCY, ...pkConcurrent } },
+        ratios,
         burst: { events: burst.length, publishMs: published - burstStart, catchUpMs: drained - burstStart, lag },
         steady: { eventsPerSecond: offered, events: sent, lag: steadyLag },
       }),

@@ -3,16 +3,24 @@
  * Postgres and RabbitMQ, with mission, reward, wallet, gift and delivery in this process:
  *   1. exchanges:    N rewards exchanged for a gift, C calls in flight: sustained exchanges/s and
  *                    the ExchangeReward call's p50/p99;
- *   2. breaker open: a wallet whose gift shop is down, breaker open: the wallet's p99 when it
+ *   2. latency:      --latency-count exchanges with --latency-concurrency (8) in flight: the
+ *                    ExchangeReward p99 (target: under 100 ms);
+ *   3. ceiling:      the same job as one local transaction (bench/exchange-ceiling.ts: lock the
+ *                    reward, take stock, insert the order) through the same driver at both
+ *                    concurrencies, in the same run, and the platform's share of it (target >= 25%);
+ *   4. breaker open: a wallet whose gift shop is down, breaker open: the wallet's p99 when it
  *                    refuses an exchange at once (target: under 5 ms).
+ * The machine's load average is printed at the start and the end (the machine may be shared).
  */
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { WalletServiceClient } from '#contracts/generated/game/wallet/v1/wallet_service';
 import { createGift } from '#testing/exchange-helpers';
 import { call } from '#testing/grpc-call';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
 import { TestSystem } from '#testing/test-system';
+import { ExchangeCeiling } from './exchange-ceiling.js';
 import { type LatencyStats, latencyStats } from './latency-stats.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -42,6 +50,7 @@ async function closedLoop(requests: ExchangeRequest[], concurrency: number, send
   const latencies: number[] = [];
   const errors = new Map<string, number>();
   let next = 0;
+  let succeeded = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -50,6 +59,7 @@ async function closedLoop(requests: ExchangeRequest[], concurrency: number, send
         const begin = performance.now();
         try {
           await send(request);
+          succeeded += 1;
         } catch (error) {
           const key = (error as Error).message.split(':')[0];
           errors.set(key, (errors.get(key) ?? 0) + 1);
@@ -58,7 +68,13 @@ async function closedLoop(requests: ExchangeRequest[], concurrency: number, send
       }
     }),
   );
-  return { latencies: latencyStats(latencies), seconds: (performance.now() - started) / 1000, errors: Object.fromEntries(errors) };
+  // Latencies of every call (the breaker-open phase times refusals); rates count successes only.
+  return {
+    latencies: latencyStats(latencies),
+    succeeded,
+    seconds: (performance.now() - started) / 1000,
+    errors: Object.fromEntries(errors),
+  };
 }
 
 /** Achieves one mission for each of `count` customers and waits until every reward is in a wallet. */
@@ -87,6 +103,10 @@ function exchangeWith(wallets: WalletServiceClient) {
   return (request: ExchangeRequest) => call(wallets, wallets.exchangeReward, request);
 }
 
+function loadText(load: number[]): string {
+  return load.map((n) => n.toFixed(2)).join(' ');
+}
+
 function row(name: string, stats: LatencyStats): string {
   return `${name.padEnd(34)} ${String(stats.count).padStart(6)} ${[stats.p50, stats.p95, stats.p99, stats.max].map((v) => v.toFixed(1).padStart(8)).join('')}`;
 }
@@ -98,8 +118,14 @@ async function main(): Promise<void> {
       concurrency: { type: 'string', default: '32' },
       'open-calls': { type: 'string', default: '2000' },
       'open-concurrency': { type: 'string', default: '1' },
+      'latency-count': { type: 'string', default: '1000' },
+      'latency-concurrency': { type: 'string', default: '8' },
     },
   });
+  const latencyCount = Number(values['latency-count']);
+  const latencyConcurrency = Number(values['latency-concurrency']);
+  const loadAtStart = loadavg();
+  log(`load average ${loadText(loadAtStart)} at start`);
   const count = Number(values.count);
   const concurrency = Number(values.concurrency);
   const openCalls = Number(values['open-calls']);
@@ -115,7 +141,7 @@ async function main(): Promise<void> {
     const giftIds = Array.from({ length: GIFTS }, (_, i) => `bench-gift-${i}`);
     for (const giftId of giftIds) await createGift(system, giftId, 1_000_000);
     log(`preparing ${count} rewards in wallets`);
-    const rewards = await rewardsInWallets(system, count + 200, 'bx');
+    const rewards = await rewardsInWallets(system, count + 200 + latencyCount, 'bx');
     const requests = rewards.map(({ customerId, rewardId }, i) => ({
       customerId,
       rewardId,
@@ -127,8 +153,26 @@ async function main(): Promise<void> {
     await closedLoop(requests.slice(0, 200), 16, exchangeWith(system.walletClient()));
     log(`[exchanges] ${count} exchanges, ${concurrency} in flight`);
     const exchanges = await closedLoop(requests.slice(200, 200 + count), concurrency, exchangeWith(system.walletClient()));
-
     await waitForQuiet(system);
+    log(`[latency] ${latencyCount} exchanges, ${latencyConcurrency} in flight`);
+    const atLow = await closedLoop(
+      requests.slice(200 + count, 200 + count + latencyCount),
+      latencyConcurrency,
+      exchangeWith(system.walletClient()),
+    );
+    await waitForQuiet(system);
+
+    log('[ceiling] the same job as one transaction, at both concurrencies');
+    const ceiling = await ExchangeCeiling.create(system.config.databaseUrl as string, system.config.databasePoolSize, giftIds);
+    const ceilingRewards = await ceiling.prepare(200 + count + latencyCount, 'cx');
+    const ceilingLoop = (slice: typeof ceilingRewards, inFlight: number) => {
+      const asRequests = slice.map((reward, i) => ({ ...reward, giftId: giftIds[i % GIFTS], idempotencyKey: '' }));
+      return closedLoop(asRequests, inFlight, (request) => ceiling.exchange(request, request.giftId));
+    };
+    await ceilingLoop(ceilingRewards.slice(0, 200), 16);
+    const ceilingHigh = await ceilingLoop(ceilingRewards.slice(200, 200 + count), concurrency);
+    const ceilingLow = await ceilingLoop(ceilingRewards.slice(200 + count), latencyConcurrency);
+    await ceiling.close();
     // A second wallet whose gift shop is unreachable: trip its breaker, then time the refusals.
     const isolated = await system.start(walletModule, {
       overrides: {
@@ -155,17 +199,27 @@ async function main(): Promise<void> {
     }));
     const open = await closedLoop(looped, openConcurrency, openWallet);
 
+    const rate = (run: { succeeded: number; seconds: number }) => run.succeeded / run.seconds;
+    const share = (platform: typeof exchanges, one: typeof exchanges) => Math.round((rate(platform) / rate(one)) * 100);
     const report = [
       'Exchange benchmark (servers mode: local Postgres + RabbitMQ; all services in this process)',
+      `load average ${loadText(loadAtStart)} at start, ${loadText(loadavg())} at the end`,
       '',
-      `exchanges: ${count} completed (over ${GIFTS} gifts) in ${exchanges.seconds.toFixed(2)} s = ${(count / exchanges.seconds).toFixed(0)} exchanges/s (${concurrency} in flight); errors ${JSON.stringify(exchanges.errors)}`,
+      `exchanges: ${exchanges.succeeded} of ${count} completed (over ${GIFTS} gifts) in ${exchanges.seconds.toFixed(2)} s = ${rate(exchanges).toFixed(0)} exchanges/s (${concurrency} in flight); errors ${JSON.stringify(exchanges.errors)}`,
+      `exchanges: ${atLow.succeeded} of ${latencyCount} completed at ${latencyConcurrency} in flight = ${rate(atLow).toFixed(0)} exchanges/s; errors ${JSON.stringify(atLow.errors)}`,
+      `ceiling (one transaction: lock reward, take stock, insert order): ${rate(ceilingHigh).toFixed(0)}/s at ${concurrency} in flight, ${rate(ceilingLow).toFixed(0)}/s at ${latencyConcurrency}`,
+      `platform / ceiling: ${share(exchanges, ceilingHigh)}% at ${concurrency} in flight, ${share(atLow, ceilingLow)}% at ${latencyConcurrency} [target >= 25%]`,
       '',
       `${'latency (ms)'.padEnd(34)} ${'count'.padStart(6)}${['p50', 'p95', 'p99', 'max'].map((h) => h.padStart(8)).join('')}`,
-      row('ExchangeReward (completed)', exchanges.latencies),
+      row(`ExchangeReward (${concurrency} in flight)`, exchanges.latencies),
+      row(`ExchangeReward (${latencyConcurrency} in flight)`, atLow.latencies),
+      row(`ceiling transaction (${concurrency} in flight)`, ceilingHigh.latencies),
+      row(`ceiling transaction (${latencyConcurrency} in flight)`, ceilingLow.latencies),
       row(`ExchangeReward (breaker open, ${openConcurrency} in flight)`, open.latencies),
       '',
       `breaker-open refusals: ${JSON.stringify(open.errors)}`,
       `target: wallet p99 while the breaker is open < 5 ms: ${open.latencies.p99} ms ${open.latencies.p99 < 5 ? 'MET' : 'MISSED'}`,
+      `target: ExchangeReward p99 at ${latencyConcurrency} in flight < 100 ms: ${atLow.latencies.p99} ms ${atLow.latencies.p99 < 100 ? 'MET' : 'MISSED'}`,
     ];
     console.log(report.join('\n'));
     console.log(
@@ -173,6 +227,13 @@ async function main(): Promise<void> {
         bench: 'exchange',
         exchangesPerSecond: Math.round(count / exchanges.seconds),
         exchangeLatencyMs: exchanges.latencies,
+        lowConcurrency: { concurrency: latencyConcurrency, exchangesPerSecond: Math.round(rate(atLow)), latencyMs: atLow.latencies },
+        ceiling: {
+          [concurrency]: { perSecond: Math.round(rate(ceilingHigh)), latencyMs: ceilingHigh.latencies },
+          [latencyConcurrency]: { perSecond: Math.round(rate(ceilingLow)), latencyMs: ceilingLow.latencies },
+        },
+        shareOfCeilingPercent: { [concurrency]: share(exchanges, ceilingHigh), [latencyConcurrency]: share(atLow, ceilingLow) },
+        loadAverage: { start: loadAtStart, end: loadavg() },
         breakerOpenLatencyMs: open.latencies,
         errors: exchanges.errors,
       }),

@@ -14,9 +14,13 @@
  * The operations scripts that run as Kubernetes Jobs (OPERATIONS_SCRIPTS) are transpiled the same
  * way, at their paths under scripts/.
  *
- * Usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir>   (run from the repo root)
+ * `make up` and `npm start` run this tree on the machine too (dist/runtime): with --if-stale the
+ * build is skipped unless a file under services/ (or those scripts, package.json, tsconfig.json, this one)
+ * changed, or a file or directory was added or removed, since the last build finished.
+ *
+ * Usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir> [--if-stale]   (run from the repo root)
  */
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -44,8 +48,34 @@ export interface RuntimeBuild {
   readonly assets: readonly string[];
 }
 
+/** Written into the out dir when a build finished: its mtime is the build's. */
+const STAMP = '.built';
+/** What the web build writes under services/: not an input of this build (the image copies it, the machine serves it from the sources). */
+const NOT_INPUTS = [join('services', 'web', 'dist')];
+
+/** Whether anything the build reads is newer than its last finished build (directories too: their mtime moves when an entry is added or removed). */
+export async function runtimeIsStale(outDir: string, repoRoot = REPO_ROOT): Promise<boolean> {
+  const built = await stat(join(resolve(outDir), STAMP)).then(
+    (stamp) => stamp.mtimeMs,
+    () => undefined,
+  );
+  if (built === undefined) return true;
+  const newer = async (path: string): Promise<boolean> => {
+    if (NOT_INPUTS.includes(relative(repoRoot, path))) return false;
+    const info = await stat(path);
+    if (info.mtimeMs > built) return true;
+    if (!info.isDirectory()) return false;
+    const entries = await readdir(path);
+    return (await Promise.all(entries.map((entry) => newer(join(path, entry))))).some(Boolean);
+  };
+  const inputs = ['services', ...OPERATIONS_SCRIPTS, 'package.json', 'tsconfig.json', relative(repoRoot, fileURLToPath(import.meta.url))];
+  return (await Promise.all(inputs.map((input) => newer(join(repoRoot, input))))).some(Boolean);
+}
+
 export async function buildRuntime(outDir: string, repoRoot = REPO_ROOT): Promise<RuntimeBuild> {
   const out = resolve(outDir);
+  // The stamp carries the time the build began: a file changed meanwhile is newer, so built again next time.
+  const startedAt = new Date();
   await rm(join(out, 'services'), { recursive: true, force: true });
   await rm(join(out, 'scripts'), { recursive: true, force: true });
   const files = await listFiles(join(repoRoot, 'services'));
@@ -73,6 +103,8 @@ export async function buildRuntime(outDir: string, repoRoot = REPO_ROOT): Promis
     await copyFile(asset, target);
   }
   await writeRuntimePackageJson(join(repoRoot, 'package.json'), join(out, 'package.json'));
+  await writeFile(join(out, STAMP), `${startedAt.toISOString()}\n`);
+  await utimes(join(out, STAMP), startedAt, startedAt);
   return {
     modules: sources.map((file) => relative(repoRoot, file).replace(/\.ts$/, '.js')),
     assets: assets.map((file) => relative(repoRoot, file)),
@@ -93,11 +125,16 @@ async function writeRuntimePackageJson(source: string, target: string): Promise<
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const outDir = process.argv[2];
-  if (!outDir) {
-    console.error('usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir>');
+  const [outDir, flag] = process.argv.slice(2);
+  if (!outDir || (flag !== undefined && flag !== '--if-stale')) {
+    console.error('usage: node --import tsx scripts/deploy/build-runtime.ts <out-dir> [--if-stale]');
     process.exit(2);
   }
-  const result = await buildRuntime(outDir);
-  console.log(`runtime tree in ${outDir}: ${result.modules.length} modules, ${result.assets.length} assets`);
+  if (flag === '--if-stale') {
+    // Silent: it runs before every `npm start` and `make up`, whose output is the platform's.
+    if (await runtimeIsStale(outDir)) await buildRuntime(outDir);
+  } else {
+    const result = await buildRuntime(outDir);
+    console.log(`runtime tree in ${outDir}: ${result.modules.length} modules, ${result.assets.length} assets`);
+  }
 }

@@ -4,19 +4,16 @@
  * `(game.platform.v1.event).routing_key` option (`<context>.<past-verb>`) the key, read from the
  * descriptor set `npm run gen` builds. Publishers and consumers both import from here.
  */
-import { readFileSync } from 'node:fs';
-import { createFileRegistry, fromBinary, getOption, hasOption } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { getOption, hasOption } from '@bufbuild/protobuf';
 import { defineEvent, type EventType, type MessageCodec } from '#platform/events/event-type';
+import { descriptorRegistry } from '#platform/grpc/descriptor-set';
 import * as deliveryEvents from './generated/game/delivery/v1/delivery_events.js';
 import * as giftEvents from './generated/game/gift/v1/gift_events.js';
 import * as missionEvents from './generated/game/mission/v1/mission_events.js';
 import * as rewardEvents from './generated/game/reward/v1/reward_events.js';
 import * as walletEvents from './generated/game/wallet/v1/wallet_events.js';
 
-const registry = createFileRegistry(
-  fromBinary(FileDescriptorSetSchema, readFileSync(new URL('./generated/descriptor-set.binpb', import.meta.url))),
-);
+const registry = descriptorRegistry();
 const EVENT_OPTION = registry.getExtension('game.platform.v1.event');
 
 /** A generated events module: its package and its message codecs. */

@@ -27,7 +27,7 @@ await startOrExit(async () => {
   const authConfig = readAuthConfig();
   if (!authConfig.issuer)
     throw new ConfigError('AUTH_ISSUER is required: the gateway alone verifies tokens of an identity provider it does not run');
-  const tracing = startTracing('gateway');
+  const tracing = await startTracing('gateway');
   const auth = await PlatformAuth.discover({ ...authConfig, issuer: authConfig.issuer });
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
   const access = { verify: (token: string) => auth.verifier.verify(token), rateLimits: config.rateLimits };

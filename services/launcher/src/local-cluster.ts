@@ -9,29 +9,46 @@
  * that crashes is restarted with a doubling backoff (1 s up to 30 s), each crash and restart is
  * logged to .data/local-cluster/logs/supervisor.log, and `ps` shows the restarts.
  *
- *   npx tsx services/launcher/src/local-cluster.ts up|down|ps
+ * `make up` runs this module compiled, from the tree the container image runs (the Makefile
+ * builds it into dist/runtime with scripts/deploy/build-runtime.ts when a source is newer), and
+ * so every process it starts runs compiled JavaScript: nothing is transpiled at start and no
+ * esbuild helper sits beside each process. Started from the sources (tsx) it runs them.
+ *
+ *   make up|down|ps   (or: npx tsx services/launcher/src/local-cluster.ts up|down|ps)
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  type FSWatcher,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  watch,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import postgres from 'postgres';
-import { DEFAULT_IDENTITY_PORT } from '#platform/auth/auth-config';
-import { readInt, readOptionalString, readString } from '#platform/config/env-reader';
-import { readPlatformConfig } from '#platform/config/platform-config';
-import { waitForPostgres } from '#platform/db/postgres-readiness';
-import { createLogger, type Logger } from '#platform/logging/logger';
-import { assertPortsFree } from '#platform/runtime/port-check';
-import { checkBeforeStart } from '#platform/runtime/preflight';
+import { createLogger } from '#platform/logging/logger';
 import { StartupError, startOrExit } from '#platform/runtime/startup-error';
-import { loadDescriptorRegistry } from '../../gateway/src/descriptor/descriptor-registry.js';
-import { readGatewayConfig } from '../../gateway/src/gateway-config.js';
+import type { ClusterPlan } from './local-cluster-plan.js';
 import { serviceTarget } from './local-cluster-targets.js';
-import { metricsPortFor, ProcessSupervisor, replicaPort, waitUntilServing } from './process-supervisor.js';
+import { metricsPortFor, ProcessSupervisor, replicaPort, type ServiceProcess, waitUntilServing } from './process-supervisor.js';
 import { prometheusScrapeConfig } from './prometheus-scrape-config.js';
-import { SERVICE_MODULES } from './service-modules.js';
+import { buildWebPage, COMPILED, REPO_ROOT, SOURCE_WEB_DIST_DIR, TREE } from './source-tree.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+/** The repository: every process's working directory, and the home of the state. */
+const ROOT = REPO_ROOT;
+/**
+ * Node's flags for each service process (compiled runs only). A young generation of at most
+ * 2 MiB per semi-space instead of 16: these processes each handle a small share of the load, and
+ * the smaller nursery keeps each one's resident memory down (measured in docs/performance.md,
+ * "Start-up and footprint"). LOCAL_CLUSTER_NODE_OPTIONS replaces them.
+ */
+const SERVICE_NODE_ARGS = ['--enable-source-maps', '--max-semi-space-size=2'];
 /** LOCAL_CLUSTER_DIR moves the state (and logs) so a second copy can be up beside the first. */
 const STATE_DIR = process.env.LOCAL_CLUSTER_DIR || join(ROOT, '.data', 'local-cluster');
 const STATE_FILE = join(STATE_DIR, 'state.json');
@@ -47,100 +64,105 @@ interface ClusterState {
 }
 
 const RESTART_POLICY = { initialBackoffMs: 1_000, maxBackoffMs: 30_000, resetAfterMs: 60_000 };
-
-async function ensureDatabase(url: string, logger: Logger): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  await waitForPostgres({ url: admin.toString(), variable: 'DATABASE_URL', retries: readPlatformConfig().databaseConnectRetries, logger });
-  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
-  try {
-    const [exists] = await sql`select 1 from pg_database where datname = ${name}`;
-    if (!exists) await sql.unsafe(`create database "${name}"`);
-  } finally {
-    await sql.end();
-  }
-}
+/**
+ * Processes starting at once. A start is mostly CPU (loading modules) with some waiting on the
+ * servers (connections, migrations): twice the cores keeps them busy, where all at once would
+ * only stretch every start towards its time-out on a loaded machine.
+ */
+const STARTING_AT_ONCE = 2 * availableParallelism();
+/** Per process, from its spawn: generous, for a machine shared with other work. */
+const START_TIMEOUT_MS = 120_000;
 
 async function up(): Promise<void> {
   if (existsSync(STATE_FILE))
     throw new StartupError(`already up (${STATE_FILE}): run "make down" first, or set LOCAL_CLUSTER_DIR for a second copy`);
-  const plan = await planCluster(process.env);
-  // Everything each process will read, checked here first, with every port of every replica.
-  // METRICS_PORT 0: the supervisor gives each process its own (its gRPC port + 1000).
-  await checkBeforeStart(SERVICE_MODULES, plan.config, { ...plan.childEnv, METRICS_PORT: '0' });
-  await assertPortsFree([
-    ...SERVICE_MODULES.flatMap((module) =>
-      Array.from({ length: plan.replicas }, (_, replica) => ({
-        port: replicaPort(plan.portOf[module.name], replica),
-        host: plan.config.grpcHost,
-        variable: `${module.name.toUpperCase()}_GRPC_PORT`,
-      })),
-    ),
-    { port: plan.gatewayPort, host: '0.0.0.0', variable: 'GATEWAY_PORT' },
-  ]);
-  const logger = createLogger({ level: plan.config.logLevel, pretty: true });
-  await ensureDatabase(plan.databaseUrl, logger);
-  // My Page at /, as npm start serves it (the gateway's static files).
-  const staticDir = process.env.GATEWAY_STATIC_DIR || (await buildWebPage());
+  const { planCluster, checkPlan } = await import('./local-cluster-plan.js');
+  const plan = planCluster(process.env);
+  const logger = createLogger({ level: plan.logLevel, pretty: true });
+  await checkPlan(plan, process.env, logger);
+  // My Page at /, as npm start serves it (the gateway's static files), built (or found up to date)
+  // in a process of its own while the services start: the gateway reads the files per request.
+  const staticDir = process.env.GATEWAY_STATIC_DIR || SOURCE_WEB_DIST_DIR;
+  const webBuilt = process.env.GATEWAY_STATIC_DIR ? Promise.resolve() : buildWebPage('inherit');
+  webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   mkdirSync(join(STATE_DIR, 'logs'), { recursive: true });
   const logPath = join(STATE_DIR, 'logs', 'supervisor.log');
   const log = openSync(logPath, 'a');
-  const supervisor = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'supervise'], {
+  // The supervisor runs as this process does: compiled, or the sources through tsx (execArgv).
+  const supervisor = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'supervise'], {
     cwd: ROOT,
-    env: { ...process.env, GATEWAY_STATIC_DIR: staticDir },
+    env: { ...process.env, [PLAN_VARIABLE]: JSON.stringify(plan), GATEWAY_STATIC_DIR: staticDir },
     stdio: ['ignore', log, log],
     detached: true,
   });
   closeSync(log);
   supervisor.unref();
   let printed = 0;
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 300));
+  const printNewLines = () => {
     const lines = readFileSync(logPath, 'utf8').split('\n');
     for (const line of lines.slice(printed, -1)) console.log(line);
     printed = Math.max(printed, lines.length - 1);
-    const state = existsSync(STATE_FILE) ? (JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ClusterState) : undefined;
-    if (state?.ready) return;
-    if (state?.failed || supervisor.exitCode !== null || !alive(supervisor.pid as number)) {
-      if (existsSync(STATE_FILE) && !state?.ready) rmSync(STATE_FILE);
-      throw new StartupError(`${state?.failed ?? 'the supervisor exited'} (see ${logPath})`);
+  };
+  // The supervisor writes the state file when every process is up, or why not: watched, not polled.
+  const readState = (): ClusterState | undefined => {
+    try {
+      return JSON.parse(readFileSync(STATE_FILE, 'utf8')) as ClusterState;
+    } catch {
+      return undefined; // not written yet
     }
+  };
+  let watcher: FSWatcher | undefined;
+  const settled = new Promise<ClusterState>((resolve) => {
+    const check = () => {
+      const state = readState();
+      if (state?.ready || state?.failed) resolve(state);
+    };
+    watcher = watch(STATE_DIR, check);
+    supervisor.once('exit', () => resolve(readState() ?? { processes: [], failed: 'the supervisor exited' }));
+    check();
+  });
+  const logs = setInterval(printNewLines, 250);
+  let state: ClusterState;
+  try {
+    state = await settled;
+  } finally {
+    watcher?.close();
+    clearInterval(logs);
+    printNewLines();
   }
+  if (state.ready) {
+    try {
+      await webBuilt;
+    } catch (error) {
+      await down();
+      throw error;
+    }
+    console.log(`My Page on http://127.0.0.1:${plan.gatewayPort}/`);
+    return;
+  }
+  if (existsSync(STATE_FILE)) rmSync(STATE_FILE);
+  throw new StartupError(`${state.failed ?? 'the supervisor exited'} (see ${logPath})`);
 }
 
-/** What `up` checks and `supervise` runs, read from the same environment. */
-async function planCluster(env: NodeJS.ProcessEnv) {
-  const replicas = readInt(env, 'REPLICAS', 2, { min: 1, max: 5 });
-  const databaseUrl = readString(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/game_local');
-  const amqpUrl = readString(env, 'AMQP_URL', 'amqp://guest:guest@127.0.0.1:5672');
-  const logLevel = readString(env, 'LOG_LEVEL', 'info');
-  const childEnv = { ...env, DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, LOG_LEVEL: logLevel };
-  const config = readPlatformConfig(childEnv);
-  const gatewayPort = readGatewayConfig(loadDescriptorRegistry(), childEnv).port;
-  // Base ports follow <SERVICE>_GRPC_PORT like every other entry point, so a second copy can run beside.
-  const portOf: Record<string, number> = Object.fromEntries(
-    SERVICE_MODULES.map((module) => [
-      module.name,
-      readInt(env, `${module.name.toUpperCase()}_GRPC_PORT`, module.defaultPort, { min: 1, max: 65535 }),
-    ]),
-  );
-  // Tokens: a real issuer if AUTH_ISSUER names one, else the development provider started first.
-  const identityPort = readInt(env, 'IDENTITY_PORT', DEFAULT_IDENTITY_PORT, { min: 1, max: 65535 });
-  const issuer = readOptionalString(env, 'AUTH_ISSUER') ?? `http://localhost:${identityPort}`;
-  return { replicas, databaseUrl, amqpUrl, logLevel, childEnv, config, gatewayPort, portOf, identityPort, issuer };
-}
+/** The plan `up` checked, handed to the supervisor it spawns. */
+const PLAN_VARIABLE = 'LOCAL_CLUSTER_PLAN';
 
 async function supervise(): Promise<void> {
-  const env = process.env;
-  const { replicas, databaseUrl, amqpUrl, logLevel, gatewayPort, portOf, identityPort, issuer } = await planCluster(env);
-  const staticDir = readString(env, 'GATEWAY_STATIC_DIR', '');
+  const plan = JSON.parse(process.env[PLAN_VARIABLE] ?? '') as ClusterPlan;
+  const { replicas, gatewayPort, identityPort, issuer } = plan;
+  const staticDir = process.env.GATEWAY_STATIC_DIR ?? '';
   const state: ClusterState = { supervisorPid: process.pid, processes: [] };
-  const save = () => writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+  // Written whole, then renamed into place: `up` watches the file and never reads half of it.
+  const save = () => {
+    writeFileSync(`${STATE_FILE}.tmp`, JSON.stringify(state, null, 2));
+    renameSync(`${STATE_FILE}.tmp`, STATE_FILE);
+  };
+  const compiled = COMPILED ? { dir: TREE, nodeArgs: serviceNodeArgs() } : undefined;
   const supervisor = new ProcessSupervisor({
     root: ROOT,
+    compiled,
     logDir: join(STATE_DIR, 'logs'),
+    startTimeoutMs: START_TIMEOUT_MS,
     restart: {
       ...RESTART_POLICY,
       onEvent: (event) => {
@@ -160,65 +182,87 @@ async function supervise(): Promise<void> {
       },
     },
     env: {
-      DATABASE_URL: databaseUrl,
-      AMQP_URL: amqpUrl,
-      LOG_LEVEL: logLevel,
+      DATABASE_URL: plan.databaseUrl,
+      AMQP_URL: plan.amqpUrl,
+      LOG_LEVEL: plan.logLevel,
       GATEWAY_STATIC_DIR: staticDir,
-      WALLET_GIFT_ADDRESS: serviceTarget(portOf.gift, replicas),
+      WALLET_GIFT_ADDRESS: serviceTarget(portOf(plan, 'gift'), replicas),
       AUTH_ISSUER: issuer,
-      ...Object.fromEntries(
-        SERVICE_MODULES.map((module) => [`${module.name.toUpperCase()}_ADDRESS`, serviceTarget(portOf[module.name], replicas)]),
-      ),
+      [PLAN_VARIABLE]: '',
+      ...Object.fromEntries(plan.services.map(({ name, port }) => [`${name.toUpperCase()}_ADDRESS`, serviceTarget(port, replicas)])),
     },
   });
   save();
-  let starting = '';
+  let failedFirst: string | undefined;
+  const slot = limiter(STARTING_AT_ONCE);
+  /** Starts one process when a slot is free; the first that fails names the log that says why. */
+  const started = async (name: string, replica: number, start: () => Promise<ServiceProcess>, where: (p: ServiceProcess) => string) => {
+    try {
+      const process_ = await slot(start);
+      state.processes.push({ service: name, replica, port: process_.port, pid: process_.child.pid as number });
+      console.log(`${name}#${replica} ${where(process_)} (pid ${process_.child.pid})`);
+    } catch (error) {
+      failedFirst ??= `${name}-${replica}`;
+      throw error;
+    }
+  };
   try {
-    if (!readOptionalString(env, 'AUTH_ISSUER')) {
+    if (plan.startIdentity) {
+      // Every service asks the issuer for its keys as it starts: the provider comes first.
       // Its own environment has no AUTH_ISSUER (it is the issuer): the supervisor's env is for the services.
-      const identity = await new ProcessSupervisor({
+      const identity = new ProcessSupervisor({
         root: ROOT,
+        compiled,
         logDir: join(STATE_DIR, 'logs'),
+        startTimeoutMs: START_TIMEOUT_MS,
         detached: true,
-        env: { LOG_LEVEL: readString(env, 'LOG_LEVEL', 'info'), AUTH_ISSUER: '' },
-      }).startIdentity(identityPort);
-      state.processes.push({ service: 'identity', replica: 0, port: identityPort, pid: identity.child.pid as number });
-      console.log(`identity provider on ${issuer} (pid ${identity.child.pid}); npm run token -- --role player --customer 11`);
+        env: { LOG_LEVEL: plan.logLevel, AUTH_ISSUER: '', [PLAN_VARIABLE]: '' },
+      });
+      await started(
+        'identity',
+        0,
+        () => identity.startIdentity(identityPort),
+        () => `provider on ${issuer}; npm run token -- --role player --customer 11`,
+      );
     }
-    for (const module of SERVICE_MODULES) {
-      for (let replica = 0; replica < replicas; replica += 1) {
-        starting = `${module.name}-${replica}`;
-        const started = await supervisor.start(module.name, replica, replicaPort(portOf[module.name], replica));
-        state.processes.push({ service: module.name, replica, port: started.port, pid: started.child.pid as number });
-        console.log(
-          `${module.name}#${replica} SERVING on 127.0.0.1:${started.port}, metrics http://127.0.0.1:${started.metricsPort}/metrics (pid ${started.child.pid})`,
-        );
-      }
-    }
-    // The REST edge in front, as Envoy is in the cluster.
-    starting = 'gateway-0';
-    const gateway = await supervisor.startGateway(gatewayPort);
-    state.processes.push({ service: 'gateway', replica: 0, port: gatewayPort, pid: gateway.child.pid as number });
-    console.log(
-      `gateway on http://127.0.0.1:${gatewayPort}, metrics http://127.0.0.1:${gateway.metricsPort}/metrics (pid ${gateway.child.pid})`,
-    );
+    // Every service at once, and the REST edge in front (as Envoy is in the cluster) beside them.
+    // A service's first replica migrates its schema before the others start: two replicas
+    // migrating one fresh schema at once would both try to create it. Consumers declare their
+    // queues before they report SERVING, and nothing publishes before `up` returns.
+    const serving = (p: ServiceProcess) => `SERVING on 127.0.0.1:${p.port}, metrics http://127.0.0.1:${p.metricsPort}/metrics`;
+    const startService = async ({ name, port }: { name: string; port: number }) => {
+      const replica = (n: number) => started(name, n, () => supervisor.start(name, n, replicaPort(port, n)), serving);
+      await replica(0);
+      await Promise.all(Array.from({ length: replicas - 1 }, (_, n) => replica(n + 1)));
+    };
+    await Promise.all([
+      ...plan.services.map(startService),
+      started(
+        'gateway',
+        0,
+        () => supervisor.startGateway(gatewayPort),
+        (p) => `on http://127.0.0.1:${gatewayPort}, metrics http://127.0.0.1:${p.metricsPort}/metrics`,
+      ),
+    ]);
   } catch (error) {
     // The process that failed said why on its stderr, into its log: that line is the reason.
-    const log = join(STATE_DIR, 'logs', `${starting}.log`);
-    const reason = existsSync(log)
-      ? readFileSync(log, 'utf8')
-          .split('\n')
-          .filter((line) => line.startsWith('cannot start'))
-          .at(-1)
-      : undefined;
-    state.failed = reason ? `${starting.replace(/-(\d+)$/, '#$1')} ${reason} (log: ${log})` : String(error);
+    const log = join(STATE_DIR, 'logs', `${failedFirst}.log`);
+    const reason =
+      failedFirst && existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((line) => line.startsWith('cannot start'))
+            .at(-1)
+        : undefined;
+    state.failed = reason && failedFirst ? `${failedFirst.replace(/-(\d+)$/, '#$1')} ${reason} (log: ${log})` : String(error);
     save();
     await supervisor.stopAll();
     for (const { service, pid } of state.processes) if (service === 'identity') signal(pid, 'SIGTERM');
     throw error;
   }
-  state.ready = true;
-  save();
+  // In the catalog's order (they came up in any): identity, each service's replicas, the gateway.
+  const order = ['identity', ...plan.services.map(({ name }) => name), 'gateway'];
+  state.processes.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service) || a.replica - b.replica);
   writeFileSync(
     PROMETHEUS_CONFIG,
     prometheusScrapeConfig(state.processes.map(({ service, replica, port }) => ({ service, replica, metricsPort: metricsPortFor(port) }))),
@@ -229,6 +273,9 @@ async function supervise(): Promise<void> {
   console.log(
     `up: ${state.processes.length} processes, supervised (pid ${process.pid}); logs in ${join(STATE_DIR, 'logs')}; "make down" stops them`,
   );
+  // Ready last: `up` prints this log up to here and returns.
+  state.ready = true;
+  save();
   const stop = async () => {
     await supervisor.stopAll();
     process.exit(0);
@@ -299,14 +346,32 @@ function signal(pid: number, name: NodeJS.Signals): void {
   }
 }
 
-/** Builds My Page into the usual place for the gateway to serve; esbuild's helper process goes after. */
-async function buildWebPage(): Promise<string> {
-  const [{ buildWeb }, esbuild] = await Promise.all([import('../../web/build.js'), import('esbuild')]);
-  try {
-    return await buildWeb();
-  } finally {
-    await esbuild.stop();
-  }
+/** Runs at most n of the given works at once, the others queued in the order they came. */
+function limiter(n: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    // A finished work hands its slot straight to the next one waiting (active stays as it is).
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active += 1;
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active -= 1;
+    }
+  };
+}
+
+function portOf(plan: ClusterPlan, service: string): number {
+  return plan.services.find(({ name }) => name === service)?.port as number;
+}
+
+/** Node's flags for each service process when compiled: LOCAL_CLUSTER_NODE_OPTIONS, else SERVICE_NODE_ARGS. */
+function serviceNodeArgs(): string[] {
+  const given = process.env.LOCAL_CLUSTER_NODE_OPTIONS;
+  return given === undefined ? SERVICE_NODE_ARGS : given.split(/\s+/).filter(Boolean);
 }
 
 const commands: Record<string, () => Promise<void>> = { up, down, ps, supervise };

@@ -8,18 +8,17 @@
  * one line on stderr. `--build-web` (what `npm start` passes) builds the My Page front end
  * meanwhile, in a process of its own beside the database start-up, instead of before it.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
+
 import { readPlatformConfig } from '#platform/config/platform-config';
-import { createLogger, type Logger } from '#platform/logging/logger';
+import type { DatabaseHandle } from '#platform/db/database';
+import { createLogger } from '#platform/logging/logger';
 import { readMetricsAddress, startMetricsServer } from '#platform/metrics/metrics-server';
 import { Infrastructure } from '#platform/runtime/infrastructure';
 import { portFailure } from '#platform/runtime/port-check';
 import { checkBeforeStart } from '#platform/runtime/preflight';
 import { stopOnSignals } from '#platform/runtime/process-lifecycle';
-import { type RunningService, runService } from '#platform/runtime/service-runner';
-import { StartupError, startOrExit } from '#platform/runtime/startup-error';
+import { migrateService, type RunningService, runService } from '#platform/runtime/service-runner';
+import { startOrExit } from '#platform/runtime/startup-error';
 import { startTracing } from '#platform/telemetry/tracing';
 import { gatewayIdentity } from '../../gateway/src/access/gateway-identity.js';
 import { createGateway } from '../../gateway/src/create-gateway.js';
@@ -28,8 +27,8 @@ import { readGatewayConfig, upstreamsFor } from '../../gateway/src/gateway-confi
 import { DEV_SERVICE_CLIENTS } from '../../identity/src/dev-clients.js';
 import { platformIdentity } from '../../identity/src/platform-identity.js';
 import { type WalletOverrides, walletModule } from '../../wallet/src/composition-root.js';
-import { WEB_DIST_DIR } from '../../web/web-dist.js';
 import { SERVICE_MODULES } from './service-modules.js';
+import { buildWebPage, SOURCE_WEB_DIST_DIR } from './source-tree.js';
 
 await startOrExit(async () => {
   const config = readPlatformConfig();
@@ -37,9 +36,12 @@ await startOrExit(async () => {
   const gatewayConfig = readGatewayConfig(registry);
   const gatewayPort = { port: gatewayConfig.port, host: gatewayConfig.host, variable: 'GATEWAY_PORT' };
   await checkBeforeStart(SERVICE_MODULES, config, process.env, [gatewayPort]);
-  const tracing = startTracing('game-event-rewards');
+  const tracing = await startTracing('game-event-rewards');
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
-  const webBuilt = process.argv.includes('--build-web') && !gatewayConfig.staticDir ? buildWebPage(logger) : Promise.resolve();
+  const webBuilt =
+    process.argv.includes('--build-web') && !gatewayConfig.staticDir
+      ? buildWebPage().then((dir) => logger.info('web page built', { dir }))
+      : Promise.resolve();
   webBuilt.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   logger.info('starting the platform', {
     database: config.databaseUrl ? 'postgres' : 'pglite',
@@ -48,13 +50,32 @@ await startOrExit(async () => {
   const infrastructure = await Infrastructure.open(config, logger, 'launcher');
   // The databases answer before anything starts, so their failure is the one line an operator reads.
   for (const module of SERVICE_MODULES) await infrastructure.databaseReachable(module.name);
+  // Every schema migrated at once, while the identity provider starts (on PGlite the embedded
+  // database itself starts here: it takes seconds, and so does the provider's start).
+  const migrated = Promise.all(
+    SERVICE_MODULES.map(async (module) => {
+      const database = await infrastructure.database(module.name);
+      await migrateService(module, database);
+      return [module.name, database] as const;
+    }),
+  );
+  migrated.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
   // Who may call what: the embedded development provider unless AUTH_ISSUER names a real one.
   const identity = await platformIdentity(config.auth, logger);
+  const databases = new Map(await migrated);
 
   const services: RunningService[] = [];
   const portOf = new Map<string, number>();
+  // One after another in the catalog's order: consumers subscribe before the producers they follow publish.
   for (const module of SERVICE_MODULES) {
-    const options = { database: await infrastructure.database(module.name), bus: infrastructure.bus, config, logger, auth: identity.auth };
+    const options = {
+      database: databases.get(module.name) as DatabaseHandle,
+      migrate: false,
+      bus: infrastructure.bus,
+      config,
+      logger,
+      auth: identity.auth,
+    };
     const service =
       module === walletModule
         ? await runService(walletModule, { ...options, overrides: walletCallsThisProcess(portOf) })
@@ -79,7 +100,7 @@ await startOrExit(async () => {
     ...gatewayConfig,
     ...edgeIdentity,
     // The My Page web front end, from the same entry point as the API.
-    staticDir: gatewayConfig.staticDir ?? WEB_DIST_DIR,
+    staticDir: gatewayConfig.staticDir ?? SOURCE_WEB_DIST_DIR,
     registry,
     logger,
     upstreams: upstreamsFor(registry, (context) => (portOf.has(context) ? `127.0.0.1:${portOf.get(context)}` : undefined)),
@@ -105,23 +126,6 @@ await startOrExit(async () => {
     await tracing.shutdown();
   }, logger);
 });
-
-/**
- * Builds the page into WEB_DIST_DIR in a process of its own (services/web/build.ts), beside the
- * database start-up: what the bundler allocates leaves with that process instead of staying in
- * this one's heap for as long as the platform runs.
- */
-async function buildWebPage(logger: Logger): Promise<void> {
-  const build = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../web/build.ts', import.meta.url))], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const [code] = (await once(build, 'exit')) as [number | null];
-  if (code !== 0)
-    throw new StartupError(
-      `building the web page failed (exit ${code}; the reason is above): fix it, or run npm run build:web to see it again`,
-    );
-  logger.info('web page built', { dir: WEB_DIST_DIR });
-}
 
 /**
  * The wallet calls the gift service this process runs, on the port it actually got

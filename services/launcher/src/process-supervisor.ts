@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '#contracts/generated/grpc/health/v1/health';
 
 /** Longer than the platform clients' maximum reconnect backoff (1 s). */
@@ -20,14 +20,22 @@ export interface ServiceProcess {
 }
 
 export interface SupervisorOptions {
-  /** The repository root (entry points are services/<service>/src/main.ts below it). */
+  /** The repository root (entry points are services/<service>/src/main.ts below it); the processes' cwd. */
   root: string;
+  /**
+   * Run the compiled tree instead of the TypeScript sources: `node [nodeArgs]
+   * <dir>/services/<service>/src/main.js`, as the container image does (scripts/deploy/
+   * build-runtime.ts writes it). Default: the sources, through tsx.
+   */
+  compiled?: { dir: string; nodeArgs?: readonly string[] };
   /** Environment shared by every process (DATABASE_URL, AMQP_URL, queue names, ...). */
   env: NodeJS.ProcessEnv;
   /** Where each process's output goes (<service>-<replica>.log). */
   logDir: string;
   /** Let processes outlive this one (`make up` returns while the cluster keeps running). */
   detached?: boolean;
+  /** How long a process may take to be SERVING (or listening) after it is spawned; default 60 s. */
+  startTimeoutMs?: number;
   /**
    * Restart a replica that exits without being asked to, as a kubelet does: after
    * initialBackoffMs, doubling on each crash up to maxBackoffMs (CrashLoopBackOff), and back to
@@ -78,13 +86,17 @@ export class ProcessSupervisor {
     mkdirSync(options.logDir, { recursive: true });
   }
 
+  private get startTimeoutMs(): number {
+    return this.options.startTimeoutMs ?? 60_000;
+  }
+
   get running(): ServiceProcess[] {
     return [...this.processes];
   }
 
   async start(service: string, replica: number, port: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<ServiceProcess> {
     const started = this.spawn(service, replica, port, { ...extraEnv, [`${service.toUpperCase()}_GRPC_PORT`]: String(port) });
-    await waitUntilServing(`127.0.0.1:${port}`, started.child, 60_000);
+    await waitUntilServing(`127.0.0.1:${port}`, started.child, this.startTimeoutMs);
     return started;
   }
 
@@ -118,8 +130,8 @@ export class ProcessSupervisor {
       const again = this.spawn(exited.service, exited.replica, exited.port, extraEnv);
       const up =
         exited.service === 'gateway'
-          ? waitUntilListening(exited.port, again.child, 60_000)
-          : waitUntilServing(`127.0.0.1:${exited.port}`, again.child, 60_000);
+          ? waitUntilListening(exited.port, again.child, this.startTimeoutMs)
+          : waitUntilServing(`127.0.0.1:${exited.port}`, again.child, this.startTimeoutMs);
       up.then(
         () => policy.onEvent?.({ kind: 'restarted', service: exited.service, replica: exited.replica, restarts, pid: again.child.pid }),
         (error: unknown) => policy.onEvent?.({ kind: 'restart-failed', service: exited.service, replica: exited.replica, restarts, error }),
@@ -131,20 +143,20 @@ export class ProcessSupervisor {
   /** The REST gateway as its own process, in front of the services (its env names their targets). */
   async startGateway(port: number): Promise<ServiceProcess> {
     const started = this.spawn('gateway', 0, port, { GATEWAY_PORT: String(port) });
-    await waitUntilListening(port, started.child, 60_000);
+    await waitUntilListening(port, started.child, this.startTimeoutMs);
     return started;
   }
 
   /** The embedded development identity provider as its own process (its issuer: http://localhost:<port>). */
   async startIdentity(port: number): Promise<ServiceProcess> {
     const started = this.spawn('identity', 0, port, { IDENTITY_PORT: String(port) });
-    await waitUntilListening(port, started.child, 60_000);
+    await waitUntilListening(port, started.child, this.startTimeoutMs);
     return started;
   }
 
   private spawn(service: string, replica: number, port: number, extraEnv: NodeJS.ProcessEnv): ServiceProcess {
     const log = openSync(join(this.options.logDir, `${service}-${replica}.log`), 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', join('services', service, 'src', 'main.ts')], {
+    const child = spawn(process.execPath, this.entryPoint(service), {
       cwd: this.options.root,
       env: { ...process.env, ...this.options.env, METRICS_PORT: String(metricsPortFor(port)), ...extraEnv },
       stdio: ['ignore', log, log],
@@ -160,6 +172,13 @@ export class ProcessSupervisor {
       this.onExit(started, extraEnv, startedAt);
     });
     return started;
+  }
+
+  /** How node runs a service: its compiled main.js, or its main.ts through tsx. */
+  private entryPoint(service: string): string[] {
+    const { compiled } = this.options;
+    if (!compiled) return ['--import', 'tsx', join('services', service, 'src', 'main.ts')];
+    return [...(compiled.nodeArgs ?? []), join(compiled.dir, 'services', service, 'src', 'main.js')];
   }
 
   /** SIGTERM and wait for the process to finish its graceful shutdown. */
@@ -194,41 +213,90 @@ export class ProcessSupervisor {
   }
 }
 
-/** Waits until something accepts TCP connections on the port; fails early if the process dies. */
-async function waitUntilListening(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`process for port ${port} exited with ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on ${port} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+/** Rejects once the child exits (a start-up that failed): readiness waits race against it. */
+function exitOf(child: ChildProcess | undefined, what: string): { exited: Promise<never>; dispose(): void } {
+  if (!child) return { exited: new Promise<never>(() => {}), dispose: () => {} };
+  let onExit: (code: number | null) => void = () => {};
+  const exited = new Promise<never>((_, reject) => {
+    onExit = (code) => reject(new Error(`process for ${what} exited with ${code}`));
+    if (child.exitCode !== null) onExit(child.exitCode);
+    else child.once('exit', onExit);
+  });
+  exited.catch(() => {});
+  return { exited, dispose: () => child.off('exit', onExit) };
+}
+
+async function withDeadline<T>(
+  work: Promise<T>,
+  child: ChildProcess | undefined,
+  what: string,
+  timeoutMs: number,
+  late: string,
+): Promise<T> {
+  const exit = exitOf(child, what);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(late)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, exit.exited, deadline]);
+  } finally {
+    clearTimeout(timer);
+    exit.dispose();
   }
 }
 
-/** Polls grpc.health.v1 until SERVING; fails early if the process dies. */
-export async function waitUntilServing(address: string, child: ChildProcess | undefined, timeoutMs: number): Promise<void> {
-  const client = new HealthClient(address, credentials.createInsecure());
-  const deadline = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      if (child && child.exitCode !== null) throw new Error(`process for ${address} exited with ${child.exitCode}`);
-      const serving = await new Promise<boolean>((resolve) =>
-        client.check({ service: '' }, new Metadata(), { deadline: Date.now() + 1000 }, (error, response) =>
-          resolve(!error && response.status === HealthCheckResponse_ServingStatus.SERVING),
-        ),
-      ).catch(() => false);
-      if (serving) return;
-      if (Date.now() > deadline) throw new Error(`${address} not SERVING after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+/** Gap between connection attempts while a process is still starting (connect() on loopback fails at once). */
+const CONNECT_RETRY_MS = 50;
+
+/** Waits until something accepts TCP connections on the port; fails as soon as the process dies. */
+async function waitUntilListening(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
+  let done = false;
+  const listening = (async () => {
+    while (!done) {
+      const open = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.destroy();
+          resolve(true);
+        });
+        socket.once('error', () => resolve(false));
+      });
+      if (open) return;
+      await new Promise((resolve) => setTimeout(resolve, CONNECT_RETRY_MS));
     }
+  })();
+  try {
+    await withDeadline(listening, child, `port ${port}`, timeoutMs, `nothing listening on ${port} after ${timeoutMs} ms`);
   } finally {
+    done = true;
+  }
+}
+
+/**
+ * Resolves when grpc.health.v1 says SERVING, told by the server: one Watch call, queued until the
+ * channel connects (waitForReady, reconnecting every CONNECT_RETRY_MS or so while the process
+ * starts), then streaming each status change, so SERVING is seen the moment it is set rather
+ * than at the next poll. Fails as soon as the process dies, or after timeoutMs.
+ */
+export async function waitUntilServing(address: string, child: ChildProcess | undefined, timeoutMs: number): Promise<void> {
+  const client = new HealthClient(address, credentials.createInsecure(), {
+    'grpc.initial_reconnect_backoff_ms': CONNECT_RETRY_MS,
+    'grpc.max_reconnect_backoff_ms': 4 * CONNECT_RETRY_MS,
+  });
+  const call = client.watch({ service: '' }, new Metadata({ waitForReady: true }));
+  const serving = new Promise<void>((resolve, reject) => {
+    call.on('data', (response: { status: HealthCheckResponse_ServingStatus }) => {
+      if (response.status === HealthCheckResponse_ServingStatus.SERVING) resolve();
+    });
+    call.on('error', (error: Error & { code?: number }) => {
+      if (error.code !== status.CANCELLED) reject(error);
+    });
+    call.on('end', () => reject(new Error(`${address} ended its health watch before SERVING`)));
+  });
+  try {
+    await withDeadline(serving, child, address, timeoutMs, `${address} not SERVING after ${timeoutMs} ms`);
+  } finally {
+    call.cancel();
     client.close();
   }
 }

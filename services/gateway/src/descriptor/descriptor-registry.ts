@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { createFileRegistry, type FileRegistry, fromBinary } from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { DESCRIPTOR_SET_PATH } from '#platform/grpc/descriptor-set';
+import type { FileRegistry } from '@bufbuild/protobuf';
+import { DESCRIPTOR_SET_PATH, descriptorRegistry } from '#platform/grpc/descriptor-set';
 
 /**
  * The contract as the gateway knows it: the FileDescriptorSet `npm run gen` builds from proto/
  * (imports included, so google.api.http and its HttpRule resolve), the same bytes Envoy's
- * transcoder is given.
+ * transcoder is given. Parsed once per process (shared with the access policies and events).
  */
 export function loadDescriptorRegistry(path: string = DESCRIPTOR_SET_PATH): FileRegistry {
-  return createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(path)));
+  return descriptorRegistry(path);
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '#platform/errors/domain-error';
 import { requireCode } from '#platform/validation/request-fields';
-import { assembleMyPage, emptyMyPage, type MyPage } from '../domain/my-page.js';
+import { emptyMyPage, type MyPage } from '../domain/my-page.js';
 import type { MyPageView } from '../domain/my-page-view.js';
 import type { PageHeader } from '../domain/page-facts.js';
 
@@ -21,8 +21,7 @@ export class GetMyPage {
       const header = await this.deps.view.header(customerId);
       if (header && header.version === query.knownVersion) return { unchanged: true, header };
     }
-    const record = await this.deps.view.load(customerId);
-    if (!record) return { unchanged: false, page: emptyMyPage(customerId) };
-    return { unchanged: false, page: assembleMyPage(record) };
+    const page = await this.deps.view.page(customerId);
+    return { unchanged: false, page: page ?? emptyMyPage(customerId) };
   }
 }

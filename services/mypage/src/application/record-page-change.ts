@@ -10,7 +10,25 @@ import type { PageChange } from '../domain/page-facts.js';
 export class RecordPageChange {
   constructor(private readonly deps: { view: MyPageView }) {}
 
+  /**
+   * A run of events in one transaction: every change recorded (sent at once), then each page
+   * that changed assembled and stored once, however many of the run's events it took.
+   */
+  async executeAll(changes: readonly PageChange[]): Promise<void> {
+    const results = await Promise.allSettled(changes.map((change) => this.record(change)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const changed = changes.filter((_, i) => (results[i] as PromiseFulfilledResult<boolean>).value).map((change) => change.customerId);
+    await this.deps.view.storePages(changed);
+  }
+
   async execute(change: PageChange): Promise<boolean> {
+    const changed = await this.record(change);
+    if (changed) await this.deps.view.storePages([change.customerId]);
+    return changed;
+  }
+
+  private record(change: PageChange): Promise<boolean> {
     const optionalUuid = (field: string, value: string | undefined) => (value === undefined ? undefined : requireUuid(field, value));
     const optionalCode = (field: string, value: string | undefined) => (value === undefined ? undefined : requireCode(field, value));
     return this.deps.view.record({

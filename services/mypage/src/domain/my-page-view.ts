@@ -1,4 +1,5 @@
-import type { PageChange, PageHeader, PageRecord } from './page-facts.js';
+import type { MyPage } from './my-page.js';
+import type { PageChange, PageHeader } from './page-facts.js';
 
 /** How far the view is: what an operator watches while it is rebuilt. */
 export interface ViewStatus {
@@ -18,9 +19,14 @@ export interface ViewStatus {
 export interface MyPageView {
   /** Adds what one event tells; true if the page changed. */
   record(change: PageChange): Promise<boolean>;
+  /**
+   * Assembles these customers' pages from their facts and stores them with their versions, in
+   * the transaction that recorded the changes: what page() answers from then on.
+   */
+  storePages(customerIds: readonly string[]): Promise<void>;
   header(customerId: string): Promise<PageHeader | undefined>;
-  /** The header is read before the rest, so a version is never newer than the rows shown with it. */
-  load(customerId: string): Promise<PageRecord | undefined>;
+  /** The stored page: one lookup, never assembled per read. */
+  page(customerId: string): Promise<MyPage | undefined>;
   /** Empties the view and forgets which events were applied (before a replay). */
   reset(): Promise<void>;
   status(): Promise<ViewStatus>;

@@ -1,16 +1,6 @@
-import { readFileSync } from 'node:fs';
-import {
-  createFileRegistry,
-  type DescExtension,
-  type DescMethod,
-  type FileRegistry,
-  fromBinary,
-  getOption,
-  hasOption,
-} from '@bufbuild/protobuf';
-import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { type DescExtension, type DescMethod, type FileRegistry, getOption, hasOption } from '@bufbuild/protobuf';
 import { CallerRole } from '#contracts/generated/game/platform/v1/access_policy';
-import { DESCRIPTOR_SET_PATH } from '../grpc/descriptor-set.js';
+import { DESCRIPTOR_SET_PATH, descriptorRegistry } from '../grpc/descriptor-set.js';
 
 /** Who may call one RPC, as declared by `option (game.platform.v1.access)` beside it in proto/. */
 export interface MethodAccessPolicy {
@@ -54,7 +44,7 @@ export class AccessPolicies {
     cached ??= new Map();
     let policies = cached.get(path);
     if (!policies) {
-      policies = AccessPolicies.fromRegistry(createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(path))));
+      policies = AccessPolicies.fromRegistry(descriptorRegistry(path));
       cached.set(path, policies);
     }
     return policies;

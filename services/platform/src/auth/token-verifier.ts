@@ -15,7 +15,7 @@ const CACHE_SIZE = 10_000;
 
 /** Verifies access tokens of one issuer for one audience (jose), giving the Caller they name. */
 export class TokenVerifier {
-  /** Verified token -> its caller and when it stops being acceptable (exp + skew), oldest first. */
+  /** Verified token -> its caller and when it stops being acceptable (exp + skew), least recently used first. */
   private readonly verified = new Map<string, { caller: Caller; until: number }>();
 
   private constructor(
@@ -45,8 +45,12 @@ export class TokenVerifier {
 
   async verify(token: string): Promise<Caller> {
     const known = this.verified.get(token);
-    if (known && Date.now() < known.until) return known.caller;
     if (known) this.verified.delete(token);
+    if (known && Date.now() < known.until) {
+      // Least recently used first: a token in use moves to the back, the oldest unused one goes first.
+      this.verified.set(token, known);
+      return known.caller;
+    }
     const { caller, exp } = await this.verifyNow(token);
     if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(token, { caller, until: (exp + CLOCK_TOLERANCE_S) * 1000 });

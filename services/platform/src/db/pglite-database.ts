@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import type { Database, DatabaseHandle } from './database.js';
+import { createInMemoryPglite } from './pglite-snapshot.js';
 
 /**
  * The embedded database for a machine with no Postgres server. PGlite costs about 1 GB and
@@ -9,15 +10,20 @@ import type { Database, DatabaseHandle } from './database.js';
  * Closing is reference counted: the instance goes when the last service lets go.
  */
 export class SharedPglite {
-  private instance?: PGlite;
+  /** The instance being created or created: services opening at once share one (each would cost ~1 GB). */
+  private instance?: Promise<PGlite>;
   private users = 0;
 
   constructor(private readonly dataDir?: string) {}
 
   async open(): Promise<DatabaseHandle> {
-    this.instance ??= await PGlite.create(this.dataDir ?? 'memory://');
+    this.instance ??= this.dataDir ? PGlite.create(this.dataDir) : createInMemoryPglite();
     this.users += 1;
-    const client = this.instance;
+    const client = await this.instance.catch((error: unknown) => {
+      this.users -= 1;
+      this.instance = undefined;
+      throw error;
+    });
     const db = drizzle(client) as unknown as Database;
     let closed = false;
     return {
@@ -33,7 +39,7 @@ export class SharedPglite {
         if (this.users === 0 && this.instance) {
           const instance = this.instance;
           this.instance = undefined;
-          await instance.close();
+          await (await instance).close();
         }
       },
     };

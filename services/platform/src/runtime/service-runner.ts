@@ -28,6 +28,8 @@ export interface RunServiceOptions<Overrides> {
   auth: PlatformAuth;
   /** Default: `<SERVICE>_GRPC_PORT`, else the module's default port. 0 picks a free port. */
   port?: number;
+  /** Apply the service's migrations first (default true); false when the caller did (migrateService). */
+  migrate?: boolean;
   /** Start the outbox relay (default true). Off simulates a crash between commit and publish. */
   relay?: boolean;
   /** Start consuming events (default true). */
@@ -51,6 +53,21 @@ export interface RunningService {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** Applies a service's migrations to its schema; a failure says the cause, not drizzle's wrapper. */
+export async function migrateService(
+  module: Pick<ServiceModule<unknown>, 'name' | 'migrationsFolder' | 'schema'>,
+  database: DatabaseHandle,
+): Promise<void> {
+  await database.migrate({ migrationsFolder: module.migrationsFolder, schema: module.schema }).catch((error: unknown) => {
+    // drizzle wraps the driver's error (DrizzleQueryError: Failed query: CREATE SCHEMA ...): say the cause.
+    const cause = rootCause(error);
+    throw new StartupError(
+      `${module.name}: migrating schema "${module.schema}" failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause: error },
+    );
+  });
+}
+
 /**
  * Starts one service: migrations, gRPC server (with health and reflection), outbox relay and
  * event consumer; reports SERVING only when all of it is up. Used by each service's own main,
@@ -62,14 +79,7 @@ export async function runService<Overrides>(
 ): Promise<RunningService> {
   const { config, bus, database } = options;
   const logger = options.logger.child({ service: module.name });
-  await database.migrate({ migrationsFolder: module.migrationsFolder, schema: module.schema }).catch((error: unknown) => {
-    // drizzle wraps the driver's error (DrizzleQueryError: Failed query: CREATE SCHEMA ...): say the cause.
-    const cause = rootCause(error);
-    throw new StartupError(
-      `${module.name}: migrating schema "${module.schema}" failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause: error },
-    );
-  });
+  if (options.migrate !== false) await migrateService(module, database);
 
   let relay: OutboxRelay | undefined;
   const context: ServiceContext = { db: database.db, bus, config, logger, auth: options.auth, wakeRelay: () => relay?.wake() };

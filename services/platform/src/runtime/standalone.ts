@@ -24,7 +24,7 @@ export async function runStandalone<Overrides>(module: ServiceModule<Overrides>)
       throw new ConfigError(
         `AUTH_ISSUER is required: ${module.name} verifies every call's token against that issuer (make up starts the development one and sets it)`,
       );
-    const tracing = startTracing(module.name);
+    const tracing = await startTracing(module.name);
     const logger = createLogger({ level: config.logLevel, pretty: config.logPretty });
     logger.info('starting', { service: module.name });
     const infrastructure = await Infrastructure.open(config, logger, module.name);

@@ -1,8 +1,5 @@
 import { context, propagation, type Tracer, trace } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 
 const TRACER_NAME = 'game-event-rewards';
 let current: Tracer = trace.getTracer(TRACER_NAME);
@@ -44,7 +41,9 @@ export interface RunningTracing {
 /**
  * Traces this process when OTEL_EXPORTER_OTLP_ENDPOINT is set: spans are batched and exported
  * over OTLP/gRPC (the exporter reads the standard OTEL_EXPORTER_OTLP_* variables itself).
- * Unset, nothing is registered and the API's no-op tracer stays in place.
+ * Unset, nothing is registered and the API's no-op tracer stays in place, and the SDK and the
+ * exporter are not even loaded: they are imported here, only when needed (loading them costs
+ * each process a few hundred milliseconds of CPU and a few MB at start).
  *
  * Why our own grpc-js interceptors rather than @opentelemetry/instrumentation-grpc: that
  * patches grpc-js only if a loader hook (import-in-the-middle) is registered before grpc-js is
@@ -52,8 +51,14 @@ export interface RunningTracing {
  * benches) would have to get right; the platform already puts interceptors on every server and
  * client (RED metrics, auth), so context propagation sits there too and works everywhere.
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): RunningTracing {
+export async function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Promise<RunningTracing> {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT || enabled) return { shutdown: async () => {} };
+  const [{ OTLPTraceExporter }, { resourceFromAttributes }, { BatchSpanProcessor }, { NodeTracerProvider }] = await Promise.all([
+    import('@opentelemetry/exporter-trace-otlp-grpc'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-trace-base'),
+    import('@opentelemetry/sdk-trace-node'),
+  ]);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME || serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],

@@ -55,19 +55,22 @@ export class ExchangeReward {
   /** Step 1, or the earlier result when the same request comes again. */
   private begin(request: ExchangeRewardCommand): Promise<ExchangeState> {
     return this.deps.unitOfWork.run(async ({ rewards, exchanges }) => {
-      const existing = await exchanges.lock(request.customerId, request.idempotencyKey);
+      // Both locks in one round trip (sent in this order on the transaction's connection, so
+      // the lock order is unchanged); the reward's lock is simply let go if the exchange ends here.
+      const [existing, reward] = await Promise.all([
+        exchanges.lock(request.customerId, request.idempotencyKey),
+        rewards.lock(request.rewardId),
+      ]);
       if (existing && !existing.matches(request)) throw new IdempotencyKeyReusedError(request.idempotencyKey);
       if (existing?.state.status === 'completed') return existing.state;
       if (existing?.state.status === 'pending') throw new ExchangeInProgressError(request.rewardId);
 
-      const reward = await rewards.lock(request.rewardId);
       if (!reward || reward.state.customerId !== request.customerId) throw new RewardNotInWalletError(request.customerId, request.rewardId);
       const at = this.deps.now();
       const exchange = existing ?? Exchange.request({ ...request, orderId: this.deps.newId(), at });
       if (existing) exchange.retry(this.deps.newId(), at);
       reward.hold(exchange.state.orderId);
-      await rewards.save(reward);
-      await exchanges.save(exchange);
+      await Promise.all([rewards.save(reward), exchanges.save(exchange)]);
       return exchange.state;
     });
   }

@@ -35,14 +35,16 @@ export class SettleExchange {
 
   private async complete(pending: ExchangeState): Promise<ExchangeState> {
     const settled = await this.deps.unitOfWork.run(async ({ rewards, exchanges }) => {
-      const exchange = await exchanges.lock(pending.customerId, pending.idempotencyKey);
-      const reward = await rewards.lock(pending.rewardId);
+      // Locks and saves each sent together (one round trip per pair; the lock order is unchanged).
+      const [exchange, reward] = await Promise.all([
+        exchanges.lock(pending.customerId, pending.idempotencyKey),
+        rewards.lock(pending.rewardId),
+      ]);
       if (!exchange || !reward || exchange.state.orderId !== pending.orderId) throw new Error('exchange vanished while settling');
       const at = this.deps.now();
       reward.spend(pending.orderId, pending.giftId, at);
       exchange.complete(at);
-      await rewards.save(reward);
-      await exchanges.save(exchange);
+      await Promise.all([rewards.save(reward), exchanges.save(exchange)]);
       return exchange.state;
     });
     this.outcomes.completed();
@@ -51,13 +53,14 @@ export class SettleExchange {
 
   private async fail(pending: ExchangeState, reason: string): Promise<void> {
     const failed = await this.deps.unitOfWork.run(async ({ rewards, exchanges }) => {
-      const exchange = await exchanges.lock(pending.customerId, pending.idempotencyKey);
-      const reward = await rewards.lock(pending.rewardId);
+      const [exchange, reward] = await Promise.all([
+        exchanges.lock(pending.customerId, pending.idempotencyKey),
+        rewards.lock(pending.rewardId),
+      ]);
       if (!exchange || exchange.state.orderId !== pending.orderId || exchange.state.status !== 'pending') return false;
       exchange.fail(reason, this.deps.now());
       reward?.release(pending.orderId);
-      if (reward) await rewards.save(reward);
-      await exchanges.save(exchange);
+      await Promise.all([reward ? rewards.save(reward) : undefined, exchanges.save(exchange)]);
       return true;
     });
     if (failed) this.outcomes.failed(reason);

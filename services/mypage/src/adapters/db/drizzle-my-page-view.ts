@@ -1,7 +1,8 @@
-import { count, eq, getTableColumns, isNull, or, type SQL, sql, sum } from 'drizzle-orm';
+import { count, eq, getTableColumns, inArray, isNull, or, type SQL, sql, sum } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Transaction } from '#platform/db/database';
 import type { TransactionScope } from '#platform/db/transaction-scope';
+import { assembleMyPage, type MissionEntry, type MyPage, type OrderEntry, type RewardEntry } from '../../domain/my-page.js';
 import type { MyPageView, ViewStatus } from '../../domain/my-page-view.js';
 import type { PageChange, PageHeader, PageRecord } from '../../domain/page-facts.js';
 import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.js';
@@ -11,6 +12,8 @@ import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.j
  * current value is still null, so an upsert reports a change only when it filled a blank; the
  * page's version goes up once per event that did. An event is one statement (its upserts as
  * data-modifying CTEs plus the version bump): one round trip per event in the consumer's batch.
+ * The pages the batch changed are then assembled once each and stored on their header row
+ * (storePages), so a read is one primary-key lookup.
  */
 export class DrizzleMyPageView implements MyPageView {
   constructor(private readonly scope: TransactionScope) {}
@@ -45,21 +48,53 @@ export class DrizzleMyPageView implements MyPageView {
     });
   }
 
+  async storePages(customerIds: readonly string[]): Promise<void> {
+    if (customerIds.length === 0) return;
+    const records = await this.loadMany([...new Set(customerIds)]);
+    if (records.length === 0) return;
+    const stored = records.map((record) => sql`(${record.customerId}::text, ${JSON.stringify(assembleMyPage(record))}::text)`);
+    // The header rows are locked by this transaction's version bumps, so the version a page
+    // is stored with is the one it was assembled at.
+    await this.scope.reader.execute(sql`update ${pages} set page = stored.page
+      from (values ${sql.join(stored, sql`, `)}) as stored(customer_id, page)
+      where ${pages.customerId} = stored.customer_id`);
+  }
+
   async header(customerId: string): Promise<PageHeader | undefined> {
-    const [row] = await this.scope.reader.select().from(pages).where(eq(pages.customerId, customerId));
+    const [row] = await this.scope.reader.select(HEADER).from(pages).where(eq(pages.customerId, customerId));
     return row;
   }
 
-  async load(customerId: string): Promise<PageRecord | undefined> {
-    const header = await this.header(customerId);
-    if (!header) return undefined;
+  async page(customerId: string): Promise<MyPage | undefined> {
+    const [row] = await this.scope.reader
+      .select({ ...HEADER, page: pages.page })
+      .from(pages)
+      .where(eq(pages.customerId, customerId));
+    if (!row) return undefined;
+    if (row.page !== null) return revivePage(JSON.parse(row.page) as StoredPage);
+    // A row from before pages were stored: assembled from the facts until its next event.
+    const [record] = await this.loadMany([customerId]);
+    return record ? assembleMyPage(record) : undefined;
+  }
+
+  /** Headers and facts of several customers, the header read first (a version is never newer than its facts). */
+  private async loadMany(customerIds: string[]): Promise<PageRecord[]> {
     const reader = this.scope.reader;
+    const headers = await reader.select(HEADER).from(pages).where(inArray(pages.customerId, customerIds));
+    if (headers.length === 0) return [];
     const [missionRows, rewardRows, orderRows] = await Promise.all([
-      reader.select().from(missions).where(eq(missions.customerId, customerId)),
-      reader.select().from(rewards).where(eq(rewards.customerId, customerId)),
-      reader.select().from(orders).where(eq(orders.customerId, customerId)),
+      reader.select().from(missions).where(inArray(missions.customerId, customerIds)),
+      reader.select().from(rewards).where(inArray(rewards.customerId, customerIds)),
+      reader.select().from(orders).where(inArray(orders.customerId, customerIds)),
     ]);
-    return { ...header, missions: missionRows.map(facts), rewards: rewardRows.map(facts), orders: orderRows.map(facts) };
+    const ofCustomer = <T extends { customerId: string }>(rows: T[], customerId: string) =>
+      rows.filter((row) => row.customerId === customerId);
+    return headers.map((header) => ({
+      ...header,
+      missions: ofCustomer(missionRows, header.customerId).map(facts),
+      rewards: ofCustomer(rewardRows, header.customerId).map(facts),
+      orders: ofCustomer(orderRows, header.customerId).map(facts),
+    }));
   }
 
   async reset(): Promise<void> {
@@ -81,6 +116,44 @@ export class DrizzleMyPageView implements MyPageView {
     ]);
     return { eventsApplied: applied.n, pages: view.pages, versionsTotal: view.versions ?? 0, lastEventAt: view.lastEventAt ?? undefined };
   }
+}
+
+const HEADER = { customerId: pages.customerId, version: pages.version, updatedAt: pages.updatedAt };
+
+/** A page as JSON.stringify wrote it: every time an ISO string. */
+type Stored<T> = { -readonly [K in keyof T]: T[K] extends Date | undefined ? string | undefined : T[K] };
+type StoredOrder = Stored<OrderEntry>;
+interface StoredPage extends Omit<Stored<MyPage>, 'missions' | 'rewards' | 'orders'> {
+  missions: Stored<MissionEntry>[];
+  rewards: (Omit<Stored<RewardEntry>, 'order'> & { order?: StoredOrder })[];
+  orders: StoredOrder[];
+}
+
+/**
+ * The stored page's times back as Dates, field by field (a JSON.parse reviver, called for
+ * every value, costs several times the parse itself on a page of a hundred missions).
+ */
+function revivePage(stored: StoredPage): MyPage {
+  return {
+    ...stored,
+    updatedAt: date(stored.updatedAt),
+    missions: stored.missions.map((m) => ({ ...m, achievedAt: date(m.achievedAt), rewardedAt: date(m.rewardedAt) })),
+    rewards: stored.rewards.map((r) => ({
+      ...r,
+      issuedAt: date(r.issuedAt),
+      creditedAt: date(r.creditedAt),
+      order: r.order && reviveOrder(r.order),
+    })),
+    orders: stored.orders.map(reviveOrder),
+  };
+}
+
+function reviveOrder(order: StoredOrder): OrderEntry {
+  return { ...order, placedAt: date(order.placedAt), updatedAt: date(order.updatedAt) };
+}
+
+function date(iso: string | undefined): Date | undefined {
+  return iso === undefined ? undefined : new Date(iso);
 }
 
 /**

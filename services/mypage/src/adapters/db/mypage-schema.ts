@@ -10,11 +10,17 @@ export const mypageSchema = pgSchema('mypage');
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-/** One row per customer any event mentioned: the page's version and event time. */
+/**
+ * One row per customer any event mentioned: the page's version and event time, and the page
+ * itself as the reader gets it (JSON), stored by the transaction that moved the version, so a
+ * read is this one primary-key lookup. Null only for rows written before the column existed
+ * (the page is then assembled from the facts until its next event).
+ */
 export const pages = mypageSchema.table('pages', {
   customerId: text('customer_id').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull(),
   updatedAt: at('updated_at').notNull(),
+  page: text('page'),
 });
 
 export const missions = mypageSchema.table(

@@ -31,12 +31,7 @@ import type { OrderFacts, PageChange } from '../../domain/page-facts.js';
  */
 export function myPageEventHandlers(recordIn: (tx: Transaction) => RecordPageChange) {
   const on = <T>(event: EventType<T>, toChange: (message: T, envelope: EventEnvelope) => PageChange): EventHandler<T> =>
-    handleEvents(event, async (tx, events) => {
-      const record = recordIn(tx);
-      const results = await Promise.allSettled(events.map(({ message, envelope }) => record.execute(toChange(message, envelope))));
-      const failed = results.find((result) => result.status === 'rejected');
-      if (failed) throw failed.reason;
-    });
+    handleEvents(event, (tx, events) => recordIn(tx).executeAll(events.map(({ message, envelope }) => toChange(message, envelope))));
   const time = (value: Date | undefined, envelope: EventEnvelope) => value ?? envelope.occurredAt;
   const text = (value: string) => (value === '' ? undefined : value);
   /** An order fact, with the order's reward (if the event names it) added to the page too. */

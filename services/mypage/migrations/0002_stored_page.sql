@@ -1,0 +1,1 @@
+ALTER TABLE "mypage"."pages" ADD COLUMN "page" text;
