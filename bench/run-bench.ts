@@ -10,6 +10,7 @@ import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from '.
 import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
 import { BenchTelemetry } from './bench-telemetry.js';
 import { ChainBench } from './chain-bench.js';
+import { cpuPerMission, formatCpuPerMission, ProcessCpu } from './process-cpu.js';
 import { subscribeToWalletCredits } from './wallet-credit-feed.js';
 
 /** Platform variables a run may tune from the environment (e.g. EVENTS_PREFETCH=500 npm run bench). */
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   }
   // Printed only after clean-up: a reader that closes stdout early (| head) must not leak the database.
   console.log(formatReport(options.mode, summaries, host));
+  for (const lines of CPU_BY_PROCESS) console.log(lines);
   if (options.telemetry === 'compare') for (const profile of options.profiles) console.log(telemetryCost(profile.phase, summaries));
   console.log(summaryJson(options.mode, summaries, host));
 }
@@ -81,6 +83,7 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
   const bench = new ChainBench(missions, { drainIdleMs: options.drainIdleMs, log });
   const feed = await subscribeToWalletCredits(system, bench.onCredit);
   const telemetry = new BenchTelemetry();
+  const processCpu = new ProcessCpu(system);
   if (options.telemetry === 'off') await telemetry.off();
   else if (!cluster) telemetry.on();
   try {
@@ -91,8 +94,12 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
         `[${profile.phase}] ${profile.count} missions at ${profile.rate === 0 ? 'unlimited' : `${profile.rate}/s`}, at most ${profile.concurrency} in flight`,
       );
       if (options.telemetry !== 'compare') {
-        summaries.push(summarize(await bench.run(profile)));
+        // Until the system is quiet again: the tail of a phase is part of what its missions cost.
+        const before = await processCpu.snapshot();
+        const summary = summarize(await bench.run(profile));
         await waitForQuiet(system);
+        CPU_BY_PROCESS.push(formatCpuPerMission(profile.phase, cpuPerMission(before, await processCpu.snapshot(), summary.completed)));
+        summaries.push(summary);
         continue;
       }
       // Same run, same database and warm process, in ABBA order (off, on, on, off): a load that
@@ -120,6 +127,9 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
     await cluster?.stopAll();
   }
 }
+
+/** Per phase, CPU per mission of every process on the chain (printed after the report). */
+const CPU_BY_PROCESS: string[] = [];
 
 /** Phase name -> CPU milliseconds this process spent per credited mission (--telemetry compare). */
 const CPU_MS_PER_MISSION = new Map<string, number>();
