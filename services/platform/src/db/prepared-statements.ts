@@ -12,6 +12,8 @@ import type postgres from 'postgres';
  * statement the server keeps for the life of the connection, so at most `limit` distinct texts
  * are prepared per pool; the rest keep running unprepared, as before.
  */
+const MAX_PREPARED_TEXT_LENGTH = 4000;
+
 export class StatementPreparation {
   private readonly seen = new Map<string, number>();
   private readonly prepared = new Set<string>();
@@ -20,6 +22,8 @@ export class StatementPreparation {
 
   /** Whether to run this statement text prepared. */
   shouldPrepare(text: string): boolean {
+    // A long text is a VALUES list as long as its batch: it rarely repeats, and hashing it costs.
+    if (text.length > MAX_PREPARED_TEXT_LENGTH) return false;
     if (this.prepared.has(text)) return true;
     if (this.prepared.size >= this.limit) return false;
     const count = (this.seen.get(text) ?? 0) + 1;

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { GroupCommit } from '../../../../platform/src/db/group-commit.js';
 import { seqBefore, toPage } from '../../../../platform/src/db/keyset-page.js';
 import type { TransactionScope } from '../../../../platform/src/db/transaction-scope.js';
@@ -77,7 +77,7 @@ export class DrizzleMissionRepository implements MissionRepository {
       const rows = await tx
         .select()
         .from(missions)
-        .where(inArray(missions.id, [...missionIds]))
+        .where(sql`${missions.id} in (select value::uuid from json_array_elements_text(${JSON.stringify(missionIds)}::json))`)
         .orderBy(asc(missions.id))
         .for('update');
       const loaded = rows.map((row) => Mission.restore(fromRow(row)));
@@ -134,15 +134,18 @@ function insertMissions(batch: readonly PendingAchievement[]): SQL {
 
 /** One UPDATE for the reward fields of many missions (the only fields that change after achieving). */
 function bulkRewardUpdate(states: readonly MissionState[]): SQL {
-  const values = sql.join(
-    states.map(
-      (state) =>
-        sql`(${state.id}::uuid, ${state.status}::mission.mission_status, ${state.rewardId ?? null}::uuid, ${state.rewardedAt?.toISOString() ?? null}::timestamptz)`,
-    ),
-    sql`, `,
+  // The rows as one json parameter: one prepared statement for any batch size.
+  const json = JSON.stringify(
+    states.map((state) => ({
+      id: state.id,
+      status: state.status,
+      reward_id: state.rewardId ?? null,
+      rewarded_at: state.rewardedAt?.toISOString() ?? null,
+    })),
   );
-  return sql`update ${missions} set status = v.status, reward_id = v.reward_id, rewarded_at = v.rewarded_at
-    from (values ${values}) as v(id, status, reward_id, rewarded_at) where ${missions.id} = v.id`;
+  return sql`update ${missions} set status = v.status::mission.mission_status, reward_id = v.reward_id, rewarded_at = v.rewarded_at
+    from json_to_recordset(${json}::json) as v(id uuid, status text, reward_id uuid, rewarded_at timestamptz)
+    where ${missions.id} = v.id`;
 }
 
 function toRow(state: MissionState): typeof missions.$inferInsert {
