@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly mode: Mode;
   /** Run mission, reward and wallet as separate OS processes (the `make up` topology). */
   readonly processes: boolean;
+  /** Processes per service with --processes (a deployment runs 2). */
+  readonly replicas: number;
   readonly profiles: readonly LoadProfile[];
   /** Missions sent (and waited for) before the first phase, so JIT, pools and channels are warm. */
   readonly warmup: number;
@@ -45,6 +47,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --concurrency C             cap on AchieveMission calls in flight (default 256 throughput, 2000 latency)
   --processes                 mission, reward and wallet as separate OS processes (as \`make up\`
                               and a deployment run them) instead of in this process
+  --replicas N                processes per service with --processes (default 1; a deployment runs 2)
   --warmup N                  unmeasured missions before the first phase (default 200)
   --drain-idle-ms MS          give up waiting for credits after MS without one (default 15000)
   --telemetry on|off|compare  tracing + metrics on (default), off, or every phase run four times
@@ -68,6 +71,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       warmup: { type: 'string', default: '200' },
       'drain-idle-ms': { type: 'string', default: '15000' },
       processes: { type: 'boolean', default: false },
+      replicas: { type: 'string', default: '1' },
       telemetry: { type: 'string', default: 'on' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -94,6 +98,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
   return {
     mode,
     processes: values.processes ?? false,
+    replicas: optionalNumber('--replicas', values.replicas, 1) ?? 1,
     profiles,
     warmup: optionalNumber('--warmup', values.warmup, 0) ?? 0,
     drainIdleMs: optionalNumber('--drain-idle-ms', values['drain-idle-ms'], 100) ?? 0,

@@ -69,9 +69,11 @@ function platformEnv(): Record<string, string> {
 
 async function runPhases(system: TestSystem, options: BenchOptions): Promise<PhaseSummary[]> {
   // Consumers first, so their queues exist before the first MissionAchieved is published.
-  const cluster = options.processes ? new ProcessCluster(system, { wallet: 1, reward: 1, mission: 1 }) : undefined;
+  const cluster = options.processes
+    ? new ProcessCluster(system, { wallet: options.replicas, reward: options.replicas, mission: options.replicas })
+    : undefined;
   if (cluster) {
-    log('services run as separate processes');
+    log(`services run as separate processes, ${options.replicas} per service`);
     await cluster.startAll();
   } else {
     await system.start(walletModule);

@@ -110,7 +110,9 @@ export function readPlatformConfig(env: Env = process.env): PlatformConfig {
     queuePrefix: readString(env, 'EVENTS_QUEUE_PREFIX', 'game'),
     eventRetryDelayMs: readInt(env, 'EVENTS_RETRY_DELAY_MS', 1000, { min: 10 }),
     eventMaxAttempts: readInt(env, 'EVENTS_MAX_ATTEMPTS', 5, { min: 1, max: 100 }),
-    eventPrefetch: readInt(env, 'EVENTS_PREFETCH', 100, { min: 1, max: 5000 }),
+    // A consumer applies one batch at a time, so the batch cap is its ceiling: at 100 a stage of
+    // the chain did 100 events per transaction round trip and fell behind under load (docs/performance.md).
+    eventPrefetch: readInt(env, 'EVENTS_PREFETCH', 1000, { min: 1, max: 5000 }),
     outboxPollMs: readInt(env, 'OUTBOX_POLL_MS', 500, { min: 10 }),
     outboxBatchSize: readInt(env, 'OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10000 }),
     healthCheckMs: readInt(env, 'HEALTH_CHECK_MS', 1000, { min: 50 }),

@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import type { Database, DatabaseHandle } from './database.js';
+import { preparingRepeatedStatements } from './prepared-statements.js';
 
 /**
  * A session left idle inside a transaction this long is ended by the server. Our transactions
@@ -22,7 +23,8 @@ export function openPostgresDatabase(url: string, options: { poolSize: number; a
     onnotice: () => {},
     connection: { application_name: options.applicationName, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS },
   });
-  const db = drizzle(client) as unknown as Database;
+  // Hot statements run prepared: one round trip and no server-side parse (prepared-statements.ts).
+  const db = drizzle(preparingRepeatedStatements(client)) as unknown as Database;
   return {
     db,
     kind: 'postgres',

@@ -33,6 +33,11 @@ export class TransactionScope {
     return new TransactionScope(undefined, tx, () => {});
   }
 
+  /** Whether writes join a caller's transaction (an event consumer's) rather than commit on their own. */
+  get inTransaction(): boolean {
+    return this.tx !== undefined;
+  }
+
   /** For reads: the caller's transaction if there is one. */
   get reader(): Executor {
     return (this.tx ?? this.db) as Executor;

@@ -7,7 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { eventLagSeconds, eventsConsumed } from '../metrics/platform-metrics.js';
 import { asCausedBy, type ConsumeTrace, traceConsume } from '../telemetry/event-tracing.js';
-import type { InboxTable } from './inbox-table.js';
+import { type InboxTable, recordInInbox } from './inbox-table.js';
 
 /** One decoded event with its envelope. */
 export interface ReceivedEvent<T> {
@@ -246,12 +246,12 @@ export class EventConsumer {
       events.map((event) => event.envelope),
       () =>
         this.options.db.transaction(async (tx) => {
-          const fresh = await tx
-            .insert(inbox)
-            .values(unique.map(({ envelope }) => ({ eventId: envelope.id, eventType: envelope.type })))
-            .onConflictDoNothing()
-            .returning({ eventId: inbox.eventId });
-          const ids = new Set(fresh.map((row) => row.eventId.toLowerCase()));
+          const fresh = await recordInInbox(
+            tx,
+            inbox,
+            unique.map(({ envelope }) => ({ eventId: envelope.id, eventType: envelope.type })),
+          );
+          const ids = new Set(fresh.map((eventId) => eventId.toLowerCase()));
           const toApply = unique.filter((event) => ids.has(event.envelope.id.toLowerCase()));
           // Consecutive events of one kind go to their handler together; the queue's order is kept.
           for (const run of consecutiveRuns(toApply)) await run[0].handler.handle(tx, run);

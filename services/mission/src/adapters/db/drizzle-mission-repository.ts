@@ -1,7 +1,10 @@
-import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { GroupCommit } from '#platform/db/group-commit';
 import { seqBefore, toPage } from '#platform/db/keyset-page';
 import type { TransactionScope } from '#platform/db/transaction-scope';
-import { appendToOutbox, insertWithEvents } from '#platform/outbox/outbox-writer';
+import type { NewEvent } from '#platform/events/event-type';
+import { appendToOutbox, insertRowsWithEvents, insertWithEvents } from '#platform/outbox/outbox-writer';
+import { activeTraceparent } from '#platform/telemetry/trace-context';
 import { Mission, type MissionState } from '../../domain/mission.js';
 import type { MissionPage, MissionRepository } from '../../domain/mission-repository.js';
 import { toOutboxEvent } from '../messaging/mission-event-mapper.js';
@@ -9,12 +12,53 @@ import { missions, outboxEvents } from './mission-schema.js';
 
 type MissionRow = typeof missions.$inferSelect;
 
+/** Achievements joined into one statement at most (group commit; see add). */
+const MAX_MISSIONS_PER_INSERT = 128;
+/** Group-commit statements running at once, each on its own pooled connection. */
+const INSERTS_IN_FLIGHT = 2;
+
 /** Missions in Postgres; every write stores the mission's new events in the outbox with it. */
+/** An achievement waiting for its group commit, with its events already encoded. */
+interface PendingAchievement {
+  readonly state: MissionState;
+  readonly events: readonly NewEvent[];
+}
+
 export class DrizzleMissionRepository implements MissionRepository {
-  constructor(private readonly scope: TransactionScope) {}
+  private readonly achievements?: GroupCommit<PendingAchievement, boolean>;
+
+  constructor(private readonly scope: TransactionScope) {
+    // Outside a caller's transaction, concurrent achievements share one statement and commit.
+    if (!scope.inTransaction)
+      this.achievements = new GroupCommit({
+        write: (batch) => this.addAll(batch),
+        maxBatch: MAX_MISSIONS_PER_INSERT,
+        maxInFlight: INSERTS_IN_FLIGHT,
+      });
+  }
 
   async add(mission: Mission): Promise<boolean> {
-    // The hot path of the platform: the mission and its MissionAchieved event in one statement.
+    if (!this.achievements) return this.addOne(mission);
+    // The events carry this request's trace: the batch is written from whichever turn runs it.
+    const traceparent = activeTraceparent();
+    const events = mission.pullEvents().map((event) => {
+      const encoded = toOutboxEvent(event);
+      return { ...encoded, traceparent: encoded.traceparent ?? traceparent };
+    });
+    return this.achievements.submit({ state: mission.state, events });
+  }
+
+  /** The hot path of the platform: missions and their MissionAchieved events in one statement. */
+  private async addAll(batch: readonly PendingAchievement[]): Promise<boolean[]> {
+    const events = batch.flatMap(({ state, events }) => events.map((event) => ({ rowId: state.id.toLowerCase(), event })));
+    const stored = await this.scope.writeStatement((executor) =>
+      insertRowsWithEvents(executor, insertMissions(batch), outboxEvents, events),
+    );
+    return batch.map(({ state }) => stored.has(state.id.toLowerCase()));
+  }
+
+  private async addOne(mission: Mission): Promise<boolean> {
+    // The mission and its MissionAchieved event in one statement.
     const insert = this.scope.reader
       .insert(missions)
       .values(toRow(mission.state))
@@ -33,7 +77,7 @@ export class DrizzleMissionRepository implements MissionRepository {
       const rows = await tx
         .select()
         .from(missions)
-        .where(inArray(missions.id, [...missionIds]))
+        .where(sql`${missions.id} in (select value::uuid from json_array_elements_text(${JSON.stringify(missionIds)}::json))`)
         .orderBy(asc(missions.id))
         .for('update');
       const loaded = rows.map((row) => Mission.restore(fromRow(row)));
@@ -65,17 +109,43 @@ export class DrizzleMissionRepository implements MissionRepository {
   }
 }
 
+/**
+ * Newly achieved missions in one INSERT whose text does not depend on how many there are (the
+ * rows travel as one json parameter): it runs prepared, and building it costs the same for one
+ * mission as for a hundred. Only achieved missions are inserted, so no reward fields.
+ */
+function insertMissions(batch: readonly PendingAchievement[]): SQL {
+  const json = JSON.stringify(
+    batch.map(({ state }) => ({
+      id: state.id,
+      customer_id: state.customerId,
+      event_code: state.eventCode,
+      mission_code: state.missionCode,
+      status: state.status,
+      achieved_at: state.achievedAt.toISOString(),
+    })),
+  );
+  return sql`insert into ${missions} (id, customer_id, event_code, mission_code, status, achieved_at)
+    select v.id, v.customer_id, v.event_code, v.mission_code, v.status::mission.mission_status, v.achieved_at
+    from json_to_recordset(${json}::json) as v(id uuid, customer_id text, event_code text, mission_code text, status text, achieved_at timestamptz)
+    on conflict do nothing
+    returning id`;
+}
+
 /** One UPDATE for the reward fields of many missions (the only fields that change after achieving). */
 function bulkRewardUpdate(states: readonly MissionState[]): SQL {
-  const values = sql.join(
-    states.map(
-      (state) =>
-        sql`(${state.id}::uuid, ${state.status}::mission.mission_status, ${state.rewardId ?? null}::uuid, ${state.rewardedAt?.toISOString() ?? null}::timestamptz)`,
-    ),
-    sql`, `,
+  // The rows as one json parameter: one prepared statement for any batch size.
+  const json = JSON.stringify(
+    states.map((state) => ({
+      id: state.id,
+      status: state.status,
+      reward_id: state.rewardId ?? null,
+      rewarded_at: state.rewardedAt?.toISOString() ?? null,
+    })),
   );
-  return sql`update ${missions} set status = v.status, reward_id = v.reward_id, rewarded_at = v.rewarded_at
-    from (values ${values}) as v(id, status, reward_id, rewarded_at) where ${missions.id} = v.id`;
+  return sql`update ${missions} set status = v.status::mission.mission_status, reward_id = v.reward_id, rewarded_at = v.rewarded_at
+    from json_to_recordset(${json}::json) as v(id uuid, status text, reward_id uuid, rewarded_at timestamptz)
+    where ${missions.id} = v.id`;
 }
 
 function toRow(state: MissionState): typeof missions.$inferInsert {

@@ -1,4 +1,5 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { rowsOf } from '#platform/db/database';
 import { seqBefore, toPage } from '#platform/db/keyset-page';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import { appendToOutbox } from '#platform/outbox/outbox-writer';
@@ -16,19 +17,23 @@ export class DrizzleRewardRepository implements RewardRepository {
   async addAll(newRewards: readonly Reward[]): Promise<number> {
     if (newRewards.length === 0) return 0;
     return this.scope.write(async (tx) => {
-      const inserted = await tx
-        .insert(rewards)
-        .values(
-          newRewards.map(({ state }) => ({
-            id: state.id,
-            missionId: state.missionId,
-            customerId: state.customerId,
-            status: state.status,
-            issuedAt: state.issuedAt,
-          })),
-        )
-        .onConflictDoNothing({ target: rewards.missionId })
-        .returning({ id: rewards.id });
+      // The rows as one json parameter: one prepared statement for any batch size.
+      const json = JSON.stringify(
+        newRewards.map(({ state }) => ({
+          id: state.id,
+          mission_id: state.missionId,
+          customer_id: state.customerId,
+          status: state.status,
+          issued_at: state.issuedAt.toISOString(),
+        })),
+      );
+      const inserted = rowsOf<{ id: string }>(
+        await tx.execute(sql`insert into ${rewards} (id, mission_id, customer_id, status, issued_at)
+          select v.id, v.mission_id, v.customer_id, v.status::reward.reward_status, v.issued_at
+          from json_to_recordset(${json}::json) as v(id uuid, mission_id uuid, customer_id text, status text, issued_at timestamptz)
+          on conflict (mission_id) do nothing
+          returning id::text as id`),
+      );
       const stored = new Set(inserted.map((row) => row.id));
       const events = newRewards.filter((reward) => stored.has(reward.state.id)).flatMap((reward) => reward.pullEvents());
       await appendToOutbox(tx, outboxEvents, events.map(toOutboxEvent));

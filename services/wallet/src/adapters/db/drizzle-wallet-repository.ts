@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, isNull, lt } from 'drizzle-orm';
-import type { Transaction } from '#platform/db/database';
+import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { rowsOf, type Transaction } from '#platform/db/database';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { Exchange, type ExchangeState } from '../../domain/exchange.js';
@@ -15,12 +15,26 @@ export class DrizzleWalletRepository implements WalletRepository {
 
   addRewards(rewards: readonly WalletReward[]): Promise<number> {
     if (rewards.length === 0) return Promise.resolve(0);
+    // The rows as one json parameter: one prepared statement for any batch size.
+    const json = JSON.stringify(
+      rewards.map(({ state }) => ({
+        reward_id: state.rewardId,
+        customer_id: state.customerId,
+        mission_id: state.missionId,
+        status: state.status,
+        order_id: state.orderId ?? null,
+        added_at: state.addedAt.toISOString(),
+      })),
+    );
     return this.scope.write(async (tx) => {
-      const inserted = await tx
-        .insert(walletRewards)
-        .values(rewards.map((reward) => rewardToRow(reward.state)))
-        .onConflictDoNothing()
-        .returning({ rewardId: walletRewards.rewardId });
+      const inserted = rowsOf<{ rewardId: string }>(
+        await tx.execute(sql`insert into ${walletRewards} (reward_id, customer_id, mission_id, status, order_id, added_at)
+          select v.reward_id, v.customer_id, v.mission_id, v.status::wallet.wallet_reward_status, v.order_id, v.added_at
+          from json_to_recordset(${json}::json)
+            as v(reward_id uuid, customer_id text, mission_id uuid, status text, order_id uuid, added_at timestamptz)
+          on conflict do nothing
+          returning reward_id::text as "rewardId"`),
+      );
       const stored = new Set(inserted.map((row) => row.rewardId));
       const events = rewards.filter((reward) => stored.has(reward.state.rewardId)).flatMap((reward) => reward.pullEvents());
       await appendToOutbox(tx, outboxEvents, events.map(toOutboxEvent));
@@ -138,10 +152,6 @@ class DrizzleExchangeStore implements ExchangeStore {
 
 type RewardRow = typeof walletRewards.$inferSelect;
 type ExchangeRow = typeof exchanges.$inferSelect;
-
-function rewardToRow(state: WalletRewardState): typeof walletRewards.$inferInsert {
-  return { ...state, orderId: state.orderId ?? null };
-}
 
 export function rewardFromRow({ seq: _seq, orderId, ...row }: RewardRow): WalletRewardState {
   return { ...row, orderId: orderId ?? undefined };
