@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,8 +37,9 @@ export class PrivateBroker {
     try {
       await broker.boot();
     } catch (error) {
+      const tail = broker.logTail();
       await broker.stop();
-      throw error;
+      throw new Error(`the private RabbitMQ node did not start: ${(error as Error).message}\n${tail}`);
     }
     return broker;
   }
@@ -78,7 +79,22 @@ export class PrivateBroker {
 
   private async boot(): Promise<void> {
     await run(join(BIN, 'rabbitmq-server'), ['-detached'], { env: this.env(), cwd: this.dir });
-    await this.ctl('await_startup', '--timeout', '120');
+    // -detached returns before the Erlang VM has registered the node with epmd, and await_startup
+    // gives up at once on a node it cannot find (seen on a loaded machine): ask until it is there.
+    await eventually(() => this.ctl('await_startup', '--timeout', '120'), { timeoutMs: 90_000, intervalMs: 500 });
+  }
+
+  /** The end of the node's logs, for an error that says why it did not start. */
+  logTail(): string {
+    try {
+      const logs = join(this.dir, 'log');
+      return readdirSync(logs)
+        .filter((name) => name.endsWith('.log'))
+        .map((name) => `${name}:\n${readFileSync(join(logs, name), 'utf8').split('\n').slice(-20).join('\n')}`)
+        .join('\n');
+    } catch {
+      return '(no log)';
+    }
   }
 
   private ctl(...args: string[]): Promise<{ stdout: string; stderr: string }> {
