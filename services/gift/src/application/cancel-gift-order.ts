@@ -21,6 +21,7 @@ export class CancelGiftOrder {
   async execute(command: CancelGiftOrderCommand, caller: Caller): Promise<GiftOrderState> {
     const orderId = requireUuid('order_id', command.orderId);
     const customerId = requireCode('customer_id', command.customerId);
+    caller.requireActsFor('customer_id', customerId);
     const at = this.deps.now();
     return this.deps.unitOfWork.run(async ({ gifts, orders }) => {
       const order = await orders.lock(orderId);

@@ -1,3 +1,4 @@
+import type { Caller } from '#platform/auth/caller';
 import { requireCode, requirePage } from '#platform/validation/request-fields';
 import type { GiftOrderState } from '../domain/gift-order.js';
 import type { GiftOrderRepository } from '../domain/gift-order-repository.js';
@@ -12,8 +13,9 @@ export interface ListGiftOrdersQuery {
 export class ListGiftOrders {
   constructor(private readonly deps: { orders: GiftOrderRepository }) {}
 
-  async execute(query: ListGiftOrdersQuery): Promise<{ orders: GiftOrderState[]; nextBefore?: number }> {
+  async execute(query: ListGiftOrdersQuery, caller: Caller): Promise<{ orders: GiftOrderState[]; nextBefore?: number }> {
     const customerId = requireCode('customer_id', query.customerId);
+    caller.requireActsFor('customer_id', customerId);
     const result = await this.deps.orders.listByCustomer(customerId, requirePage(query.pageSize, query.pageToken));
     return { orders: result.orders.map((order) => order.state), nextBefore: result.nextBefore };
   }

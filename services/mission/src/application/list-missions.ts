@@ -1,3 +1,4 @@
+import type { Caller } from '#platform/auth/caller';
 import { requireCode, requirePage } from '#platform/validation/request-fields';
 import type { MissionState } from '../domain/mission.js';
 import type { MissionRepository } from '../domain/mission-repository.js';
@@ -12,8 +13,9 @@ export interface ListMissionsQuery {
 export class ListMissions {
   constructor(private readonly deps: { missions: MissionRepository }) {}
 
-  async execute(query: ListMissionsQuery): Promise<{ missions: MissionState[]; nextBefore?: number }> {
+  async execute(query: ListMissionsQuery, caller: Caller): Promise<{ missions: MissionState[]; nextBefore?: number }> {
     const customerId = requireCode('customer_id', query.customerId);
+    caller.requireActsFor('customer_id', customerId);
     const page = requirePage(query.pageSize, query.pageToken);
     const result = await this.deps.missions.listByCustomer(customerId, page);
     return { missions: result.missions.map((mission) => mission.state), nextBefore: result.nextBefore };

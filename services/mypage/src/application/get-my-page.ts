@@ -1,3 +1,4 @@
+import type { Caller } from '#platform/auth/caller';
 import { InvalidArgumentError } from '#platform/errors/domain-error';
 import { requireCode } from '#platform/validation/request-fields';
 import { emptyMyPage, type MyPage } from '../domain/my-page.js';
@@ -13,8 +14,9 @@ export type MyPageAnswer = { readonly unchanged: false; readonly page: MyPage } 
 export class GetMyPage {
   constructor(private readonly deps: { view: MyPageView }) {}
 
-  async execute(query: { customerId: string; knownVersion: number }): Promise<MyPageAnswer> {
+  async execute(query: { customerId: string; knownVersion: number }, caller: Caller): Promise<MyPageAnswer> {
     const customerId = requireCode('customer_id', query.customerId);
+    caller.requireActsFor('customer_id', customerId);
     if (!Number.isSafeInteger(query.knownVersion) || query.knownVersion < 0)
       throw new InvalidArgumentError('known_version', 'must be 0 or a version from a previous answer');
     if (query.knownVersion > 0) {

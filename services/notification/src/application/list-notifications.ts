@@ -1,3 +1,4 @@
+import type { Caller } from '#platform/auth/caller';
 import { requireCode, requirePage } from '#platform/validation/request-fields';
 import type { NotificationState } from '../domain/notification.js';
 import type { NotificationRepository } from '../domain/notification-repository.js';
@@ -12,8 +13,12 @@ export interface NotificationList {
 export class ListNotifications {
   constructor(private readonly deps: { notifications: NotificationRepository }) {}
 
-  async execute(query: { customerId: string; pageSize: number; pageToken: string; unreadOnly: boolean }): Promise<NotificationList> {
+  async execute(
+    query: { customerId: string; pageSize: number; pageToken: string; unreadOnly: boolean },
+    caller: Caller,
+  ): Promise<NotificationList> {
     const customerId = requireCode('customer_id', query.customerId);
+    caller.requireActsFor('customer_id', customerId);
     const page = requirePage(query.pageSize, query.pageToken);
     const [result, unreadCount] = await Promise.all([
       this.deps.notifications.list(customerId, page, query.unreadOnly),

@@ -1,3 +1,4 @@
+import type { Caller } from '#platform/auth/caller';
 import { InvalidArgumentError } from '#platform/errors/domain-error';
 import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { NotificationNotFoundError } from '../domain/notification-errors.js';
@@ -13,8 +14,12 @@ const MAX_IDS = 500;
 export class MarkNotificationsRead {
   constructor(private readonly deps: { notifications: NotificationRepository; now: () => Date }) {}
 
-  async execute(command: { customerId: string; notificationIds: readonly string[] }): Promise<{ marked: number; unreadCount: number }> {
+  async execute(
+    command: { customerId: string; notificationIds: readonly string[] },
+    caller: Caller,
+  ): Promise<{ marked: number; unreadCount: number }> {
     const customerId = requireCode('customer_id', command.customerId);
+    caller.requireActsFor('customer_id', customerId);
     if (command.notificationIds.length > MAX_IDS) throw new InvalidArgumentError('notification_ids', `at most ${MAX_IDS} at once`);
     const ids = [...new Set(command.notificationIds.map((id) => requireUuid('notification_ids', id)))];
     const { notifications } = this.deps;

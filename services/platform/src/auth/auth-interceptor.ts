@@ -1,7 +1,5 @@
-import { Metadata, ServerInterceptingCall, type ServerInterceptor, type ServiceError, status } from '@grpc/grpc-js';
-import { toServiceError } from '../grpc/status-mapping.js';
+import { Metadata, ServerInterceptingCall, type ServerInterceptor, status } from '@grpc/grpc-js';
 import type { Logger } from '../logging/logger.js';
-import { requireCode } from '../validation/request-fields.js';
 import { type AccessPolicies, CallerRole, type MethodAccessPolicy } from './access-policy.js';
 import { Caller } from './caller.js';
 import { type TokenVerifier, UnauthenticatedError } from './token-verifier.js';
@@ -26,9 +24,10 @@ export function callerOf(call: { metadata: Metadata }): Caller {
 /**
  * Every service's gate, from the policies in the descriptor: default deny (an RPC of game.* with
  * no policy is refused to everyone), the token verified again here (never trusted because Envoy
- * or the gateway looked at it), the caller's role checked against `allow`, and a player's
- * ownership of the customer their request names (`player_owns_field`). What a request reaches by
- * id (an order, a delivery) is the application layer's to check, with callerOf(call).
+ * or the gateway looked at it) and the caller's role checked against `allow`. Whose data the call
+ * may touch is the application layer's rule: the use case is handed callerOf(call) and checks the
+ * customer its request names (`player_owns_field`, Caller.requireActsFor) and what it reaches by id
+ * (an order, a delivery).
  * Health and reflection (not game.*) pass untouched.
  */
 export function authInterceptor(deps: { verifier: TokenVerifier; policies: AccessPolicies; logger: Logger }): ServerInterceptor {
@@ -49,11 +48,6 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
       const trailers = new Metadata();
       trailers.set('error-code', errorCode);
       call.sendStatus({ code, details, metadata: trailers });
-    };
-    const refuseWith = (error: Partial<ServiceError>) => {
-      if (refused) return;
-      refused = true;
-      call.sendStatus({ code: error.code ?? status.INVALID_ARGUMENT, details: error.details ?? '', metadata: error.metadata });
     };
     return new ServerInterceptingCall(call, {
       start(next) {
@@ -89,7 +83,7 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
           onReceiveMessage(message, passOn) {
             void admission.then((caller) => {
               if (refused || !caller || !policy) return;
-              checkOwnership(caller, message, passOn);
+              passOn(message);
             });
           },
           onReceiveHalfClose(passOn) {
@@ -101,27 +95,6 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
         });
       },
     });
-
-    /** A player names only themselves in player_owns_field; anyone else the policy let in, anyone. */
-    function checkOwnership(caller: Caller, message: unknown, passOn: (message: unknown) => void): void {
-      const field = policy?.playerOwnsJsonField;
-      if (policy && field) {
-        const named = String((message as Record<string, unknown>)[field] ?? '');
-        if (!caller.mayActFor(named)) {
-          const malformed = malformedField(policy.playerOwnsField, named);
-          // Bad input stays INVALID_ARGUMENT naming the field, as the use case would answer.
-          if (malformed) refuseWith(malformed);
-          else
-            refuse(
-              status.PERMISSION_DENIED,
-              'NOT_YOUR_CUSTOMER',
-              `${policy.playerOwnsField}: a player may only name their own customer id`,
-            );
-          return;
-        }
-      }
-      passOn(message);
-    }
   };
 }
 
@@ -132,16 +105,6 @@ async function admit(verifier: TokenVerifier, policy: MethodAccessPolicy, metada
     return new Caller('', '', new Set([CallerRole.CALLER_ROLE_PUBLIC]));
   const caller = await verifier.verifyAuthorization(typeof header === 'string' ? header : undefined);
   return caller.within(policy.allow);
-}
-
-/** The INVALID_ARGUMENT a malformed customer id gets, or undefined if it is well formed. */
-function malformedField(field: string, value: string): Partial<ServiceError> | undefined {
-  try {
-    requireCode(field, value);
-    return undefined;
-  } catch (error) {
-    return toServiceError(error, undefined as never);
-  }
 }
 
 function describeRoles(policy: MethodAccessPolicy): string {

@@ -1,4 +1,5 @@
 import { CallerRole } from '#contracts/generated/game/platform/v1/access_policy';
+import { DomainError } from '../errors/domain-error.js';
 
 /** The scope (in the token's `scope` claim) that grants each role. */
 export const ROLE_SCOPES: ReadonlyMap<CallerRole, string> = new Map([
@@ -51,6 +52,23 @@ export class Caller {
   mayActFor(customerId: string): boolean {
     if ([...this.roles].some((role) => role !== CallerRole.CALLER_ROLE_PLAYER)) return true;
     return this.customerId === customerId;
+  }
+
+  /**
+   * The ownership rule of an RPC that declares `player_owns_field` in proto/: the use case calls
+   * it on the customer id its request names, right after checking that field is well formed.
+   */
+  requireActsFor(field: string, customerId: string): void {
+    if (!this.mayActFor(customerId)) throw new NotYourCustomerError(field);
+  }
+}
+
+/** A player named another customer in a request: PERMISSION_DENIED, naming the field. */
+export class NotYourCustomerError extends DomainError {
+  readonly kind = 'permission-denied' as const;
+  readonly code = 'NOT_YOUR_CUSTOMER';
+  constructor(readonly field: string) {
+    super(`${field}: a player may only name their own customer id`);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Caller } from '#platform/auth/caller';
 import { DomainError } from '#platform/errors/domain-error';
 import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { Exchange, type ExchangeState } from '../domain/exchange.js';
@@ -33,9 +34,11 @@ export class ExchangeReward {
     },
   ) {}
 
-  async execute(command: ExchangeRewardCommand): Promise<ExchangeState> {
+  async execute(command: ExchangeRewardCommand, caller: Caller): Promise<ExchangeState> {
+    const customerId = requireCode('customer_id', command.customerId);
+    caller.requireActsFor('customer_id', customerId);
     const request = {
-      customerId: requireCode('customer_id', command.customerId),
+      customerId,
       rewardId: requireUuid('reward_id', command.rewardId),
       giftId: requireCode('gift_id', command.giftId),
       idempotencyKey: requireCode('idempotency_key', command.idempotencyKey),

@@ -45,8 +45,8 @@ export function giftGrpcService(useCases: GiftUseCases, logger: Logger): GrpcSer
     }),
     reserveGift: unary(logger, async (request) => toOrderMessage(await useCases.reserveGift.execute(request))),
     getGiftOrder: unary(logger, async (request, call) => toOrderMessage(await useCases.getGiftOrder.execute(request, callerOf(call)))),
-    listGiftOrders: unary(logger, async (request) => {
-      const page = await useCases.listGiftOrders.execute(request);
+    listGiftOrders: unary(logger, async (request, call) => {
+      const page = await useCases.listGiftOrders.execute(request, callerOf(call));
       return {
         orders: page.orders.map(toOrderMessage),
         nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore),

@@ -23,8 +23,8 @@ export function missionGrpcService(
   const implementation: MissionServiceServer = {
     achieveMission: unary(logger, async (request) => toMessage(await useCases.achieveMission.execute(request))),
     getMission: unary(logger, async (request, call) => toMessage(await useCases.getMission.execute(request, callerOf(call)))),
-    listMissions: unary(logger, async (request) => {
-      const page = await useCases.listMissions.execute(request);
+    listMissions: unary(logger, async (request, call) => {
+      const page = await useCases.listMissions.execute(request, callerOf(call));
       return {
         missions: page.missions.map(toMessage),
         nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore),

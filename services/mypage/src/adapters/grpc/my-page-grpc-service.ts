@@ -9,6 +9,7 @@ import {
   RewardStatus,
   WalletStatus,
 } from '#contracts/generated/game/mypage/v1/mypage_service';
+import { callerOf } from '#platform/auth/auth-interceptor';
 import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
 import { serviceNameOf } from '#platform/grpc/service-name';
 import { unary } from '#platform/grpc/unary-handler';
@@ -19,7 +20,7 @@ import type { MyPage, OrderEntry } from '../../domain/my-page.js';
 /** The gRPC inbound adapter of My Page: maps proto messages to the use case and back. */
 export function myPageGrpcService(useCases: { getMyPage: GetMyPage }, logger: Logger): GrpcServiceBinding {
   const implementation: MyPageServiceServer = {
-    getMyPage: unary(logger, async (request) => toMessage(await useCases.getMyPage.execute(request))),
+    getMyPage: unary(logger, async (request, call) => toMessage(await useCases.getMyPage.execute(request, callerOf(call)))),
   };
   return { name: serviceNameOf(MyPageServiceService), definition: MyPageServiceService, implementation };
 }

@@ -4,6 +4,7 @@ import {
   type NotificationServiceServer,
   NotificationServiceService,
 } from '#contracts/generated/game/notification/v1/notification_service';
+import { callerOf } from '#platform/auth/auth-interceptor';
 import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
 import { serviceNameOf } from '#platform/grpc/service-name';
 import { unary } from '#platform/grpc/unary-handler';
@@ -19,16 +20,16 @@ export function notificationGrpcService(
   logger: Logger,
 ): GrpcServiceBinding {
   const implementation: NotificationServiceServer = {
-    listNotifications: unary(logger, async (request) => {
-      const list = await useCases.listNotifications.execute(request);
+    listNotifications: unary(logger, async (request, call) => {
+      const list = await useCases.listNotifications.execute(request, callerOf(call));
       return {
         notifications: list.notifications.map(toMessage),
         nextPageToken: list.nextBefore === undefined ? '' : encodePageToken(list.nextBefore),
         unreadCount: list.unreadCount,
       };
     }),
-    markNotificationsRead: unary(logger, async (request) => {
-      const result = await useCases.markNotificationsRead.execute(request);
+    markNotificationsRead: unary(logger, async (request, call) => {
+      const result = await useCases.markNotificationsRead.execute(request, callerOf(call));
       return { markedCount: result.marked, unreadCount: result.unreadCount };
     }),
   };

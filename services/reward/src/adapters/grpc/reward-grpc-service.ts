@@ -18,8 +18,8 @@ import type { RewardState } from '../../domain/reward.js';
 export function rewardGrpcService(useCases: { getReward: GetReward; listRewards: ListRewards }, logger: Logger): GrpcServiceBinding {
   const implementation: RewardServiceServer = {
     getReward: unary(logger, async (request, call) => toMessage(await useCases.getReward.execute(request, callerOf(call)))),
-    listRewards: unary(logger, async (request) => {
-      const page = await useCases.listRewards.execute(request);
+    listRewards: unary(logger, async (request, call) => {
+      const page = await useCases.listRewards.execute(request, callerOf(call));
       return { rewards: page.rewards.map(toMessage), nextPageToken: page.nextBefore === undefined ? '' : encodePageToken(page.nextBefore) };
     }),
   };

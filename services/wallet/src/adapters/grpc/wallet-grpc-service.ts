@@ -6,6 +6,7 @@ import {
   type WalletServiceServer,
   WalletServiceService,
 } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { callerOf } from '#platform/auth/auth-interceptor';
 import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
 import { serviceNameOf } from '#platform/grpc/service-name';
 import { unary } from '#platform/grpc/unary-handler';
@@ -19,8 +20,10 @@ import type { WalletRewardState } from '../../domain/wallet-reward.js';
 /** The gRPC inbound adapter of the wallet service. */
 export function walletGrpcService(useCases: { getWallet: GetWallet; exchangeReward: ExchangeReward }, logger: Logger): GrpcServiceBinding {
   const implementation: WalletServiceServer = {
-    getWallet: unary(logger, async (request) => toWalletMessage(await useCases.getWallet.execute(request))),
-    exchangeReward: unary(logger, async (request) => toExchangeMessage(await useCases.exchangeReward.execute(request))),
+    getWallet: unary(logger, async (request, call) => toWalletMessage(await useCases.getWallet.execute(request, callerOf(call)))),
+    exchangeReward: unary(logger, async (request, call) =>
+      toExchangeMessage(await useCases.exchangeReward.execute(request, callerOf(call))),
+    ),
   };
   return { name: serviceNameOf(WalletServiceService), definition: WalletServiceService, implementation };
 }
