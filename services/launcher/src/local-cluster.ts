@@ -185,6 +185,8 @@ async function supervise(): Promise<void> {
       DATABASE_URL: plan.databaseUrl,
       AMQP_URL: plan.amqpUrl,
       LOG_LEVEL: plan.logLevel,
+      // Every replica's pool within a default Postgres's 100 connections (DATABASE_POOL_SIZE overrides).
+      DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? String(poolPerReplica(plan.services.length, replicas)),
       GATEWAY_STATIC_DIR: staticDir,
       WALLET_GIFT_ADDRESS: serviceTarget(portOf(plan, 'gift'), replicas),
       AUTH_ISSUER: issuer,
@@ -381,3 +383,11 @@ if (!command) {
   process.exit(2);
 }
 await startOrExit(command);
+
+/**
+ * Connections each replica may hold: a default Postgres allows 100, of which a few are kept for
+ * superusers and for the operator's psql. 7 services x 2 replicas: 5 each, 70 in all.
+ */
+export function poolPerReplica(services: number, replicas: number): number {
+  return Math.max(1, Math.min(10, Math.floor(80 / (services * replicas))));
+}
