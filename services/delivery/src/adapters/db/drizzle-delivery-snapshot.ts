@@ -1,6 +1,6 @@
-import { asc, gt } from 'drizzle-orm';
 import type { Database } from '#platform/db/database';
-import { restated, type StateSnapshot, snapshotPage } from '#platform/outbox/snapshot-replay';
+import { restated, type StateSnapshot } from '#platform/outbox/snapshot-replay';
+import { tableSnapshot } from '#platform/outbox/table-snapshot';
 import { eventsStating } from '../../domain/delivery.js';
 import { toOutboxEvent } from '../messaging/delivery-event-mapper.js';
 import { deliveries } from './delivery-schema.js';
@@ -8,20 +8,5 @@ import { fromRow } from './drizzle-delivery-repository.js';
 
 /** Every delivery as DeliveryStarted (and DeliveryCompleted or DeliveryCancelled once ended), in primary-key order. */
 export function deliverySnapshot(db: Database): StateSnapshot {
-  return {
-    async page(after, limit) {
-      const rows = await db
-        .select()
-        .from(deliveries)
-        .where(after === undefined ? undefined : gt(deliveries.id, after))
-        .orderBy(asc(deliveries.id))
-        .limit(limit);
-      return snapshotPage(
-        rows,
-        limit,
-        (row) => row.id,
-        (row) => eventsStating(fromRow(row)).map((event) => restated(toOutboxEvent(event))),
-      );
-    },
-  };
+  return tableSnapshot(db, deliveries, deliveries.id, (row) => eventsStating(fromRow(row)).map((event) => restated(toOutboxEvent(event))));
 }

@@ -1,6 +1,6 @@
-import { asc, gt } from 'drizzle-orm';
 import type { Database } from '#platform/db/database';
-import { restated, type StateSnapshot, snapshotPage } from '#platform/outbox/snapshot-replay';
+import { restated, type StateSnapshot } from '#platform/outbox/snapshot-replay';
+import { tableSnapshot } from '#platform/outbox/table-snapshot';
 import { eventsStating } from '../../domain/gift-order.js';
 import { toOutboxEvent } from '../messaging/gift-event-mapper.js';
 import { fromRow as orderFromRow } from './drizzle-gift-order-repository.js';
@@ -9,22 +9,9 @@ import { giftOrders, gifts } from './gift-schema.js';
 
 /** Every gift order as the events its state tells (paid, rejected, cancelled, delivered), in primary-key order. */
 export function giftOrderSnapshot(db: Database): StateSnapshot {
-  return {
-    async page(after, limit) {
-      const rows = await db
-        .select()
-        .from(giftOrders)
-        .where(after === undefined ? undefined : gt(giftOrders.id, after))
-        .orderBy(asc(giftOrders.id))
-        .limit(limit);
-      return snapshotPage(
-        rows,
-        limit,
-        (row) => row.id,
-        (row) => eventsStating(orderFromRow(row)).map((event) => restated(toOutboxEvent(event))),
-      );
-    },
-  };
+  return tableSnapshot(db, giftOrders, giftOrders.id, (row) =>
+    eventsStating(orderFromRow(row)).map((event) => restated(toOutboxEvent(event))),
+  );
 }
 
 /**
@@ -32,22 +19,7 @@ export function giftOrderSnapshot(db: Database): StateSnapshot {
  * fact stated is the stock as of the gift's last change (that time is in its id).
  */
 export function giftStockSnapshot(db: Database): StateSnapshot {
-  return {
-    async page(after, limit) {
-      const rows = await db
-        .select()
-        .from(gifts)
-        .where(after === undefined ? undefined : gt(gifts.id, after))
-        .orderBy(asc(gifts.id))
-        .limit(limit);
-      return snapshotPage(
-        rows,
-        limit,
-        (row) => row.id,
-        (row) => [
-          restated(toOutboxEvent({ type: 'gift-stock-changed', gift: giftFromRow(row) }), `${row.id}@${row.updatedAt.toISOString()}`),
-        ],
-      );
-    },
-  };
+  return tableSnapshot(db, gifts, gifts.id, (row) => [
+    restated(toOutboxEvent({ type: 'gift-stock-changed', gift: giftFromRow(row) }), `${row.id}@${row.updatedAt.toISOString()}`),
+  ]);
 }

@@ -1,6 +1,6 @@
-import { asc, gt } from 'drizzle-orm';
 import type { Database } from '#platform/db/database';
-import { restated, type StateSnapshot, snapshotPage } from '#platform/outbox/snapshot-replay';
+import { restated, type StateSnapshot } from '#platform/outbox/snapshot-replay';
+import { tableSnapshot } from '#platform/outbox/table-snapshot';
 import { eventsStating } from '../../domain/reward.js';
 import { toOutboxEvent } from '../messaging/reward-event-mapper.js';
 import { fromRow } from './drizzle-reward-repository.js';
@@ -8,20 +8,5 @@ import { rewards } from './reward-schema.js';
 
 /** Every reward as RewardIssued, in primary-key order. */
 export function rewardSnapshot(db: Database): StateSnapshot {
-  return {
-    async page(after, limit) {
-      const rows = await db
-        .select()
-        .from(rewards)
-        .where(after === undefined ? undefined : gt(rewards.id, after))
-        .orderBy(asc(rewards.id))
-        .limit(limit);
-      return snapshotPage(
-        rows,
-        limit,
-        (row) => row.id,
-        (row) => eventsStating(fromRow(row)).map((event) => restated(toOutboxEvent(event))),
-      );
-    },
-  };
+  return tableSnapshot(db, rewards, rewards.id, (row) => eventsStating(fromRow(row)).map((event) => restated(toOutboxEvent(event))));
 }

@@ -1,6 +1,7 @@
 import { asc, eq, gt } from 'drizzle-orm';
 import type { Database } from '#platform/db/database';
 import { restated, type StateSnapshot, snapshotPage } from '#platform/outbox/snapshot-replay';
+import { tableSnapshot } from '#platform/outbox/table-snapshot';
 import { eventsStating, eventsStatingPayment } from '../../domain/wallet-reward.js';
 import { toOutboxEvent } from '../messaging/wallet-event-mapper.js';
 import { rewardFromRow } from './drizzle-wallet-repository.js';
@@ -8,22 +9,9 @@ import { rewardPayments, walletRewards } from './wallet-schema.js';
 
 /** Every reward in a wallet as WalletCredited, in primary-key order. */
 export function walletRewardSnapshot(db: Database): StateSnapshot {
-  return {
-    async page(after, limit) {
-      const rows = await db
-        .select()
-        .from(walletRewards)
-        .where(after === undefined ? undefined : gt(walletRewards.rewardId, after))
-        .orderBy(asc(walletRewards.rewardId))
-        .limit(limit);
-      return snapshotPage(
-        rows,
-        limit,
-        (row) => row.rewardId,
-        (row) => eventsStating(rewardFromRow(row)).map((event) => restated(toOutboxEvent(event))),
-      );
-    },
-  };
+  return tableSnapshot(db, walletRewards, walletRewards.rewardId, (row) =>
+    eventsStating(rewardFromRow(row)).map((event) => restated(toOutboxEvent(event))),
+  );
 }
 
 /**
