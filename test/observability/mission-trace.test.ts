@@ -2,15 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'chai';
-import {
-  deliveryStarted,
-  giftOrderPaid,
-  missionAchieved,
-  missionRewarded,
-  rewardIssued,
-  rewardSpent,
-  walletCredited,
-} from '#contracts/events';
+import { deliveryStarted, giftOrderPaid, missionAchieved, rewardIssued, rewardSpent } from '#contracts/events';
 import { GiftOrderStatus, GiftServiceService } from '#contracts/generated/game/gift/v1/gift_service';
 import { MissionServiceService } from '#contracts/generated/game/mission/v1/mission_service';
 import { WalletServiceService } from '#contracts/generated/game/wallet/v1/wallet_service';
@@ -29,7 +21,6 @@ const ACHIEVE_MISSION = MissionServiceService.achieveMission.path.slice(1);
 const EXCHANGE_REWARD = WalletServiceService.exchangeReward.path.slice(1);
 const RESERVE_GIFT = GiftServiceService.reserveGift.path.slice(1);
 const processed = (service: string, event: EventType<unknown>) => `${service} process ${event.name}`;
-const published = (event: EventType<unknown>) => `publish ${event.routingKey}`;
 
 /**
  * One trace per mission and per exchange, across gRPC, the outbox and the broker: every span
@@ -75,6 +66,26 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       return child as ReadableSpan;
     }
 
+    /**
+     * The relay's PRODUCER span that sent what `writer` wrote to the outbox: one span per relay
+     * batch, the writer's child when the batch held only its trace, else a root linked to it.
+     */
+    function expectSent(writer: ReadableSpan, service: string): Promise<ReadableSpan> {
+      const writerId = writer.spanContext().spanId;
+      return eventually(() => {
+        const send = capture
+          .spans()
+          .find(
+            (span) =>
+              span.name === `${service} publish` &&
+              (parentOf(span) === writerId || span.links.some((link) => link.context.spanId === writerId)),
+          );
+        expect(send, `a ${service} publish span sending what ${writer.name} wrote`).to.not.equal(undefined);
+        expect(send?.kind).to.equal(SpanKind.PRODUCER);
+        return send as ReadableSpan;
+      });
+    }
+
     it('follows AchieveMission through the outbox, the broker, the reward, the wallet credit and the mission reward id', async () => {
       const customerId = `trace-${randomUUID().slice(0, 8)}`;
       const rewardId = await rewardInWallet(system, customerId, 'traced');
@@ -85,14 +96,14 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       });
       const root = spans.find((span) => span.name === ACHIEVE_MISSION);
       expect(root?.kind).to.equal(SpanKind.SERVER);
-      expectChild(spans, published(missionAchieved), ACHIEVE_MISSION, SpanKind.PRODUCER);
-      expectChild(spans, processed('reward', missionAchieved), published(missionAchieved), SpanKind.CONSUMER);
+      await expectSent(root as ReadableSpan, 'mission');
+      const consumed = expectChild(spans, processed('reward', missionAchieved), ACHIEVE_MISSION, SpanKind.CONSUMER);
       expectChild(spans, 'reward transaction', processed('reward', missionAchieved));
-      expectChild(spans, published(rewardIssued), processed('reward', missionAchieved), SpanKind.PRODUCER);
-      const credit = expectChild(spans, processed('wallet', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
+      await expectSent(consumed, 'reward');
+      const credit = expectChild(spans, processed('wallet', rewardIssued), processed('reward', missionAchieved), SpanKind.CONSUMER);
       expect(credit.attributes['event.outcome']).to.equal('ack');
       expectChild(spans, 'wallet transaction', processed('wallet', rewardIssued));
-      expectChild(spans, processed('mission', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
+      expectChild(spans, processed('mission', rewardIssued), processed('reward', missionAchieved), SpanKind.CONSUMER);
       expectChild(spans, 'mission transaction', processed('mission', rewardIssued));
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
     });
@@ -127,7 +138,7 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
           expect(batch, `a ${name} of several missions' events, linked to their traces`).to.not.equal(undefined);
           return batch as ReadableSpan;
         });
-      for (const batch of [await batchOf('reward transaction'), await batchOf('wallet transaction')])
+      for (const batch of [await batchOf('reward transaction'), await batchOf('reward publish'), await batchOf('wallet transaction')])
         expect(parentOf(batch), 'a batch of several traces is a root of its own').to.equal(undefined);
 
       const traceIds = new Set<string>();
@@ -137,24 +148,24 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
           expect(trace.map((span) => span.name)).to.include.members([
             processed('wallet', rewardIssued),
             processed('mission', rewardIssued),
-            published(walletCredited),
-            published(missionRewarded),
           ]);
           return trace;
         });
         const traceId = spans[0].spanContext().traceId;
         traceIds.add(traceId);
-        const consumed = expectChild(spans, processed('reward', missionAchieved), published(missionAchieved), SpanKind.CONSUMER);
+        const consumed = expectChild(spans, processed('reward', missionAchieved), ACHIEVE_MISSION, SpanKind.CONSUMER);
         expect(consumed.attributes['event.aggregate_id']).to.equal(missionId);
-        const issued = expectChild(spans, published(rewardIssued), processed('reward', missionAchieved), SpanKind.PRODUCER);
-        const rewardId = issued.attributes['event.aggregate_id'];
+        await expectSent(consumed, 'reward');
+        const credited = expectChild(spans, processed('wallet', rewardIssued), processed('reward', missionAchieved), SpanKind.CONSUMER);
+        const rewardId = credited.attributes['event.aggregate_id'];
         const [reward] = await system.query<{ id: string }>(`select id from reward.rewards where mission_id = '${missionId}'`);
         expect(rewardId, "the trace's reward is its mission's").to.equal(reward.id);
-        const credited = expectChild(spans, processed('wallet', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
-        expect(credited.attributes['event.aggregate_id']).to.equal(rewardId);
-        expectChild(spans, published(walletCredited), processed('wallet', rewardIssued), SpanKind.PRODUCER);
-        expectChild(spans, processed('mission', rewardIssued), published(rewardIssued), SpanKind.CONSUMER);
-        expectChild(spans, published(missionRewarded), processed('mission', rewardIssued), SpanKind.PRODUCER);
+        // WalletCredited and MissionRewarded were written in this trace and sent.
+        await expectSent(credited, 'wallet');
+        await expectSent(
+          expectChild(spans, processed('mission', rewardIssued), processed('reward', missionAchieved), SpanKind.CONSUMER),
+          'mission',
+        );
         // Nothing of another mission's chain in this trace.
         for (const span of spans) {
           const aggregate = span.attributes['event.aggregate_id'];
@@ -187,8 +198,9 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       expect(edge?.kind).to.equal(SpanKind.SERVER);
       expect(parentOf(edge as ReadableSpan)).to.equal(callerSpanId);
       expectChild(spans, ACHIEVE_MISSION, 'POST /v1/missions', SpanKind.CLIENT);
-      expectChild(spans, ACHIEVE_MISSION, ACHIEVE_MISSION, SpanKind.SERVER);
-      expectChild(spans, published(missionAchieved), ACHIEVE_MISSION, SpanKind.PRODUCER);
+      const server = expectChild(spans, ACHIEVE_MISSION, ACHIEVE_MISSION, SpanKind.SERVER);
+      await expectSent(server, 'mission');
+      expectChild(spans, processed('reward', missionAchieved), ACHIEVE_MISSION, SpanKind.CONSUMER);
       await gateway.stop();
     });
 
@@ -232,12 +244,13 @@ for (const mode of ['servers', 'embedded'] as Mode[]) {
       });
       expectChild(spans, RESERVE_GIFT, EXCHANGE_REWARD, SpanKind.CLIENT);
       expectChild(spans, RESERVE_GIFT, RESERVE_GIFT, SpanKind.SERVER);
-      expectChild(spans, published(rewardSpent), EXCHANGE_REWARD, SpanKind.PRODUCER);
-      expectChild(spans, processed('gift', rewardSpent), published(rewardSpent), SpanKind.CONSUMER);
-      expectChild(spans, published(giftOrderPaid), processed('gift', rewardSpent), SpanKind.PRODUCER);
-      expectChild(spans, processed('delivery', giftOrderPaid), published(giftOrderPaid), SpanKind.CONSUMER);
-      expectChild(spans, published(deliveryStarted), processed('delivery', giftOrderPaid), SpanKind.PRODUCER);
-      expectChild(spans, processed('gift', deliveryStarted), published(deliveryStarted), SpanKind.CONSUMER);
+      const exchangeServer = spans.find((span) => span.name === EXCHANGE_REWARD && span.kind === SpanKind.SERVER);
+      await expectSent(exchangeServer as ReadableSpan, 'wallet');
+      const paid = expectChild(spans, processed('gift', rewardSpent), EXCHANGE_REWARD, SpanKind.CONSUMER);
+      await expectSent(paid, 'gift');
+      const delivering = expectChild(spans, processed('delivery', giftOrderPaid), processed('gift', rewardSpent), SpanKind.CONSUMER);
+      await expectSent(delivering, 'delivery');
+      expectChild(spans, processed('gift', deliveryStarted), processed('delivery', giftOrderPaid), SpanKind.CONSUMER);
       expect(new Set(spans.map((span) => span.spanContext().traceId)).size).to.equal(1);
     });
   });

@@ -88,19 +88,18 @@ export class OutboxRelay {
       if (!lock?.locked) return 'locked';
       const rows = await tx.select().from(table).where(isNull(table.publishedAt)).orderBy(asc(table.seq)).limit(batchSize);
       if (rows.length === 0) return 0;
-      const publishing = tracePublish(
-        rows.map((row) => ({
-          id: row.eventId,
-          type: row.eventType,
-          routingKey: row.routingKey,
-          aggregateId: row.aggregateId,
-          occurredAt: row.occurredAt,
-          payload: row.payload,
-          traceparent: row.traceparent ?? undefined,
-        })),
-      );
+      const events = rows.map((row) => ({
+        id: row.eventId,
+        type: row.eventType,
+        routingKey: row.routingKey,
+        aggregateId: row.aggregateId,
+        occurredAt: row.occurredAt,
+        payload: row.payload,
+        traceparent: row.traceparent ?? undefined,
+      }));
+      const publishing = tracePublish(this.options.serviceName, events);
       try {
-        await bus.publish(publishing.events);
+        await bus.publish(events);
         publishing.end();
       } catch (error) {
         publishing.end(error);

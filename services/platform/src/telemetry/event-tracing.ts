@@ -7,62 +7,76 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
+  TraceFlags,
   trace,
 } from '@opentelemetry/api';
 import type { DeliveryOutcome, EventEnvelope } from '../bus/event-bus.js';
 import { contextFromTraceparent, traceparentOf } from './trace-context.js';
 import { tracer, tracingEnabled } from './tracing.js';
 
-type Outgoing = Omit<EventEnvelope, 'attempt'>;
+type Outgoing = Pick<EventEnvelope, 'id' | 'type' | 'routingKey' | 'aggregateId' | 'traceparent'>;
 
-/** PRODUCER spans of one relay batch: each event is published inside the context its row stored. */
+/** The PRODUCER span of one relay batch. */
 export interface PublishTrace {
-  readonly events: readonly Outgoing[];
   end(error?: unknown): void;
 }
 
+const NOT_TRACED_PUBLISH: PublishTrace = { end: () => {} };
+
 /**
- * Gives every traced event a PRODUCER span, child of the context stored with its outbox row
- * (the request or consumer transaction that wrote it), and puts that span's traceparent in
- * the event, which the transports carry as the `traceparent` header. Untraced events (and every
- * event while tracing is off) pass as they are.
+ * One PRODUCER span per relay batch, the OpenTelemetry messaging conventions' form for a batch
+ * sent at once: the events go out with the traceparent their rows stored (the creation context:
+ * the request or consumer that wrote the row), so each consumer continues its own event's trace,
+ * and the send span links to every event's creation context. A batch of one traced event is its
+ * child, inside that trace; a batch of several traces is a root of its own, so no mission's trace
+ * holds another's publish (as a consumer's batch transaction). One span per batch, not one per
+ * event: it halved the spans a mission makes, the largest part of tracing's cost on the chain.
  */
-export function tracePublish(events: readonly Outgoing[]): PublishTrace {
-  if (!tracingEnabled()) return { events, end: () => {} };
-  const spans: Span[] = [];
-  const traced = events.map((event) => {
-    if (!event.traceparent) return event;
-    const parent = contextFromTraceparent(event.traceparent);
-    const span = tracer().startSpan(
-      `publish ${event.routingKey}`,
-      {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          'messaging.system': 'rabbitmq',
-          'messaging.operation.type': 'send',
-          'messaging.rabbitmq.destination.routing_key': event.routingKey,
-          'messaging.message.id': event.id,
-          'event.type': event.type,
-          'event.aggregate_id': event.aggregateId,
-        },
+export function tracePublish(service: string, events: readonly Outgoing[]): PublishTrace {
+  if (!tracingEnabled()) return NOT_TRACED_PUBLISH;
+  const links: Link[] = [];
+  let parent: Context = ROOT_CONTEXT;
+  let sampled = false;
+  for (const event of events) {
+    if (!event.traceparent) continue;
+    parent = contextFromTraceparent(event.traceparent);
+    const spanContext = trace.getSpanContext(parent);
+    if (!spanContext) continue;
+    links.push({ context: spanContext });
+    sampled ||= (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
+  }
+  // No traced event, or none sampled (a root would start a trace its callers sampled out).
+  if (!sampled) return NOT_TRACED_PUBLISH;
+  const several = links.length > 1;
+  const only = events.length === 1 ? events[0] : undefined;
+  const span = tracer().startSpan(
+    `${service} publish`,
+    {
+      kind: SpanKind.PRODUCER,
+      links: several ? links : [],
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.operation.type': 'send',
+        'messaging.batch.message_count': events.length,
+        ...(only && {
+          'messaging.rabbitmq.destination.routing_key': only.routingKey,
+          'messaging.message.id': only.id,
+          'event.type': only.type,
+          'event.aggregate_id': only.aggregateId,
+        }),
       },
-      parent,
-    );
-    spans.push(span);
-    return { ...event, traceparent: traceparentOf(trace.setSpan(parent, span)) ?? event.traceparent };
-  });
+    },
+    several ? ROOT_CONTEXT : parent,
+  );
   return {
-    events: traced,
     end(error) {
-      for (const span of spans) {
-        if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: String((error as Error).message ?? error) });
-        span.end();
-      }
+      if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: String((error as Error).message ?? error) });
+      span.end();
     },
   };
 }
 
-/** CONSUMER spans of one consumed batch, one per event, each a child of its publish span. */
+/** CONSUMER spans of one consumed batch, one per event, each a child of its event's creation context. */
 export interface ConsumeTrace {
   /**
    * Runs the batch's transaction in a span of its own, linked to every event's span: a child of
@@ -101,27 +115,30 @@ export function asCausedBy<T>(envelope: EventEnvelope, work: () => T): T {
 export function causeTraceparent(payload: Uint8Array): string | undefined {
   const causes = context.active().getValue(CAUSES) as Causes | undefined;
   if (!causes || causes.size === 0) return undefined;
-  if (causes.size === 1) return traceparentOf(causes.values().next().value as Context);
+  const index = causeIndex(causes);
+  if (index.only !== undefined) return index.only;
   // One pass over the payload per row, not one search per cause: a batch of n events writes n
   // rows, and searching each row for every cause's id cost n^2 (a tenth of the CPU at n = 500).
-  const index = causeIndex(causes);
   const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('latin1');
   for (const [id] of text.matchAll(UUID)) {
     const cause = index.byUuid.get(id.toLowerCase());
-    if (cause) return traceparentOf(cause);
+    if (cause) return cause;
   }
-  for (const [id, cause] of index.others) if (text.includes(id)) return traceparentOf(cause);
+  for (const [id, cause] of index.others) if (text.includes(id)) return cause;
   return undefined;
 }
 
 const UUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
 const UUID_ONLY = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
+/** Each cause's traceparent, formatted once per batch rather than once per row it causes. */
 interface CauseIndex {
+  /** The traceparent of the only cause, when there is one. */
+  readonly only?: string;
   /** Causes by their aggregate id, where it is a UUID (every chain aggregate's is). */
-  readonly byUuid: ReadonlyMap<string, Context>;
+  readonly byUuid: ReadonlyMap<string, string>;
   /** The rest, searched for as text. */
-  readonly others: readonly [string, Context][];
+  readonly others: readonly [string, string][];
 }
 
 /** Built once per batch (the causes map lives as long as the batch's transaction). */
@@ -130,16 +147,20 @@ const causeIndexes = new WeakMap<Causes, CauseIndex>();
 function causeIndex(causes: Causes): CauseIndex {
   let index = causeIndexes.get(causes);
   if (!index) {
-    const byUuid = new Map<string, Context>();
-    const others: [string, Context][] = [];
+    const byUuid = new Map<string, string>();
+    const others: [string, string][] = [];
+    let only: string | undefined;
     for (const [envelope, cause] of causes) {
+      const traceparent = traceparentOf(cause);
+      if (!traceparent) continue;
+      if (causes.size === 1) only = traceparent;
       const id = envelope.aggregateId;
       // The first event of an aggregate in the batch wins, as the batch's order would have it.
       if (UUID_ONLY.test(id)) {
-        if (!byUuid.has(id.toLowerCase())) byUuid.set(id.toLowerCase(), cause);
-      } else others.push([id, cause]);
+        if (!byUuid.has(id.toLowerCase())) byUuid.set(id.toLowerCase(), traceparent);
+      } else others.push([id, traceparent]);
     }
-    index = { byUuid, others };
+    index = { only, byUuid, others };
     causeIndexes.set(causes, index);
   }
   return index;

@@ -1,20 +1,15 @@
-import { type Context, context, isSpanContextValid, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { type Context, context, INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { tracingEnabled } from './tracing.js';
 
 /**
  * W3C trace context as one `traceparent` string: what the outbox stores with a row and what
- * travels in message headers and gRPC metadata. The W3C propagator is used directly, so the
+ * travels in message headers and gRPC metadata. The W3C propagator parses it directly, so the
  * stored format does not depend on which propagators a deployment configures.
  */
 const w3c = new W3CTraceContextPropagator();
 
 type Carrier = Record<string, string>;
-const setter = {
-  set: (carrier: Carrier, key: string, value: string) => {
-    carrier[key] = value;
-  },
-};
 const getter = {
   get: (carrier: Carrier, key: string) => carrier[key],
   keys: (carrier: Carrier) => Object.keys(carrier),
@@ -38,13 +33,14 @@ export function activeTraceIds(): { trace_id?: string; span_id?: string } {
 /**
  * The context's traceparent, sampled or not: an unsampled trace travels on too (flags 00), so
  * downstream parent-based samplers drop the same trace rather than starting new ones.
+ * Formatted here, not by the propagator's inject: the ids of a span context are valid hex by
+ * construction (the SDK made them, or the propagator validated them on extraction), so the
+ * string is all there is to it, and this runs for every outbox row written while traced.
  */
 export function traceparentOf(ctx: Context): string | undefined {
   const spanContext = trace.getSpan(ctx)?.spanContext();
-  if (!spanContext || !isSpanContextValid(spanContext)) return undefined;
-  const carrier: Carrier = {};
-  w3c.inject(ctx, carrier, setter);
-  return carrier.traceparent;
+  if (!spanContext || spanContext.traceId === INVALID_TRACEID || spanContext.spanId === INVALID_SPANID) return undefined;
+  return `00-${spanContext.traceId}-${spanContext.spanId}-0${spanContext.traceFlags & TraceFlags.SAMPLED}`;
 }
 
 /** A context whose parent is the given traceparent (the root context if it is absent or malformed). */
