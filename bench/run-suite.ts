@@ -332,7 +332,7 @@ export function formatSuite(report: Json): string {
       '`make up`: ready time, memory of its processes',
       '',
       '',
-      `${(dep.readyMs / 1000).toFixed(1)} s, ${ownTotal} MiB RSS (+ Postgres backends: ${total - ownTotal - (dep.memoryAtReady['load generator (bench)'] ?? 0)} MiB PSS)`,
+      `${(dep.readyMs / 1000).toFixed(1)} s, ${ownTotal} MiB PSS (+ Postgres backends: ${total - ownTotal - (dep.memoryAtReady['load generator (bench)'] ?? 0)} MiB)`,
       '',
       `< 15 s, < 1 GB${verdict(dep.readyMs < 15_000 && ownTotal < 1024)}`,
     );
@@ -361,7 +361,7 @@ export function formatSuite(report: Json): string {
     table(...cpuTable(r)),
   ];
   if (dep) {
-    lines.push('', 'Memory per process as deployed (MiB; RSS, Postgres backends as PSS):');
+    lines.push('', 'Memory per process as deployed (MiB PSS: shared pages divided among the processes sharing them):');
     const names = Object.keys(dep.memoryAtReady);
     lines.push(
       table(

@@ -35,7 +35,12 @@ export interface ClusterLimits {
 }
 
 export interface ServiceEntry {
-  /** Its gRPC port on one machine (`npm start`, `make up`); in a cluster every service listens on 50051. */
+  /**
+   * Its gRPC port on one machine (`npm start`, `make up`; replica n at + 100 n, metrics at + 1000);
+   * in a cluster every service listens on 50051. Below Linux's ephemeral range (32768-60999): a
+   * port in it can be taken by any outgoing connection's source port (a Postgres or RabbitMQ
+   * connection of a replica started earlier), and `make up` then failed with EADDRINUSE.
+   */
   readonly port: number;
   /** It keeps its own Postgres schema, with drizzle migrations (services/<name>/drizzle.config.ts). */
   readonly database: boolean;
@@ -59,10 +64,10 @@ export interface ServiceEntry {
 export const STANDARD_TIMEOUTS = { read: 5_000, write: 5_000 } as const;
 
 export const SERVICE_CATALOG = {
-  mission: { port: 50051, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
-  reward: { port: 50052, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  mission: { port: 20051, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  reward: { port: 20052, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
   wallet: {
-    port: 50053,
+    port: 20053,
     database: true,
     publishes: true,
     edge: 'public',
@@ -75,7 +80,7 @@ export const SERVICE_CATALOG = {
     ejection: 'local-origin',
   },
   gift: {
-    port: 50054,
+    port: 20054,
     database: true,
     publishes: true,
     edge: 'public',
@@ -86,9 +91,9 @@ export const SERVICE_CATALOG = {
     // opening it and telling customers to try the exchange again later.
     clusterLimits: { maxConnections: 32, maxPendingRequests: 64, maxRequests: 256, maxRetries: 5 },
   },
-  delivery: { port: 50055, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
-  mypage: { port: 50056, database: true, publishes: false, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
-  notification: { port: 50057, database: true, publishes: false, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  delivery: { port: 20055, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  mypage: { port: 20056, database: true, publishes: false, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  notification: { port: 20057, database: true, publishes: false, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
 } as const satisfies Record<string, ServiceEntry>;
 
 export type ServiceName = keyof typeof SERVICE_CATALOG;
