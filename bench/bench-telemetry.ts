@@ -1,9 +1,9 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { metricsRegistry, setMetricsEnabled } from '#platform/metrics/metrics-registry';
-import { disableTracing, enableTracing } from '#platform/telemetry/tracing';
+import { disableTracing, enableTracing, tracerProvider } from '#platform/telemetry/tracing';
 
 /** Takes every span and drops it: the SDK's whole path (spans, context, batching) without a network. */
 class DiscardingExporter implements SpanExporter {
@@ -34,16 +34,13 @@ export class BenchTelemetry {
    * scrape timer over the first would leave the first timer running for good (the process then
    * never exits once the bench is done).
    */
-  on(): void {
+  async on(): Promise<void> {
     if (this.provider) return;
     setMetricsEnabled(true);
     // A new exporter each time: shutting the provider down shuts its exporter down for good.
     const exporter = this.otlp ? new OTLPTraceExporter() : new DiscardingExporter();
-    // The SDK's batching defaults, as startTracing gives every service (a batch of 512 leaves at
-    // once, at most 2,048 wait). A bigger queue and batch here measured a cost the services do not
-    // pay: spans held longer outlive the young generation, and the old generation's collector
-    // then copies and marks each (it doubled the collector's share of tracing's cost).
-    this.provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter)] });
+    // The provider every service runs (startTracing builds it the same way).
+    this.provider = await tracerProvider(exporter);
     enableTracing(this.provider);
     this.scraper = setInterval(() => void metricsRegistry.metrics().catch(() => {}), 5000);
   }

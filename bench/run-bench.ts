@@ -85,7 +85,7 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
   const feed = await subscribeToWalletCredits(system, bench.onCredit);
   const telemetry = new BenchTelemetry();
   if (options.telemetry === 'off') await telemetry.off();
-  else if (!cluster) telemetry.on();
+  else if (!cluster) await telemetry.on();
   try {
     if (options.warmup > 0) await runWarmup(system, bench, options.warmup);
     const summaries: PhaseSummary[] = [];
@@ -106,7 +106,7 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
       // Same run, same database and warm process, in ABBA order (off, on, on, off): a load that
       // drifts during the run (other work on the machine) weighs on both sides alike.
       for (const [i, on] of [false, true, true, false].entries()) {
-        if (on) telemetry.on();
+        if (on) await telemetry.on();
         else await telemetry.off();
         log(`[${profile.phase}] run ${i + 1}/4: telemetry ${on ? `on (${telemetry.description})` : 'off'}`);
         // CPU time of this process (services + driver) per mission: far less sensitive than
