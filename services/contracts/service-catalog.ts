@@ -39,7 +39,8 @@ export interface ServiceEntry {
    * Its gRPC port on one machine (`npm start`, `make up`; replica n at + 100 n, metrics at + 1000);
    * in a cluster every service listens on 50051. Below Linux's ephemeral range (32768-60999): a
    * port in it can be taken by any outgoing connection's source port (a Postgres or RabbitMQ
-   * connection of a replica started earlier), and `make up` then failed with EADDRINUSE.
+   * connection of a replica started earlier), and `make up` then failed with EADDRINUSE. And
+   * clear of the tests' process clusters (20500-27999), so `npm test` runs beside `make up`.
    */
   readonly port: number;
   /** It keeps its own Postgres schema, with drizzle migrations (services/<name>/drizzle.config.ts). */
@@ -64,10 +65,10 @@ export interface ServiceEntry {
 export const STANDARD_TIMEOUTS = { read: 5_000, write: 5_000 } as const;
 
 export const SERVICE_CATALOG = {
-  mission: { port: 20051, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
-  reward: { port: 20052, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  mission: { port: 30051, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  reward: { port: 30052, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
   wallet: {
-    port: 20053,
+    port: 30053,
     database: true,
     publishes: true,
     edge: 'public',
@@ -80,7 +81,7 @@ export const SERVICE_CATALOG = {
     ejection: 'local-origin',
   },
   gift: {
-    port: 20054,
+    port: 30054,
     database: true,
     publishes: true,
     edge: 'public',
@@ -91,9 +92,9 @@ export const SERVICE_CATALOG = {
     // opening it and telling customers to try the exchange again later.
     clusterLimits: { maxConnections: 32, maxPendingRequests: 64, maxRequests: 256, maxRetries: 5 },
   },
-  delivery: { port: 20055, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
-  mypage: { port: 20056, database: true, publishes: false, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
-  notification: { port: 20057, database: true, publishes: false, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  delivery: { port: 30055, database: true, publishes: true, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  mypage: { port: 30056, database: true, publishes: false, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
+  notification: { port: 30057, database: true, publishes: false, edge: 'public', routeTimeoutMs: STANDARD_TIMEOUTS },
 } as const satisfies Record<string, ServiceEntry>;
 
 export type ServiceName = keyof typeof SERVICE_CATALOG;

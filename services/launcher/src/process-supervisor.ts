@@ -57,7 +57,7 @@ export interface RestartEvent {
   readonly error?: unknown;
 }
 
-/** Where a process started on `port` serves its metrics: 1000 above it (gRPC 20051 -> metrics 21051). */
+/** Where a process started on `port` serves its metrics: 1000 above it (gRPC 30051 -> metrics 31051). */
 export function metricsPortFor(port: number): number {
   return port + 1000;
 }

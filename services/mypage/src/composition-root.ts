@@ -39,6 +39,6 @@ export const myPageModule: ServiceModule = {
   schema: 'mypage',
   migrationsFolder: fileURLToPath(new URL('../migrations', import.meta.url)),
   // Written out (= DEFAULT_GRPC_PORTS.mypage): the read model imports nothing that knows other services' addresses.
-  defaultPort: 20056,
+  defaultPort: 30056,
   create: createMyPageService,
 };
