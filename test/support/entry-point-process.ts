@@ -5,7 +5,7 @@ import { AccessPolicies, CallerRole } from '#platform/auth/access-policy';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
 import { RouteTable } from '../../services/gateway/src/routing/route-table.js';
 import { type DevRole, DevTokenClient } from '../../services/identity/src/dev-token-client.js';
-import { freePorts } from './free-ports.js';
+import { freePortsBelowEphemeral } from './free-ports.js';
 import { devRoleAllowed } from './test-identities.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -87,7 +87,8 @@ export async function movedPorts(): Promise<{
   gateway: number;
   identity: number;
 }> {
-  const ports = await freePorts(PLATFORM_SERVICES.length + 3);
+  // Below the ephemeral range, each with room for a second replica and its metrics (make up's layout).
+  const ports = await freePortsBelowEphemeral(PLATFORM_SERVICES.length + 3);
   const grpc = Object.fromEntries(PLATFORM_SERVICES.map((service, i) => [service, ports[i]]));
   const [gateway, identity, metrics] = ports.slice(PLATFORM_SERVICES.length);
   const env: Record<string, string> = { GATEWAY_PORT: String(gateway), IDENTITY_PORT: String(identity), METRICS_PORT: String(metrics) };

@@ -25,6 +25,8 @@ const CONNECTION_CODES = new Set([
   'EHOSTUNREACH',
   'ENOTFOUND',
   'EAI_AGAIN',
+  // A transaction the driver lost, abandoned at its deadline (db/transaction-deadline.ts).
+  'DATABASE_STALLED',
 ]);
 
 /**

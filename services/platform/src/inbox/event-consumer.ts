@@ -1,5 +1,6 @@
 import type { DeliveryOutcome, EventBus, EventEnvelope, Subscription } from '../bus/event-bus.js';
 import type { Database, Transaction } from '../db/database.js';
+import { settledWithin, TRANSACTION_DEADLINE_MS } from '../db/transaction-deadline.js';
 import { DomainError } from '../errors/domain-error.js';
 import { unavailability } from '../errors/infrastructure-error.js';
 import type { EventType } from '../events/event-type.js';
@@ -245,18 +246,22 @@ export class EventConsumer {
     const freshIds = await tracing.inTransaction(
       events.map((event) => event.envelope),
       () =>
-        this.options.db.transaction(async (tx) => {
-          const fresh = await recordInInbox(
-            tx,
-            inbox,
-            unique.map(({ envelope }) => ({ eventId: envelope.id, eventType: envelope.type })),
-          );
-          const ids = new Set(fresh.map((eventId) => eventId.toLowerCase()));
-          const toApply = unique.filter((event) => ids.has(event.envelope.id.toLowerCase()));
-          // Consecutive events of one kind go to their handler together; the queue's order is kept.
-          for (const run of consecutiveRuns(toApply)) await run[0].handler.handle(tx, run);
-          return ids;
-        }),
+        settledWithin(
+          this.options.db.transaction(async (tx) => {
+            const fresh = await recordInInbox(
+              tx,
+              inbox,
+              unique.map(({ envelope }) => ({ eventId: envelope.id, eventType: envelope.type })),
+            );
+            const ids = new Set(fresh.map((eventId) => eventId.toLowerCase()));
+            const toApply = unique.filter((event) => ids.has(event.envelope.id.toLowerCase()));
+            // Consecutive events of one kind go to their handler together; the queue's order is kept.
+            for (const run of consecutiveRuns(toApply)) await run[0].handler.handle(tx, run);
+            return ids;
+          }),
+          TRANSACTION_DEADLINE_MS,
+          `the ${this.options.queue} consumer's transaction`,
+        ),
     );
     // Counted after commit: a rolled-back batch applied nothing. A copy of an event in the same
     // batch counts as a duplicate too.

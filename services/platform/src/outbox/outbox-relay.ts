@@ -1,6 +1,7 @@
 import { asc, isNull, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus/event-bus.js';
 import { type Database, rowsOf } from '../db/database.js';
+import { settledWithin, TRANSACTION_DEADLINE_MS } from '../db/transaction-deadline.js';
 import type { Logger } from '../logging/logger.js';
 import { countBusinessFact } from '../metrics/business-metrics.js';
 import { metricsEnabled } from '../metrics/metrics-registry.js';
@@ -83,7 +84,7 @@ export class OutboxRelay {
   /** Returns how many rows it published, or 'locked' when another replica holds the lock. */
   private async publishBatch(): Promise<number | 'locked'> {
     const { db, bus, table, batchSize } = this.options;
-    return db.transaction(async (tx) => {
+    const published = db.transaction(async (tx) => {
       const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${this.lockKey}) as locked`));
       if (!lock?.locked) return 'locked';
       const rows = await tx.select().from(table).where(isNull(table.publishedAt)).orderBy(asc(table.seq)).limit(batchSize);
@@ -116,6 +117,7 @@ export class OutboxRelay {
       }
       return rows.length;
     });
+    return settledWithin(published, TRANSACTION_DEADLINE_MS, `the ${this.options.serviceName} outbox relay's transaction`);
   }
 
   private sleep(ms: number): Promise<void> {
