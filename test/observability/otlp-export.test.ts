@@ -1,21 +1,14 @@
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { startTracing, tracer, tracingEnabled } from '#platform/telemetry/tracing';
+import { rawUnaryMethod } from '#testing/raw-grpc-method';
 
 /**
  * OTLP's trace Export RPC as a collector serves it, the request kept as the bytes the exporter
  * sent (an ExportTraceServiceRequest); an empty answer is an empty ExportTraceServiceResponse.
  */
 const TRACE_SERVICE: ServiceDefinition = {
-  export: {
-    path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: Buffer) => value,
-    requestDeserialize: (bytes: Buffer) => bytes,
-    responseSerialize: (value: Buffer) => value,
-    responseDeserialize: (bytes: Buffer) => bytes,
-  },
+  export: rawUnaryMethod('/opentelemetry.proto.collector.trace.v1.TraceService/Export'),
 };
 
 /** A process's spans leave over OTLP/gRPC when OTEL_EXPORTER_OTLP_ENDPOINT is set, as every service starts them. */

@@ -1,6 +1,7 @@
 import type { FileRegistry } from '@bufbuild/protobuf';
 import { type Metadata, Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { isPublicService } from '../../../services/gateway/src/edge-policy.js';
+import { rawUnaryMethod } from '../../support/raw-grpc-method.js';
 
 export interface RecordedCall {
   readonly path: string;
@@ -33,15 +34,7 @@ export class RecordingUpstream {
         const implementation: UntypedServiceImplementation = {};
         for (const method of service.methods) {
           const path = `/${service.typeName}/${method.name}`;
-          definition[method.name] = {
-            path,
-            requestStream: false,
-            responseStream: false,
-            requestSerialize: (value: Buffer) => value,
-            requestDeserialize: (bytes: Buffer) => bytes,
-            responseSerialize: (value: Buffer) => value,
-            responseDeserialize: (bytes: Buffer) => bytes,
-          };
+          definition[method.name] = rawUnaryMethod(path);
           implementation[method.name] = (call: { metadata: Metadata }, callback: (error: null, value: Buffer) => void) => {
             calls.push({ path, metadata: asRecord(call.metadata) });
             callback(null, Buffer.alloc(0));

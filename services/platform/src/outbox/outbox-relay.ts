@@ -7,7 +7,7 @@ import { countBusinessFact } from '../metrics/business-metrics.js';
 import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { eventsPublished } from '../metrics/platform-metrics.js';
 import { tracePublish } from '../telemetry/event-tracing.js';
-import type { OutboxTable } from './outbox-table.js';
+import { eventOfRow, type OutboxTable } from './outbox-table.js';
 
 export interface OutboxRelayOptions {
   db: Database;
@@ -89,15 +89,7 @@ export class OutboxRelay {
       if (!lock?.locked) return 'locked';
       const rows = await tx.select().from(table).where(isNull(table.publishedAt)).orderBy(asc(table.seq)).limit(batchSize);
       if (rows.length === 0) return 0;
-      const events = rows.map((row) => ({
-        id: row.eventId,
-        type: row.eventType,
-        routingKey: row.routingKey,
-        aggregateId: row.aggregateId,
-        occurredAt: row.occurredAt,
-        payload: row.payload,
-        traceparent: row.traceparent ?? undefined,
-      }));
+      const events = rows.map((row) => ({ ...eventOfRow(row), traceparent: row.traceparent ?? undefined }));
       const publishing = tracePublish(this.options.serviceName, events);
       try {
         await bus.publish(events);

@@ -10,7 +10,7 @@ import type { GrpcServiceBinding } from '../grpc/grpc-server.js';
 import { serviceNameOf } from '../grpc/service-name.js';
 import { unary } from '../grpc/unary-handler.js';
 import type { Logger } from '../logging/logger.js';
-import type { OutboxTable } from './outbox-table.js';
+import { eventOfRow, type OutboxTable } from './outbox-table.js';
 import type { SnapshotReplay } from './snapshot-replay.js';
 
 export interface OutboxReplayOptions {
@@ -69,16 +69,7 @@ export class OutboxReplay {
         .limit(batchSize);
       if (rows.length === 0) break;
       after = rows[rows.length - 1].seq;
-      const events = rows
-        .filter((row) => patterns.some((pattern) => topicMatches(pattern, row.routingKey)))
-        .map((row) => ({
-          id: row.eventId,
-          type: row.eventType,
-          routingKey: row.routingKey,
-          aggregateId: row.aggregateId,
-          occurredAt: row.occurredAt,
-          payload: row.payload,
-        }));
+      const events = rows.filter((row) => patterns.some((pattern) => topicMatches(pattern, row.routingKey))).map(eventOfRow);
       if (events.length > 0) await sendToOneQueue(bus, targetQueue, events);
       sent += events.length;
       if (rows.length < batchSize) break;

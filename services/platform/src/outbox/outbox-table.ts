@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, index, type PgSchema, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { bytea } from '../db/bytea.js';
+import type { NewEvent } from '../events/event-type.js';
 
 /**
  * The transactional outbox: every service writes its events here in the same transaction as
@@ -34,3 +35,15 @@ export function defineOutboxTable(schema: PgSchema) {
 }
 
 export type OutboxTable = ReturnType<typeof defineOutboxTable>;
+
+/** The event an outbox row holds, as the bus sends it (without the trace the row stored). */
+export function eventOfRow(row: OutboxTable['$inferSelect']): NewEvent {
+  return {
+    id: row.eventId,
+    type: row.eventType,
+    routingKey: row.routingKey,
+    aggregateId: row.aggregateId,
+    occurredAt: row.occurredAt,
+    payload: row.payload,
+  };
+}
