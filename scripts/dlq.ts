@@ -40,9 +40,12 @@ try {
       );
     }
   } else if (command === 'show') {
+    // Counted before the look: the shown letters are handed back unacked, and the queue's count
+    // leaves them out until the broker has requeued them (a count taken after came up short).
+    const total = (await dlq.count(service))?.deadLetters ?? 0;
     const letters = await dlq.show(service, Math.min(limit, 100));
     for (const letter of letters) console.log(JSON.stringify(letter));
-    console.log(`${letters.length} shown of ${(await dlq.count(service))?.deadLetters ?? 0} in ${dlq.queueOf(service)}`);
+    console.log(`${letters.length} shown of ${total} in ${dlq.queueOf(service)}`);
   } else if (command === 'redrive') {
     console.log(
       `redriven ${await dlq.redrive(service, limit)} to ${config.queuePrefix}.${service}; ${(await dlq.count(service))?.deadLetters ?? 0} left`,

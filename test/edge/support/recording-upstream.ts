@@ -1,7 +1,7 @@
 import type { FileRegistry } from '@bufbuild/protobuf';
 import { type Metadata, Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { rawUnaryMethod } from '#testing/raw-grpc-method';
 import { isPublicService } from '../../../services/gateway/src/edge-policy.js';
-import { rawUnaryMethod } from '../../support/raw-grpc-method.js';
 
 export interface RecordedCall {
   readonly path: string;
