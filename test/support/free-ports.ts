@@ -25,6 +25,13 @@ export async function freePorts(n: number): Promise<number[]> {
 const BAND_START = 28_000;
 const BAND_SIZE = 900;
 
+/**
+ * Every port (companions included) handed out by freePortsBelowEphemeral in this test process.
+ * Two copies started side by side ask at the same moment: each would find the other's ports
+ * still free (nothing listens there yet) and both would take them.
+ */
+const handedOut = new Set<number>();
+
 function bindable(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const server = createServer();
@@ -45,10 +52,12 @@ export async function freePortsBelowEphemeral(n: number, companions: readonly nu
   const start = Math.floor(Math.random() * BAND_SIZE);
   for (let i = 0; i < BAND_SIZE && found.length < n; i++) {
     const port = BAND_START + ((start + i) % BAND_SIZE);
-    const taken = new Set(found.flatMap((chosen) => [chosen, ...companions.map((distance) => chosen + distance)]));
     const claims = [port, ...companions.map((distance) => port + distance)];
-    if (claims.some((claim) => taken.has(claim))) continue;
+    if (claims.some((claim) => handedOut.has(claim))) continue;
+    // Claimed before the check awaits, so a concurrent call skips them too.
+    for (const claim of claims) handedOut.add(claim);
     if ((await Promise.all(claims.map(bindable))).every(Boolean)) found.push(port);
+    else for (const claim of claims) handedOut.delete(claim);
   }
   if (found.length < n) throw new Error(`only ${found.length} of ${n} ports free in ${BAND_START}-${BAND_START + BAND_SIZE - 1}`);
   return found;
