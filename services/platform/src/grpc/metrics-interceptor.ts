@@ -10,14 +10,14 @@ import { grpcHandled, grpcHandlingSeconds } from '../metrics/platform-metrics.js
  */
 export const metricsServerInterceptor: ServerInterceptor = (method, call) => {
   if (!metricsEnabled()) return new ServerInterceptingCall(call);
-  const [, service = '', name = ''] = method.path.split('/');
+  const labels = methodLabels(method.path);
   const started = performance.now();
   let recorded = false;
   const record = (code: number) => {
     if (recorded) return;
     recorded = true;
-    grpcHandled.inc({ grpc_service: service, grpc_method: name, grpc_code: GrpcStatus[code] ?? String(code) });
-    grpcHandlingSeconds.observe({ grpc_service: service, grpc_method: name }, (performance.now() - started) / 1000);
+    grpcHandled.inc({ ...labels, grpc_code: GrpcStatus[code] ?? String(code) });
+    grpcHandlingSeconds.observe(labels, (performance.now() - started) / 1000);
   };
   return new ServerInterceptingCall(call, {
     start(next) {
@@ -29,3 +29,17 @@ export const metricsServerInterceptor: ServerInterceptor = (method, call) => {
     },
   });
 };
+
+/** The labels of a method path (`/game.mission.v1.MissionService/AchieveMission`), split once per method. */
+const labelsByPath = new Map<string, { grpc_service: string; grpc_method: string }>();
+
+function methodLabels(path: string): { grpc_service: string; grpc_method: string } {
+  let labels = labelsByPath.get(path);
+  if (!labels) {
+    const [, grpc_service = '', grpc_method = ''] = path.split('/');
+    // Bounded: a server's interceptor only sees paths of methods it registered.
+    labels = { grpc_service, grpc_method };
+    labelsByPath.set(path, labels);
+  }
+  return labels;
+}

@@ -5,6 +5,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { unavailability } from '../errors/infrastructure-error.js';
 import type { EventType } from '../events/event-type.js';
 import type { Logger } from '../logging/logger.js';
+import { tallyBy } from '../metrics/batch-tally.js';
 import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { eventLagSeconds, eventsConsumed } from '../metrics/platform-metrics.js';
 import { asCausedBy, type ConsumeTrace, traceConsume } from '../telemetry/event-tracing.js';
@@ -77,6 +78,8 @@ interface DecodedEvent {
   handler: EventHandler<unknown>;
   message: unknown;
 }
+
+type SettledOutcome = DeliveryOutcome | 'duplicate';
 
 const OUTCOME_LABEL = {
   ack: 'applied',
@@ -176,22 +179,34 @@ export class EventConsumer {
       this.options.afterCommit?.();
     }
     const settledAt = Date.now();
-    batch.forEach((envelope, i) => {
+    const settled = batch.map((envelope, i) => {
       const outcome = outcomes[i];
       if (outcome === 'retry') this.stats.retried += 1;
       if (outcome === 'dead-letter') this.stats.deadLettered += 1;
-      const settled = duplicates.has(envelope) ? 'duplicate' : outcome;
-      tracing.settle(envelope, settled, errors.get(envelope));
-      this.measure(envelope, settled, settledAt);
+      const settledAs: SettledOutcome = duplicates.has(envelope) ? 'duplicate' : outcome;
+      tracing.settle(envelope, settledAs, errors.get(envelope));
+      return { envelope, outcome: settledAs };
     });
+    this.measure(settled, settledAt);
     return outcomes;
   }
 
-  private measure(envelope: EventEnvelope, outcome: DeliveryOutcome | 'duplicate', at: number): void {
+  /** One inc per event type and outcome in the batch (see tallyBy); the lag of each applied event. */
+  private measure(settled: readonly { envelope: EventEnvelope; outcome: SettledOutcome }[], at: number): void {
     if (!metricsEnabled()) return;
-    const labels = { service: this.options.queue, event_type: envelope.type };
-    eventsConsumed.inc({ ...labels, outcome: OUTCOME_LABEL[outcome] });
-    if (outcome === 'ack') eventLagSeconds.observe(labels, Math.max(0, at - envelope.occurredAt.getTime()) / 1000);
+    const service = this.options.queue;
+    for (const { first, count } of tallyBy(settled, ({ envelope, outcome }) => `${envelope.type} ${outcome}`).values())
+      eventsConsumed.inc({ service, event_type: first.envelope.type, outcome: OUTCOME_LABEL[first.outcome] }, count);
+    const lagLabels = new Map<string, { service: string; event_type: string }>();
+    for (const { envelope, outcome } of settled) {
+      if (outcome !== 'ack') continue;
+      let labels = lagLabels.get(envelope.type);
+      if (!labels) {
+        labels = { service, event_type: envelope.type };
+        lagLabels.set(envelope.type, labels);
+      }
+      eventLagSeconds.observe(labels, Math.max(0, at - envelope.occurredAt.getTime()) / 1000);
+    }
   }
 
   /** apply(), repeated with backoff for as long as the database is away and we are not stopping. */

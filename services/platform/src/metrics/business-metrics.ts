@@ -25,6 +25,6 @@ const counters: Record<string, Counter> = {
   }),
 };
 
-export function countBusinessFact(routingKey: string): void {
-  counters[routingKey]?.inc();
+export function countBusinessFact(routingKey: string, count = 1): void {
+  counters[routingKey]?.inc(count);
 }

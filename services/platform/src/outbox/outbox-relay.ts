@@ -3,6 +3,7 @@ import type { EventBus } from '../bus/event-bus.js';
 import { type Database, rowsOf } from '../db/database.js';
 import { settledWithin, TRANSACTION_DEADLINE_MS } from '../db/transaction-deadline.js';
 import type { Logger } from '../logging/logger.js';
+import { tallyBy } from '../metrics/batch-tally.js';
 import { countBusinessFact } from '../metrics/business-metrics.js';
 import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { eventsPublished } from '../metrics/platform-metrics.js';
@@ -103,9 +104,12 @@ export class OutboxRelay {
       await tx.execute(
         sql`update ${table} set published_at = clock_timestamp() where seq in (select value::bigint from json_array_elements_text(${seqs}::json))`,
       );
-      for (const row of metricsEnabled() ? rows : []) {
-        eventsPublished.inc({ service: this.options.serviceName, event_type: row.eventType });
-        countBusinessFact(row.routingKey);
+      if (metricsEnabled()) {
+        // One inc per event type in the batch (see tallyBy).
+        for (const { first, count } of tallyBy(rows, (row) => `${row.eventType} ${row.routingKey}`).values()) {
+          eventsPublished.inc({ service: this.options.serviceName, event_type: first.eventType }, count);
+          countBusinessFact(first.routingKey, count);
+        }
       }
       return rows.length;
     });
