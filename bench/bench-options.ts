@@ -26,6 +26,8 @@ export interface BenchOptions {
   readonly drainIdleMs: number;
   /** Tracing and metrics on, off, or each phase run twice (off, then on) to compare. */
   readonly telemetry: 'on' | 'off' | 'compare';
+  /** --telemetry compare: how many times the ABBA order is run. */
+  readonly rounds: number;
 }
 
 /**
@@ -53,6 +55,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --telemetry on|off|compare  tracing + metrics on (default), off, or every phase run four times
                               in the same run (off, on, on, off) with the throughput cost reported
                               (in-process services only)
+  --rounds N                  with --telemetry compare: the ABBA order N times over (default 1), the
+                              cost reported per round and as their mean with its 95% interval
 
 --count, --rate and --concurrency override the chosen phase(s). Platform tuning variables
 (DATABASE_POOL_SIZE, EVENTS_PREFETCH, OUTBOX_BATCH_SIZE, OUTBOX_POLL_MS, ...) are passed to
@@ -73,6 +77,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
       processes: { type: 'boolean', default: false },
       replicas: { type: 'string', default: '1' },
       telemetry: { type: 'string', default: 'on' },
+      rounds: { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -103,6 +108,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     warmup: optionalNumber('--warmup', values.warmup, 0) ?? 0,
     drainIdleMs: optionalNumber('--drain-idle-ms', values['drain-idle-ms'], 100) ?? 0,
     telemetry,
+    rounds: optionalNumber('--rounds', values.rounds, 1) ?? 1,
   };
 }
 

@@ -50,7 +50,8 @@ async function main(): Promise<void> {
   }
   // Printed only after clean-up: a reader that closes stdout early (| head) must not leak the database.
   console.log(formatReport(options.mode, summaries, host));
-  if (options.telemetry === 'compare') for (const profile of options.profiles) console.log(telemetryCost(profile.phase, summaries));
+  if (options.telemetry === 'compare')
+    for (const profile of options.profiles) console.log(telemetryCost(profile.phase, summaries, options.rounds));
   console.log(summaryJson(options.mode, summaries, host));
 }
 
@@ -104,11 +105,13 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
         continue;
       }
       // Same run, same database and warm process, in ABBA order (off, on, on, off): a load that
-      // drifts during the run (other work on the machine) weighs on both sides alike.
-      for (const [i, on] of [false, true, true, false].entries()) {
+      // drifts during the run (other work on the machine) weighs on both sides alike. --rounds
+      // repeats it: one round's cost moves by several points from round to round.
+      const order = Array.from({ length: options.rounds }, () => [false, true, true, false]).flat();
+      for (const [i, on] of order.entries()) {
         if (on) await telemetry.on();
         else await telemetry.off();
-        log(`[${profile.phase}] run ${i + 1}/4: telemetry ${on ? `on (${telemetry.description})` : 'off'}`);
+        log(`[${profile.phase}] run ${i + 1}/${order.length}: telemetry ${on ? `on (${telemetry.description})` : 'off'}`);
         // CPU time of this process (services + driver) per mission: far less sensitive than
         // throughput to other work on the machine. It includes the tail until the system is quiet.
         const cpuBefore = process.cpuUsage();
@@ -142,20 +145,58 @@ function processGroups(system: TestSystem, cluster: ProcessCluster | undefined):
 /** Phase name -> CPU milliseconds this process spent per credited mission (--telemetry compare). */
 const CPU_MS_PER_MISSION = new Map<string, number>();
 
-/** One line: mean throughput of the runs each way and what telemetry cost (positive = slower with it on). */
-function telemetryCost(phase: string, summaries: readonly PhaseSummary[]): string {
-  const runs = (on: boolean) =>
-    summaries.filter((summary) => summary.phase.startsWith(`${phase} #`) && summary.phase.endsWith(on ? ' on' : ' off'));
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
-  const rate = (on: boolean) => mean(runs(on).map((run) => run.completedPerSecond));
-  const cpu = (on: boolean) => mean(runs(on).map((run) => CPU_MS_PER_MISSION.get(run.phase) ?? 0));
-  const throughputCost = rate(false) > 0 ? ((rate(false) - rate(true)) / rate(false)) * 100 : Number.NaN;
-  const cpuCost = cpu(false) > 0 ? ((cpu(true) - cpu(false)) / cpu(false)) * 100 : Number.NaN;
-  return [
-    `[${phase}] telemetry cost (mean of 2 runs each way, ABBA order):`,
-    `  throughput ${rate(false).toFixed(0)}/s off, ${rate(true).toFixed(0)}/s on: ${throughputCost.toFixed(1)}% (target < 10%)`,
-    `  CPU per mission ${cpu(false).toFixed(2)} ms off, ${cpu(true).toFixed(2)} ms on: ${cpuCost >= 0 ? '+' : ''}${cpuCost.toFixed(1)}% (the services' own CPU; what limits throughput on a quiet machine)`,
-  ].join('\n');
+/**
+ * What telemetry cost (positive = slower with it on): per ABBA round, from the mean of its two
+ * runs each way, and over the rounds their mean with a 95% interval (Student's t), the figure to
+ * hold against the target when there are several.
+ */
+function telemetryCost(phase: string, summaries: readonly PhaseSummary[], rounds: number): string {
+  const runs = summaries.filter((summary) => summary.phase.startsWith(`${phase} #`));
+  const perRound = Array.from({ length: rounds }, (_, round) => roundCost(runs.slice(round * 4, round * 4 + 4)));
+  const lines = [`[${phase}] telemetry cost (ABBA order, 2 runs each way per round):`];
+  for (const [round, cost] of perRound.entries())
+    lines.push(
+      `  round ${round + 1}: throughput ${cost.offRate.toFixed(0)}/s off, ${cost.onRate.toFixed(0)}/s on: ${signed(cost.throughput)}% (target < 10%); ` +
+        `CPU per mission ${cost.offCpu.toFixed(2)} ms off, ${cost.onCpu.toFixed(2)} ms on: ${signed(cost.cpu)}%`,
+    );
+  if (rounds > 1) {
+    const throughput = meanWithInterval(perRound.map((cost) => cost.throughput));
+    const cpu = meanWithInterval(perRound.map((cost) => cost.cpu));
+    lines.push(
+      `  mean of ${rounds} rounds: throughput ${signed(throughput.mean)}% ± ${throughput.halfWidth.toFixed(1)} (95%; target < 10%), ` +
+        `CPU per mission ${signed(cpu.mean)}% ± ${cpu.halfWidth.toFixed(1)} (the services' own CPU)`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function roundCost(runs: readonly PhaseSummary[]) {
+  const side = (on: boolean) => runs.filter((run) => run.phase.endsWith(on ? ' on' : ' off'));
+  const rate = (on: boolean) => mean(side(on).map((run) => run.completedPerSecond));
+  const cpu = (on: boolean) => mean(side(on).map((run) => CPU_MS_PER_MISSION.get(run.phase) ?? 0));
+  const [offRate, onRate, offCpu, onCpu] = [rate(false), rate(true), cpu(false), cpu(true)];
+  return {
+    offRate,
+    onRate,
+    offCpu,
+    onCpu,
+    throughput: offRate > 0 ? ((offRate - onRate) / offRate) * 100 : Number.NaN,
+    cpu: offCpu > 0 ? ((onCpu - offCpu) / offCpu) * 100 : Number.NaN,
+  };
+}
+
+const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(1)}`;
+
+/** Two-sided 95% quantiles of Student's t by degrees of freedom (1-10; beyond, 2.0 is close enough). */
+const T_95 = [12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23];
+
+function meanWithInterval(values: readonly number[]): { mean: number; halfWidth: number } {
+  const m = mean(values);
+  if (values.length < 2) return { mean: m, halfWidth: Number.NaN };
+  const variance = values.reduce((sum, value) => sum + (value - m) ** 2, 0) / (values.length - 1);
+  const t = T_95[values.length - 2] ?? 2.0;
+  return { mean: m, halfWidth: t * Math.sqrt(variance / values.length) };
 }
 
 async function runWarmup(system: TestSystem, bench: ChainBench, count: number): Promise<void> {
