@@ -5,7 +5,8 @@
  *   - mission job:  insert the mission (rewarded), its reward and the wallet row;
  *   - exchange job: lock the wallet's reward, take the gift's stock, insert the gift order and
  *                   mark the reward spent;
- *   - read:         a primary-key SELECT of a wallet reward, 1 and 8 in flight (My Page's counterpart).
+ * (The read's ceiling, a primary-key SELECT of the stored page row, is measured by the My Page
+ * bench beside GetMyPage, on the very row the service reads.)
  * No events, no outbox, no broker, no gRPC: what the platform's figures are divided by.
  * Prints one JSON line on stdout (the bench suite reads it), a summary on stderr.
  */
@@ -41,7 +42,6 @@ export interface CeilingPhase {
 export interface CeilingOptions {
   readonly missions: number;
   readonly exchanges: number;
-  readonly reads: number;
   /** Jobs in flight (queued on the pool beyond its connections), as the chain bench's callers. */
   readonly concurrency: number;
   /** Pool size: the platform's default DATABASE_POOL_SIZE. */
@@ -169,12 +169,6 @@ async function runJobs(sql: postgres.Sql, database: string, options: CeilingOpti
     ),
   );
 
-  // Primary-key reads, 1 and 8 in flight (the My Page bench's two shapes).
-  const keys = spendable.map((row) => row.reward_id);
-  const read = (index: number) => sql`select * from wallet.wallet_rewards where reward_id = ${keys[index % keys.length]}`;
-  await timed('warm-up', { ...shape, count: 500 }, read);
-  phases.push(await timed('read: primary-key SELECT, 1 in flight', { ...shape, concurrency: 1, count: options.reads }, read));
-  phases.push(await timed('read: primary-key SELECT, 8 in flight', { ...shape, concurrency: 8, count: options.reads }, read));
   return phases.filter((phase) => phase.job !== 'warm-up');
 }
 
@@ -184,7 +178,6 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       missions: { type: 'string' },
       exchanges: { type: 'string' },
-      reads: { type: 'string' },
       concurrency: { type: 'string', default: '256' },
       connections: { type: 'string', default: '10' },
       'exchange-concurrency': { type: 'string', default: '8' },
@@ -195,7 +188,6 @@ async function main(): Promise<void> {
   const phases = await runCeiling({
     missions: Number(values.missions ?? (quick ? 3000 : 10000)),
     exchanges: Number(values.exchanges ?? (quick ? 2000 : 5000)),
-    reads: Number(values.reads ?? (quick ? 3000 : 10000)),
     concurrency: Number(values.concurrency),
     connections: Number(values.connections),
     exchangeConcurrency: Number(values['exchange-concurrency']),
