@@ -1,6 +1,7 @@
 import { count, eq, getTableColumns, inArray, isNull, or, type SQL, sql, sum } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Transaction } from '#platform/db/database';
+import { PreparedRead } from '#platform/db/prepared-read';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import { assembleMyPage, type MissionEntry, type MyPage, type OrderEntry, type RewardEntry } from '../../domain/my-page.js';
 import type { MyPageView, ViewStatus } from '../../domain/my-page-view.js';
@@ -61,15 +62,12 @@ export class DrizzleMyPageView implements MyPageView {
   }
 
   async header(customerId: string): Promise<PageHeader | undefined> {
-    const [row] = await this.scope.reader.select(HEADER).from(pages).where(eq(pages.customerId, customerId));
+    const [row] = await HEADER_OF_CUSTOMER.run(this.scope, { customerId });
     return row;
   }
 
   async page(customerId: string): Promise<MyPage | undefined> {
-    const [row] = await this.scope.reader
-      .select({ ...HEADER, page: pages.page })
-      .from(pages)
-      .where(eq(pages.customerId, customerId));
+    const [row] = await PAGE_OF_CUSTOMER.run(this.scope, { customerId });
     if (!row) return undefined;
     if (row.page !== null) return revivePage(JSON.parse(row.page) as StoredPage);
     // A row from before pages were stored: assembled from the facts until its next event.
@@ -119,6 +117,22 @@ export class DrizzleMyPageView implements MyPageView {
 }
 
 const HEADER = { customerId: pages.customerId, version: pages.version, updatedAt: pages.updatedAt };
+
+/** GetMyPage's two reads (see PreparedRead): the header a poll compares, and the stored page. */
+const HEADER_OF_CUSTOMER = new PreparedRead((executor) =>
+  executor
+    .select(HEADER)
+    .from(pages)
+    .where(eq(pages.customerId, sql.placeholder('customerId')))
+    .prepare('mypage_header_of_customer'),
+);
+const PAGE_OF_CUSTOMER = new PreparedRead((executor) =>
+  executor
+    .select({ ...HEADER, page: pages.page })
+    .from(pages)
+    .where(eq(pages.customerId, sql.placeholder('customerId')))
+    .prepare('mypage_page_of_customer'),
+);
 
 /** A page as JSON.stringify wrote it: every time an ISO string. */
 type Stored<T> = { -readonly [K in keyof T]: T[K] extends Date | undefined ? string | undefined : T[K] };

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
 import { rowsOf, type Transaction } from '#platform/db/database';
+import { PreparedRead } from '#platform/db/prepared-read';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { Exchange, type ExchangeState } from '../../domain/exchange.js';
@@ -8,6 +9,16 @@ import { WalletReward, type WalletRewardEvent, type WalletRewardState } from '..
 import type { ExchangeStore, WalletRewardStore, WalletStores, WalletUnitOfWork } from '../../domain/wallet-unit-of-work.js';
 import { toOutboxEvent } from '../messaging/wallet-event-mapper.js';
 import { exchanges, outboxEvents, rewardPayments, walletRewards } from './wallet-schema.js';
+
+/** GetWallet's read (see PreparedRead): a customer's rewards, newest first. */
+const REWARDS_OF_CUSTOMER = new PreparedRead((executor) =>
+  executor
+    .select()
+    .from(walletRewards)
+    .where(eq(walletRewards.customerId, sql.placeholder('customerId')))
+    .orderBy(desc(walletRewards.seq))
+    .prepare('wallet_rewards_of_customer'),
+);
 
 /** The wallet in Postgres. Every save stores the entity's new events in the outbox with it. */
 export class DrizzleWalletRepository implements WalletRepository {
@@ -54,11 +65,7 @@ export class DrizzleWalletRepository implements WalletRepository {
   }
 
   async rewardsOf(customerId: string): Promise<WalletRewardState[]> {
-    const rows = await this.scope.reader
-      .select()
-      .from(walletRewards)
-      .where(eq(walletRewards.customerId, customerId))
-      .orderBy(desc(walletRewards.seq));
+    const rows = await REWARDS_OF_CUSTOMER.run(this.scope, { customerId });
     return rows.map(rewardFromRow);
   }
 
