@@ -205,7 +205,7 @@ async function main(): Promise<void> {
 
     // The ceiling: the page's row by its primary key, the same driver and pool size as the service.
     const sql = postgres(system.config.databaseUrl as string, { max: system.config.databasePoolSize, onnotice: () => {} });
-    const select = () => sql`select customer_id, version, updated_at, page from mypage.pages where customer_id = ${'bench-page'}`;
+    const select = () => sql`select customer_id, version, updated_at, page_message from mypage.pages where customer_id = ${'bench-page'}`;
     await timeCalls(1, 200, select);
     const pkSequential = await timeCalls(1, CALLS, select);
     const pkConcurrent = await timeCalls(CONCURRENCY, CALLS, select);

@@ -1,15 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { status } from '@grpc/grpc-js';
+import { Client, status } from '@grpc/grpc-js';
 import { expect } from 'chai';
 import { rewardIssued } from '#contracts/events';
 import { DeliveryStatus as DeliveryServiceStatus } from '#contracts/generated/game/delivery/v1/delivery_service';
 import { GiftOrderStatus } from '#contracts/generated/game/gift/v1/gift_service';
 import {
   DeliveryStatus,
+  GetMyPageRequest,
   MissionStatus,
   type MyPage,
+  MyPage as MyPageMessage,
   OrderStatus,
   RewardStatus,
   WalletStatus,
@@ -19,6 +21,7 @@ import { achieveMissions, rewardInWallet } from '#testing/chain-helpers';
 import { eventually } from '#testing/eventually';
 import { createGift, exchangeReward, orderReaches } from '#testing/exchange-helpers';
 import { call, callError } from '#testing/grpc-call';
+import { rawUnaryMethod } from '#testing/raw-grpc-method';
 import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
 import { type ServiceInstance, TestSystem } from '#testing/test-system';
 import { myPageModule } from '../../services/mypage/src/composition-root.js';
@@ -345,6 +348,42 @@ describe('My Page read model', function () {
       });
       expect(parts.close, 'no clients to close').to.equal(undefined);
       expect(parts.outbox, 'publishes nothing').to.equal(undefined);
+    });
+
+    it('the stored page is the GetMyPage answer itself: the bytes on the wire are page_message as the projection wrote it, and decode to the page', async () => {
+      const ids = newStoryIds();
+      await system.publish(storyEvents('alone-wire', ids));
+      await eventually(async () => expect((await getMyPage(system, 'alone-wire')).version).to.equal(19));
+      const [row] = await system.query<{ page_message: Uint8Array }>(
+        "select page_message from mypage.pages where customer_id = 'alone-wire'",
+      );
+      const client = system.client(Client, mypage.address, { player: 'alone-wire' });
+      try {
+        const request = Buffer.from(GetMyPageRequest.encode({ customerId: 'alone-wire', knownVersion: 0 }).finish());
+        const method = rawUnaryMethod('/game.mypage.v1.MyPageService/GetMyPage');
+        const onTheWire = await new Promise<Buffer>((resolve, reject) =>
+          client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, (error, bytes) =>
+            error ? reject(error) : resolve(bytes as Buffer),
+          ),
+        );
+        expect(Buffer.from(row.page_message).equals(onTheWire), 'the stored bytes, not a new encoding').to.equal(true);
+        expectTheStoryPage(MyPageMessage.decode(onTheWire), 'alone-wire', ids);
+      } finally {
+        client.close();
+      }
+    });
+
+    it('a row stored before pages were stored encoded (page_message null, as migration 0003 leaves every row) is assembled from its facts: the same page', async () => {
+      const ids = newStoryIds();
+      await system.publish(storyEvents('alone-legacy', ids));
+      const stored = await eventually(async () => {
+        const page = await getMyPage(system, 'alone-legacy');
+        expect(page.version).to.equal(19);
+        return page;
+      });
+      await system.query("update mypage.pages set page_message = null where customer_id = 'alone-legacy'");
+      expect(await getMyPage(system, 'alone-legacy')).to.deep.equal(stored);
+      expectTheStoryPage(stored, 'alone-legacy', ids);
     });
 
     it('events arriving in any order (rewards, wallet and orders before their mission; a cancel before the payment) end in the same page', async () => {

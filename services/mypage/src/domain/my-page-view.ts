@@ -1,4 +1,3 @@
-import type { MyPage } from './my-page.js';
 import type { PageChange, PageHeader } from './page-facts.js';
 
 /** How far the view is: what an operator watches while it is rebuilt. */
@@ -21,12 +20,16 @@ export interface MyPageView {
   record(change: PageChange): Promise<boolean>;
   /**
    * Assembles these customers' pages from their facts and stores them with their versions, in
-   * the transaction that recorded the changes: what page() answers from then on.
+   * the transaction that recorded the changes: what storedPage() answers from then on.
    */
   storePages(customerIds: readonly string[]): Promise<void>;
   header(customerId: string): Promise<PageHeader | undefined>;
-  /** The stored page: one lookup, never assembled per read. */
-  page(customerId: string): Promise<MyPage | undefined>;
+  /**
+   * The stored page, as the storage keeps it: the answer already encoded for the reader, so a
+   * read is one lookup and nothing is assembled, decoded or encoded per read. Undefined for a
+   * customer no event mentioned.
+   */
+  storedPage(customerId: string): Promise<Uint8Array | undefined>;
   /** Empties the view and forgets which events were applied (before a replay). */
   reset(): Promise<void>;
   status(): Promise<ViewStatus>;

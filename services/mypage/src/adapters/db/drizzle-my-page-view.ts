@@ -3,9 +3,10 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { rowsOf, type Transaction } from '#platform/db/database';
 import { PreparedRead } from '#platform/db/prepared-read';
 import type { TransactionScope } from '#platform/db/transaction-scope';
-import { assembleMyPage, type MissionEntry, type MyPage, type OrderEntry, type RewardEntry } from '../../domain/my-page.js';
+import { assembleMyPage } from '../../domain/my-page.js';
 import type { MyPageView, ViewStatus } from '../../domain/my-page-view.js';
 import type { PageChange, PageHeader, PageRecord } from '../../domain/page-facts.js';
+import { encodeMyPage } from '../grpc/my-page-message.js';
 import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.js';
 
 /**
@@ -13,8 +14,9 @@ import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.j
  * current value is still null, so an upsert reports a change only when it filled a blank; the
  * page's version goes up once per event that did. An event is one statement (its upserts as
  * data-modifying CTEs plus the version bump): one round trip per event in the consumer's batch.
- * The pages the batch changed are then assembled once each and stored on their header row
- * (storePages), so a read is one primary-key lookup.
+ * The pages the batch changed are then assembled once each and stored on their header row,
+ * encoded as the GetMyPage answer (storePages), so a read is one primary-key lookup whose bytes
+ * are sent as they are.
  */
 export class DrizzleMyPageView implements MyPageView {
   constructor(private readonly scope: TransactionScope) {}
@@ -53,10 +55,11 @@ export class DrizzleMyPageView implements MyPageView {
     if (customerIds.length === 0) return;
     const records = await this.loadMany([...new Set(customerIds)]);
     if (records.length === 0) return;
-    const stored = records.map((record) => sql`(${record.customerId}::text, ${JSON.stringify(assembleMyPage(record))}::text)`);
+    // Encoded once here, when the page changed, so every read sends these bytes as they are.
+    const stored = records.map((record) => sql`(${record.customerId}::text, ${encodeMyPage(assembleMyPage(record))}::bytea)`);
     // The header rows are locked by this transaction's version bumps, so the version a page
     // is stored with is the one it was assembled at.
-    await this.scope.reader.execute(sql`update ${pages} set page = stored.page
+    await this.scope.reader.execute(sql`update ${pages} set page_message = stored.page
       from (values ${sql.join(stored, sql`, `)}) as stored(customer_id, page)
       where ${pages.customerId} = stored.customer_id`);
   }
@@ -66,13 +69,13 @@ export class DrizzleMyPageView implements MyPageView {
     return row;
   }
 
-  async page(customerId: string): Promise<MyPage | undefined> {
+  async storedPage(customerId: string): Promise<Uint8Array | undefined> {
     const [row] = await PAGE_OF_CUSTOMER.run(this.scope, { customerId });
     if (!row) return undefined;
-    if (row.page !== null) return revivePage(JSON.parse(row.page) as StoredPage);
-    // A row from before pages were stored: assembled from the facts until its next event.
+    if (row.pageMessage !== null) return row.pageMessage;
+    // A row from before pages were stored encoded: assembled from the facts until its next event.
     const [record] = await this.loadMany([customerId]);
-    return record ? assembleMyPage(record) : undefined;
+    return record ? encodeMyPage(assembleMyPage(record)) : undefined;
   }
 
   /** Headers and facts of several customers, the header read first (a version is never newer than its facts). */
@@ -128,47 +131,11 @@ const HEADER_OF_CUSTOMER = new PreparedRead((executor) =>
 );
 const PAGE_OF_CUSTOMER = new PreparedRead((executor) =>
   executor
-    .select({ ...HEADER, page: pages.page })
+    .select({ pageMessage: pages.pageMessage })
     .from(pages)
     .where(eq(pages.customerId, sql.placeholder('customerId')))
     .prepare('mypage_page_of_customer'),
 );
-
-/** A page as JSON.stringify wrote it: every time an ISO string. */
-type Stored<T> = { -readonly [K in keyof T]: T[K] extends Date | undefined ? string | undefined : T[K] };
-type StoredOrder = Stored<OrderEntry>;
-interface StoredPage extends Omit<Stored<MyPage>, 'missions' | 'rewards' | 'orders'> {
-  missions: Stored<MissionEntry>[];
-  rewards: (Omit<Stored<RewardEntry>, 'order'> & { order?: StoredOrder })[];
-  orders: StoredOrder[];
-}
-
-/**
- * The stored page's times back as Dates, field by field (a JSON.parse reviver, called for
- * every value, costs several times the parse itself on a page of a hundred missions).
- */
-function revivePage(stored: StoredPage): MyPage {
-  return {
-    ...stored,
-    updatedAt: date(stored.updatedAt),
-    missions: stored.missions.map((m) => ({ ...m, achievedAt: date(m.achievedAt), rewardedAt: date(m.rewardedAt) })),
-    rewards: stored.rewards.map((r) => ({
-      ...r,
-      issuedAt: date(r.issuedAt),
-      creditedAt: date(r.creditedAt),
-      order: r.order && reviveOrder(r.order),
-    })),
-    orders: stored.orders.map(reviveOrder),
-  };
-}
-
-function reviveOrder(order: StoredOrder): OrderEntry {
-  return { ...order, placedAt: date(order.placedAt), updatedAt: date(order.updatedAt) };
-}
-
-function date(iso: string | undefined): Date | undefined {
-  return iso === undefined ? undefined : new Date(iso);
-}
 
 /**
  * Inserts the row, or fills in the facts it does not know yet; returns a row only if it

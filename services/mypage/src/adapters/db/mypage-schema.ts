@@ -1,4 +1,5 @@
 import { bigint, pgSchema, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bytea } from '#platform/db/bytea';
 import { defineInboxTable } from '#platform/inbox/inbox-table';
 
 /**
@@ -12,15 +13,16 @@ const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' 
 
 /**
  * One row per customer any event mentioned: the page's version and event time, and the page
- * itself as the reader gets it (JSON), stored by the transaction that moved the version, so a
- * read is this one primary-key lookup. Null only for rows written before the column existed
- * (the page is then assembled from the facts until its next event).
+ * itself as the reader gets it: the GetMyPage answer (the proto MyPage message), encoded by the
+ * transaction that moved the version, so a read is this one primary-key lookup and its bytes
+ * are sent as they are. Null only for rows written before the column existed (the page is then
+ * assembled from the facts until its next event).
  */
 export const pages = mypageSchema.table('pages', {
   customerId: text('customer_id').primaryKey(),
   version: bigint('version', { mode: 'number' }).notNull(),
   updatedAt: at('updated_at').notNull(),
-  page: text('page'),
+  pageMessage: bytea('page_message'),
 });
 
 export const missions = mypageSchema.table(

@@ -1,105 +1,46 @@
 import {
-  DeliveryStatus,
-  MissionStatus,
   type MyPage as MyPageMessage,
   type MyPageServiceServer,
   MyPageServiceService,
-  type OrderEntry as OrderMessage,
-  OrderStatus,
-  RewardStatus,
-  WalletStatus,
 } from '#contracts/generated/game/mypage/v1/mypage_service';
 import { callerOf } from '#platform/auth/auth-interceptor';
 import type { GrpcServiceBinding } from '#platform/grpc/grpc-server';
+import { acceptingPreEncoded, preEncoded } from '#platform/grpc/pre-encoded-response';
 import { serviceNameOf } from '#platform/grpc/service-name';
 import { unary } from '#platform/grpc/unary-handler';
 import type { Logger } from '#platform/logging/logger';
 import type { GetMyPage, MyPageAnswer } from '../../application/get-my-page.js';
-import type { MyPage, OrderEntry } from '../../domain/my-page.js';
+import { toMyPageMessage } from './my-page-message.js';
 
-/** The gRPC inbound adapter of My Page: maps proto messages to the use case and back. */
+/**
+ * The gRPC inbound adapter of My Page: maps proto messages to the use case and back. A stored
+ * page is already its encoded answer and is sent as those bytes (see pre-encoded-response.ts).
+ */
 export function myPageGrpcService(useCases: { getMyPage: GetMyPage }, logger: Logger): GrpcServiceBinding {
   const implementation: MyPageServiceServer = {
     getMyPage: unary(logger, async (request, call) => toMessage(await useCases.getMyPage.execute(request, callerOf(call)))),
   };
-  return { name: serviceNameOf(MyPageServiceService), definition: MyPageServiceService, implementation };
+  return { name: serviceNameOf(MyPageServiceService), definition: acceptingPreEncoded(MyPageServiceService), implementation };
 }
-
-const MISSION_STATUS = { achieved: MissionStatus.MISSION_STATUS_ACHIEVED, rewarded: MissionStatus.MISSION_STATUS_REWARDED } as const;
-const WALLET_STATUS = {
-  pending: WalletStatus.WALLET_STATUS_PENDING,
-  available: WalletStatus.WALLET_STATUS_AVAILABLE,
-  spent: WalletStatus.WALLET_STATUS_SPENT,
-} as const;
-const REWARD_STATUS = { issued: RewardStatus.REWARD_STATUS_ISSUED, exchanged: RewardStatus.REWARD_STATUS_EXCHANGED } as const;
-const ORDER_STATUS = {
-  paid: OrderStatus.ORDER_STATUS_PAID,
-  shipping: OrderStatus.ORDER_STATUS_SHIPPING,
-  delivered: OrderStatus.ORDER_STATUS_DELIVERED,
-  cancelled: OrderStatus.ORDER_STATUS_CANCELLED,
-  rejected: OrderStatus.ORDER_STATUS_REJECTED,
-} as const;
-const DELIVERY_STATUS = {
-  started: DeliveryStatus.DELIVERY_STATUS_STARTED,
-  delivered: DeliveryStatus.DELIVERY_STATUS_DELIVERED,
-  cancelled: DeliveryStatus.DELIVERY_STATUS_CANCELLED,
-} as const;
 
 function toMessage(answer: MyPageAnswer): MyPageMessage {
-  if (answer.unchanged) {
-    const { header } = answer;
-    return {
-      customerId: header.customerId,
-      version: header.version,
-      updatedAt: header.updatedAt,
-      unchanged: true,
-      counts: undefined,
-      missions: [],
-      rewards: [],
-      orders: [],
-    };
+  switch (answer.kind) {
+    case 'stored':
+      return preEncoded(answer.encoded);
+    case 'page':
+      return toMyPageMessage(answer.page);
+    case 'unchanged': {
+      const { header } = answer;
+      return {
+        customerId: header.customerId,
+        version: header.version,
+        updatedAt: header.updatedAt,
+        unchanged: true,
+        counts: undefined,
+        missions: [],
+        rewards: [],
+        orders: [],
+      };
+    }
   }
-  const page: MyPage = answer.page;
-  return {
-    customerId: page.customerId,
-    version: page.version,
-    updatedAt: page.updatedAt,
-    unchanged: false,
-    counts: { ...page.counts },
-    missions: page.missions.map((mission) => ({
-      missionId: mission.missionId,
-      eventCode: mission.eventCode ?? '',
-      missionCode: mission.missionCode ?? '',
-      status: MISSION_STATUS[mission.status],
-      rewardId: mission.rewardId ?? '',
-      achievedAt: mission.achievedAt,
-      rewardedAt: mission.rewardedAt,
-    })),
-    rewards: page.rewards.map((reward) => ({
-      rewardId: reward.rewardId,
-      missionId: reward.missionId ?? '',
-      eventCode: reward.eventCode ?? '',
-      missionCode: reward.missionCode ?? '',
-      walletStatus: WALLET_STATUS[reward.walletStatus],
-      rewardStatus: REWARD_STATUS[reward.rewardStatus],
-      issuedAt: reward.issuedAt,
-      creditedAt: reward.creditedAt,
-      order: reward.order && toOrderMessage(reward.order),
-    })),
-    orders: page.orders.map(toOrderMessage),
-  };
-}
-
-function toOrderMessage(order: OrderEntry): OrderMessage {
-  return {
-    orderId: order.orderId,
-    rewardId: order.rewardId ?? '',
-    giftId: order.giftId ?? '',
-    giftName: order.giftName ?? '',
-    status: order.status ? ORDER_STATUS[order.status] : OrderStatus.ORDER_STATUS_UNSPECIFIED,
-    deliveryId: order.deliveryId ?? '',
-    deliveryStatus: order.deliveryStatus ? DELIVERY_STATUS[order.deliveryStatus] : DeliveryStatus.DELIVERY_STATUS_UNSPECIFIED,
-    placedAt: order.placedAt,
-    updatedAt: order.updatedAt,
-  };
 }
