@@ -77,6 +77,19 @@ async function closedLoop(requests: ExchangeRequest[], concurrency: number, send
   };
 }
 
+/**
+ * Every exchanging customer signs in (code + PKCE) before anything is timed, as a client holds
+ * its token before it calls. The harness's clients otherwise sign a customer in on their first
+ * call, against the embedded identity provider in this very process: the exchange's latency
+ * then held a whole sign-in, and its CPU was the provider's (oidc-provider and undici were a
+ * sixth of this process's busy time in a profile).
+ */
+async function signIn(system: TestSystem, customerIds: readonly string[]): Promise<void> {
+  log(`signing in ${customerIds.length} customers (code + PKCE)`);
+  for (let at = 0; at < customerIds.length; at += 8)
+    await Promise.all(customerIds.slice(at, at + 8).map((player) => system.tokens.token({ player })));
+}
+
 /** Achieves one mission for each of `count` customers and waits until every reward is in a wallet. */
 async function rewardsInWallets(system: TestSystem, count: number, prefix: string): Promise<{ customerId: string; rewardId: string }[]> {
   const missions = system.missionClient();
@@ -149,6 +162,7 @@ async function main(): Promise<void> {
       idempotencyKey: randomUUID(),
     }));
 
+    await signIn(system, rewards.map((reward) => reward.customerId));
     log('warming up (200 exchanges)');
     await closedLoop(requests.slice(0, 200), 16, exchangeWith(system.walletClient()));
     log(`[exchanges] ${count} exchanges, ${concurrency} in flight`);
@@ -183,6 +197,7 @@ async function main(): Promise<void> {
       },
     });
     const spare = await rewardsInWallets(system, 10, 'open');
+    await signIn(system, spare.map((reward) => reward.customerId));
     const openRequests = spare.map(({ customerId, rewardId }) => ({
       customerId,
       rewardId,
