@@ -162,7 +162,10 @@ async function main(): Promise<void> {
       idempotencyKey: randomUUID(),
     }));
 
-    await signIn(system, rewards.map((reward) => reward.customerId));
+    await signIn(
+      system,
+      rewards.map((reward) => reward.customerId),
+    );
     log('warming up (200 exchanges)');
     await closedLoop(requests.slice(0, 200), 16, exchangeWith(system.walletClient()));
     log(`[exchanges] ${count} exchanges, ${concurrency} in flight`);
@@ -197,7 +200,10 @@ async function main(): Promise<void> {
       },
     });
     const spare = await rewardsInWallets(system, 10, 'open');
-    await signIn(system, spare.map((reward) => reward.customerId));
+    await signIn(
+      system,
+      spare.map((reward) => reward.customerId),
+    );
     const openRequests = spare.map(({ customerId, rewardId }) => ({
       customerId,
       rewardId,
