@@ -28,8 +28,7 @@ const traceIdOf = (traceparent: string | undefined) => traceparent?.split('-')[1
 
 /**
  * Events written while a batch is applied take the trace of the event that caused them: the
- * one whose aggregate id the payload names. Found by position first (a batch handler writes in
- * the order of its causes), and still right when the rows come in another order.
+ * one whose aggregate id the payload names, whatever order the rows are written in.
  */
 describe('the cause of an event written inside a consumed batch', () => {
   before(async () => enableTracing(await tracerProvider(new InMemorySpanExporter())));

@@ -120,19 +120,10 @@ export function causeTraceparent(payload: Uint8Array): string | undefined {
   const index = causeIndex(causes);
   if (index.only !== undefined) return index.only;
   const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  // A batch handler writes its events in the order of their causes, so the cause is first looked
-  // for where the last one was found, then at the next: a native byte search, no string made.
-  for (const at of [index.cursor, index.cursor + 1]) {
-    const cause = index.ordered[at];
-    if (cause && bytes.indexOf(cause.id) !== -1) {
-      index.cursor = at;
-      return cause.traceparent;
-    }
-  }
-  // Otherwise one pass over the payload per row, not one search per cause: a batch of n events
-  // writes n rows, and searching each row for every cause's id cost n^2 (a tenth of the CPU at
-  // n = 500). A UUID in a protobuf payload is a string field's 36 bytes, dashes at 8, 13, 18 and
-  // 23: those four bytes pick the candidates, and only a candidate is made a string.
+  // One pass over the payload per row, not one search per cause: a batch of n events writes n
+  // rows, and searching each row for every cause's id cost n^2 (a tenth of the CPU at n = 500).
+  // A UUID in a protobuf payload is a string field's 36 bytes, dashes at 8, 13, 18 and 23: those
+  // four bytes pick the candidates, and only a candidate is made a string (the payload is not).
   for (let at = 0; at + 36 <= bytes.length; at++) {
     if (bytes[at + 8] !== DASH || bytes[at + 13] !== DASH || bytes[at + 18] !== DASH || bytes[at + 23] !== DASH) continue;
     const cause = index.byUuid.get(bytes.toString('latin1', at, at + 36).toLowerCase());
@@ -151,10 +142,6 @@ const UUID_ONLY = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-
 interface CauseIndex {
   /** The traceparent of the only cause, when there is one. */
   readonly only?: string;
-  /** The causes in batch order, each aggregate id as bytes, for the guess by position. */
-  readonly ordered: readonly { readonly id: Buffer; readonly traceparent: string }[];
-  /** Where in `ordered` the last row's cause was found. */
-  cursor: number;
   /** Causes by their aggregate id, where it is a UUID (every chain aggregate's is). */
   readonly byUuid: ReadonlyMap<string, string>;
   /** The rest, searched for as text. */
@@ -169,7 +156,6 @@ function causeIndex(causes: Causes): CauseIndex {
   if (!index) {
     const byUuid = new Map<string, string>();
     const others: [string, string][] = [];
-    const ordered: { id: Buffer; traceparent: string }[] = [];
     let only: string | undefined;
     for (const [envelope, cause] of causes) {
       const traceparent = traceparentOf(cause);
@@ -178,12 +164,10 @@ function causeIndex(causes: Causes): CauseIndex {
       const id = envelope.aggregateId;
       // The first event of an aggregate in the batch wins, as the batch's order would have it.
       if (UUID_ONLY.test(id)) {
-        // Only UUIDs are guessed by position: a shorter id ("c-1") can sit inside another ("c-10").
-        ordered.push({ id: Buffer.from(id), traceparent });
         if (!byUuid.has(id.toLowerCase())) byUuid.set(id.toLowerCase(), traceparent);
       } else others.push([id, traceparent]);
     }
-    index = { only, ordered, cursor: 0, byUuid, others };
+    index = { only, byUuid, others };
     causeIndexes.set(causes, index);
   }
   return index;
