@@ -110,11 +110,7 @@ async function main(): Promise<void> {
     });
     const defaultToken = await system.tokens.token('operator');
     log('signing in the exchanging players (code + PKCE)');
-    const tokens: Record<string, string> = {};
-    const players = [...new Set(work.map((item) => item.customerId))];
-    for (let at = 0; at < players.length; at += 8) {
-      await Promise.all(players.slice(at, at + 8).map(async (player) => (tokens[player] = await system.tokens.token({ player }))));
-    }
+    const tokens = await system.tokens.signIn([...new Set(work.map((item) => item.customerId))]);
 
     const target = { grpc: wallet.address, rest: gateway.url, 'rest-unchecked': unchecked.url };
     const job = (transport: ClientJob['transport'], operation: ClientJob['operation'], work: ClientJob['work'], ms: number): ClientJob => ({

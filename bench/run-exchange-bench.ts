@@ -86,8 +86,7 @@ async function closedLoop(requests: ExchangeRequest[], concurrency: number, send
  */
 async function signIn(system: TestSystem, customerIds: readonly string[]): Promise<void> {
   log(`signing in ${customerIds.length} customers (code + PKCE)`);
-  for (let at = 0; at < customerIds.length; at += 8)
-    await Promise.all(customerIds.slice(at, at + 8).map((player) => system.tokens.token({ player })));
+  await system.tokens.signIn(customerIds);
 }
 
 /** Achieves one mission for each of `count` customers and waits until every reward is in a wallet. */

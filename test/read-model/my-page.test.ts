@@ -297,15 +297,21 @@ describe('My Page read model', function () {
       expect(exchanged).to.deep.include({ rewardStatus: RewardStatus.REWARD_STATUS_EXCHANGED, order: page.orders[0] });
     }
 
-    it('with every other service stopped, the events alone make the page: missions, rewards, both orders, deliveries and counts', async () => {
-      expect(system.instancesOf('mission').length + system.instancesOf('wallet').length + system.instancesOf('gift').length).to.equal(0);
+    /** Publishes the story for a customer and waits until the page has all of it (version 19). */
+    async function publishTheStory(customerId: string): Promise<{ ids: ReturnType<typeof newStoryIds>; page: MyPage }> {
       const ids = newStoryIds();
-      await system.publish(storyEvents('alone-1', ids));
+      await system.publish(storyEvents(customerId, ids));
       const page = await eventually(async () => {
-        const current = await getMyPage(system, 'alone-1');
+        const current = await getMyPage(system, customerId);
         expect(current.version).to.equal(19);
         return current;
       });
+      return { ids, page };
+    }
+
+    it('with every other service stopped, the events alone make the page: missions, rewards, both orders, deliveries and counts', async () => {
+      expect(system.instancesOf('mission').length + system.instancesOf('wallet').length + system.instancesOf('gift').length).to.equal(0);
+      const { ids, page } = await publishTheStory('alone-1');
       expectTheStoryPage(page, 'alone-1', ids);
     });
 
@@ -351,9 +357,7 @@ describe('My Page read model', function () {
     });
 
     it('the stored page is the GetMyPage answer itself: the bytes on the wire are page_message as the projection wrote it, and decode to the page', async () => {
-      const ids = newStoryIds();
-      await system.publish(storyEvents('alone-wire', ids));
-      await eventually(async () => expect((await getMyPage(system, 'alone-wire')).version).to.equal(19));
+      const { ids } = await publishTheStory('alone-wire');
       const [row] = await system.query<{ page_message: Uint8Array }>(
         "select page_message from mypage.pages where customer_id = 'alone-wire'",
       );
@@ -374,13 +378,7 @@ describe('My Page read model', function () {
     });
 
     it('a row stored before pages were stored encoded (page_message null, as migration 0003 leaves every row) is assembled from its facts: the same page', async () => {
-      const ids = newStoryIds();
-      await system.publish(storyEvents('alone-legacy', ids));
-      const stored = await eventually(async () => {
-        const page = await getMyPage(system, 'alone-legacy');
-        expect(page.version).to.equal(19);
-        return page;
-      });
+      const { ids, page: stored } = await publishTheStory('alone-legacy');
       await system.query("update mypage.pages set page_message = null where customer_id = 'alone-legacy'");
       expect(await getMyPage(system, 'alone-legacy')).to.deep.equal(stored);
       expectTheStoryPage(stored, 'alone-legacy', ids);
