@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { expect } from 'chai';
 import type { EventEnvelope } from '#platform/bus/event-bus';
 import { causeTraceparent, traceConsume } from '#platform/telemetry/event-tracing';
@@ -31,7 +32,12 @@ const traceIdOf = (traceparent: string | undefined) => traceparent?.split('-')[1
  * one whose aggregate id the payload names, whatever order the rows are written in.
  */
 describe('the cause of an event written inside a consumed batch', () => {
-  before(async () => enableTracing(await tracerProvider(new InMemorySpanExporter())));
+  const exporter = new InMemorySpanExporter();
+  let provider: NodeTracerProvider;
+  before(async () => {
+    provider = await tracerProvider(exporter);
+    enableTracing(provider);
+  });
   after(() => disableTracing());
 
   const inBatch = <T>(batch: readonly EventEnvelope[], work: () => T): Promise<T> =>
@@ -60,5 +66,23 @@ describe('the cause of an event written inside a consumed batch', () => {
 
   it('is undefined outside a batch', () => {
     expect(causeTraceparent(naming(randomUUID()))).to.equal(undefined);
+  });
+
+  it('of an event its trace sampled out is that event itself: no span is made, the decision travels on', async () => {
+    await provider.forceFlush();
+    exporter.reset();
+    const sampledOut = { ...consumed(), traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00` };
+    const traced = consumed();
+    const batch = [sampledOut, traced];
+    const tracing = traceConsume('queue', batch);
+    const causes = await tracing.inTransaction(batch, async () => batch.map((envelope) => causeTraceparent(naming(envelope.aggregateId))));
+    for (const envelope of batch) tracing.settle(envelope, 'ack');
+    await provider.forceFlush();
+    expect(causes[0]).to.equal(sampledOut.traceparent);
+    expect(traceIdOf(causes[1])).to.equal(traced.traceId);
+    expect(causes[1]?.endsWith('-01')).to.equal(true);
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((span) => span.spanContext().traceId)).to.have.members([traced.traceId, traced.traceId]);
+    expect(spans.map((span) => span.name)).to.have.members([`queue process ${traced.type}`, 'queue transaction']);
   });
 });

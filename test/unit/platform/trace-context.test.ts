@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { expect } from 'chai';
-import { contextFromTraceparent, traceparentOf } from '#platform/telemetry/trace-context';
+import { contextFromTraceparent, spanContextOf, traceparentOf } from '#platform/telemetry/trace-context';
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
@@ -39,5 +40,43 @@ describe('traceparent of a context', () => {
     expect(traceparentOf(contextFromTraceparent(`00-${'0'.repeat(32)}-${SPAN_ID}-01`))).to.equal(undefined);
     expect(contextFromTraceparent('not-a-traceparent')).to.equal(ROOT_CONTEXT);
     expect(contextFromTraceparent(undefined)).to.equal(ROOT_CONTEXT);
+  });
+});
+
+/** The events' traceparents are read by a fast path for version 00: it must read what the propagator reads. */
+describe('span context of a traceparent', () => {
+  const byPropagator = (traceparent: string) =>
+    trace.getSpanContext(
+      new W3CTraceContextPropagator().extract(
+        ROOT_CONTEXT,
+        { traceparent },
+        {
+          get: (carrier: Record<string, string>, key: string) => carrier[key],
+          keys: (carrier: Record<string, string>) => Object.keys(carrier),
+        },
+      ),
+    );
+
+  it("is the propagator's reading for version 00, sampled or not, and for malformed ones", () => {
+    const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+    const cases = [
+      ...Array.from({ length: 50 }, () => `00-${hex(16)}-${hex(8)}-0${randomBytes(1)[0] & 1}`),
+      `00-${hex(16)}-${hex(8)}-ab`,
+      `00-${hex(16).toUpperCase()}-${hex(8)}-01`,
+      `00-${'0'.repeat(32)}-${hex(8)}-01`,
+      `00-${hex(16)}-${'0'.repeat(16)}-01`,
+      `00-${hex(16)}-${hex(8)}-0g`,
+      `00-${hex(16)}-${hex(8)}-01-extra`,
+      `ff-${hex(16)}-${hex(8)}-01`,
+      `cc-${hex(16)}-${hex(8)}-01-future-field`,
+      `00_${hex(16)}-${hex(8)}-01`,
+      'not-a-traceparent',
+    ];
+    for (const traceparent of cases) expect(spanContextOf(traceparent), traceparent).to.deep.equal(byPropagator(traceparent));
+  });
+
+  it('is undefined without a traceparent', () => {
+    expect(spanContextOf(undefined)).to.equal(undefined);
+    expect(spanContextOf('')).to.equal(undefined);
   });
 });

@@ -12,9 +12,22 @@ import { tracer, tracingEnabled } from '../telemetry/tracing.js';
 
 const TRACEPARENT = 'traceparent';
 
-function rpcAttributes(path: string) {
-  const [, service = '', method = ''] = path.split('/');
-  return { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method };
+type RpcAttributes = { 'rpc.system': string; 'rpc.service': string; 'rpc.method': string };
+const attributesByPath = new Map<string, RpcAttributes>();
+
+/**
+ * The span attributes of a method path, split once per method (the SDK copies them into each
+ * span, so one object serves every call). Bounded: a server's interceptor sees only the paths
+ * it registered, and a client's only those its stubs were generated with.
+ */
+function rpcAttributes(path: string): RpcAttributes {
+  let attributes = attributesByPath.get(path);
+  if (!attributes) {
+    const [, service = '', method = ''] = path.split('/');
+    attributes = { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method };
+    attributesByPath.set(path, attributes);
+  }
+  return attributes;
 }
 
 function endWithStatus(span: Span, code: number, details?: string): void {

@@ -1,17 +1,6 @@
-import {
-  type Context,
-  context,
-  createContextKey,
-  type Link,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  TraceFlags,
-  trace,
-} from '@opentelemetry/api';
+import { context, createContextKey, type Link, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { DeliveryOutcome, EventEnvelope } from '../bus/event-bus.js';
-import { contextFromTraceparent, traceparentOf } from './trace-context.js';
+import { isSampled, spanContextOf, traceparentOfSpanContext } from './trace-context.js';
 import { tracer, tracingEnabled } from './tracing.js';
 
 type Outgoing = Pick<EventEnvelope, 'id' | 'type' | 'routingKey' | 'aggregateId' | 'traceparent'>;
@@ -36,19 +25,14 @@ const NOT_TRACED_PUBLISH: PublishTrace = { end: () => {} };
  */
 export function tracePublish(service: string, events: readonly Outgoing[]): PublishTrace {
   if (!tracingEnabled()) return NOT_TRACED_PUBLISH;
+  // Links to the sampled events only: a trace sampled out where it began records nothing.
   const links: Link[] = [];
-  let parent: Context = ROOT_CONTEXT;
-  let sampled = false;
   for (const event of events) {
-    if (!event.traceparent) continue;
-    parent = contextFromTraceparent(event.traceparent);
-    const spanContext = trace.getSpanContext(parent);
-    if (!spanContext) continue;
-    links.push({ context: spanContext });
-    sampled ||= (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
+    const spanContext = spanContextOf(event.traceparent);
+    if (spanContext && isSampled(spanContext)) links.push({ context: spanContext });
   }
   // No traced event, or none sampled (a root would start a trace its callers sampled out).
-  if (!sampled) return NOT_TRACED_PUBLISH;
+  if (links.length === 0) return NOT_TRACED_PUBLISH;
   const several = links.length > 1;
   const only = events.length === 1 ? events[0] : undefined;
   const span = tracer().startSpan(
@@ -68,7 +52,7 @@ export function tracePublish(service: string, events: readonly Outgoing[]): Publ
         }),
       },
     },
-    several ? ROOT_CONTEXT : parent,
+    several ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, links[0].context),
   );
   return {
     end(error) {
@@ -91,9 +75,12 @@ export interface ConsumeTrace {
   settle(envelope: EventEnvelope, outcome: DeliveryOutcome | 'duplicate', error?: unknown): void;
 }
 
-/** The events being applied in the active transaction, each with the context of its CONSUMER span. */
+/**
+ * The events being applied in the active transaction, each with the traceparent the events it
+ * causes carry: that of its CONSUMER span, or its own where its trace was sampled out.
+ */
 const CAUSES = createContextKey('game-event-rewards.event-causes');
-type Causes = ReadonlyMap<EventEnvelope, Context>;
+type Causes = ReadonlyMap<EventEnvelope, string>;
 
 /**
  * Runs work as the handling of one event of the batch: events written inside it take that
@@ -157,9 +144,7 @@ function causeIndex(causes: Causes): CauseIndex {
     const byUuid = new Map<string, string>();
     const others: [string, string][] = [];
     let only: string | undefined;
-    for (const [envelope, cause] of causes) {
-      const traceparent = traceparentOf(cause);
-      if (!traceparent) continue;
+    for (const [envelope, traceparent] of causes) {
       if (causes.size === 1) only = traceparent;
       const id = envelope.aggregateId;
       // The first event of an aggregate in the batch wins, as the batch's order would have it.
@@ -177,53 +162,57 @@ const NOT_TRACED: ConsumeTrace = { inTransaction: (_events, work) => work(), set
 
 export function traceConsume(queue: string, batch: readonly EventEnvelope[]): ConsumeTrace {
   if (!tracingEnabled()) return NOT_TRACED;
-  const spans = new Map<EventEnvelope, { span: Span; context: Context }>();
+  const spans = new Map<EventEnvelope, Span>();
+  const causes = new Map<EventEnvelope, string>();
   for (const envelope of batch) {
-    const parent = contextFromTraceparent(envelope.traceparent);
+    const parent = spanContextOf(envelope.traceparent);
+    if (parent && !isSampled(parent) && envelope.traceparent) {
+      // Sampled out where its trace began: parent-based sampling (the SDK's default) records
+      // nothing below it, so no span is made, and what it causes carries its traceparent on
+      // (the decision travels, and no consumer starts a root trace of its own).
+      causes.set(envelope, envelope.traceparent);
+      continue;
+    }
+    // Traced, or arrived without a trace (the sampler decides on a root, as for a request).
     const span = tracer().startSpan(
       `${queue} process ${envelope.type}`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'rabbitmq',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': queue,
-          'messaging.message.id': envelope.id,
-          'messaging.rabbitmq.destination.routing_key': envelope.routingKey,
-          'event.type': envelope.type,
-          'event.aggregate_id': envelope.aggregateId,
-          'event.attempt': envelope.attempt,
-        },
-      },
-      parent,
+      { kind: SpanKind.CONSUMER, attributes: consumerAttributes(queue, envelope) },
+      parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT,
     );
-    spans.set(envelope, { span, context: trace.setSpan(parent, span) });
+    spans.set(envelope, span);
+    causes.set(envelope, traceparentOfSpanContext(span.spanContext()));
   }
   return {
     async inTransaction(events, work) {
-      const causes = new Map<EventEnvelope, Context>();
-      const links: Link[] = [];
+      const applied = new Map<EventEnvelope, string>();
+      const recorded: Span[] = [];
       for (const envelope of events) {
-        const entry = spans.get(envelope);
-        if (!entry) continue;
-        causes.set(envelope, entry.context);
-        links.push({ context: entry.span.spanContext() });
+        const cause = causes.get(envelope);
+        if (cause) applied.set(envelope, cause);
+        const span = spans.get(envelope);
+        if (span?.isRecording()) recorded.push(span);
       }
-      // Several events, some traced: a root linked to them. One event, or none traced (a root
-      // would start a trace the callers sampled out): under the first event, as its child.
-      const several = causes.size > 1 && events.some((envelope) => spans.get(envelope)?.span.isRecording());
-      const parent = several ? ROOT_CONTEXT : (causes.values().next().value ?? context.active());
+      if (recorded.length === 0) {
+        // Nothing recorded: no transaction span. Rows that name no cause take the first
+        // event's (unsampled) trace, so its decision travels on with them too.
+        const first = spanContextOf(applied.values().next().value);
+        const base = first ? trace.setSpanContext(ROOT_CONTEXT, first) : context.active();
+        return context.with(base.setValue(CAUSES, applied), work);
+      }
+      // Several recorded events: a root linked to them. One: its child.
+      const several = recorded.length > 1;
+      const parent = several ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, recorded[0]);
       const span = tracer().startSpan(
         `${queue} transaction`,
         {
           kind: SpanKind.INTERNAL,
-          links: several ? links : [],
+          links: several ? recorded.map((each) => ({ context: each.spanContext() })) : [],
           attributes: { 'db.system': 'postgresql', 'messaging.batch.message_count': events.length },
         },
         parent,
       );
       try {
-        return await context.with(trace.setSpan(parent, span).setValue(CAUSES, causes), work);
+        return await context.with(trace.setSpan(parent, span).setValue(CAUSES, applied), work);
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: String((error as Error).message ?? error) });
         throw error;
@@ -232,13 +221,26 @@ export function traceConsume(queue: string, batch: readonly EventEnvelope[]): Co
       }
     },
     settle(envelope, outcome, error) {
-      const entry = spans.get(envelope);
-      if (!entry) return;
+      const span = spans.get(envelope);
+      if (!span) return;
       spans.delete(envelope);
-      entry.span.setAttribute('event.outcome', outcome);
+      span.setAttribute('event.outcome', outcome);
       if (outcome === 'retry' || outcome === 'dead-letter')
-        entry.span.setStatus({ code: SpanStatusCode.ERROR, message: error ? String((error as Error).message ?? error) : outcome });
-      entry.span.end();
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error ? String((error as Error).message ?? error) : outcome });
+      span.end();
     },
+  };
+}
+
+function consumerAttributes(queue: string, envelope: EventEnvelope) {
+  return {
+    'messaging.system': 'rabbitmq',
+    'messaging.operation.type': 'process',
+    'messaging.destination.name': queue,
+    'messaging.message.id': envelope.id,
+    'messaging.rabbitmq.destination.routing_key': envelope.routingKey,
+    'event.type': envelope.type,
+    'event.aggregate_id': envelope.aggregateId,
+    'event.attempt': envelope.attempt,
   };
 }

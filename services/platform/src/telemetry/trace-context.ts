@@ -1,4 +1,13 @@
-import { type Context, context, INVALID_SPANID, INVALID_TRACEID, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  INVALID_SPANID,
+  INVALID_TRACEID,
+  ROOT_CONTEXT,
+  type SpanContext,
+  TraceFlags,
+  trace,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { tracingEnabled } from './tracing.js';
 
@@ -40,11 +49,41 @@ export function activeTraceIds(): { trace_id?: string; span_id?: string } {
 export function traceparentOf(ctx: Context): string | undefined {
   const spanContext = trace.getSpan(ctx)?.spanContext();
   if (!spanContext || spanContext.traceId === INVALID_TRACEID || spanContext.spanId === INVALID_SPANID) return undefined;
+  return traceparentOfSpanContext(spanContext);
+}
+
+/** The traceparent of a span context (see traceparentOf). */
+export function traceparentOfSpanContext(spanContext: SpanContext): string {
   return `00-${spanContext.traceId}-${spanContext.spanId}-0${spanContext.traceFlags & TraceFlags.SAMPLED}`;
+}
+
+/** Version 00, the form traceparentOf writes and every outbox row and message of ours carries. */
+const VERSION_00 = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The remote span context a traceparent names, or undefined if it is absent or malformed.
+ * Every consumed and every published event's traceparent is read here, a few per mission: the
+ * version-00 form is checked by one plain anchored pattern and sliced, which costs a tenth of
+ * the propagator's general pattern (lookaheads, optional future fields) behind a carrier object
+ * and a getter. Anything else (another version, trailing fields) is the propagator's to read.
+ */
+export function spanContextOf(traceparent: string | undefined): SpanContext | undefined {
+  if (!traceparent) return undefined;
+  if (traceparent.length !== 55 || !VERSION_00.test(traceparent))
+    return trace.getSpanContext(w3c.extract(ROOT_CONTEXT, { traceparent }, getter));
+  const traceId = traceparent.slice(3, 35);
+  const spanId = traceparent.slice(36, 52);
+  if (traceId === INVALID_TRACEID || spanId === INVALID_SPANID) return undefined;
+  return { traceId, spanId, traceFlags: Number.parseInt(traceparent.slice(53), 16), isRemote: true };
+}
+
+/** Whether the trace was sampled where it began (the W3C sampled flag). */
+export function isSampled(spanContext: SpanContext): boolean {
+  return (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
 }
 
 /** A context whose parent is the given traceparent (the root context if it is absent or malformed). */
 export function contextFromTraceparent(traceparent: string | undefined): Context {
-  if (!traceparent) return ROOT_CONTEXT;
-  return w3c.extract(ROOT_CONTEXT, { traceparent }, getter);
+  const spanContext = spanContextOf(traceparent);
+  return spanContext ? trace.setSpanContext(ROOT_CONTEXT, spanContext) : ROOT_CONTEXT;
 }
