@@ -63,9 +63,9 @@ const VERSION_00 = /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 /**
  * The remote span context a traceparent names, or undefined if it is absent or malformed.
  * Every consumed and every published event's traceparent is read here, a few per mission: the
- * version-00 form is checked by one plain anchored pattern and sliced, which costs a tenth of
- * the propagator's general pattern (lookaheads, optional future fields) behind a carrier object
- * and a getter. Anything else (another version, trailing fields) is the propagator's to read.
+ * version-00 form is checked by one plain anchored pattern and sliced into a span context,
+ * without the propagator's carrier object, getter and context (a context is made only where
+ * one is needed). Anything else (another version, trailing fields) is the propagator's to read.
  */
 export function spanContextOf(traceparent: string | undefined): SpanContext | undefined {
   if (!traceparent) return undefined;
