@@ -13,10 +13,17 @@ class DiscardingExporter implements SpanExporter {
   async shutdown(): Promise<void> {}
 }
 
+/** The sampler the SDK builds from OTEL_TRACES_SAMPLER (its default: every trace a root starts). */
+function samplerDescription(env = process.env): string {
+  const sampler = env.OTEL_TRACES_SAMPLER || 'parentbased_always_on';
+  return env.OTEL_TRACES_SAMPLER_ARG ? `${sampler} ${env.OTEL_TRACES_SAMPLER_ARG}` : sampler;
+}
+
 /**
  * Telemetry as the services run it, for the services the bench runs in this process: metrics
  * recorded and scraped every 5 s (as Prometheus would), every mission traced (spans batched to
- * OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, else to a discarding exporter). Off: neither.
+ * OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, else to a discarding exporter), or the share
+ * OTEL_TRACES_SAMPLER picks, as in the services. Off: neither.
  */
 export class BenchTelemetry {
   private provider?: NodeTracerProvider;
@@ -24,9 +31,8 @@ export class BenchTelemetry {
   private readonly otlp = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT);
 
   get description(): string {
-    return this.otlp
-      ? 'metrics scraped every 5 s, spans exported over OTLP'
-      : 'metrics scraped every 5 s, spans batched to a discarding exporter';
+    const spans = this.otlp ? 'spans exported over OTLP' : 'spans batched to a discarding exporter';
+    return `metrics scraped every 5 s, ${spans}, sampler ${samplerDescription()}`;
   }
 
   /**
