@@ -1,6 +1,7 @@
 import { status as GrpcStatus, ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
 import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { grpcHandled, grpcHandlingSeconds } from '../metrics/platform-metrics.js';
+import { perMethod } from './per-method.js';
 
 /**
  * RED metrics per RPC: rate and errors from grpc_server_handled_total (by status code),
@@ -30,16 +31,5 @@ export const metricsServerInterceptor: ServerInterceptor = (method, call) => {
   });
 };
 
-/** The labels of a method path (`/game.mission.v1.MissionService/AchieveMission`), split once per method. */
-const labelsByPath = new Map<string, { grpc_service: string; grpc_method: string }>();
-
-function methodLabels(path: string): { grpc_service: string; grpc_method: string } {
-  let labels = labelsByPath.get(path);
-  if (!labels) {
-    const [, grpc_service = '', grpc_method = ''] = path.split('/');
-    // Bounded: a server's interceptor only sees paths of methods it registered.
-    labels = { grpc_service, grpc_method };
-    labelsByPath.set(path, labels);
-  }
-  return labels;
-}
+/** The labels of a method, built on its first call (one object serves every call). */
+const methodLabels = perMethod((grpc_service, grpc_method) => ({ grpc_service, grpc_method }));

@@ -9,26 +9,12 @@ import {
 import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { contextFromTraceparent, traceparentOf } from '../telemetry/trace-context.js';
 import { tracer, tracingEnabled } from '../telemetry/tracing.js';
+import { perMethod } from './per-method.js';
 
 const TRACEPARENT = 'traceparent';
 
-type RpcAttributes = { 'rpc.system': string; 'rpc.service': string; 'rpc.method': string };
-const attributesByPath = new Map<string, RpcAttributes>();
-
-/**
- * The span attributes of a method path, split once per method (the SDK copies them into each
- * span, so one object serves every call). Bounded: a server's interceptor sees only the paths
- * it registered, and a client's only those its stubs were generated with.
- */
-function rpcAttributes(path: string): RpcAttributes {
-  let attributes = attributesByPath.get(path);
-  if (!attributes) {
-    const [, service = '', method = ''] = path.split('/');
-    attributes = { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method };
-    attributesByPath.set(path, attributes);
-  }
-  return attributes;
-}
+/** The span attributes of a method, built on its first call (the SDK copies them into each span). */
+const rpcAttributes = perMethod((service, method) => ({ 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method }));
 
 function endWithStatus(span: Span, code: number, details?: string): void {
   span.setAttribute('rpc.grpc.status_code', code);
