@@ -43,27 +43,34 @@ export class DispatchNotifications {
       const sentBefore = result.sent;
       const due = await queue.claimDue(settings.batchSize, this.deps.now(), settings.leaseMs);
       for (let i = 0; i < due.length; i += settings.concurrency) {
-        await Promise.all(due.slice(i, i + settings.concurrency).map((item) => this.sendOne(item, result)));
+        const group = due.slice(i, i + settings.concurrency);
+        const sent = await Promise.all(group.map((item) => this.sendOne(item, result)));
+        // One statement for the group's successes, not a commit per notification (two a
+        // mission). A crash before it leaves them leased: sent again after the lease, as any
+        // at-least-once delivery may be.
+        const sentIds = group.filter((_, at) => sent[at]).map((item) => item.notification.id);
+        await queue.markSent(sentIds, this.deps.now());
+        result.sent += sentIds.length;
       }
       // A round where nothing got through means the channel is down: leave the rest to backoff.
       if (due.length < settings.batchSize || result.sent === sentBefore) return result;
     }
   }
 
-  private async sendOne(item: DueNotification, result: DispatchResult): Promise<void> {
+  /** Whether the channel took it; a refusal or a failure is recorded here. */
+  private async sendOne(item: DueNotification, result: DispatchResult): Promise<boolean> {
     const { queue, channel, settings, logger } = this.deps;
     const { notification, attempt } = item;
     try {
       await channel.send(notification);
-      await queue.markSent(notification.id, this.deps.now());
-      result.sent += 1;
+      return true;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (error instanceof NotificationRejectedError) {
         await queue.markFailed(notification.id, this.deps.now(), reason);
         result.failed += 1;
         logger.warn('notification refused by the channel for good', { channel: channel.name, notificationId: notification.id, reason });
-        return;
+        return false;
       }
       const delay = Math.min(settings.retryMaxMs, settings.retryBaseMs * 2 ** Math.min(attempt - 1, 20));
       await queue.retryAt(notification.id, new Date(this.deps.now().getTime() + delay), reason);
@@ -76,6 +83,7 @@ export class DispatchNotifications {
           delayMs: delay,
           reason,
         });
+      return false;
     }
   }
 }

@@ -13,7 +13,8 @@ export interface DueNotification {
  */
 export interface DeliveryQueue {
   claimDue(limit: number, now: Date, leaseMs: number): Promise<DueNotification[]>;
-  markSent(notificationId: string, at: Date): Promise<void>;
+  /** Marks every one of them sent, at once (one statement for a round's successes). */
+  markSent(notificationIds: readonly string[], at: Date): Promise<void>;
   retryAt(notificationId: string, at: Date, error: string): Promise<void>;
   /** Never to be sent (the channel refused it for good); it stays in the customer's list. */
   markFailed(notificationId: string, at: Date, error: string): Promise<void>;

@@ -36,8 +36,12 @@ export class DrizzleDeliveryQueue implements DeliveryQueue {
     return rows.sort((a, b) => a.seq - b.seq).map((row) => ({ notification: fromRow(row), attempt: attempts.get(row.id) ?? 1 }));
   }
 
-  async markSent(notificationId: string, at: Date): Promise<void> {
-    await this.db.update(deliveries).set({ sentAt: at, lastError: null }).where(eq(deliveries.notificationId, notificationId));
+  async markSent(notificationIds: readonly string[], at: Date): Promise<void> {
+    if (notificationIds.length === 0) return;
+    await this.db
+      .update(deliveries)
+      .set({ sentAt: at, lastError: null })
+      .where(inArray(deliveries.notificationId, [...notificationIds]));
   }
 
   async retryAt(notificationId: string, at: Date, error: string): Promise<void> {
