@@ -5,13 +5,19 @@ export interface NotificationPage {
   readonly nextBefore?: number;
 }
 
+/** A notification made from an event. */
+export interface NewNotification {
+  readonly notification: NotificationState;
+  readonly sourceEventId: string;
+}
+
 /** Persistence port for the customer's notifications. */
 export interface NotificationRepository {
   /**
-   * Stores a notification made from an event, queued for sending in the same write; false if
-   * that event already made one.
+   * Stores notifications made from events, each queued for sending, in one write; returns how
+   * many were new (none for an event that already made one, or for the same announcement).
    */
-  add(notification: NotificationState, sourceEventId: string): Promise<boolean>;
+  addAll(notices: readonly NewNotification[]): Promise<number>;
   /** Newest first, keyset-paged on the storage order. */
   list(customerId: string, page: { size: number; before?: number }, unreadOnly: boolean): Promise<NotificationPage>;
   unreadCount(customerId: string): Promise<number>;

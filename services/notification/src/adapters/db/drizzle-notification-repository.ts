@@ -1,7 +1,8 @@
-import { and, count, desc, eq, inArray, isNull, lt } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { rowsOf } from '#platform/db/database';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import type { NotificationState } from '../../domain/notification.js';
-import type { NotificationPage, NotificationRepository } from '../../domain/notification-repository.js';
+import type { NewNotification, NotificationPage, NotificationRepository } from '../../domain/notification-repository.js';
 import { deliveries, giftNames, notifications } from './notification-schema.js';
 
 type NotificationRow = typeof notifications.$inferSelect;
@@ -10,18 +11,39 @@ type NotificationRow = typeof notifications.$inferSelect;
 export class DrizzleNotificationRepository implements NotificationRepository {
   constructor(private readonly scope: TransactionScope) {}
 
-  async add(notification: NotificationState, sourceEventId: string): Promise<boolean> {
+  async addAll(notices: readonly NewNotification[]): Promise<number> {
+    if (notices.length === 0) return 0;
+    // The rows as one json parameter (one prepared statement for any run of events), in their
+    // order (the storage order pages follow); the new ones queued for sending by the same
+    // statement. No conflict target: either the same event again or the same announcement
+    // under another event id.
+    const json = JSON.stringify(
+      notices.map(({ notification: n, sourceEventId }, ordinal) => ({
+        ordinal,
+        id: n.id,
+        customer_id: n.customerId,
+        kind: n.kind,
+        text: n.text,
+        subject_id: n.subjectId,
+        created_at: n.createdAt.toISOString(),
+        source_event_id: sourceEventId,
+      })),
+    );
     return this.scope.write(async (tx) => {
-      const { id, customerId, kind, text, subjectId, createdAt } = notification;
-      const inserted = await tx
-        .insert(notifications)
-        .values({ id, customerId, kind, text, subjectId, createdAt, sourceEventId })
-        // Either the same event again or the same announcement under another event id.
-        .onConflictDoNothing()
-        .returning({ id: notifications.id });
-      if (inserted.length === 0) return false;
-      await tx.insert(deliveries).values({ notificationId: id, nextAttemptAt: createdAt });
-      return true;
+      const queued = rowsOf<{ id: string }>(
+        await tx.execute(sql`with inserted as (
+            insert into ${notifications} (notification_id, customer_id, kind, text, subject_id, created_at, source_event_id)
+            select v.id, v.customer_id, v.kind::notification.notification_kind, v.text, v.subject_id, v.created_at, v.source_event_id
+            from json_to_recordset(${json}::json) as v(ordinal int, id uuid, customer_id text, kind text, text text,
+              subject_id uuid, created_at timestamptz, source_event_id uuid)
+            order by v.ordinal
+            on conflict do nothing
+            returning notification_id, created_at)
+          insert into ${deliveries} (notification_id, next_attempt_at)
+          select notification_id, created_at from inserted
+          returning notification_id::text as id`),
+      );
+      return queued.length;
     });
   }
 

@@ -8,23 +8,26 @@ import {
   rewardIssued,
   rewardReturned,
 } from '#contracts/events';
-import type { EventEnvelope } from '#platform/bus/event-bus';
 import type { Transaction } from '#platform/db/database';
 import type { EventType } from '#platform/events/event-type';
-import { type EventHandler, handleEvent } from '#platform/inbox/event-consumer';
+import { type EventHandler, handleEvents } from '#platform/inbox/event-consumer';
 import type { RecordNotification, RecordNotificationCommand } from '../../application/record-notification.js';
 
 type Notice = Omit<RecordNotificationCommand, 'sourceEventId' | 'createdAt'>;
 
 /**
  * The events a customer hears about, each turned into a notice (protobuf in, command out).
- * The notification is stored in the consumer's transaction; sending comes after the commit.
+ * A run of them is stored in the consumer's transaction at once; sending comes after the commit.
  */
 export function notificationEventHandlers(recordIn: (tx: Transaction) => RecordNotification) {
   const on = <T>(event: EventType<T>, toNotice: (message: T) => Notice & { at: Date | undefined }): EventHandler<T> =>
-    handleEvent(event, async (tx, message, envelope: EventEnvelope) => {
-      const { at, ...notice } = toNotice(message);
-      await recordIn(tx).execute({ ...notice, sourceEventId: envelope.id, createdAt: at ?? envelope.occurredAt });
+    handleEvents(event, async (tx, events) => {
+      await recordIn(tx).execute(
+        events.map(({ message, envelope }) => {
+          const { at, ...notice } = toNotice(message);
+          return { ...notice, sourceEventId: envelope.id, createdAt: at ?? envelope.occurredAt };
+        }),
+      );
     });
   return [
     on(missionAchieved, (event) => ({
