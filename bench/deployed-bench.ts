@@ -28,6 +28,7 @@ import { DevTokenClient } from '../services/identity/src/dev-token-client.js';
 import { SERVICE_MODULES } from '../services/launcher/src/service-modules.js';
 import { hostInfo, summarize } from './bench-report.js';
 import { type AchieveMission, ChainBench } from './chain-bench.js';
+import { keptAliveAgent, send } from './kept-alive-http.js';
 import { type LatencyStats, latencyStats } from './latency-stats.js';
 import { runOpenLoop } from './open-loop-driver.js';
 import { commonGroups, cpuSnapshot, cpuSpent, memoryOf, type ProcessGroup, perThousand, processTree } from './process-stats.js';
@@ -60,22 +61,31 @@ class RestError extends Error {
   }
 }
 
+/**
+ * The load side's REST calls, over kept-alive connections (at most this many at once; more wait
+ * for one, within their time-out), as a load tool makes them: fetch's own CPU per call would be
+ * taken from the servers measured on the same cores.
+ */
+const agent = keptAliveAgent(512);
+
 async function rest(url: string, token: string, method: 'GET' | 'POST', body?: unknown): Promise<Record<string, unknown>> {
-  let response: Response;
+  let answer: { status: number; body: string };
   try {
-    response = await fetch(url, {
+    answer = await send(agent, {
+      url,
       method,
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      readBody: true,
     });
   } catch (error) {
-    const timedOut = (error as Error).name === 'TimeoutError';
+    const timedOut = (error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError';
     throw new RestError(timedOut ? status.DEADLINE_EXCEEDED : status.UNAVAILABLE, timedOut ? 'client time-out' : String(error));
   }
-  const text = await response.text();
-  const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  if (!response.ok) throw new RestError(Number(json.code ?? status.UNKNOWN), `HTTP ${response.status}: ${String(json.message ?? text)}`);
+  const json = answer.body ? (JSON.parse(answer.body) as Record<string, unknown>) : {};
+  if (answer.status < 200 || answer.status > 299)
+    throw new RestError(Number(json.code ?? status.UNKNOWN), `HTTP ${answer.status}: ${String(json.message ?? answer.body)}`);
   return json;
 }
 
@@ -164,6 +174,7 @@ export async function runDeployed(options: DeployedOptions) {
     const memoryAtReady = memoryOf(groups);
     return { host, readyMs, poolSizePerReplica: Number(POOL_SIZE), memoryAtReady, ...(await drive(system, groups, options)) };
   } finally {
+    agent.destroy();
     const down = await run('make', ['-s', 'down'], env);
     if (down.code !== 0) log(`make down failed: ${down.output.slice(-2000)}`);
     rmSync(clusterDir, { recursive: true, force: true });

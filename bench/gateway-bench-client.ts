@@ -4,15 +4,13 @@
  * the gateway in front of them (REST). A closed loop: each of N callers sends its next request as
  * soon as the previous one is answered, for a fixed time or until the work list runs out.
  *
- * REST calls go through node:http with a keep-alive agent (one connection per caller, reused),
- * as a load tool such as wrk or h2load does, rather than fetch: undici's fetch spends several
- * times the CPU of the gRPC client per call, and on a 2-core machine that client cost would be
- * charged to the gateway.
+ * REST calls go through kept-alive node:http connections (one per caller, reused; see
+ * kept-alive-http.ts), as a load tool such as wrk or h2load does.
  */
-import { Agent, request as httpRequest } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { WalletServiceClient } from '#contracts/generated/game/wallet/v1/wallet_service';
+import { keptAliveAgent, send } from './kept-alive-http.js';
 
 export interface ClientJob {
   readonly transport: 'grpc' | 'rest' | 'rest-unchecked';
@@ -41,7 +39,7 @@ export interface ClientResult {
 
 async function run(job: ClientJob): Promise<ClientResult> {
   const wallet = job.transport === 'grpc' ? new WalletServiceClient(job.target, credentials.createInsecure()) : undefined;
-  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
+  const agent = keptAliveAgent(job.concurrency);
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
   let next = 0;
@@ -67,16 +65,15 @@ async function run(job: ClientJob): Promise<ClientResult> {
           );
       });
     }
-    const status =
+    const { status } =
       job.operation === 'GetWallet'
-        ? await send(agent, `${job.target}/v1/wallets/${item.customerId}`, 'GET', { authorization })
-        : await send(
-            agent,
-            `${job.target}/v1/wallets/${item.customerId}/rewards/${item.rewardId}:exchange`,
-            'POST',
-            { 'content-type': 'application/json', authorization },
-            JSON.stringify({ giftId: job.giftId, idempotencyKey: key }),
-          );
+        ? await send(agent, { url: `${job.target}/v1/wallets/${item.customerId}`, method: 'GET', headers: { authorization } })
+        : await send(agent, {
+            url: `${job.target}/v1/wallets/${item.customerId}/rewards/${item.rewardId}:exchange`,
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization },
+            body: JSON.stringify({ giftId: job.giftId, idempotencyKey: key }),
+          });
     return status === 200 ? undefined : `http ${status}`;
   };
 
@@ -99,23 +96,6 @@ async function run(job: ClientJob): Promise<ClientResult> {
   wallet?.close();
   agent.destroy();
   return { latencies, failures, elapsedMs, exhausted };
-}
-
-/** One HTTP/1.1 request on a kept-alive connection; resolves with the status once the body is read. */
-function send(agent: Agent, url: string, method: string, headers: Record<string, string>, body?: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      url,
-      { method, agent, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } },
-      (response) => {
-        response.on('error', reject);
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.resume();
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body);
-  });
 }
 
 if (parentPort) {
