@@ -504,6 +504,36 @@ describe('My Page read model', function () {
       }
     });
   });
+
+  describe('two replicas of the view (competing consumers on one queue)', () => {
+    let system: TestSystem;
+
+    before(async () => {
+      // Small batches, so the replicas' transactions interleave on the same customers' pages.
+      system = await TestSystem.create('servers', { EVENTS_PREFETCH: '3' });
+      await system.start(myPageModule);
+      await system.start(myPageModule);
+    });
+
+    after(async () => system?.close());
+
+    it('pages of customers whose events both replicas apply at once, told twice (the second time under new ids), each count every new fact once: version 19, the same page', async () => {
+      const ids = newStoryIds();
+      const customers = Array.from({ length: 6 }, (_, i) => `twin-${i}`);
+      const told = customers.flatMap((customerId) => [...storyEvents(customerId, ids), ...storyEvents(customerId, ids)]);
+      await system.publish(shuffled(told, 104729));
+      const replicas = system.instancesOf('mypage').map((instance) => instance.service.consumer?.stats);
+      await eventually(() => expect(replicas.reduce((sum, stats) => sum + (stats?.applied ?? 0), 0)).to.equal(told.length), {
+        timeoutMs: 30_000,
+      });
+      for (const stats of replicas) expect(stats?.applied, 'each replica took a share').to.be.greaterThan(0);
+      const pages = await settledPages(system, customers);
+      for (const page of pages) {
+        expect(page.version, page.customerId).to.equal(19);
+        expect({ ...page, customerId: customers[0] }, page.customerId).to.deep.equal(pages[0]);
+      }
+    });
+  });
 });
 
 /** The pages once the view has stopped moving (nothing left in flight). */

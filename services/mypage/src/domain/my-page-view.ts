@@ -1,4 +1,5 @@
-import type { PageChange, PageHeader } from './page-facts.js';
+import type { FilledPage } from './fill-blanks.js';
+import type { PageHeader, PageRecord } from './page-facts.js';
 
 /** How far the view is: what an operator watches while it is rebuilt. */
 export interface ViewStatus {
@@ -11,18 +12,25 @@ export interface ViewStatus {
 }
 
 /**
- * The read model's storage port. record() only fills facts that are still unknown and bumps
- * the page's version only if it filled one, so a fact told twice (by a redelivery or by two
- * events) changes nothing the second time.
+ * The read model's storage port. A run of events is applied as: lockPages (the pages and
+ * their facts, locked for the transaction), fillBlanks on each (domain), savePages (what
+ * changed). Nobody else changes a locked page's facts meanwhile, so a fact told twice (by a
+ * redelivery or by two events, in this run or in another replica's) changes nothing the second
+ * time.
  */
 export interface MyPageView {
-  /** Adds what one event tells; true if the page changed. */
-  record(change: PageChange): Promise<boolean>;
   /**
-   * Assembles these customers' pages from their facts and stores them with their versions, in
-   * the transaction that recorded the changes: what storedPage() answers from then on.
+   * These customers' pages with all their facts, locked until the transaction ends (taken in
+   * customer order, so two runs never wait on each other in a circle). A customer no event
+   * mentioned yet gets an empty page, version 0, dated at their first change (firstAt).
    */
-  storePages(customerIds: readonly string[]): Promise<void>;
+  lockPages(customers: readonly { customerId: string; firstAt: Date }[]): Promise<PageRecord[]>;
+  /**
+   * Stores what fillBlanks made of locked pages: their new and filled fact rows, their
+   * versions and times, and each page assembled and encoded as the GetMyPage answer (what
+   * storedPage() answers from then on).
+   */
+  savePages(pages: readonly FilledPage[]): Promise<void>;
   header(customerId: string): Promise<PageHeader | undefined>;
   /**
    * The stored page, as the storage keeps it: the answer already encoded for the reader, so a

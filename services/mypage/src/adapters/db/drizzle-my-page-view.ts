@@ -1,67 +1,61 @@
-import { count, eq, getTableColumns, inArray, isNull, or, type SQL, sql, sum } from 'drizzle-orm';
+import { count, eq, getTableColumns, inArray, type SQL, sql, sum } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { rowsOf, type Transaction } from '#platform/db/database';
 import { PreparedRead } from '#platform/db/prepared-read';
 import type { TransactionScope } from '#platform/db/transaction-scope';
+import type { FilledPage } from '../../domain/fill-blanks.js';
 import { assembleMyPage } from '../../domain/my-page.js';
 import type { MyPageView, ViewStatus } from '../../domain/my-page-view.js';
-import type { PageChange, PageHeader, PageRecord } from '../../domain/page-facts.js';
+import type { PageHeader, PageRecord } from '../../domain/page-facts.js';
 import { encodeMyPage } from '../grpc/my-page-message.js';
 import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.js';
 
 /**
- * The view in Postgres. Each fact is written with `coalesce(current, new)` and only where the
- * current value is still null, so an upsert reports a change only when it filled a blank; the
- * page's version goes up once per event that did. An event is one statement (its upserts as
- * data-modifying CTEs plus the version bump): one round trip per event in the consumer's batch.
- * The pages the batch changed are then assembled once each and stored on their header row,
- * encoded as the GetMyPage answer (storePages), so a read is one primary-key lookup whose bytes
- * are sent as they are.
+ * The view in Postgres. A run of events is a few statements whatever its length: its pages
+ * locked (an upsert in customer order, so a page no event mentioned yet is created and locked
+ * like the others), their headers and facts read, then what fillBlanks made of them written:
+ * the new and filled fact rows (one upsert per table, the rows as one json parameter) and each
+ * page's version, time and stored answer, encoded as GetMyPage sends it (one update). A read is
+ * then one primary-key lookup whose bytes are sent as they are.
  */
 export class DrizzleMyPageView implements MyPageView {
   constructor(private readonly scope: TransactionScope) {}
 
-  async record(change: PageChange): Promise<boolean> {
-    const { customerId } = change;
-    return this.scope.write(async (tx) => {
-      const fills = [
-        ...(change.missions ?? []).map((mission) =>
-          fill(tx, missions, [missions.customerId, missions.missionId], { customerId, ...mission }),
-        ),
-        ...(change.rewards ?? []).map((reward) => fill(tx, rewards, [rewards.customerId, rewards.rewardId], { customerId, ...reward })),
-        ...(change.orders ?? []).map((order) => fill(tx, orders, [orders.customerId, orders.orderId], { customerId, ...order })),
-      ];
-      if (fills.length === 0) return false;
-      // One statement, one round trip: every fill is a data-modifying CTE, and the page's
-      // version goes up only if one of them stored something.
-      const steps = sql.join(
-        fills.map((query, i) => sql`${sql.identifier(`fill${i}`)} as (${query})`),
-        sql`, `,
-      );
-      const stored = sql.join(
-        fills.map((_, i) => sql`select 1 from ${sql.identifier(`fill${i}`)}`),
-        sql` union all `,
-      );
-      const bumped = await tx.execute(sql`with ${steps}
-        insert into ${pages} (customer_id, version, updated_at)
-        select ${customerId}::text, 1, ${change.at.toISOString()}::timestamptz where exists (${stored})
-        on conflict (customer_id) do update set version = ${pages.version} + 1, updated_at = greatest(${pages.updatedAt}, excluded.updated_at)
-        returning 1`);
-      return rowsOf(bumped).length > 0;
-    });
+  async lockPages(customers: readonly { customerId: string; firstAt: Date }[]): Promise<PageRecord[]> {
+    if (customers.length === 0) return [];
+    const json = JSON.stringify(customers.map(({ customerId, firstAt }) => ({ customer_id: customerId, first_at: firstAt.toISOString() })));
+    await this.scope.write((tx) =>
+      tx.execute(sql`insert into ${pages} (customer_id, version, updated_at)
+        select v.customer_id, 0, v.first_at from json_to_recordset(${json}::json) as v(customer_id text, first_at timestamptz)
+        order by v.customer_id
+        on conflict (customer_id) do update set version = ${pages.version}`),
+    );
+    return this.loadMany(customers.map(({ customerId }) => customerId));
   }
 
-  async storePages(customerIds: readonly string[]): Promise<void> {
-    if (customerIds.length === 0) return;
-    const records = await this.loadMany([...new Set(customerIds)]);
-    if (records.length === 0) return;
+  async savePages(filledPages: readonly FilledPage[]): Promise<void> {
+    if (filledPages.length === 0) return;
+    /** A table's rows to write (those the changes created or filled), with their customer. */
+    const written = (rowsOf: (filled: FilledPage['filled']) => readonly object[]) =>
+      filledPages.flatMap(({ record, filled }) => rowsOf(filled).map((row) => ({ ...row, customerId: record.customerId })));
     // Encoded once here, when the page changed, so every read sends these bytes as they are.
-    const stored = records.map((record) => sql`(${record.customerId}::text, ${encodeMyPage(assembleMyPage(record))}::bytea)`);
-    // The header rows are locked by this transaction's version bumps, so the version a page
-    // is stored with is the one it was assembled at.
-    await this.scope.reader.execute(sql`update ${pages} set page_message = stored.page
-      from (values ${sql.join(stored, sql`, `)}) as stored(customer_id, page)
-      where ${pages.customerId} = stored.customer_id`);
+    const stored = filledPages.map(
+      ({ record }) =>
+        sql`(${record.customerId}::text, ${record.version}::bigint, ${record.updatedAt.toISOString()}::timestamptz, ${encodeMyPage(assembleMyPage(record))}::bytea)`,
+    );
+    await this.scope.write(async (tx) => {
+      const writes = [
+        upsertMissions(written((filled) => filled.missions)),
+        upsertRewards(written((filled) => filled.rewards)),
+        upsertOrders(written((filled) => filled.orders)),
+      ].flatMap((statement) => (statement ? [tx.execute(statement)] : []));
+      // Sent together on the transaction's connection (pipelined), in this order.
+      await Promise.all([
+        ...writes,
+        tx.execute(sql`update ${pages} set version = stored.version, updated_at = stored.updated_at, page_message = stored.page
+          from (values ${sql.join(stored, sql`, `)}) as stored(customer_id, version, updated_at, page)
+          where ${pages.customerId} = stored.customer_id`),
+      ]);
+    });
   }
 
   async header(customerId: string): Promise<PageHeader | undefined> {
@@ -138,25 +132,32 @@ const PAGE_OF_CUSTOMER = new PreparedRead((executor) =>
 );
 
 /**
- * Inserts the row, or fills in the facts it does not know yet; returns a row only if it
- * created the row or filled a blank. A fact already known is never overwritten (it can only be
- * the same value).
+ * The upsert of a fact table's rows, its text built once from the table's columns (one
+ * prepared statement for any number of rows). The locked page's facts were read before, so the
+ * rows hold every fact; `coalesce` still keeps a fact already stored, as no fact ever changes.
  */
-function fill(tx: Transaction, table: PgTable, key: PgColumn[], row: Record<string, unknown>): SQL {
-  const columns = getTableColumns(table) as Record<string, PgColumn>;
+function factUpsert(table: PgTable, key: readonly PgColumn[]): (rows: readonly Record<string, unknown>[]) => SQL | undefined {
+  const columns = Object.entries(getTableColumns(table)) as [string, PgColumn][];
+  const quoted = (column: PgColumn) => `"${column.name}"`;
   const keyNames = new Set(key.map((column) => column.name));
-  const values = Object.fromEntries(Object.entries(row).filter(([, value]) => value !== undefined));
-  const factNames = Object.keys(values).filter((name) => !keyNames.has(columns[name].name));
-  const insert = tx.insert(table).values(values);
-  if (factNames.length === 0) return insert.onConflictDoNothing().returning({ one: sql`1` }).getSQL();
-  const set: Record<string, SQL> = Object.fromEntries(
-    factNames.map((name) => [name, sql`coalesce(${columns[name]}, excluded.${sql.identifier(columns[name].name)})`]),
-  );
-  return insert
-    .onConflictDoUpdate({ target: key, set, setWhere: or(...factNames.map((name) => isNull(columns[name]))) })
-    .returning({ one: sql`1` })
-    .getSQL();
+  const list = columns.map(([, column]) => quoted(column)).join(', ');
+  const head = sql.raw(`(${list}) select ${list} from json_to_recordset(`);
+  const types = columns.map(([, column]) => `${quoted(column)} ${column.getSQLType()}`).join(', ');
+  const fill = columns
+    .filter(([, column]) => !keyNames.has(column.name))
+    .map(([, column]) => `${quoted(column)} = coalesce(t.${quoted(column)}, excluded.${quoted(column)})`)
+    .join(', ');
+  const tail = sql.raw(`::json) as v(${types}) on conflict (${key.map(quoted).join(', ')}) do update set ${fill}`);
+  return (rows) => {
+    if (rows.length === 0) return undefined;
+    const json = JSON.stringify(rows.map((row) => Object.fromEntries(columns.map(([field, column]) => [column.name, row[field] ?? null]))));
+    return sql`insert into ${table} as t ${head}${json}${tail}`;
+  };
 }
+
+const upsertMissions = factUpsert(missions, [missions.customerId, missions.missionId]);
+const upsertRewards = factUpsert(rewards, [rewards.customerId, rewards.rewardId]);
+const upsertOrders = factUpsert(orders, [orders.customerId, orders.orderId]);
 
 /** A row as facts: nulls (not known yet) become absent. */
 function facts<T extends Record<string, unknown>>(row: T): { [K in keyof T]: Exclude<T[K], null> } {
