@@ -1,5 +1,6 @@
 import { count, eq, getTableColumns, inArray, type SQL, sql, sum } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { rowsOf } from '#platform/db/database';
 import { PreparedRead } from '#platform/db/prepared-read';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import type { FilledPage } from '../../domain/fill-blanks.js';
@@ -23,13 +24,23 @@ export class DrizzleMyPageView implements MyPageView {
   async lockPages(customers: readonly { customerId: string; firstAt: Date }[]): Promise<PageRecord[]> {
     if (customers.length === 0) return [];
     const json = JSON.stringify(customers.map(({ customerId, firstAt }) => ({ customer_id: customerId, first_at: firstAt.toISOString() })));
-    await this.scope.write((tx) =>
+    // The upsert returns each header as it stands, locked: an existing page unchanged, a new one empty.
+    const locked = await this.scope.write((tx) =>
       tx.execute(sql`insert into ${pages} (customer_id, version, updated_at)
         select v.customer_id, 0, v.first_at from json_to_recordset(${json}::json) as v(customer_id text, first_at timestamptz)
         order by v.customer_id
-        on conflict (customer_id) do update set version = ${pages.version}`),
+        on conflict (customer_id) do update set version = ${pages.version}
+        returning customer_id, version, updated_at`),
     );
-    return this.loadMany(customers.map(({ customerId }) => customerId));
+    // Raw rows: int8 and timestamptz come as the driver gives them, mapped as the columns map them.
+    const headers = rowsOf<{ customer_id: string; version: string | number; updated_at: string }>(locked).map(
+      (row): PageHeader => ({
+        customerId: row.customer_id,
+        version: Number(row.version),
+        updatedAt: pages.updatedAt.mapFromDriverValue(row.updated_at) as Date,
+      }),
+    );
+    return this.withFacts(headers);
   }
 
   async savePages(filledPages: readonly FilledPage[]): Promise<void> {
@@ -74,21 +85,24 @@ export class DrizzleMyPageView implements MyPageView {
 
   /** Headers and facts of several customers, the header read first (a version is never newer than its facts). */
   private async loadMany(customerIds: string[]): Promise<PageRecord[]> {
-    const reader = this.scope.reader;
-    const headers = await reader.select(HEADER).from(pages).where(inArray(pages.customerId, customerIds));
+    return this.withFacts(await this.scope.reader.select(HEADER).from(pages).where(inArray(pages.customerId, customerIds)));
+  }
+
+  private async withFacts(headers: readonly PageHeader[]): Promise<PageRecord[]> {
     if (headers.length === 0) return [];
+    const reader = this.scope.reader;
+    const customerIds = headers.map((header) => header.customerId);
     const [missionRows, rewardRows, orderRows] = await Promise.all([
       reader.select().from(missions).where(inArray(missions.customerId, customerIds)),
       reader.select().from(rewards).where(inArray(rewards.customerId, customerIds)),
       reader.select().from(orders).where(inArray(orders.customerId, customerIds)),
     ]);
-    const ofCustomer = <T extends { customerId: string }>(rows: T[], customerId: string) =>
-      rows.filter((row) => row.customerId === customerId);
+    const [missionsOf, rewardsOf, ordersOf] = [byCustomer(missionRows), byCustomer(rewardRows), byCustomer(orderRows)];
     return headers.map((header) => ({
       ...header,
-      missions: ofCustomer(missionRows, header.customerId).map(facts),
-      rewards: ofCustomer(rewardRows, header.customerId).map(facts),
-      orders: ofCustomer(orderRows, header.customerId).map(facts),
+      missions: (missionsOf.get(header.customerId) ?? []).map(facts),
+      rewards: (rewardsOf.get(header.customerId) ?? []).map(facts),
+      orders: (ordersOf.get(header.customerId) ?? []).map(facts),
     }));
   }
 
@@ -158,6 +172,16 @@ function factUpsert(table: PgTable, key: readonly PgColumn[]): (rows: readonly R
 const upsertMissions = factUpsert(missions, [missions.customerId, missions.missionId]);
 const upsertRewards = factUpsert(rewards, [rewards.customerId, rewards.rewardId]);
 const upsertOrders = factUpsert(orders, [orders.customerId, orders.orderId]);
+
+function byCustomer<T extends { customerId: string }>(rows: readonly T[]): Map<string, T[]> {
+  const grouped = new Map<string, T[]>();
+  for (const row of rows) {
+    const own = grouped.get(row.customerId);
+    if (own) own.push(row);
+    else grouped.set(row.customerId, [row]);
+  }
+  return grouped;
+}
 
 /** A row as facts: nulls (not known yet) become absent. */
 function facts<T extends Record<string, unknown>>(row: T): { [K in keyof T]: Exclude<T[K], null> } {
