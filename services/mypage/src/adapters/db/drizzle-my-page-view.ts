@@ -24,7 +24,9 @@ export class DrizzleMyPageView implements MyPageView {
   async lockPages(customers: readonly { customerId: string; firstAt: Date }[]): Promise<PageRecord[]> {
     if (customers.length === 0) return [];
     const json = JSON.stringify(customers.map(({ customerId, firstAt }) => ({ customer_id: customerId, first_at: firstAt.toISOString() })));
-    // The upsert returns each header as it stands, locked: an existing page unchanged, a new one empty.
+    // The upsert returns each header as it stands, locked: an existing page unchanged, a new one
+    // empty (version 0). Every change names at least one fact row, so a new page's first change
+    // creates one and the page leaves this transaction at version 1 or more.
     const locked = await this.scope.write((tx) =>
       tx.execute(sql`insert into ${pages} (customer_id, version, updated_at)
         select v.customer_id, 0, v.first_at from json_to_recordset(${json}::json) as v(customer_id text, first_at timestamptz)
