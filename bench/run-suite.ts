@@ -24,7 +24,7 @@ const NAIVE_ENV = { EVENTS_PREFETCH: '1', OUTBOX_BATCH_SIZE: '1' };
 const USAGE = `Usage: npm run bench -- [--quick] [--only PHASES]
 
   --only P,Q,...   phases to run, in this order whatever the list's: ${PHASES.join(', ')} (default all)
-  --quick          smaller counts and shorter phases (28 min at load average 27 on 2 cores)
+  --quick          smaller counts and shorter phases (4 min on 2 quiet cores, 28 at load average 27)
   --out DIR        where the JSON goes (default bench-results/)
   --from FILE      print the table of an earlier run's JSON (bench-results/latest.json) and stop
 
