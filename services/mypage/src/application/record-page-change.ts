@@ -1,3 +1,4 @@
+import { groupBy } from '#platform/collections/group-by';
 import { requireCode, requireUuid } from '#platform/validation/request-fields';
 import { fillBlanks } from '../domain/fill-blanks.js';
 import type { MyPageView } from '../domain/my-page-view.js';
@@ -14,12 +15,7 @@ export class RecordPageChange {
   constructor(private readonly deps: { view: MyPageView }) {}
 
   async executeAll(changes: readonly PageChange[]): Promise<void> {
-    const byCustomer = new Map<string, PageChange[]>();
-    for (const change of changes.map(checked)) {
-      const own = byCustomer.get(change.customerId);
-      if (own) own.push(change);
-      else byCustomer.set(change.customerId, [change]);
-    }
+    const byCustomer = groupBy(changes.map(checked), (change) => change.customerId);
     const customers = [...byCustomer].map(([customerId, own]) => ({
       customerId,
       firstAt: new Date(Math.min(...own.map((change) => change.at.getTime()))),

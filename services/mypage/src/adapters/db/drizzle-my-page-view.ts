@@ -1,5 +1,6 @@
 import { count, eq, getTableColumns, inArray, type SQL, sql, sum } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { groupBy } from '#platform/collections/group-by';
 import { rowsOf } from '#platform/db/database';
 import { PreparedRead } from '#platform/db/prepared-read';
 import type { TransactionScope } from '#platform/db/transaction-scope';
@@ -99,7 +100,12 @@ export class DrizzleMyPageView implements MyPageView {
       reader.select().from(rewards).where(inArray(rewards.customerId, customerIds)),
       reader.select().from(orders).where(inArray(orders.customerId, customerIds)),
     ]);
-    const [missionsOf, rewardsOf, ordersOf] = [byCustomer(missionRows), byCustomer(rewardRows), byCustomer(orderRows)];
+    const ofCustomer = (row: { customerId: string }) => row.customerId;
+    const [missionsOf, rewardsOf, ordersOf] = [
+      groupBy(missionRows, ofCustomer),
+      groupBy(rewardRows, ofCustomer),
+      groupBy(orderRows, ofCustomer),
+    ];
     return headers.map((header) => ({
       ...header,
       missions: (missionsOf.get(header.customerId) ?? []).map(facts),
@@ -174,16 +180,6 @@ function factUpsert(table: PgTable, key: readonly PgColumn[]): (rows: readonly R
 const upsertMissions = factUpsert(missions, [missions.customerId, missions.missionId]);
 const upsertRewards = factUpsert(rewards, [rewards.customerId, rewards.rewardId]);
 const upsertOrders = factUpsert(orders, [orders.customerId, orders.orderId]);
-
-function byCustomer<T extends { customerId: string }>(rows: readonly T[]): Map<string, T[]> {
-  const grouped = new Map<string, T[]>();
-  for (const row of rows) {
-    const own = grouped.get(row.customerId);
-    if (own) own.push(row);
-    else grouped.set(row.customerId, [row]);
-  }
-  return grouped;
-}
 
 /** A row as facts: nulls (not known yet) become absent. */
 function facts<T extends Record<string, unknown>>(row: T): { [K in keyof T]: Exclude<T[K], null> } {
