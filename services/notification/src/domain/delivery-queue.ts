@@ -13,7 +13,7 @@ export interface DueNotification {
  */
 export interface DeliveryQueue {
   claimDue(limit: number, now: Date, leaseMs: number): Promise<DueNotification[]>;
-  /** Marks every one of them sent, at once (one statement for a round's successes). */
+  /** Marks every one of them sent, at once (one statement for a group the channel took). */
   markSent(notificationIds: readonly string[], at: Date): Promise<void>;
   retryAt(notificationId: string, at: Date, error: string): Promise<void>;
   /** Never to be sent (the channel refused it for good); it stays in the customer's list. */
