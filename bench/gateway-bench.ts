@@ -27,6 +27,7 @@ import { loadDescriptorRegistry } from '../services/gateway/src/descriptor/descr
 import { upstreamsFor } from '../services/gateway/src/gateway-config.js';
 import { hostInfo } from './bench-report.js';
 import type { ClientJob, ClientResult } from './gateway-bench-client.js';
+import { releaseIdentityProviderHooks } from './identity-provider-hooks.js';
 import { latencyStats } from './latency-stats.js';
 
 const USAGE = `Usage: npx tsx bench/gateway-bench.ts [options]
@@ -111,6 +112,7 @@ async function main(): Promise<void> {
     const defaultToken = await system.tokens.token('operator');
     log('signing in the exchanging players (code + PKCE)');
     const tokens = await system.tokens.signIn([...new Set(work.map((item) => item.customerId))]);
+    await releaseIdentityProviderHooks(log);
 
     const target = { grpc: wallet.address, rest: gateway.url, 'rest-unchecked': unchecked.url };
     const job = (transport: ClientJob['transport'], operation: ClientJob['operation'], work: ClientJob['work'], ms: number): ClientJob => ({

@@ -35,6 +35,7 @@ import { type NewEvent, newEvent } from '#platform/events/event-type';
 import { call } from '#testing/grpc-call';
 import { TEST_AMQP_URL, TestSystem } from '#testing/test-system';
 import { myPageModule } from '../services/mypage/src/composition-root.js';
+import { releaseIdentityProviderHooks } from './identity-provider-hooks.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -187,6 +188,8 @@ async function main(): Promise<void> {
     await publisher.publish(story);
     await waitForApplied(admin, story.length);
     const page = await call(client, client.getMyPage, { customerId: 'bench-page', knownVersion: 0 });
+    // The client holds its token now (the first call signed it in).
+    await releaseIdentityProviderHooks(log);
     log(
       `page: ${page.missions.length} missions, ${page.rewards.length} rewards, ${page.orders.length} orders, version ${page.version}, ${story.length} events`,
     );

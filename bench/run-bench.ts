@@ -10,6 +10,7 @@ import { type BenchOptions, type LoadProfile, parseBenchOptions, USAGE } from '.
 import { formatReport, hostInfo, type PhaseSummary, summarize, summaryJson } from './bench-report.js';
 import { BenchTelemetry } from './bench-telemetry.js';
 import { achieveOverGrpc, ChainBench } from './chain-bench.js';
+import { releaseIdentityProviderHooks } from './identity-provider-hooks.js';
 import { commonGroups, cpuSnapshot, cpuSpent, memoryOf, type ProcessGroup, perThousand, processTree } from './process-stats.js';
 import { subscribeToWalletCredits } from './wallet-credit-feed.js';
 
@@ -95,6 +96,7 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
         `[${profile.phase}] ${profile.count} missions at ${profile.rate === 0 ? 'unlimited' : `${profile.rate}/s`}, at most ${profile.concurrency} in flight`,
       );
       if (options.telemetry !== 'compare') {
+        await releaseIdentityProviderHooks(log);
         // CPU of every process of the run, including the tail until the system is quiet.
         const groups = processGroups(system, cluster);
         const before = cpuSnapshot(groups);
@@ -109,6 +111,7 @@ async function runPhases(system: TestSystem, options: BenchOptions): Promise<Pha
       // repeats it: one round's cost moves by several points from round to round.
       const order = Array.from({ length: options.rounds }, () => [false, true, true, false]).flat();
       for (const [i, on] of order.entries()) {
+        await releaseIdentityProviderHooks(log);
         if (on) await telemetry.on();
         else await telemetry.off();
         log(`[${profile.phase}] run ${i + 1}/${order.length}: telemetry ${on ? `on (${telemetry.description})` : 'off'}`);

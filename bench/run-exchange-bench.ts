@@ -21,6 +21,7 @@ import { call } from '#testing/grpc-call';
 import { deliveryModule, giftModule, missionModule, rewardModule, walletModule } from '#testing/platform-modules';
 import { TestSystem } from '#testing/test-system';
 import { ExchangeCeiling } from './exchange-ceiling.js';
+import { releaseIdentityProviderHooks } from './identity-provider-hooks.js';
 import { type LatencyStats, latencyStats } from './latency-stats.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -87,6 +88,7 @@ async function closedLoop(requests: ExchangeRequest[], concurrency: number, send
 async function signIn(system: TestSystem, customerIds: readonly string[]): Promise<void> {
   log(`signing in ${customerIds.length} customers (code + PKCE)`);
   await system.tokens.signIn(customerIds);
+  await releaseIdentityProviderHooks(log);
 }
 
 /** Achieves one mission for each of `count` customers and waits until every reward is in a wallet. */
