@@ -10,6 +10,9 @@ const SPOOFABLE = /^x-(caller|jwt)-/;
 /** The verified caller of each call, by the call's metadata object (which the handler is given). */
 const callers = new WeakMap<Metadata, Caller>();
 
+/** Who calls a public RPC without a token. */
+const PUBLIC_CALLER = new Caller('', '', new Set([CallerRole.CALLER_ROLE_PUBLIC]));
+
 /**
  * The caller a call was let in as (its token's roles narrowed to those the RPC allows). Every
  * platform RPC passes the auth interceptor first, so a handler without one is a wiring bug and
@@ -35,14 +38,21 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
     const path = methodDescriptor.path;
     if (!deps.policies.isPlatform(path)) return new ServerInterceptingCall(call);
     const policy = deps.policies.forPath(path);
-    // Settles once the metadata is checked: the message waits for it (grpc-js hands the message
-    // to this listener as soon as it arrives, possibly before the token is verified).
-    let admitted!: (caller: Caller | undefined) => void;
-    const admission = new Promise<Caller | undefined>((resolve) => {
-      admitted = resolve;
-    });
+    // The message waits for the metadata's verdict: grpc-js hands it to this listener as soon
+    // as it arrives, possibly before the token is verified. A token seen before is decided at
+    // once (no promise per call); only a new one waits for its signature check.
+    let decided = false;
+    let admittedCaller: Caller | undefined;
+    let waiting: (() => void)[] = [];
+    const decide = (caller: Caller | undefined) => {
+      decided = true;
+      admittedCaller = caller;
+      for (const deliver of waiting) deliver();
+      waiting = [];
+    };
     let refused = false;
     const refuse = (code: status, errorCode: string, details: string) => {
+      decide(undefined);
       if (refused) return;
       refused = true;
       const trailers = new Metadata();
@@ -54,37 +64,33 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
         next({
           onReceiveMetadata(metadata, passOn) {
             for (const key of Object.keys(metadata.getMap())) if (SPOOFABLE.test(key)) metadata.remove(key);
-            if (!policy) {
-              admitted(undefined);
+            if (!policy)
               return refuse(status.PERMISSION_DENIED, 'NO_ACCESS_POLICY', `${path} declares no access policy, so nobody may call it`);
-            }
-            admit(deps.verifier, policy, metadata).then(
-              (caller) => {
-                if (!caller.roles.size && !policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC)) {
-                  admitted(undefined);
-                  return refuse(
-                    status.PERMISSION_DENIED,
-                    'ROLE_NOT_ALLOWED',
-                    `${policy.method} is not open to this caller (${describeRoles(policy)} only)`,
-                  );
-                }
-                callers.set(metadata, caller);
-                admitted(caller);
-                passOn(metadata);
-              },
-              (error: unknown) => {
-                admitted(undefined);
-                if (error instanceof UnauthenticatedError) return refuse(status.UNAUTHENTICATED, 'UNAUTHENTICATED', error.message);
-                deps.logger.warn('could not verify an access token', { path, error: String(error) });
-                refuse(status.UNAVAILABLE, 'AUTH_UNAVAILABLE', 'the access token cannot be verified now; try again');
-              },
-            );
+            const letIn = (caller: Caller) => {
+              if (!caller.roles.size && !policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC))
+                return refuse(
+                  status.PERMISSION_DENIED,
+                  'ROLE_NOT_ALLOWED',
+                  `${policy.method} is not open to this caller (${describeRoles(policy)} only)`,
+                );
+              callers.set(metadata, caller);
+              passOn(metadata);
+              decide(caller);
+            };
+            const known = knownCaller(deps.verifier, policy, metadata);
+            if (known) return letIn(known);
+            admit(deps.verifier, policy, metadata).then(letIn, (error: unknown) => {
+              if (error instanceof UnauthenticatedError) return refuse(status.UNAUTHENTICATED, 'UNAUTHENTICATED', error.message);
+              deps.logger.warn('could not verify an access token', { path, error: String(error) });
+              refuse(status.UNAVAILABLE, 'AUTH_UNAVAILABLE', 'the access token cannot be verified now; try again');
+            });
           },
           onReceiveMessage(message, passOn) {
-            void admission.then((caller) => {
-              if (refused || !caller || !policy) return;
-              passOn(message);
-            });
+            const deliver = () => {
+              if (!refused && admittedCaller) passOn(message);
+            };
+            if (decided) deliver();
+            else waiting.push(deliver);
           },
           onReceiveHalfClose(passOn) {
             if (!refused) passOn();
@@ -98,11 +104,16 @@ export function authInterceptor(deps: { verifier: TokenVerifier; policies: Acces
   };
 }
 
+/** The caller of a token verified before (or of no token, where the RPC is public), at once; else undefined. */
+function knownCaller(verifier: TokenVerifier, policy: MethodAccessPolicy, metadata: Metadata): Caller | undefined {
+  const header = metadata.get('authorization')[0];
+  if (header === undefined && policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC)) return PUBLIC_CALLER;
+  return verifier.knownCaller(typeof header === 'string' ? header : undefined)?.within(policy.allow);
+}
+
 /** The caller, narrowed to the roles the policy allows (none: the RPC is not theirs). */
 async function admit(verifier: TokenVerifier, policy: MethodAccessPolicy, metadata: Metadata): Promise<Caller> {
   const header = metadata.get('authorization')[0];
-  if (header === undefined && policy.allow.includes(CallerRole.CALLER_ROLE_PUBLIC))
-    return new Caller('', '', new Set([CallerRole.CALLER_ROLE_PUBLIC]));
   const caller = await verifier.verifyAuthorization(typeof header === 'string' ? header : undefined);
   return caller.within(policy.allow);
 }

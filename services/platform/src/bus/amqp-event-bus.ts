@@ -117,12 +117,9 @@ export class AmqpEventBus implements EventBus {
   async publish(events: readonly Omit<EventEnvelope, 'attempt'>[]): Promise<void> {
     const channel = this.publisher;
     if (!channel) throw new BrokerUnavailableError('broker unavailable');
-    for (const event of events) {
-      const written = channel.publish(this.options.exchange, event.routingKey, Buffer.from(event.payload), toProperties(event, 1));
-      // Respect the socket's backpressure rather than buffering without bound.
-      if (!written) await once(channel, 'drain');
-    }
-    await channel.waitForConfirms();
+    await sendConfirmed(channel, events, (event, confirmed) =>
+      channel.publish(this.options.exchange, event.routingKey, Buffer.from(event.payload), toProperties(event, 1), confirmed),
+    );
   }
 
   /** Through the default exchange straight into `<prefix>.<queue>`, with publisher confirms. */
@@ -142,11 +139,9 @@ export class AmqpEventBus implements EventBus {
     } finally {
       await probe.close().catch(() => {});
     }
-    for (const event of events) {
-      const written = channel.sendToQueue(name, Buffer.from(event.payload), toProperties(event, 1));
-      if (!written) await once(channel, 'drain');
-    }
-    await channel.waitForConfirms();
+    await sendConfirmed(channel, events, (event, confirmed) =>
+      channel.sendToQueue(name, Buffer.from(event.payload), toProperties(event, 1), confirmed),
+    );
   }
 
   /** From the broker (queue.declare passive); undefined while disconnected or if the queue is not declared. */
@@ -172,8 +167,9 @@ export class AmqpEventBus implements EventBus {
     const channel = this.publisher;
     if (!channel) throw new BrokerUnavailableError('broker unavailable');
     const headers = { ...message.properties.headers, [HEADER_ATTEMPT]: attempt + 1 };
-    channel.sendToQueue(`${queue}.retry`, message.content, { ...message.properties, headers });
-    await channel.waitForConfirms();
+    await sendConfirmed(channel, [message], (retried, confirmed) =>
+      channel.sendToQueue(`${queue}.retry`, retried.content, { ...retried.properties, headers }, confirmed),
+    );
   }
 
   async subscribe(spec: SubscriptionSpec, handler: BatchHandler): Promise<Subscription> {
@@ -206,6 +202,38 @@ export class AmqpEventBus implements EventBus {
 interface Delivery {
   readonly message: ConsumeMessage;
   readonly channel: Channel;
+}
+
+/**
+ * Sends items on the confirm channel and settles once the broker has confirmed every one of them
+ * (rejects if it refused one, or if the channel closed first: amqplib then fails each pending
+ * callback). One promise per batch, through amqplib's per-message confirm callbacks:
+ * waitForConfirms makes a promise for every message outstanding on the channel (a relay batch
+ * holds hundreds, each one more object for the GC and, with tracing on, for the async hooks), and
+ * also waits for messages other callers sent on the channel meanwhile.
+ */
+async function sendConfirmed<T>(
+  channel: ConfirmChannel,
+  items: readonly T[],
+  send: (item: T, confirmed: (error: unknown) => void) => boolean,
+): Promise<void> {
+  if (items.length === 0) return;
+  let outstanding = items.length;
+  let refusal: unknown;
+  let settle!: (error?: unknown) => void;
+  const allConfirmed = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error ? reject(error) : resolve());
+  });
+  const confirmed = (error: unknown) => {
+    if (error) refusal ??= error;
+    outstanding -= 1;
+    if (outstanding === 0) settle(refusal);
+  };
+  for (const item of items) {
+    // Respect the socket's backpressure rather than buffering without bound.
+    if (!send(item, confirmed)) await once(channel, 'drain');
+  }
+  await allConfirmed;
 }
 
 /**
