@@ -13,6 +13,11 @@
  * verify. GetWallet also runs through a second gateway whose own token check is skipped (a
  * bench-only verifier that trusts every token; the services still verify), in the same run, so
  * the difference of the two REST rows is what the gateway's verification costs.
+ *
+ * GetWallet over gRPC and over REST runs in --rounds rounds of ABBA order (gRPC, REST, REST,
+ * gRPC), so a machine that drifts during the run weighs on both alike; each transport's row pools
+ * its runs, and the REST share of every round is printed beside it (one 3 s pair moved by 20
+ * points between runs of the same code on a quiet machine).
  */
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -35,7 +40,8 @@ const USAGE = `Usage: npx tsx bench/gateway-bench.ts [options]
   --concurrency N   callers in the closed loop (default 16)
   --seconds S       length of each measured phase (default 5)
   --exchanges N     rewards prepared per transport for ExchangeReward (default 2500; 0: GetWallet only)
-  --readers N       customers read round robin by GetWallet, 3 rewards each (default 50)`;
+  --readers N       customers read round robin by GetWallet, 3 rewards each (default 50)
+  --rounds N        ABBA rounds of GetWallet over gRPC and REST (default 2)`;
 
 const GIFT_ID = 'bench-gift';
 const WARMUP_MS = 1000;
@@ -61,6 +67,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '5' },
       exchanges: { type: 'string', default: '2500' },
       readers: { type: 'string', default: '50' },
+      rounds: { type: 'string', default: '2' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -69,6 +76,7 @@ async function main(): Promise<void> {
   const durationMs = Number(values.seconds) * 1000;
   const exchangesPerTransport = Number(values.exchanges);
   const readers = Number(values.readers);
+  const rounds = Number(values.rounds);
 
   const host = hostInfo();
   const system = await TestSystem.create('servers', { OUTBOX_POLL_MS: '500', EVENTS_RETRY_DELAY_MS: '1000', EVENTS_MAX_ATTEMPTS: '5' });
@@ -128,11 +136,28 @@ async function main(): Promise<void> {
       defaultToken,
     });
     const reports: PhaseReport[] = [];
-    for (const transport of ['grpc', 'rest', 'rest-unchecked'] as const) {
+    const reads = { grpc: [] as ClientResult[], rest: [] as ClientResult[], 'rest-unchecked': [] as ClientResult[] };
+    const readOnce = async (transport: keyof typeof reads) => {
       log(`GetWallet over ${transport}: warm-up, then ${durationMs / 1000} s`);
       await runClient(job(transport, 'GetWallet', readWork, WARMUP_MS));
-      reports.push(report('GetWallet', transport, await runClient(job(transport, 'GetWallet', readWork, durationMs))));
+      const result = await runClient(job(transport, 'GetWallet', readWork, durationMs));
+      reads[transport].push(result);
+      return result.latencies.length / (result.elapsedMs / 1000);
+    };
+    const restShares: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      const [grpcFirst, restFirst, restSecond, grpcSecond] = [
+        await readOnce('grpc'),
+        await readOnce('rest'),
+        await readOnce('rest'),
+        await readOnce('grpc'),
+      ];
+      restShares.push((restFirst + restSecond) / (grpcFirst + grpcSecond));
+      log(`round ${round + 1}: GetWallet REST at ${Math.round((100 * (restFirst + restSecond)) / (grpcFirst + grpcSecond))}% of gRPC`);
     }
+    await readOnce('rest-unchecked');
+    for (const transport of ['grpc', 'rest', 'rest-unchecked'] as const)
+      reports.push(report('GetWallet', transport, pooled(reads[transport])));
     for (const transport of exchangesPerTransport === 0 ? [] : (['grpc', 'rest'] as const)) {
       const mine = transport === 'grpc' ? grpcPool : restPool;
       log(`ExchangeReward over ${transport}: warm-up, then ${durationMs / 1000} s`);
@@ -159,7 +184,11 @@ async function main(): Promise<void> {
         `${r.operation.padEnd(16)}${r.transport.padEnd(27)}${String(r.calls).padStart(8)}${r.perSecond.toFixed(0).padStart(9)}${r.p50.toFixed(1).padStart(9)}${r.p95.toFixed(1).padStart(9)}${r.p99.toFixed(1).padStart(9)}${r.max.toFixed(1).padStart(9)}  ${failures}${r.exhausted ? ' (ran out of rewards before the time was up)' : ''}`,
       );
     }
-    console.log(JSON.stringify({ concurrency, seconds: durationMs / 1000, host, phases: reports }));
+    const shares = restShares.map((share) => Math.round(share * 1000) / 10);
+    console.log(`GetWallet REST share of gRPC by round: ${shares.map((share) => `${share}%`).join(', ')}`);
+    console.log(
+      JSON.stringify({ concurrency, seconds: durationMs / 1000, rounds, host, getWalletRestSharePercent: shares, phases: reports }),
+    );
     await unchecked.stop();
   } finally {
     await system.close();
@@ -211,6 +240,18 @@ function runClient(job: ClientJob): Promise<ClientResult> {
     );
     worker.once('error', reject);
   });
+}
+
+/** Several runs of one transport as one: every call's latency, over their summed time. */
+function pooled(results: readonly ClientResult[]): ClientResult {
+  const failures: Record<string, number> = {};
+  for (const result of results) for (const [kind, n] of Object.entries(result.failures)) failures[kind] = (failures[kind] ?? 0) + n;
+  return {
+    latencies: results.flatMap((result) => result.latencies),
+    failures,
+    elapsedMs: results.reduce((sum, result) => sum + result.elapsedMs, 0),
+    exhausted: results.some((result) => result.exhausted),
+  };
 }
 
 function report(operation: string, transport: string, result: ClientResult): PhaseReport {

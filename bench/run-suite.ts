@@ -311,6 +311,7 @@ export function formatSuite(report: Json): string {
     `>= 50%${verdict(mp && pk ? mp.concurrent.perSecond >= 0.5 * pk.concurrent.perSecond : undefined)}`,
   );
   const gw = r.gateway?.phases as Json[] | undefined;
+  const shares = r.gateway?.getWalletRestSharePercent as number[] | undefined;
   for (const operation of ['GetWallet', 'ExchangeReward']) {
     const grpc = gw?.find((p) => p.operation === operation && p.transport === 'gRPC');
     const restRow = gw?.find((p) => p.operation === operation && p.transport === 'REST');
@@ -320,7 +321,7 @@ export function formatSuite(report: Json): string {
       '',
       '',
       `REST ${n(restRow.perSecond)}/s p99 ${n(restRow.p99, 1)} ms; gRPC ${n(grpc.perSecond)}/s p99 ${n(grpc.p99, 1)} ms`,
-      `${pct(restRow.perSecond, grpc.perSecond)} of gRPC`,
+      `${pct(restRow.perSecond, grpc.perSecond)} of gRPC${operation === 'GetWallet' && shares ? ` (ABBA rounds: ${shares.map((share) => `${share}%`).join(', ')})` : ''}`,
       `>= 85%${verdict(restRow.perSecond >= 0.85 * grpc.perSecond)}`,
     );
   }
