@@ -53,27 +53,27 @@ export class TokenVerifier {
   knownCaller(header: string | undefined): Caller | undefined {
     // No pattern over the token here (a JWT is ~800 characters): only a token that matched it
     // is ever cached, so "Bearer " and a cached token is a header verifyAuthorization accepts.
-    if (!header?.startsWith('Bearer ')) return undefined;
-    const token = header.slice(7);
-    const known = this.verified.get(token);
-    if (!known || Date.now() >= known.until) return undefined;
-    this.verified.delete(token);
-    this.verified.set(token, known);
-    return known.caller;
+    return header?.startsWith('Bearer ') ? this.cachedCaller(header.slice(7)) : undefined;
   }
 
   async verify(token: string): Promise<Caller> {
-    const known = this.verified.get(token);
-    if (known) this.verified.delete(token);
-    if (known && Date.now() < known.until) {
-      // Least recently used first: a token in use moves to the back, the oldest unused one goes first.
-      this.verified.set(token, known);
-      return known.caller;
-    }
+    const cached = this.cachedCaller(token);
+    if (cached) return cached;
     const { caller, exp } = await this.verifyNow(token);
     if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value as string);
     this.verified.set(token, { caller, until: (exp + CLOCK_TOLERANCE_S) * 1000 });
     return caller;
+  }
+
+  /** The cached caller of a token still acceptable (an expired entry is dropped). */
+  private cachedCaller(token: string): Caller | undefined {
+    const known = this.verified.get(token);
+    if (!known) return undefined;
+    this.verified.delete(token);
+    if (Date.now() >= known.until) return undefined;
+    // Least recently used first: a token in use moves to the back, the oldest unused one goes first.
+    this.verified.set(token, known);
+    return known.caller;
   }
 
   private async verifyNow(token: string): Promise<{ caller: Caller; exp: number }> {
