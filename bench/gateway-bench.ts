@@ -152,8 +152,9 @@ async function main(): Promise<void> {
         await readOnce('rest'),
         await readOnce('grpc'),
       ];
-      restShares.push((restFirst + restSecond) / (grpcFirst + grpcSecond));
-      log(`round ${round + 1}: GetWallet REST at ${Math.round((100 * (restFirst + restSecond)) / (grpcFirst + grpcSecond))}% of gRPC`);
+      const share = (restFirst + restSecond) / (grpcFirst + grpcSecond);
+      restShares.push(share);
+      log(`round ${round + 1}: GetWallet REST at ${Math.round(100 * share)}% of gRPC`);
     }
     await readOnce('rest-unchecked');
     for (const transport of ['grpc', 'rest', 'rest-unchecked'] as const)
