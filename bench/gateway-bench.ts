@@ -20,7 +20,6 @@
  * points between runs of the same code on a quiet machine).
  */
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { Caller, CallerRole } from '#platform/auth/caller';
 import { createLogger } from '#platform/logging/logger';
 import { missionAchievedEvent } from '#testing/chain-helpers';
@@ -34,6 +33,7 @@ import { hostInfo } from './bench-report.js';
 import type { ClientJob, ClientResult } from './gateway-bench-client.js';
 import { releaseIdentityProviderHooks } from './identity-provider-hooks.js';
 import { latencyStats } from './latency-stats.js';
+import { runInWorker } from './worker-run.js';
 
 const USAGE = `Usage: npx tsx bench/gateway-bench.ts [options]
 
@@ -231,16 +231,7 @@ async function quiet(system: TestSystem): Promise<void> {
 }
 
 function runClient(job: ClientJob): Promise<ClientResult> {
-  return new Promise((resolve, reject) => {
-    // A worker does not inherit tsx's loader: register it there before importing the TypeScript.
-    const entry = new URL('./gateway-bench-client.ts', import.meta.url).href;
-    const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-    const worker = new Worker(bootstrap, { eval: true, workerData: job });
-    worker.once('message', (message: ClientResult | { error: string }) =>
-      'error' in message ? reject(new Error(message.error)) : resolve(message),
-    );
-    worker.once('error', reject);
-  });
+  return runInWorker(new URL('./gateway-bench-client.ts', import.meta.url), job);
 }
 
 /** Several runs of one transport as one: every call's latency, over their summed time. */

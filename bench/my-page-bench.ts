@@ -1,13 +1,15 @@
 /**
  * My Page benchmark: `npx tsx bench/my-page-bench.ts [--missions 100] [--calls 2000]
- * [--concurrency 8] [--burst 10000]`. Runs the mypage service alone on an isolated database and
+ * [--concurrency 8] [--rounds 2] [--burst 10000]`. Runs the mypage service alone on an isolated database and
  * exchange (the tests' harness, real Postgres and RabbitMQ) and measures:
- *   1. GetMyPage over gRPC for one customer with --missions missions (each rewarded and in the
+ *   1. GetMyPage over gRPC, its callers in a worker thread (my-page-bench-client.ts), for one
+ *      customer with --missions missions (each rewarded and in the
  *      wallet, every fifth one exchanged and shipping): p50/p99 one call at a time, with
  *      --concurrency calls in flight, and the cheap poll (known_version still current); beside
  *      it, in the same run, the ceiling: a primary-key SELECT of that customer's stored page row
  *      through the same driver (postgres-js, the service's pool size), one at a time and with
- *      --concurrency in flight, and the ratios (target: p99 <= 3x, throughput >= 50%).
+ *      --concurrency in flight, and the ratios (target: p99 <= 3x, throughput >= 50%); each
+ *      in-flight level in --rounds ABBA rounds (SELECT, GetMyPage, GetMyPage, SELECT), pooled.
  *   2. The view's lag behind events under a burst: --burst events (customers x 4 events:
  *      achieved, issued, credited, rewarded; grouped by kind, as each service's relay publishes
  *      its own events in batches) published as fast as the broker confirms them;
@@ -19,7 +21,6 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Client, Metadata } from '@grpc/grpc-js';
 import amqp from 'amqplib';
 import postgres from 'postgres';
 import {
@@ -31,13 +32,14 @@ import {
   rewardSpent,
   walletCredited,
 } from '#contracts/events';
-import { type GetMyPageRequest, MyPageServiceService } from '#contracts/generated/game/mypage/v1/mypage_service';
 import type { ReadModelAdminServiceClient } from '#contracts/generated/game/platform/v1/read_model_admin_service';
 import { type NewEvent, newEvent } from '#platform/events/event-type';
 import { call } from '#testing/grpc-call';
 import { TEST_AMQP_URL, TestSystem } from '#testing/test-system';
 import { myPageModule } from '../services/mypage/src/composition-root.js';
 import { releaseIdentityProviderHooks } from './identity-provider-hooks.js';
+import type { MyPageJob, MyPageResult } from './my-page-bench-client.js';
+import { runInWorker } from './worker-run.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     burst: { type: 'string', default: '10000' },
     rate: { type: 'string', default: '400' },
     seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '2' },
   },
 });
 const MISSIONS = Number(values.missions);
@@ -57,35 +60,13 @@ const CONCURRENCY = Number(values.concurrency);
 const BURST = Math.ceil(Number(values.burst) / 4) * 4;
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
 
 interface Stats {
   count: number;
   p50: number;
   p99: number;
   max: number;
-}
-
-/**
- * GetMyPage whose answer stays the bytes on the wire, as the ceiling's SELECT leaves the stored
- * page as bytes: the timed calls compare the service's read path (transport, token check, the
- * lookup) with the lookup alone, not with decoding the page into objects as well. Decoding a
- * 100-mission page in the bench's process (where the service also runs) took more than the
- * service's work: a scavenge every ~40 ms, ~4 ms each, in the timed phase, which alone made
- * the p99 (stop 22: 81 scavenges, 360 ms of the 3.3 s, during 2,000 calls).
- */
-function getMyPageBytes(client: Client, request: GetMyPageRequest): Promise<Buffer> {
-  const { path, requestSerialize } = MyPageServiceService.getMyPage;
-  return new Promise((resolve, reject) =>
-    client.makeUnaryRequest(
-      path,
-      requestSerialize,
-      (bytes: Buffer) => bytes,
-      request,
-      new Metadata(),
-      { deadline: Date.now() + 10_000 },
-      (error, answer) => (error || !answer ? reject(error) : resolve(answer)),
-    ),
-  );
 }
 
 function stats(samples: number[]): Stats {
@@ -173,8 +154,11 @@ async function lagOf(system: TestSystem, handedAt: Map<string, number>): Promise
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-async function timeCalls(concurrency: number, total: number, once: () => Promise<unknown>): Promise<{ latency: Stats; perSecond: number }> {
-  const samples: number[] = [];
+/** One closed-loop run: every call's latency and the run's length (my-page-bench-client.ts returns the same). */
+type Timed = MyPageResult;
+
+async function timeCalls(concurrency: number, total: number, once: () => Promise<unknown>): Promise<Timed> {
+  const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -183,12 +167,18 @@ async function timeCalls(concurrency: number, total: number, once: () => Promise
         next += 1;
         const t0 = performance.now();
         await once();
-        samples.push(performance.now() - t0);
+        latencies.push(performance.now() - t0);
       }
     }),
   );
-  return { latency: stats(samples), perSecond: Math.round((total / (performance.now() - started)) * 1000) };
+  return { latencies, elapsedMs: performance.now() - started };
 }
+
+const perSecond = (runs: readonly Timed[]) =>
+  Math.round((runs.reduce((n, run) => n + run.latencies.length, 0) / runs.reduce((ms, run) => ms + run.elapsedMs, 0)) * 1000);
+
+/** Several runs of one side as one: every call's latency, over their summed time. */
+const summary = (runs: readonly Timed[]) => ({ latency: stats(runs.flatMap((run) => run.latencies)), perSecond: perSecond(runs) });
 
 async function main(): Promise<void> {
   const system = await TestSystem.create('servers', {
@@ -203,12 +193,10 @@ async function main(): Promise<void> {
   try {
     const mypage = await system.start(myPageModule);
     const publisher = await openPublisher(system);
-    // The service verifies tokens: the client holds the customer's, signed in before anything
-    // is timed, and sends it with each call (the harness's default client looks a token up for
-    // each call from the request it carries: a test convenience no real client pays for).
-    const token = { token: await system.tokens.token({ player: 'bench-page' }) };
-    const client = system.myPageClient(mypage.address, token);
-    const timed = system.client(Client, mypage.address, token);
+    // The service verifies tokens: the callers hold the customer's, signed in before anything is
+    // timed, and send it with each call.
+    const token = await system.tokens.token({ player: 'bench-page' });
+    const client = system.myPageClient(mypage.address, { token });
     const admin = system.readModelAdminClient(mypage.address);
 
     // 1. GetMyPage for a customer with MISSIONS missions.
@@ -221,32 +209,48 @@ async function main(): Promise<void> {
     log(
       `page: ${page.missions.length} missions, ${page.rewards.length} rewards, ${page.orders.length} orders, version ${page.version}, ${story.length} events`,
     );
-    const get = () => getMyPageBytes(timed, { customerId: 'bench-page', knownVersion: 0 });
-    await timeCalls(1, 200, get);
-    const sequential = await timeCalls(1, CALLS, get);
-    const concurrent = await timeCalls(CONCURRENCY, CALLS, get);
-    const poll = await timeCalls(1, CALLS, () => getMyPageBytes(timed, { customerId: 'bench-page', knownVersion: page.version }));
-    log(
-      `GetMyPage (${MISSIONS} missions), 1 in flight:  p50 ${sequential.latency.p50} ms  p99 ${sequential.latency.p99} ms  (${sequential.perSecond}/s)`,
-    );
-    log(
-      `GetMyPage (${MISSIONS} missions), ${CONCURRENCY} in flight:  p50 ${concurrent.latency.p50} ms  p99 ${concurrent.latency.p99} ms  (${concurrent.perSecond}/s)`,
-    );
-    log(`GetMyPage poll, unchanged:        p50 ${poll.latency.p50} ms  p99 ${poll.latency.p99} ms  (${poll.perSecond}/s)`);
-
+    // The callers run in a worker thread, as callers in another process would (the gateway bench
+    // does the same): the service's thread serves; it does not also run its callers' client.
+    const getMyPage = (concurrency: number, knownVersion: number) =>
+      runInWorker<MyPageJob, Timed>(new URL('./my-page-bench-client.ts', import.meta.url), {
+        address: mypage.address,
+        token,
+        request: { customerId: 'bench-page', knownVersion },
+        concurrency,
+        calls: CALLS,
+        warmup: 2000,
+      });
     // The ceiling: the page's row by its primary key, the same driver and pool size as the service.
     const sql = postgres(system.config.databaseUrl as string, { max: system.config.databasePoolSize, onnotice: () => {} });
     const select = () => sql`select customer_id, version, updated_at, page_message from mypage.pages where customer_id = ${'bench-page'}`;
-    await timeCalls(1, 200, select);
-    const pkSequential = await timeCalls(1, CALLS, select);
-    const pkConcurrent = await timeCalls(CONCURRENCY, CALLS, select);
+    await timeCalls(CONCURRENCY, 2000, select);
+    // ABBA rounds (SELECT, GetMyPage, GetMyPage, SELECT): the SELECT's own rate moved 2x between
+    // runs of the same code, so each side is measured on both sides of the other.
+    const abba = async (concurrency: number) => {
+      const page: Timed[] = [];
+      const pk: Timed[] = [];
+      for (let round = 0; round < ROUNDS; round += 1) {
+        pk.push(await timeCalls(concurrency, CALLS, select));
+        page.push(await getMyPage(concurrency, 0), await getMyPage(concurrency, 0));
+        pk.push(await timeCalls(concurrency, CALLS, select));
+        log(
+          `round ${round + 1}, ${concurrency} in flight: GetMyPage at ${Math.round(100 * (perSecond(page.slice(-2)) / perSecond(pk.slice(-2))))}% of the SELECT's rate`,
+        );
+      }
+      return { page: summary(page), pk: summary(pk) };
+    };
+    const one = await abba(1);
+    const many = await abba(CONCURRENCY);
+    const poll = summary([await getMyPage(1, page.version)]);
     await sql.end();
-    log(
-      `PK SELECT of the page row, 1 in flight:  p50 ${pkSequential.latency.p50} ms  p99 ${pkSequential.latency.p99} ms  (${pkSequential.perSecond}/s)`,
-    );
-    log(
-      `PK SELECT of the page row, ${CONCURRENCY} in flight:  p50 ${pkConcurrent.latency.p50} ms  p99 ${pkConcurrent.latency.p99} ms  (${pkConcurrent.perSecond}/s)`,
-    );
+    const [sequential, concurrent, pkSequential, pkConcurrent] = [one.page, many.page, one.pk, many.pk];
+    const line = (what: string, at: { latency: Stats; perSecond: number }) =>
+      log(`${what}:  p50 ${at.latency.p50} ms  p99 ${at.latency.p99} ms  (${at.perSecond}/s)`);
+    line(`GetMyPage (${MISSIONS} missions), 1 in flight`, sequential);
+    line(`GetMyPage (${MISSIONS} missions), ${CONCURRENCY} in flight`, concurrent);
+    line('GetMyPage poll, unchanged', poll);
+    line('PK SELECT of the page row, 1 in flight', pkSequential);
+    line(`PK SELECT of the page row, ${CONCURRENCY} in flight`, pkConcurrent);
     const ratios = {
       p99Sequential: round2(sequential.latency.p99 / pkSequential.latency.p99),
       p99Concurrent: round2(concurrent.latency.p99 / pkConcurrent.latency.p99),
