@@ -1,15 +1,15 @@
 /**
  * My Page benchmark: `npx tsx bench/my-page-bench.ts [--missions 100] [--calls 2000]
- * [--concurrency 8] [--rounds 2] [--burst 10000]`. Runs the mypage service alone on an isolated database and
- * exchange (the tests' harness, real Postgres and RabbitMQ) and measures:
+ * [--concurrency 8] [--rounds 2] [--burst 10000]`. Runs the mypage service alone on an isolated
+ * database and exchange (the tests' harness, real Postgres and RabbitMQ) and measures:
  *   1. GetMyPage over gRPC, its callers in a worker thread (my-page-bench-client.ts), for one
- *      customer with --missions missions (each rewarded and in the
- *      wallet, every fifth one exchanged and shipping): p50/p99 one call at a time, with
- *      --concurrency calls in flight, and the cheap poll (known_version still current); beside
- *      it, in the same run, the ceiling: a primary-key SELECT of that customer's stored page row
- *      through the same driver (postgres-js, the service's pool size), one at a time and with
- *      --concurrency in flight, and the ratios (target: p99 <= 3x, throughput >= 50%); each
- *      in-flight level in --rounds ABBA rounds (SELECT, GetMyPage, GetMyPage, SELECT), pooled.
+ *      customer with --missions missions (each rewarded and in the wallet, every fifth one
+ *      exchanged and shipping): p50/p99 one call at a time, with --concurrency calls in
+ *      flight, and the cheap poll (known_version still current); beside it, in the same run,
+ *      the ceiling: a primary-key SELECT of that customer's stored page row through the same
+ *      driver (postgres-js, the service's pool size), one at a time and with --concurrency in
+ *      flight, and the ratios (target: p99 <= 3x, throughput >= 50%); each in-flight level in
+ *      --rounds ABBA rounds (SELECT, GetMyPage, GetMyPage, SELECT), pooled.
  *   2. The view's lag behind events under a burst: --burst events (customers x 4 events:
  *      achieved, issued, credited, rewarded; grouped by kind, as each service's relay publishes
  *      its own events in batches) published as fast as the broker confirms them;
