@@ -10,6 +10,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { type GetMyPageRequest, MyPageServiceService } from '#contracts/generated/game/mypage/v1/mypage_service';
 import { FLOW_CONTROL_WINDOW_BYTES } from '#platform/grpc/channel-options';
+import { type ClosedLoopRun, closedLoop } from './closed-loop.js';
 
 export interface MyPageJob {
   /** host:port of the mypage service. */
@@ -20,12 +21,6 @@ export interface MyPageJob {
   readonly calls: number;
   /** Calls made (and not timed) before the timed ones, on the same channel. */
   readonly warmup: number;
-}
-
-export interface MyPageResult {
-  /** Milliseconds per call. */
-  readonly latencies: number[];
-  readonly elapsedMs: number;
 }
 
 function getMyPageBytes(client: Client, request: GetMyPageRequest, token: string): Promise<Buffer> {
@@ -45,23 +40,7 @@ function getMyPageBytes(client: Client, request: GetMyPageRequest, token: string
   );
 }
 
-async function closedLoop(concurrency: number, calls: number, once: () => Promise<unknown>): Promise<MyPageResult> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  const caller = async () => {
-    while (next < calls) {
-      next += 1;
-      const sent = performance.now();
-      await once();
-      latencies.push(performance.now() - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, caller));
-  return { latencies, elapsedMs: performance.now() - started };
-}
-
-async function run(job: MyPageJob): Promise<MyPageResult> {
+async function run(job: MyPageJob): Promise<ClosedLoopRun> {
   // The window the platform's own callers (the gateway) open, as Envoy's upstreams do.
   const client = new Client(job.address, credentials.createInsecure(), { 'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES });
   try {

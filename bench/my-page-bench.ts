@@ -37,8 +37,9 @@ import { type NewEvent, newEvent } from '#platform/events/event-type';
 import { call } from '#testing/grpc-call';
 import { TEST_AMQP_URL, TestSystem } from '#testing/test-system';
 import { myPageModule } from '../services/mypage/src/composition-root.js';
+import { type ClosedLoopRun, closedLoop } from './closed-loop.js';
 import { releaseIdentityProviderHooks } from './identity-provider-hooks.js';
-import type { MyPageJob, MyPageResult } from './my-page-bench-client.js';
+import type { MyPageJob } from './my-page-bench-client.js';
 import { runInWorker } from './worker-run.js';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -154,25 +155,7 @@ async function lagOf(system: TestSystem, handedAt: Map<string, number>): Promise
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** One closed-loop run: every call's latency and the run's length (my-page-bench-client.ts returns the same). */
-type Timed = MyPageResult;
-
-async function timeCalls(concurrency: number, total: number, once: () => Promise<unknown>): Promise<Timed> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        next += 1;
-        const t0 = performance.now();
-        await once();
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { latencies, elapsedMs: performance.now() - started };
-}
+type Timed = ClosedLoopRun;
 
 const perSecond = (runs: readonly Timed[]) =>
   Math.round((runs.reduce((n, run) => n + run.latencies.length, 0) / runs.reduce((ms, run) => ms + run.elapsedMs, 0)) * 1000);
@@ -223,16 +206,16 @@ async function main(): Promise<void> {
     // The ceiling: the page's row by its primary key, the same driver and pool size as the service.
     const sql = postgres(system.config.databaseUrl as string, { max: system.config.databasePoolSize, onnotice: () => {} });
     const select = () => sql`select customer_id, version, updated_at, page_message from mypage.pages where customer_id = ${'bench-page'}`;
-    await timeCalls(CONCURRENCY, 2000, select);
+    await closedLoop(CONCURRENCY, 2000, select);
     // ABBA rounds (SELECT, GetMyPage, GetMyPage, SELECT): the SELECT's own rate moved 2x between
     // runs of the same code, so each side is measured on both sides of the other.
     const abba = async (concurrency: number) => {
       const page: Timed[] = [];
       const pk: Timed[] = [];
       for (let round = 0; round < ROUNDS; round += 1) {
-        pk.push(await timeCalls(concurrency, CALLS, select));
+        pk.push(await closedLoop(concurrency, CALLS, select));
         page.push(await getMyPage(concurrency, 0), await getMyPage(concurrency, 0));
-        pk.push(await timeCalls(concurrency, CALLS, select));
+        pk.push(await closedLoop(concurrency, CALLS, select));
         log(
           `round ${round + 1}, ${concurrency} in flight: GetMyPage at ${Math.round(100 * (perSecond(page.slice(-2)) / perSecond(pk.slice(-2))))}% of the SELECT's rate`,
         );

@@ -2,20 +2,20 @@ import type { ClientOptions } from '@grpc/grpc-js';
 import { tracingClientInterceptor } from './tracing-interceptors.js';
 
 /**
+ * How much of its answers a service may send before this client acknowledges them (HTTP/2 flow
+ * control, per stream and per connection). HTTP/2's default is 64 KiB for the whole connection:
+ * eight My Pages in flight (23 KB each at 100 missions) stall the server until the client sends
+ * WINDOW_UPDATEs, and GetMyPage at 8 in flight ran ~18% slower for it (docs/performance.md,
+ * My Page). Envoy's upstream default is 256 MiB; 1 MiB covers the platform's answers.
+ */
+export const FLOW_CONTROL_WINDOW_BYTES = 1024 * 1024;
+
+/**
  * Options for every client of another service of the platform (wallet to gift, gateway to
  * services). A target may name several replicas (`ipv4:a,b`): calls are balanced round robin.
  * Reconnect backoff stays short: grpc-js would otherwise wait up to minutes before retrying a
  * replica that restarted, and a rolling restart would briefly leave no replica to call.
  */
-/**
- * How much of its answers a service may send before this client acknowledges them (HTTP/2 flow
- * control, per stream and per connection). HTTP/2's default is 64 KiB for the whole connection:
- * eight My Pages in flight (23 KB each at 100 missions) stall the server until the client sends
- * WINDOW_UPDATEs, and GetMyPage at 8 in flight ran ~30% slower for it (docs/performance.md, My
- * Page). Envoy's upstream default is 256 MiB; 1 MiB covers the platform's answers.
- */
-export const FLOW_CONTROL_WINDOW_BYTES = 1024 * 1024;
-
 export const SERVICE_CLIENT_OPTIONS: Partial<ClientOptions> = {
   'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   'grpc.initial_reconnect_backoff_ms': 100,
