@@ -1,4 +1,5 @@
-import { eq, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { BuiltQuery, placeholders } from '#platform/db/built-query';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { Delivery, type DeliveryState } from '../../domain/delivery.js';
@@ -8,17 +9,47 @@ import { deliveries, outboxEvents } from './delivery-schema.js';
 
 type DeliveryRow = typeof deliveries.$inferSelect;
 
+/** Every column a delivery's save sets: all but its id. */
+const DELIVERY_CHANGES = placeholders('orderId', 'customerId', 'giftId', 'status', 'startedAt', 'updatedAt');
+
+/** The statements every paid order runs (its delivery added, then started and saved), built once (see BuiltQuery). */
+const ADD_DELIVERY = new BuiltQuery('delivery_add', (executor) =>
+  executor
+    .insert(deliveries)
+    .values({ id: sql.placeholder('id'), ...DELIVERY_CHANGES })
+    .onConflictDoNothing({ target: deliveries.orderId })
+    .returning({ id: deliveries.id }),
+);
+const LOCK_BY = {
+  id: new BuiltQuery('delivery_lock_by_id', (executor) =>
+    executor
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.id, sql.placeholder('key')))
+      .for('update'),
+  ),
+  orderId: new BuiltQuery('delivery_lock_by_order', (executor) =>
+    executor
+      .select()
+      .from(deliveries)
+      .where(eq(deliveries.orderId, sql.placeholder('key')))
+      .for('update'),
+  ),
+};
+const SAVE_DELIVERY = new BuiltQuery('delivery_save', (executor) =>
+  executor
+    .update(deliveries)
+    .set(DELIVERY_CHANGES)
+    .where(eq(deliveries.id, sql.placeholder('id'))),
+);
+
 /** Deliveries in Postgres; every write stores the delivery's new events in the outbox with it. */
 export class DrizzleDeliveryRepository implements DeliveryRepository {
   constructor(private readonly scope: TransactionScope) {}
 
   async add(delivery: Delivery): Promise<boolean> {
     return this.scope.write(async (tx) => {
-      const inserted = await tx
-        .insert(deliveries)
-        .values(toRow(delivery.state))
-        .onConflictDoNothing({ target: deliveries.orderId })
-        .returning({ id: deliveries.id });
+      const inserted = await ADD_DELIVERY.run(tx, toRow(delivery.state));
       if (inserted.length === 0) return false;
       await appendToOutbox(tx, outboxEvents, delivery.pullEvents().map(toOutboxEvent));
       return true;
@@ -26,11 +57,11 @@ export class DrizzleDeliveryRepository implements DeliveryRepository {
   }
 
   async update(deliveryId: string, change: (delivery: Delivery) => void): Promise<Delivery | undefined> {
-    return this.updateWhere(eq(deliveries.id, deliveryId), change);
+    return this.updateWhere('id', deliveryId, change);
   }
 
   async updateByOrder(orderId: string, change: (delivery: Delivery) => void): Promise<Delivery | undefined> {
-    return this.updateWhere(eq(deliveries.orderId, orderId), change);
+    return this.updateWhere('orderId', orderId, change);
   }
 
   async findById(deliveryId: string): Promise<Delivery | undefined> {
@@ -43,16 +74,15 @@ export class DrizzleDeliveryRepository implements DeliveryRepository {
     return row ? Delivery.restore(fromRow(row)) : undefined;
   }
 
-  private async updateWhere(where: SQL, change: (delivery: Delivery) => void): Promise<Delivery | undefined> {
+  private async updateWhere(by: keyof typeof LOCK_BY, key: string, change: (delivery: Delivery) => void): Promise<Delivery | undefined> {
     return this.scope.write(async (tx) => {
-      const [row] = await tx.select().from(deliveries).where(where).for('update');
+      const [row] = await LOCK_BY[by].run(tx, { key });
       if (!row) return undefined;
       const delivery = Delivery.restore(fromRow(row));
       change(delivery);
       const events = delivery.pullEvents();
       if (events.length === 0) return delivery;
-      const { id, ...values } = toRow(delivery.state);
-      await tx.update(deliveries).set(values).where(eq(deliveries.id, id));
+      await SAVE_DELIVERY.run(tx, toRow(delivery.state));
       await appendToOutbox(tx, outboxEvents, events.map(toOutboxEvent));
       return delivery;
     });

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, lt, sql } from 'drizzle-orm';
+import { BuiltQuery, placeholders } from '#platform/db/built-query';
 import { seqBefore, toPage } from '#platform/db/keyset-page';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import { appendToOutbox } from '#platform/outbox/outbox-writer';
@@ -9,6 +10,49 @@ import { giftOrders, outboxEvents } from './gift-schema.js';
 
 type GiftOrderRow = typeof giftOrders.$inferSelect;
 
+/** Every column an order's save sets: all but its id. */
+const ORDER_CHANGES = placeholders(
+  'customerId',
+  'giftId',
+  'giftName',
+  'rewardId',
+  'status',
+  'stockState',
+  'deliveryId',
+  'reservedUntil',
+  'rejectedAt',
+  'paidAt',
+  'cancelledAt',
+  'deliveredAt',
+  'placedAt',
+  'updatedAt',
+);
+
+/*
+ * The statements every exchange runs (a reservation adds and saves its order, payment and
+ * delivery lock and save it), each built once (see BuiltQuery).
+ */
+const ADD_ORDER = new BuiltQuery('gift_add_order', (executor) =>
+  executor
+    .insert(giftOrders)
+    .values({ id: sql.placeholder('id'), ...ORDER_CHANGES })
+    .onConflictDoNothing({ target: giftOrders.id })
+    .returning({ id: giftOrders.id }),
+);
+const LOCK_ORDER = new BuiltQuery('gift_lock_order', (executor) =>
+  executor
+    .select()
+    .from(giftOrders)
+    .where(eq(giftOrders.id, sql.placeholder('orderId')))
+    .for('update'),
+);
+const SAVE_ORDER = new BuiltQuery('gift_save_order', (executor) =>
+  executor
+    .update(giftOrders)
+    .set(ORDER_CHANGES)
+    .where(eq(giftOrders.id, sql.placeholder('id'))),
+);
+
 /** Gift orders in Postgres; every write stores the order's new events in the outbox with it. */
 export class DrizzleGiftOrderRepository implements GiftOrderRepository {
   constructor(private readonly scope: TransactionScope) {}
@@ -16,11 +60,7 @@ export class DrizzleGiftOrderRepository implements GiftOrderRepository {
   async add(order: GiftOrder): Promise<boolean> {
     return this.scope.write(async (tx) => {
       // A concurrent insert of the same id waits here until the other transaction ends.
-      const inserted = await tx
-        .insert(giftOrders)
-        .values(toRow(order.state))
-        .onConflictDoNothing({ target: giftOrders.id })
-        .returning({ id: giftOrders.id });
+      const inserted = await ADD_ORDER.run(tx, toRow(order.state));
       if (inserted.length === 0) return false;
       await appendToOutbox(tx, outboxEvents, order.pullEvents().map(toOutboxEvent));
       return true;
@@ -29,7 +69,7 @@ export class DrizzleGiftOrderRepository implements GiftOrderRepository {
 
   async lock(orderId: string): Promise<GiftOrder | undefined> {
     return this.scope.write(async (tx) => {
-      const [row] = await tx.select().from(giftOrders).where(eq(giftOrders.id, orderId)).for('update');
+      const [row] = await LOCK_ORDER.run(tx, { orderId });
       return row ? GiftOrder.restore(fromRow(row)) : undefined;
     });
   }
@@ -50,10 +90,7 @@ export class DrizzleGiftOrderRepository implements GiftOrderRepository {
   async save(order: GiftOrder): Promise<void> {
     await this.scope.write(async (tx) => {
       const events = order.pullEvents();
-      if (order.hasChanges) {
-        const { id, ...values } = toRow(order.state);
-        await tx.update(giftOrders).set(values).where(eq(giftOrders.id, id));
-      }
+      if (order.hasChanges) await SAVE_ORDER.run(tx, toRow(order.state));
       await appendToOutbox(tx, outboxEvents, events.map(toOutboxEvent));
     });
   }

@@ -1,4 +1,5 @@
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { BuiltQuery, placeholder, placeholders } from '#platform/db/built-query';
 import { seqBefore, toPage } from '#platform/db/keyset-page';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import { appendToOutbox } from '#platform/outbox/outbox-writer';
@@ -9,22 +10,58 @@ import { gifts, outboxEvents } from './gift-schema.js';
 
 type GiftRow = typeof gifts.$inferSelect;
 
-/** What each stock move sets, and the condition under which it may (checked by the same UPDATE). */
-const STOCK_MOVES: Record<StockMove, (units: number) => { set: { stockCount?: SQL; reservedCount?: SQL }; guard?: SQL }> = {
-  reserve: (units) => ({
-    set: { reservedCount: sql`${gifts.reservedCount} + ${units}` },
-    guard: sql`${gifts.stockCount} - ${gifts.reservedCount} >= ${units}`,
-  }),
-  release: (units) => ({
-    set: { reservedCount: sql`${gifts.reservedCount} - ${units}` },
-    guard: sql`${gifts.reservedCount} >= ${units}`,
-  }),
-  deduct: (units) => ({
-    set: { stockCount: sql`${gifts.stockCount} - ${units}`, reservedCount: sql`${gifts.reservedCount} - ${units}` },
-    guard: sql`${gifts.reservedCount} >= ${units}`,
-  }),
-  restock: (units) => ({ set: { stockCount: sql`${gifts.stockCount} + ${units}` } }),
+/**
+ * What each stock move sets, and the condition under which it may (checked by the same UPDATE):
+ * one statement per move, built once (see BuiltQuery), the units and time its placeholders.
+ */
+const UNITS = sql.placeholder('units');
+const STOCK_MOVES: Record<StockMove, { set: { stockCount?: SQL; reservedCount?: SQL }; guard?: SQL }> = {
+  reserve: {
+    set: { reservedCount: sql`${gifts.reservedCount} + ${UNITS}` },
+    guard: sql`${gifts.stockCount} - ${gifts.reservedCount} >= ${UNITS}`,
+  },
+  release: {
+    set: { reservedCount: sql`${gifts.reservedCount} - ${UNITS}` },
+    guard: sql`${gifts.reservedCount} >= ${UNITS}`,
+  },
+  deduct: {
+    set: { stockCount: sql`${gifts.stockCount} - ${UNITS}`, reservedCount: sql`${gifts.reservedCount} - ${UNITS}` },
+    guard: sql`${gifts.reservedCount} >= ${UNITS}`,
+  },
+  restock: { set: { stockCount: sql`${gifts.stockCount} + ${UNITS}` } },
 };
+const MOVE_STOCK = Object.fromEntries(
+  Object.entries(STOCK_MOVES).map(([move, { set, guard }]) => [
+    move,
+    new BuiltQuery(`gift_move_stock_${move}`, (executor) =>
+      executor
+        .update(gifts)
+        .set({ ...set, updatedAt: placeholder('at') })
+        .where(and(eq(gifts.id, sql.placeholder('giftId')), guard))
+        .returning(),
+    ),
+  ]),
+) as Record<StockMove, BuiltQuery<GiftRow[]>>;
+
+const LOCK_GIFT = new BuiltQuery('gift_lock_gift', (executor) =>
+  executor
+    .select()
+    .from(gifts)
+    .where(eq(gifts.id, sql.placeholder('giftId')))
+    .for('update'),
+);
+const SAVE_GIFT = new BuiltQuery('gift_save_gift', (executor) =>
+  executor
+    .update(gifts)
+    .set(placeholders('name', 'stockCount', 'reservedCount', 'createdAt', 'updatedAt'))
+    .where(eq(gifts.id, sql.placeholder('id'))),
+);
+const GIFT_BY_ID = new BuiltQuery('gift_by_id', (executor) =>
+  executor
+    .select()
+    .from(gifts)
+    .where(eq(gifts.id, sql.placeholder('giftId'))),
+);
 
 /** The catalog in Postgres; every stock change stores GiftStockChanged in the outbox with it. */
 export class DrizzleGiftRepository implements GiftRepository {
@@ -45,28 +82,22 @@ export class DrizzleGiftRepository implements GiftRepository {
 
   async update(giftId: string, change: (gift: Gift) => void): Promise<Gift | undefined> {
     return this.scope.write(async (tx) => {
-      const [row] = await tx.select().from(gifts).where(eq(gifts.id, giftId)).for('update');
+      const [row] = await LOCK_GIFT.run(tx, { giftId });
       if (!row) return undefined;
       const gift = Gift.restore(fromRow(row));
       change(gift);
       const events = gift.pullEvents();
       if (events.length === 0) return gift;
-      const { id: _id, ...values } = toRow(gift.state);
-      await tx.update(gifts).set(values).where(eq(gifts.id, giftId));
+      await SAVE_GIFT.run(tx, toRow(gift.state));
       await appendToOutbox(tx, outboxEvents, events.map(toOutboxEvent));
       return gift;
     });
   }
 
   async moveStock(giftId: string, move: StockMove, units: number, at: Date): Promise<GiftState | undefined> {
-    const { set, guard } = STOCK_MOVES[move](units);
     return this.scope.write(async (tx) => {
       // One statement: concurrent moves on the gift queue on its row lock and each re-checks the guard.
-      const [row] = await tx
-        .update(gifts)
-        .set({ ...set, updatedAt: at })
-        .where(and(eq(gifts.id, giftId), guard))
-        .returning();
+      const [row] = await MOVE_STOCK[move].run(tx, { giftId, units, at });
       if (!row) return undefined;
       const gift = fromRow(row);
       await appendToOutbox(tx, outboxEvents, [toOutboxEvent(stockChanged(gift))]);
@@ -75,7 +106,7 @@ export class DrizzleGiftRepository implements GiftRepository {
   }
 
   async findById(giftId: string): Promise<Gift | undefined> {
-    const [row] = await this.scope.reader.select().from(gifts).where(eq(gifts.id, giftId));
+    const [row] = await GIFT_BY_ID.run(this.scope.reader, { giftId });
     return row ? Gift.restore(fromRow(row)) : undefined;
   }
 

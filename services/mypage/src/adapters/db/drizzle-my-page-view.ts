@@ -1,8 +1,8 @@
 import { count, eq, getTableColumns, inArray, type SQL, sql, sum } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { groupBy } from '#platform/collections/group-by';
+import { BuiltQuery } from '#platform/db/built-query';
 import { rowsOf } from '#platform/db/database';
-import { PreparedRead } from '#platform/db/prepared-read';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import type { FilledPage } from '../../domain/fill-blanks.js';
 import { assembleMyPage } from '../../domain/my-page.js';
@@ -73,12 +73,12 @@ export class DrizzleMyPageView implements MyPageView {
   }
 
   async header(customerId: string): Promise<PageHeader | undefined> {
-    const [row] = await HEADER_OF_CUSTOMER.run(this.scope, { customerId });
+    const [row] = await HEADER_OF_CUSTOMER.run(this.scope.reader, { customerId });
     return row;
   }
 
   async storedPage(customerId: string): Promise<Uint8Array | undefined> {
-    const [row] = await PAGE_OF_CUSTOMER.run(this.scope, { customerId });
+    const [row] = await PAGE_OF_CUSTOMER.run(this.scope.reader, { customerId });
     if (!row) return undefined;
     if (row.pageMessage !== null) return row.pageMessage;
     // A row from before pages were stored encoded: assembled from the facts until its next event.
@@ -137,20 +137,18 @@ export class DrizzleMyPageView implements MyPageView {
 
 const HEADER = { customerId: pages.customerId, version: pages.version, updatedAt: pages.updatedAt };
 
-/** GetMyPage's two reads (see PreparedRead): the header a poll compares, and the stored page. */
-const HEADER_OF_CUSTOMER = new PreparedRead((executor) =>
+/** GetMyPage's two reads (see BuiltQuery): the header a poll compares, and the stored page. */
+const HEADER_OF_CUSTOMER = new BuiltQuery('mypage_header_of_customer', (executor) =>
   executor
     .select(HEADER)
     .from(pages)
-    .where(eq(pages.customerId, sql.placeholder('customerId')))
-    .prepare('mypage_header_of_customer'),
+    .where(eq(pages.customerId, sql.placeholder('customerId'))),
 );
-const PAGE_OF_CUSTOMER = new PreparedRead((executor) =>
+const PAGE_OF_CUSTOMER = new BuiltQuery('mypage_page_of_customer', (executor) =>
   executor
     .select({ pageMessage: pages.pageMessage })
     .from(pages)
-    .where(eq(pages.customerId, sql.placeholder('customerId')))
-    .prepare('mypage_page_of_customer'),
+    .where(eq(pages.customerId, sql.placeholder('customerId'))),
 );
 
 /**

@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
+import { BuiltQuery, placeholders } from '#platform/db/built-query';
 import { rowsOf } from '#platform/db/database';
 import { seqBefore, toPage } from '#platform/db/keyset-page';
 import type { TransactionScope } from '#platform/db/transaction-scope';
@@ -9,6 +10,21 @@ import { toOutboxEvent } from '../messaging/reward-event-mapper.js';
 import { outboxEvents, rewards } from './reward-schema.js';
 
 type RewardRow = typeof rewards.$inferSelect;
+
+/** An exchange's spend and a cancellation's return lock and save a reward: built once (see BuiltQuery). */
+const LOCK_REWARD = new BuiltQuery('reward_lock_reward', (executor) =>
+  executor
+    .select()
+    .from(rewards)
+    .where(eq(rewards.id, sql.placeholder('rewardId')))
+    .for('update'),
+);
+const SAVE_REWARD = new BuiltQuery('reward_save_reward', (executor) =>
+  executor
+    .update(rewards)
+    .set(placeholders('status', 'orderId'))
+    .where(eq(rewards.id, sql.placeholder('rewardId'))),
+);
 
 /** Rewards in Postgres; every write stores the reward's new events in the outbox with it. */
 export class DrizzleRewardRepository implements RewardRepository {
@@ -43,14 +59,11 @@ export class DrizzleRewardRepository implements RewardRepository {
 
   async update(rewardId: string, change: (reward: Reward) => void): Promise<Reward | undefined> {
     return this.scope.write(async (tx) => {
-      const [row] = await tx.select().from(rewards).where(eq(rewards.id, rewardId)).for('update');
+      const [row] = await LOCK_REWARD.run(tx, { rewardId });
       if (!row) return undefined;
       const reward = Reward.restore(fromRow(row));
       change(reward);
-      await tx
-        .update(rewards)
-        .set({ status: reward.state.status, orderId: reward.state.orderId ?? null })
-        .where(eq(rewards.id, rewardId));
+      await SAVE_REWARD.run(tx, { status: reward.state.status, orderId: reward.state.orderId ?? null, rewardId });
       await appendToOutbox(tx, outboxEvents, reward.pullEvents().map(toOutboxEvent));
       return reward;
     });

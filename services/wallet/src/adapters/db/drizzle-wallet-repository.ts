@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { BuiltQuery, placeholders } from '#platform/db/built-query';
 import { rowsOf, type Transaction } from '#platform/db/database';
-import { PreparedRead } from '#platform/db/prepared-read';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import { appendToOutbox } from '#platform/outbox/outbox-writer';
 import { Exchange, type ExchangeState } from '../../domain/exchange.js';
@@ -10,14 +10,51 @@ import type { ExchangeStore, WalletRewardStore, WalletStores, WalletUnitOfWork }
 import { toOutboxEvent } from '../messaging/wallet-event-mapper.js';
 import { exchanges, outboxEvents, rewardPayments, walletRewards } from './wallet-schema.js';
 
-/** GetWallet's read (see PreparedRead): a customer's rewards, newest first. */
-const REWARDS_OF_CUSTOMER = new PreparedRead((executor) =>
+/** GetWallet's read (see BuiltQuery): a customer's rewards, newest first. */
+const REWARDS_OF_CUSTOMER = new BuiltQuery('wallet_rewards_of_customer', (executor) =>
   executor
     .select()
     .from(walletRewards)
     .where(eq(walletRewards.customerId, sql.placeholder('customerId')))
-    .orderBy(desc(walletRewards.seq))
-    .prepare('wallet_rewards_of_customer'),
+    .orderBy(desc(walletRewards.seq)),
+);
+
+/*
+ * The exchange's locks and saves, each built once (see BuiltQuery): every exchange runs them in
+ * its two transactions.
+ */
+const LOCK_REWARD = new BuiltQuery('wallet_lock_reward', (executor) =>
+  executor
+    .select()
+    .from(walletRewards)
+    .where(eq(walletRewards.rewardId, sql.placeholder('rewardId')))
+    .for('update'),
+);
+const SAVE_REWARD = new BuiltQuery('wallet_save_reward', (executor) =>
+  executor
+    .update(walletRewards)
+    .set(placeholders('status', 'orderId'))
+    .where(eq(walletRewards.rewardId, sql.placeholder('rewardId'))),
+);
+const RECORD_PAYMENT = new BuiltQuery('wallet_record_payment', (executor) =>
+  executor
+    .insert(rewardPayments)
+    .values(placeholders('orderId', 'rewardId', 'customerId', 'giftId', 'spentAt'))
+    .onConflictDoNothing(),
+);
+const LOCK_EXCHANGE = new BuiltQuery('wallet_lock_exchange', (executor) =>
+  executor
+    .select()
+    .from(exchanges)
+    .where(and(eq(exchanges.customerId, sql.placeholder('customerId')), eq(exchanges.idempotencyKey, sql.placeholder('idempotencyKey'))))
+    .for('update'),
+);
+const EXCHANGE_CHANGES = placeholders('rewardId', 'giftId', 'orderId', 'status', 'failureReason', 'requestedAt', 'updatedAt');
+const SAVE_EXCHANGE = new BuiltQuery('wallet_save_exchange', (executor) =>
+  executor
+    .insert(exchanges)
+    .values({ ...placeholders('customerId', 'idempotencyKey'), ...EXCHANGE_CHANGES })
+    .onConflictDoUpdate({ target: [exchanges.customerId, exchanges.idempotencyKey], set: EXCHANGE_CHANGES }),
 );
 
 /** The wallet in Postgres. Every save stores the entity's new events in the outbox with it. */
@@ -65,7 +102,7 @@ export class DrizzleWalletRepository implements WalletRepository {
   }
 
   async rewardsOf(customerId: string): Promise<WalletRewardState[]> {
-    const rows = await REWARDS_OF_CUSTOMER.run(this.scope, { customerId });
+    const rows = await REWARDS_OF_CUSTOMER.run(this.scope.reader, { customerId });
     return rows.map(rewardFromRow);
   }
 
@@ -101,16 +138,13 @@ class DrizzleRewardStore implements WalletRewardStore {
   constructor(private readonly tx: Transaction) {}
 
   async lock(rewardId: string): Promise<WalletReward | undefined> {
-    const [row] = await this.tx.select().from(walletRewards).where(eq(walletRewards.rewardId, rewardId)).for('update');
+    const [row] = await LOCK_REWARD.run(this.tx, { rewardId });
     return row ? WalletReward.restore(rewardFromRow(row)) : undefined;
   }
 
   async save(reward: WalletReward): Promise<void> {
     const { status, orderId } = reward.state;
-    await this.tx
-      .update(walletRewards)
-      .set({ status, orderId: orderId ?? null })
-      .where(eq(walletRewards.rewardId, reward.state.rewardId));
+    await SAVE_REWARD.run(this.tx, { status, orderId: orderId ?? null, rewardId: reward.state.rewardId });
     const events = reward.pullEvents();
     await this.recordPayments(events);
     await appendToOutbox(this.tx, outboxEvents, events.map(toOutboxEvent));
@@ -121,10 +155,7 @@ class DrizzleRewardStore implements WalletRewardStore {
     for (const event of events) {
       if (event.type === 'reward-spent' && event.reward.orderId) {
         const { rewardId, customerId, orderId } = event.reward;
-        await this.tx
-          .insert(rewardPayments)
-          .values({ orderId, rewardId, customerId, giftId: event.giftId, spentAt: event.at })
-          .onConflictDoNothing();
+        await RECORD_PAYMENT.run(this.tx, { orderId, rewardId, customerId, giftId: event.giftId, spentAt: event.at });
       } else if (event.type === 'reward-returned') {
         await this.tx
           .update(rewardPayments)
@@ -139,20 +170,12 @@ class DrizzleExchangeStore implements ExchangeStore {
   constructor(private readonly tx: Transaction) {}
 
   async lock(customerId: string, idempotencyKey: string): Promise<Exchange | undefined> {
-    const [row] = await this.tx
-      .select()
-      .from(exchanges)
-      .where(and(eq(exchanges.customerId, customerId), eq(exchanges.idempotencyKey, idempotencyKey)))
-      .for('update');
+    const [row] = await LOCK_EXCHANGE.run(this.tx, { customerId, idempotencyKey });
     return row ? Exchange.restore(exchangeFromRow(row)) : undefined;
   }
 
   async save(exchange: Exchange): Promise<void> {
-    const row = exchangeToRow(exchange.state);
-    await this.tx
-      .insert(exchanges)
-      .values(row)
-      .onConflictDoUpdate({ target: [exchanges.customerId, exchanges.idempotencyKey], set: row });
+    await SAVE_EXCHANGE.run(this.tx, exchangeToRow(exchange.state));
     await appendToOutbox(this.tx, outboxEvents, exchange.pullEvents().map(toOutboxEvent));
   }
 }
