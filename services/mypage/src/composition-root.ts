@@ -3,6 +3,7 @@ import { TransactionScope } from '#platform/db/transaction-scope';
 import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleMyPageView } from './adapters/db/drizzle-my-page-view.js';
 import { inboxEvents } from './adapters/db/mypage-schema.js';
+import { StoredPageCache } from './adapters/db/stored-page-cache.js';
 import { myPageGrpcService } from './adapters/grpc/my-page-grpc-service.js';
 import { readModelAdminGrpcService } from './adapters/grpc/read-model-admin-grpc-service.js';
 import { myPageEventHandlers } from './adapters/messaging/my-page-event-handlers.js';
@@ -10,6 +11,7 @@ import { GetMyPage } from './application/get-my-page.js';
 import { GetMyPageViewStatus } from './application/get-my-page-view-status.js';
 import { RecordPageChange } from './application/record-page-change.js';
 import { ResetMyPageView } from './application/reset-my-page-view.js';
+import { readMyPageConfig } from './my-page-config.js';
 
 const NAME = 'mypage';
 
@@ -18,7 +20,9 @@ const NAME = 'mypage';
  * other service and opens no client: the page is built from events alone.
  */
 export function createMyPageService(context: ServiceContext): ServiceParts {
-  const view = new DrizzleMyPageView(TransactionScope.database(context.db));
+  const { pageCacheBytes } = readMyPageConfig();
+  const cache = pageCacheBytes > 0 ? new StoredPageCache(pageCacheBytes) : undefined;
+  const view = new DrizzleMyPageView(TransactionScope.database(context.db), cache);
   const handlers = myPageEventHandlers((tx) => new RecordPageChange({ view: new DrizzleMyPageView(TransactionScope.transaction(tx)) }));
   const consumes = { queue: NAME, routingKeys: handlers.map((handler) => handler.event.routingKey) };
   return {
@@ -41,4 +45,5 @@ export const myPageModule: ServiceModule = {
   // Written out (= DEFAULT_GRPC_PORTS.mypage): the read model imports nothing that knows other services' addresses.
   defaultPort: 30056,
   create: createMyPageService,
+  checkConfig: (env) => void readMyPageConfig(env),
 };

@@ -10,6 +10,7 @@ import type { MyPageView, ViewStatus } from '../../domain/my-page-view.js';
 import type { PageHeader, PageRecord } from '../../domain/page-facts.js';
 import { encodeMyPage } from '../grpc/my-page-message.js';
 import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.js';
+import type { StoredPageCache } from './stored-page-cache.js';
 
 /**
  * The view in Postgres. A run of events is a few statements whatever its length: its pages
@@ -20,7 +21,11 @@ import { inboxEvents, missions, orders, pages, rewards } from './mypage-schema.j
  * then one primary-key lookup whose bytes are sent as they are.
  */
 export class DrizzleMyPageView implements MyPageView {
-  constructor(private readonly scope: TransactionScope) {}
+  /** `cache`: the pages this replica sent, sent again while their rows are unchanged (GetMyPage's view). */
+  constructor(
+    private readonly scope: TransactionScope,
+    private readonly cache?: StoredPageCache,
+  ) {}
 
   async lockPages(customers: readonly { customerId: string; firstAt: Date }[]): Promise<PageRecord[]> {
     if (customers.length === 0) return [];
@@ -78,12 +83,19 @@ export class DrizzleMyPageView implements MyPageView {
   }
 
   async storedPage(customerId: string): Promise<Uint8Array | undefined> {
-    const [row] = await PAGE_OF_CUSTOMER.run(this.scope.reader, { customerId });
+    const heldStamp = this.cache?.stampOf(customerId);
+    const [row] = await PAGE_OF_CUSTOMER.run(this.scope.reader, { customerId, heldStamp: heldStamp ?? '' });
     if (!row) return undefined;
-    if (row.pageMessage !== null) return row.pageMessage;
-    // A row from before pages were stored encoded: assembled from the facts until its next event.
-    const [record] = await this.loadMany([customerId]);
-    return record ? encodeMyPage(assembleMyPage(record)) : undefined;
+    if (row.unstored) {
+      // A row from before pages were stored encoded: assembled from the facts until its next event.
+      const [record] = await this.loadMany([customerId]);
+      return record ? encodeMyPage(assembleMyPage(record)) : undefined;
+    }
+    if (row.pageMessage === null) {
+      // Unchanged since this replica read it; a concurrent read may have replaced what it holds.
+      return this.cache?.get(customerId, row.stamp) ?? new DrizzleMyPageView(this.scope).storedPage(customerId);
+    }
+    return this.cache?.put(customerId, row.stamp, row.pageMessage) ?? row.pageMessage;
   }
 
   /** Headers and facts of several customers, the header read first (a version is never newer than its facts). */
@@ -144,9 +156,23 @@ const HEADER_OF_CUSTOMER = new BuiltQuery('mypage_header_of_customer', (executor
     .from(pages)
     .where(eq(pages.customerId, sql.placeholder('customerId'))),
 );
+/**
+ * The stored page, unless its row is still the version a replica holds (StoredPageCache): then
+ * only the stamp. The stamp is the row's xmin, the id of the transaction that last wrote it: it
+ * changes with every page stored, across a reset and rebuild too, and with any hand-made update
+ * (Npgsql and EF Core use it as a concurrency token the same way). A CASE evaluates only the
+ * branch it takes, so an unchanged page is not even read out of its TOAST table.
+ */
 const PAGE_OF_CUSTOMER = new BuiltQuery('mypage_page_of_customer', (executor) =>
   executor
-    .select({ pageMessage: pages.pageMessage })
+    .select({
+      stamp: sql<string>`${pages}.xmin::text`,
+      pageMessage:
+        sql<Uint8Array | null>`case when ${pages}.xmin::text = ${sql.placeholder('heldStamp')} then null else ${pages.pageMessage} end`.mapWith(
+          pages.pageMessage,
+        ),
+      unstored: sql<boolean>`${pages.pageMessage} is null`,
+    })
     .from(pages)
     .where(eq(pages.customerId, sql.placeholder('customerId'))),
 );
