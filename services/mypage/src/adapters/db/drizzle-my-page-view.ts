@@ -108,9 +108,9 @@ export class DrizzleMyPageView implements MyPageView {
     const reader = this.scope.reader;
     const customerIds = headers.map((header) => header.customerId);
     const [missionRows, rewardRows, orderRows] = await Promise.all([
-      reader.select().from(missions).where(inArray(missions.customerId, customerIds)),
-      reader.select().from(rewards).where(inArray(rewards.customerId, customerIds)),
-      reader.select().from(orders).where(inArray(orders.customerId, customerIds)),
+      MISSIONS_OF_CUSTOMERS.run(reader, { customerIds }),
+      REWARDS_OF_CUSTOMERS.run(reader, { customerIds }),
+      ORDERS_OF_CUSTOMERS.run(reader, { customerIds }),
     ]);
     const ofCustomer = (row: { customerId: string }) => row.customerId;
     const [missionsOf, rewardsOf, ordersOf] = [
@@ -156,6 +156,30 @@ const HEADER_OF_CUSTOMER = new BuiltQuery('mypage_header_of_customer', (executor
     .from(pages)
     .where(eq(pages.customerId, sql.placeholder('customerId'))),
 );
+/**
+ * A run's facts, by table: built once (see BuiltQuery), the customers one array parameter, so
+ * the text is the same for any run and runs prepared (an IN list as long as the run made a new
+ * text, built and parsed anew, for nearly every run).
+ */
+const MISSIONS_OF_CUSTOMERS = new BuiltQuery('mypage_missions_of_customers', (executor) =>
+  executor
+    .select()
+    .from(missions)
+    .where(sql`${missions.customerId} = any(${sql.placeholder('customerIds')}::text[])`),
+);
+const REWARDS_OF_CUSTOMERS = new BuiltQuery('mypage_rewards_of_customers', (executor) =>
+  executor
+    .select()
+    .from(rewards)
+    .where(sql`${rewards.customerId} = any(${sql.placeholder('customerIds')}::text[])`),
+);
+const ORDERS_OF_CUSTOMERS = new BuiltQuery('mypage_orders_of_customers', (executor) =>
+  executor
+    .select()
+    .from(orders)
+    .where(sql`${orders.customerId} = any(${sql.placeholder('customerIds')}::text[])`),
+);
+
 /**
  * The stored page, unless its row is still the version a replica holds (StoredPageCache): then
  * only the stamp. The stamp is the row's xmin, the id of the transaction that last wrote it: it
