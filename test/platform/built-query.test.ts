@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import { integer, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
-import { BuiltQuery, placeholders } from '#platform/db/built-query';
+import { BuiltQuery, placeholder, placeholders } from '#platform/db/built-query';
 import type { DatabaseHandle } from '#platform/db/database';
 import { SharedPglite } from '#platform/db/pglite-database';
 import { openPostgresDatabase } from '#platform/db/postgres-database';
@@ -26,6 +26,12 @@ const ADD_PROBE = new BuiltQuery('add_probe', (executor) =>
     .insert(probes)
     .values(placeholders('id', 'value', 'seenAt'))
     .onConflictDoUpdate({ target: probes.id, set: placeholders('value', 'seenAt') }),
+);
+const SEEN_BY = new BuiltQuery('probe_seen_by', (executor) =>
+  executor
+    .select({ id: probes.id })
+    .from(probes)
+    .where(and(eq(probes.id, sql.placeholder('id')), lte(probes.seenAt, placeholder('by', probes.seenAt)))),
 );
 const MOVE_PROBE = new BuiltQuery('move_probe', (executor) =>
   executor
@@ -108,6 +114,9 @@ for (const kind of ['postgres', 'pglite'] as const) {
       await ADD_PROBE.run(handle.db, { id: rolledBack, value: 3, seenAt });
       expect(await PROBE_BY_ID.run(handle.db, { id: rolledBack })).to.deep.equal([{ id: rolledBack, value: 3, seenAt }]);
       expect(await MOVE_PROBE.run(handle.db, { id: randomUUID(), by: 1 })).to.deep.equal([]);
+      // A Date compared in a condition, encoded by the column it is compared with.
+      expect(await SEEN_BY.run(handle.db, { id: rolledBack, by: seenAt })).to.deep.equal([{ id: rolledBack }]);
+      expect(await SEEN_BY.run(handle.db, { id: rolledBack, by: new Date(seenAt.getTime() - 1) })).to.deep.equal([]);
     });
 
     it('refuses a run that leaves a placeholder without a value, and changes nothing', async () => {

@@ -1,4 +1,4 @@
-import { type DriverValueEncoder, is, Param, Placeholder, type Query, type SQL, sql } from 'drizzle-orm';
+import { type Column, type DriverValueEncoder, is, Param, Placeholder, type Query, type SQL, sql } from 'drizzle-orm';
 import type { PgSession } from 'drizzle-orm/pg-core';
 import type { Executor } from './database.js';
 
@@ -106,7 +106,11 @@ export function placeholders<K extends string>(...names: K[]): Record<K, SQL> {
   return Object.fromEntries(names.map((name) => [name, placeholder(name)])) as Record<K, SQL>;
 }
 
-/** One placeholder, typed as `placeholders` types them. */
-export function placeholder(name: string): SQL {
-  return sql.placeholder(name) as unknown as SQL;
+/**
+ * One placeholder, typed as `placeholders` types them. Given the column it is compared with (in
+ * a WHERE), its value is encoded by that column, as in `.set()`: drizzle leaves a bare
+ * placeholder in a condition unencoded, and the driver is set to take timestamps as text.
+ */
+export function placeholder(name: string, column?: Column): SQL {
+  return (column ? new Param(sql.placeholder(name), column) : sql.placeholder(name)) as unknown as SQL;
 }
