@@ -18,6 +18,7 @@ import { WalletServiceClient } from '#contracts/generated/game/wallet/v1/wallet_
 import type { InProcessEventBus } from '#platform/bus/in-process-event-bus';
 import { type PlatformConfig, readPlatformConfig } from '#platform/config/platform-config';
 import { type DatabaseHandle, rowsOf } from '#platform/db/database';
+import { openPostgresDatabase } from '#platform/db/postgres-database';
 import type { NewEvent } from '#platform/events/event-type';
 import { createLogger } from '#platform/logging/logger';
 import { Infrastructure } from '#platform/runtime/infrastructure';
@@ -72,6 +73,7 @@ export class TestSystem {
   private shared?: Infrastructure;
   private adminSql?: postgres.Sql;
   private assertionDb?: Promise<DatabaseHandle>;
+  private serversDb?: DatabaseHandle;
 
   private constructor(
     readonly mode: Mode,
@@ -317,6 +319,23 @@ export class TestSystem {
     return new Client(address, insecure());
   }
 
+  /**
+   * A handle on the system's database for a test to run a service's own adapters on: the shared
+   * PGlite (embedded; a service's schemas are all in it), or the assertions' handle on Postgres.
+   * Closed with the system.
+   */
+  async database(): Promise<DatabaseHandle> {
+    if (this.mode === 'embedded') {
+      this.assertionDb ??= this.sharedInfrastructure().then((infrastructure) => infrastructure.database('assertions'));
+      return this.assertionDb;
+    }
+    this.serversDb ??= openPostgresDatabase(this.directDatabaseUrl ?? (this.config.databaseUrl as string), {
+      poolSize: 2,
+      applicationName: `${this.id}-test`,
+    });
+    return this.serversDb;
+  }
+
   /** Raw SQL against the system's database, for assertions on what services stored. */
   async query<T = Record<string, unknown>>(text: string): Promise<T[]> {
     if (this.mode === 'embedded') {
@@ -386,6 +405,7 @@ export class TestSystem {
     await this.shared?.close();
     await this.identity.stop();
     await this.adminSql?.end();
+    await this.serversDb?.close();
     if (this.mode === 'servers') await this.dropServerResources();
   }
 
