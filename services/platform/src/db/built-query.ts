@@ -114,3 +114,12 @@ export function placeholders<K extends string>(...names: K[]): Record<K, SQL> {
 export function placeholder(name: string, column?: Column): SQL {
   return (column ? new Param(sql.placeholder(name), column) : sql.placeholder(name)) as unknown as SQL;
 }
+
+/**
+ * `column = any($name::type[])`: a list of values as one array parameter, typed as the column,
+ * so the statement's text is the same for any number of them (an `IN` list's text changes with
+ * its length, and each new text is built, parsed and planned anew, unprepared).
+ */
+export function equalsAny(column: Column, name: string): SQL {
+  return sql`${column} = any(${sql.placeholder(name)}::${sql.raw(column.getSQLType())}[])`;
+}

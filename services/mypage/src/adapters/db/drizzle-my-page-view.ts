@@ -1,7 +1,7 @@
 import { count, eq, getTableColumns, inArray, type SQL, sql, sum } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { groupBy } from '#platform/collections/group-by';
-import { BuiltQuery } from '#platform/db/built-query';
+import { BuiltQuery, equalsAny } from '#platform/db/built-query';
 import { rowsOf } from '#platform/db/database';
 import type { TransactionScope } from '#platform/db/transaction-scope';
 import type { FilledPage } from '../../domain/fill-blanks.js';
@@ -157,27 +157,17 @@ const HEADER_OF_CUSTOMER = new BuiltQuery('mypage_header_of_customer', (executor
     .where(eq(pages.customerId, sql.placeholder('customerId'))),
 );
 /**
- * A run's facts, by table: built once (see BuiltQuery), the customers one array parameter, so
- * the text is the same for any run and runs prepared (an IN list as long as the run made a new
- * text, built and parsed anew, for nearly every run).
+ * A run's facts, by table: built once (see BuiltQuery), the customers one array parameter
+ * (equalsAny), so the text is the same for any run and runs prepared.
  */
 const MISSIONS_OF_CUSTOMERS = new BuiltQuery('mypage_missions_of_customers', (executor) =>
-  executor
-    .select()
-    .from(missions)
-    .where(sql`${missions.customerId} = any(${sql.placeholder('customerIds')}::text[])`),
+  executor.select().from(missions).where(equalsAny(missions.customerId, 'customerIds')),
 );
 const REWARDS_OF_CUSTOMERS = new BuiltQuery('mypage_rewards_of_customers', (executor) =>
-  executor
-    .select()
-    .from(rewards)
-    .where(sql`${rewards.customerId} = any(${sql.placeholder('customerIds')}::text[])`),
+  executor.select().from(rewards).where(equalsAny(rewards.customerId, 'customerIds')),
 );
 const ORDERS_OF_CUSTOMERS = new BuiltQuery('mypage_orders_of_customers', (executor) =>
-  executor
-    .select()
-    .from(orders)
-    .where(sql`${orders.customerId} = any(${sql.placeholder('customerIds')}::text[])`),
+  executor.select().from(orders).where(equalsAny(orders.customerId, 'customerIds')),
 );
 
 /**

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
-import { BuiltQuery, placeholder } from '#platform/db/built-query';
+import { BuiltQuery, equalsAny, placeholder } from '#platform/db/built-query';
 import type { Database } from '#platform/db/database';
 import type { DeliveryQueue, DueNotification } from '../../domain/delivery-queue.js';
 import { fromRow } from './drizzle-notification-repository.js';
@@ -7,7 +7,7 @@ import { deliveries, notifications } from './notification-schema.js';
 
 /*
  * The dispatcher's statements, built once (see BuiltQuery); the ids of a group are one array
- * parameter, so each text is the same for any group and runs prepared.
+ * parameter (equalsAny), so each text is the same for any group and runs prepared.
  */
 const CLAIM_DUE = new BuiltQuery('notification_claim_due', (executor) =>
   executor
@@ -34,16 +34,13 @@ const CLAIM_DUE = new BuiltQuery('notification_claim_due', (executor) =>
     .returning({ id: deliveries.notificationId, attempts: deliveries.attempts }),
 );
 const NOTIFICATIONS_BY_IDS = new BuiltQuery('notification_by_ids', (executor) =>
-  executor
-    .select()
-    .from(notifications)
-    .where(sql`${notifications.id} = any(${sql.placeholder('ids')}::uuid[])`),
+  executor.select().from(notifications).where(equalsAny(notifications.id, 'ids')),
 );
 const MARK_SENT = new BuiltQuery('notification_mark_sent', (executor) =>
   executor
     .update(deliveries)
     .set({ sentAt: placeholder('at'), lastError: null })
-    .where(sql`${deliveries.notificationId} = any(${sql.placeholder('ids')}::uuid[])`),
+    .where(equalsAny(deliveries.notificationId, 'ids')),
 );
 
 /**
