@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import type { DescMessage } from '@bufbuild/protobuf';
 import { status } from '@grpc/grpc-js';
 import { expect } from 'chai';
+import { eventually } from '#testing/eventually';
 import { EXCHANGE_CHAIN, startPlatform } from '#testing/start-platform';
 import { TestSystem } from '#testing/test-system';
 import { loadDescriptorRegistry } from '../../services/gateway/src/descriptor/descriptor-registry.js';
@@ -172,15 +173,29 @@ describe('The REST edge refuses bad input with a clear JSON error and changes no
     }
   });
 
-  it("exchanging for a gift that does not exist is 404 and leaves the reward, the catalog and the orders as they were (only the wallet's record of the failed attempt is written)", async () => {
+  it('exchanging for a gift that does not exist is 404 and leaves the reward, the catalog and the stock as they were (only the records of the failed attempt are written)', async () => {
     const before = await databaseSnapshot(system);
     const response = await api.post(`/v1/wallets/bad-1/rewards/${rewardId}:exchange`, {
       giftId: 'bad-nothing',
       idempotencyKey: 'bad-unknown-gift',
     });
     expectError(response, 404, status.NOT_FOUND, 'GIFT_NOT_FOUND');
+    const [exchange] = await system.query<{ order_id: string; status: string }>(
+      `select order_id, status from wallet.exchanges where idempotency_key = 'bad-unknown-gift'`,
+    );
+    expect(exchange.status, "the wallet's record of the attempt").to.equal('failed');
+    // The wallet announces the abandoned order id; the gift shop records it as released, later,
+    // from its consumer, so a late ReserveGift with that id is refused. That row is the only order.
+    const orders = await eventually(async () => {
+      const rows = await system.query<{ order_id: string; status: string; stock_state: string }>(
+        'select order_id, status, stock_state from gift.gift_orders',
+      );
+      expect(rows, 'the abandoned order id recorded by the gift shop').to.have.length(1);
+      return rows;
+    });
+    expect(orders).to.deep.equal([{ order_id: exchange.order_id, status: 'released', stock_state: 'released' }]);
     const after = await databaseSnapshot(system);
-    for (const table of ['wallet.wallet_rewards', 'reward.rewards', 'gift.gifts', 'gift.gift_orders', 'delivery.deliveries']) {
+    for (const table of ['wallet.wallet_rewards', 'reward.rewards', 'gift.gifts', 'delivery.deliveries']) {
       expect(after[`${table} content`], table).to.equal(before[`${table} content`]);
     }
   });
