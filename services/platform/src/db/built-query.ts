@@ -121,5 +121,13 @@ export function placeholder(name: string, column?: Column): SQL {
  * its length, and each new text is built, parsed and planned anew, unprepared).
  */
 export function equalsAny(column: Column, name: string): SQL {
-  return sql`${column} = any(${sql.placeholder(name)}::${sql.raw(column.getSQLType())}[])`;
+  return sql`${column} = any(${sql.placeholder(name)}::${sql.raw(elementType(column))}[])`;
+}
+
+/** A serial column's values are of its integer type (`bigserial[]` is not a type). */
+const SERIAL_TYPES: Record<string, string> = { smallserial: 'smallint', serial: 'integer', bigserial: 'bigint' };
+
+function elementType(column: Column): string {
+  const type = column.getSQLType();
+  return SERIAL_TYPES[type] ?? type;
 }

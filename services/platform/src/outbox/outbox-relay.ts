@@ -1,5 +1,6 @@
 import { asc, isNull, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus/event-bus.js';
+import { BuiltQuery, equalsAny } from '../db/built-query.js';
 import { type Database, rowsOf } from '../db/database.js';
 import { settledWithin, TRANSACTION_DEADLINE_MS } from '../db/transaction-deadline.js';
 import type { Logger } from '../logging/logger.js';
@@ -40,9 +41,22 @@ export class OutboxRelay {
   private sleeper?: { resolve: () => void; timer: NodeJS.Timeout };
   private failures = 0;
   private readonly lockKey: number;
+  private readonly unpublished: BuiltQuery<OutboxTable['$inferSelect'][]>;
+  private readonly markPublished: BuiltQuery<unknown>;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.lockKey = hashLockKey(`outbox:${options.serviceName}`);
+    const { table, serviceName } = options;
+    this.unpublished = new BuiltQuery(`${serviceName}_outbox_unpublished`, (executor) =>
+      executor.select().from(table).where(isNull(table.publishedAt)).orderBy(asc(table.seq)).limit(sql.placeholder('limit')),
+    );
+    // The seqs as one array parameter, looked up in the primary key. A set-returning function
+    // here (json_array_elements) had the planner guess 100 rows and hash-join them against a
+    // sequential scan of the whole outbox, published rows included, on every batch: as deployed
+    // that was the costliest statement Postgres ran (auto_explain, docs/performance.md).
+    this.markPublished = new BuiltQuery(`${serviceName}_outbox_mark_published`, (executor) =>
+      executor.update(table).set({ publishedAt: sql`clock_timestamp()` }).where(equalsAny(table.seq, 'seqs')),
+    );
   }
 
   start(): void {
@@ -84,11 +98,11 @@ export class OutboxRelay {
 
   /** Returns how many rows it published, or 'locked' when another replica holds the lock. */
   private async publishBatch(): Promise<number | 'locked'> {
-    const { db, bus, table, batchSize } = this.options;
+    const { db, bus, batchSize } = this.options;
     const published = db.transaction(async (tx) => {
       const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${this.lockKey}) as locked`));
       if (!lock?.locked) return 'locked';
-      const rows = await tx.select().from(table).where(isNull(table.publishedAt)).orderBy(asc(table.seq)).limit(batchSize);
+      const rows = await this.unpublished.run(tx, { limit: batchSize });
       if (rows.length === 0) return 0;
       const events = rows.map((row) => ({ ...eventOfRow(row), traceparent: row.traceparent ?? undefined }));
       const publishing = tracePublish(this.options.serviceName, events);
@@ -99,11 +113,7 @@ export class OutboxRelay {
         publishing.end(error);
         throw error;
       }
-      // The seqs as one json parameter: the same statement text for any batch (it runs prepared).
-      const seqs = JSON.stringify(rows.map((row) => row.seq));
-      await tx.execute(
-        sql`update ${table} set published_at = clock_timestamp() where seq in (select value::bigint from json_array_elements_text(${seqs}::json))`,
-      );
+      await this.markPublished.run(tx, { seqs: rows.map((row) => row.seq) });
       if (metricsEnabled()) {
         // One inc per event type in the batch (see tallyBy).
         for (const { first, count } of tallyBy(rows, (row) => `${row.eventType} ${row.routingKey}`).values()) {

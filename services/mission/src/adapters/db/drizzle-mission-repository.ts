@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { BuiltQuery, equalsAny } from '#platform/db/built-query';
 import { GroupCommit } from '#platform/db/group-commit';
 import { seqBefore, toPage } from '#platform/db/keyset-page';
 import type { TransactionScope } from '#platform/db/transaction-scope';
@@ -16,6 +17,16 @@ type MissionRow = typeof missions.$inferSelect;
 const MAX_MISSIONS_PER_INSERT = 128;
 /** Group-commit statements running at once, each on its own pooled connection. */
 const INSERTS_IN_FLIGHT = 2;
+
+/**
+ * The missions of a batch, locked in id order (so two consumers updating overlapping batches
+ * cannot deadlock). The ids are one array parameter, looked up in the primary key: as a
+ * set-returning function (json_array_elements_text) the planner guessed 100 rows and hashed them
+ * against a sequential scan of every mission, on every batch (docs/performance.md).
+ */
+const LOCK_MISSIONS = new BuiltQuery('mission_lock_missions', (executor) =>
+  executor.select().from(missions).where(equalsAny(missions.id, 'ids')).orderBy(asc(missions.id)).for('update'),
+);
 
 /** Missions in Postgres; every write stores the mission's new events in the outbox with it. */
 /** An achievement waiting for its group commit, with its events already encoded. */
@@ -73,13 +84,7 @@ export class DrizzleMissionRepository implements MissionRepository {
   async updateAll(missionIds: readonly string[], change: (mission: Mission) => void): Promise<Mission[]> {
     if (missionIds.length === 0) return [];
     return this.scope.write(async (tx) => {
-      // Locked in id order, so two consumers updating overlapping batches cannot deadlock.
-      const rows = await tx
-        .select()
-        .from(missions)
-        .where(sql`${missions.id} in (select value::uuid from json_array_elements_text(${JSON.stringify(missionIds)}::json))`)
-        .orderBy(asc(missions.id))
-        .for('update');
+      const rows = await LOCK_MISSIONS.run(tx, { ids: missionIds });
       const loaded = rows.map((row) => Mission.restore(fromRow(row)));
       const events = loaded.flatMap((mission) => {
         change(mission);
@@ -143,9 +148,12 @@ function bulkRewardUpdate(states: readonly MissionState[]): SQL {
       rewarded_at: state.rewardedAt?.toISOString() ?? null,
     })),
   );
+  // The ids again as an array the planner can look up in the primary key (see LOCK_MISSIONS):
+  // joined on the json rows alone, it scanned every mission.
   return sql`update ${missions} set status = v.status::mission.mission_status, reward_id = v.reward_id, rewarded_at = v.rewarded_at
     from json_to_recordset(${json}::json) as v(id uuid, status text, reward_id uuid, rewarded_at timestamptz)
-    where ${missions.id} = v.id`;
+    where ${missions.id} = v.id
+      and ${missions.id} = any(array(select (item->>'id')::uuid from json_array_elements(${json}::json) as item))`;
 }
 
 function toRow(state: MissionState): typeof missions.$inferInsert {
