@@ -1,10 +1,12 @@
 /**
- * The platform as deployed: `npx tsx bench/deployed-bench.ts [--quick] [--ceiling-rate R]`.
+ * The platform as deployed: `npx tsx bench/deployed-bench.ts [--quick] [--ceiling-rate R] [--history N]`.
  * Runs `make up` itself (every service as its own processes, REPLICAS=2, the gateway in front,
  * the development identity provider) on a database, exchange and queue prefix of its own and on
  * ports of its own (base 13000, below the ephemeral range), then drives it over REST through the
  * gateway with real tokens, as a game server and players would:
- *   1. ready time of `make up` and the memory every process holds once it is up;
+ *   1. ready time of `make up` and the memory every process holds once it is up; then, not
+ *      measured, N missions of history (default 3,000) and VACUUM ANALYZE, as autovacuum would
+ *      have done by then in a system that has run for a few minutes (--history 300: a fresh one);
  *   2. sustained: AchieveMission as fast as C callers can, achieve -> wallet per mission
  *      (wallet.credited events), CPU seconds per 1,000 missions by process;
  *   3. latency: open loop at half of that sustained maximum;
@@ -129,11 +131,19 @@ function tallySummary(
   return { ok: target.ok, perSecond: Math.round(target.ok / seconds), errors: target.errors, latencyMs: latencyStats(target.latencies) };
 }
 
+/** Missions of history a deployed run starts on by default (see DeployedOptions.history). */
+export const DEFAULT_HISTORY = 3000;
+
 export interface DeployedOptions {
   readonly quick: boolean;
   /** The one-transaction ceiling of the mission job (missions/s); 0: the mixed load at the issue's own 200/s. */
   readonly ceilingRate: number;
   readonly concurrency: number;
+  /**
+   * Missions achieved before anything is measured; above 300, the database is then vacuumed and
+   * analyzed, so the run measures a system that has been running (--history 300: a fresh one).
+   */
+  readonly history: number;
 }
 
 export async function runDeployed(options: DeployedOptions) {
@@ -207,9 +217,13 @@ async function drive(system: TestSystem, groups: ProcessGroup[], options: Deploy
   const feed = await subscribeToWalletCredits(system, bench.onCredit);
   try {
     const q = options.quick;
-    log('[deployed] warm-up: 300 missions');
-    await bench.run({ phase: 'warmup', count: 300, rate: 0, concurrency: 32 });
+    log(`[deployed] warm-up: ${options.history} missions${options.history > 300 ? ', then VACUUM ANALYZE' : ''}`);
+    await bench.run({ phase: 'warmup', count: options.history, rate: 0, concurrency: 32 });
     await waitForQuiet(system);
+    // What autovacuum does within a minute or two of a system's start: without it the whole run
+    // measures a database in its first minute, whose statements were planned on nearly empty
+    // tables and keep those plans (sequential scans, fine for ten rows) as the tables grow.
+    if (options.history > 300) await system.query('vacuum analyze');
 
     const measured = async (profile: Parameters<ChainBench['run']>[0]) => {
       log(`[deployed ${profile.phase}] ${profile.count} missions at ${profile.rate || 'unlimited'}/s, ${profile.concurrency} in flight`);
@@ -335,12 +349,14 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       'ceiling-rate': { type: 'string', default: '0' },
       concurrency: { type: 'string', default: '64' },
+      history: { type: 'string', default: String(DEFAULT_HISTORY) },
     },
   });
   const result = await runDeployed({
     quick: values.quick ?? false,
     ceilingRate: Number(values['ceiling-rate']),
     concurrency: Number(values.concurrency),
+    history: Number(values.history),
   });
   console.log(JSON.stringify({ bench: 'deployed', ...result }));
 }
