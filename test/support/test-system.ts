@@ -388,6 +388,15 @@ export class TestSystem {
     return this.withChannel(async (channel) => (await channel.checkQueue(`${this.config.queuePrefix}.${serviceName}.dlq`)).messageCount);
   }
 
+  /** Events waiting in a service's work queue, not yet delivered to any of its consumers. */
+  async queuedCount(serviceName: string): Promise<number> {
+    if (this.mode === 'embedded') {
+      const bus = (await this.sharedInfrastructure()).bus as InProcessEventBus;
+      return (await bus.queueStats(serviceName))?.messages ?? 0;
+    }
+    return this.withChannel(async (channel) => (await channel.checkQueue(`${this.config.queuePrefix}.${serviceName}`)).messageCount);
+  }
+
   /** Closes, from the broker's side, every connection this system's instances hold. */
   async dropBrokerConnections(): Promise<number> {
     const run = promisify(execFile);
