@@ -133,6 +133,8 @@ function tallySummary(
 
 /** Missions of history a deployed run starts on by default (see DeployedOptions.history). */
 export const DEFAULT_HISTORY = 3000;
+/** The warm-up alone (JIT, pools, channels): a fresh database, nothing vacuumed. */
+const WARM_UP_ONLY = 300;
 
 export interface DeployedOptions {
   readonly quick: boolean;
@@ -140,8 +142,8 @@ export interface DeployedOptions {
   readonly ceilingRate: number;
   readonly concurrency: number;
   /**
-   * Missions achieved before anything is measured; above 300, the database is then vacuumed and
-   * analyzed, so the run measures a system that has been running (--history 300: a fresh one).
+   * Missions achieved before anything is measured; above WARM_UP_ONLY (300) the database is then
+   * vacuumed and analyzed, so the run measures a system that has been running.
    */
   readonly history: number;
 }
@@ -217,13 +219,13 @@ async function drive(system: TestSystem, groups: ProcessGroup[], options: Deploy
   const feed = await subscribeToWalletCredits(system, bench.onCredit);
   try {
     const q = options.quick;
-    log(`[deployed] warm-up: ${options.history} missions${options.history > 300 ? ', then VACUUM ANALYZE' : ''}`);
+    log(`[deployed] warm-up: ${options.history} missions${options.history > WARM_UP_ONLY ? ', then VACUUM ANALYZE' : ''}`);
     await bench.run({ phase: 'warmup', count: options.history, rate: 0, concurrency: 32 });
     await waitForQuiet(system);
     // What autovacuum does within a minute or two of a system's start: without it the whole run
     // measures a database in its first minute, whose statements were planned on nearly empty
     // tables and keep those plans (sequential scans, fine for ten rows) as the tables grow.
-    if (options.history > 300) await system.query('vacuum analyze');
+    if (options.history > WARM_UP_ONLY) await system.query('vacuum analyze');
 
     const measured = async (profile: Parameters<ChainBench['run']>[0]) => {
       log(`[deployed ${profile.phase}] ${profile.count} missions at ${profile.rate || 'unlimited'}/s, ${profile.concurrency} in flight`);

@@ -53,7 +53,8 @@ export class OutboxRelay {
     // The seqs as one array parameter, looked up in the primary key. A set-returning function
     // here (json_array_elements) had the planner guess 100 rows and hash-join them against a
     // sequential scan of the whole outbox, published rows included, on every batch: as deployed
-    // that was the costliest statement Postgres ran (auto_explain, docs/performance.md).
+    // these marks (one per service) were together the costliest statements Postgres ran
+    // (auto_explain; docs/performance.md, test/platform/batch-statement-plans.test.ts).
     this.markPublished = new BuiltQuery(`${serviceName}_outbox_mark_published`, (executor) =>
       executor.update(table).set({ publishedAt: sql`clock_timestamp()` }).where(equalsAny(table.seq, 'seqs')),
     );

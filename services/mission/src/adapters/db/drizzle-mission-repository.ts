@@ -148,8 +148,8 @@ function bulkRewardUpdate(states: readonly MissionState[]): SQL {
       rewarded_at: state.rewardedAt?.toISOString() ?? null,
     })),
   );
-  // The ids again as an array the planner can look up in the primary key (see LOCK_MISSIONS):
-  // joined on the json rows alone, it scanned every mission.
+  // The ids again, from the same json, as an array the planner looks up in the primary key (see
+  // LOCK_MISSIONS): joined on the json's rows alone (guessed at 100), it scanned every mission.
   return sql`update ${missions} set status = v.status::mission.mission_status, reward_id = v.reward_id, rewarded_at = v.rewarded_at
     from json_to_recordset(${json}::json) as v(id uuid, status text, reward_id uuid, rewarded_at timestamptz)
     where ${missions.id} = v.id
