@@ -148,12 +148,12 @@ function bulkRewardUpdate(states: readonly MissionState[]): SQL {
       rewarded_at: state.rewardedAt?.toISOString() ?? null,
     })),
   );
-  // The ids again, from the same json, as an array the planner looks up in the primary key (see
+  // The ids also as one array parameter, which the planner looks up in the primary key (see
   // LOCK_MISSIONS): joined on the json's rows alone (guessed at 100), it scanned every mission.
+  const ids = sql.param(states.map((state) => state.id));
   return sql`update ${missions} set status = v.status::mission.mission_status, reward_id = v.reward_id, rewarded_at = v.rewarded_at
     from json_to_recordset(${json}::json) as v(id uuid, status text, reward_id uuid, rewarded_at timestamptz)
-    where ${missions.id} = v.id
-      and ${missions.id} = any(array(select (item->>'id')::uuid from json_array_elements(${json}::json) as item))`;
+    where ${missions.id} = v.id and ${missions.id} = any(${ids}::uuid[])`;
 }
 
 function toRow(state: MissionState): typeof missions.$inferInsert {
