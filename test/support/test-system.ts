@@ -388,13 +388,19 @@ export class TestSystem {
     return this.withChannel(async (channel) => (await channel.checkQueue(`${this.config.queuePrefix}.${serviceName}.dlq`)).messageCount);
   }
 
-  /** Events waiting in a service's work queue, not yet delivered to any of its consumers. */
-  async queuedCount(serviceName: string): Promise<number> {
+  /** Events waiting in these services' work queues, not yet delivered to any consumer (one broker connection for all). */
+  async queuedCount(serviceNames: readonly string[]): Promise<number> {
     if (this.mode === 'embedded') {
       const bus = (await this.sharedInfrastructure()).bus as InProcessEventBus;
-      return (await bus.queueStats(serviceName))?.messages ?? 0;
+      let queued = 0;
+      for (const name of serviceNames) queued += (await bus.queueStats(name))?.messages ?? 0;
+      return queued;
     }
-    return this.withChannel(async (channel) => (await channel.checkQueue(`${this.config.queuePrefix}.${serviceName}`)).messageCount);
+    return this.withChannel(async (channel) => {
+      let queued = 0;
+      for (const name of serviceNames) queued += (await channel.checkQueue(`${this.config.queuePrefix}.${name}`)).messageCount;
+      return queued;
+    });
   }
 
   /** Closes, from the broker's side, every connection this system's instances hold. */
