@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { READ_MODEL_BATCH_WINDOW_MS } from '#platform/bus/batch-window';
 import { TransactionScope } from '#platform/db/transaction-scope';
 import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
 import { DrizzleMyPageView } from './adapters/db/drizzle-my-page-view.js';
@@ -34,7 +35,7 @@ export function createMyPageService(context: ServiceContext): ServiceParts {
         context.logger,
       ),
     ],
-    consumer: { inbox: inboxEvents, handlers },
+    consumer: { inbox: inboxEvents, handlers, batchWindowMs: READ_MODEL_BATCH_WINDOW_MS },
   };
 }
 

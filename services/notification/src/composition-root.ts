@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GRPC_PORTS } from '#contracts/service-ports';
+import { READ_MODEL_BATCH_WINDOW_MS } from '#platform/bus/batch-window';
 import { TransactionScope } from '#platform/db/transaction-scope';
 import { PeriodicTask } from '#platform/runtime/periodic-task';
 import type { ServiceContext, ServiceModule, ServiceParts } from '#platform/runtime/service-module';
@@ -58,6 +59,7 @@ export function createNotificationService(context: ServiceContext, overrides: Pa
       handlers: notificationEventHandlers(
         (tx) => new RecordNotification({ notifications: new DrizzleNotificationRepository(TransactionScope.transaction(tx)), newId }),
       ),
+      batchWindowMs: READ_MODEL_BATCH_WINDOW_MS,
     },
     tasks: [
       new PeriodicTask(

@@ -3,6 +3,7 @@ import type amqp from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { Logger } from '../logging/logger.js';
 import { openAmqpConnection } from './amqp-startup-connection.js';
+import { BatchWindow } from './batch-window.js';
 import {
   type BatchHandler,
   type DeliveryOutcome,
@@ -239,7 +240,8 @@ async function sendConfirmed<T>(
 /**
  * One consumer on a service's queue. Deliveries that arrive in the same I/O turn are handed
  * over as one batch (so a busy queue is processed many events per transaction, while a quiet
- * one adds no delay); the next batch waits until this one is settled.
+ * one adds no delay); the next batch waits until this one is settled, and, with a batch window,
+ * until the window since the last batch started has passed (BatchWindow).
  */
 class AmqpSubscription {
   private channel?: Channel;
@@ -247,6 +249,7 @@ class AmqpSubscription {
   private buffer: Delivery[] = [];
   private pumping?: Promise<void>;
   private closed = false;
+  private readonly window: BatchWindow;
 
   constructor(
     private readonly bus: AmqpEventBus,
@@ -254,7 +257,9 @@ class AmqpSubscription {
     private readonly queue: string,
     private readonly handler: BatchHandler,
     private readonly options: AmqpEventBusOptions,
-  ) {}
+  ) {
+    this.window = new BatchWindow(spec.batchWindowMs ?? 0);
+  }
 
   async attach(model: ChannelModel): Promise<void> {
     if (this.closed) return;
@@ -271,6 +276,7 @@ class AmqpSubscription {
 
   async detach(): Promise<void> {
     this.closed = true;
+    this.window.cutShort();
     const channel = this.channel;
     this.channel = undefined;
     if (channel && this.consumerTag) await channel.cancel(this.consumerTag).catch(() => {});
@@ -281,6 +287,7 @@ class AmqpSubscription {
 
   private receive(delivery: Delivery): void {
     this.buffer.push(delivery);
+    if (this.buffer.length >= this.spec.prefetch) this.window.cutShort();
     this.kick();
   }
 
@@ -297,6 +304,8 @@ class AmqpSubscription {
 
   private async drain(): Promise<void> {
     while (this.buffer.length > 0) {
+      if (this.buffer.length < this.spec.prefetch && !this.closed) await this.window.wait();
+      this.window.started();
       // Deliveries from a channel that died will be redelivered on the new one: drop them here.
       const batch = this.buffer.splice(0, this.spec.prefetch).filter((d) => d.channel === this.channel);
       const valid: Delivery[] = [];

@@ -36,6 +36,14 @@ export interface SubscriptionSpec {
   readonly bindings: readonly string[];
   /** Events held unacknowledged at once; also the largest batch handed over. */
   readonly prefetch: number;
+  /**
+   * Batches start at most once per this many milliseconds (0 or absent: as soon as the last is
+   * settled). The first event after a quiet spell goes at once; under a steady stream each batch
+   * waits out the rest of the window (or until prefetch events are in hand), so it holds what
+   * came meanwhile. Batch size then grows with the rate instead of the CPU each event costs. For
+   * read models, whose pages may lag by tens of milliseconds; see pacedBatchStart.
+   */
+  readonly batchWindowMs?: number;
 }
 
 /**

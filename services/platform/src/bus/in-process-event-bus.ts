@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.js';
+import { BatchWindow } from './batch-window.js';
 import {
   type BatchHandler,
   type DeliveryOutcome,
@@ -48,7 +49,7 @@ export class InProcessEventBus implements EventBus {
 
   async subscribe(spec: SubscriptionSpec, handler: BatchHandler): Promise<Subscription> {
     const queue = this.declareQueue(spec.queue, spec.bindings);
-    return queue.addConsumer(spec.prefetch, handler);
+    return queue.addConsumer(spec.prefetch, handler, spec.batchWindowMs ?? 0);
   }
 
   /** Declares a queue with no consumer yet (as a deployment's topology does), so it collects events. */
@@ -123,8 +124,8 @@ class InProcessQueue {
     }
   }
 
-  addConsumer(prefetch: number, handler: BatchHandler): Subscription {
-    const consumer = new InProcessConsumer(this, prefetch, handler, this.logger);
+  addConsumer(prefetch: number, handler: BatchHandler, batchWindowMs: number): Subscription {
+    const consumer = new InProcessConsumer(this, prefetch, handler, this.logger, new BatchWindow(batchWindowMs));
     this.consumers.add(consumer);
     consumer.wake();
     return {
@@ -141,7 +142,10 @@ class InProcessQueue {
   }
 }
 
-/** Takes what is ready, hands it over as one batch, settles it, and repeats until the queue is empty. */
+/**
+ * Takes what is ready, hands it over as one batch, settles it, and repeats until the queue is
+ * empty; with a batch window, a batch starts at most once per window (BatchWindow).
+ */
 class InProcessConsumer {
   private running?: Promise<void>;
   private stopped = false;
@@ -151,9 +155,11 @@ class InProcessConsumer {
     private readonly prefetch: number,
     private readonly handler: BatchHandler,
     private readonly logger: Logger,
+    private readonly window: BatchWindow,
   ) {}
 
   wake(): void {
+    if (this.queue.depth >= this.prefetch) this.window.cutShort();
     if (this.running || this.stopped) return;
     // Deliver on a later tick, never inside the publisher's call stack.
     this.running = new Promise<void>((resolve) => setImmediate(resolve))
@@ -165,11 +171,16 @@ class InProcessConsumer {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.window.cutShort();
     await this.running;
   }
 
   private async drain(): Promise<void> {
     while (!this.stopped) {
+      if (this.queue.depth === 0) return;
+      if (this.queue.depth < this.prefetch) await this.window.wait();
+      if (this.stopped) return;
+      this.window.started();
       const batch = this.queue.take(this.prefetch);
       if (batch.length === 0) return;
       let outcomes: DeliveryOutcome[];

@@ -26,6 +26,11 @@ export interface PlatformConfig {
   eventMaxAttempts: number;
   /** Unacknowledged events a consumer holds at once; also the largest batch per transaction. */
   eventPrefetch: number;
+  /**
+   * Every consumer's batch window in this process (SubscriptionSpec.batchWindowMs), when set;
+   * unset, each service's own (its read models' window, none for the chain's consumers).
+   */
+  eventBatchWindowMs?: number;
   /** How often the outbox relay looks for rows another replica (or a crash) left behind. */
   outboxPollMs: number;
   /** Rows the relay publishes per broker confirm round-trip. */
@@ -113,6 +118,10 @@ export function readPlatformConfig(env: Env = process.env): PlatformConfig {
     // A consumer applies one batch at a time, so the batch cap is its ceiling: at 100 a stage of
     // the chain did 100 events per transaction round trip and fell behind under load (docs/performance.md).
     eventPrefetch: readInt(env, 'EVENTS_PREFETCH', 1000, { min: 1, max: 5000 }),
+    eventBatchWindowMs:
+      readOptionalString(env, 'EVENTS_BATCH_WINDOW_MS') === undefined
+        ? undefined
+        : readInt(env, 'EVENTS_BATCH_WINDOW_MS', 0, { min: 0, max: 10_000 }),
     outboxPollMs: readInt(env, 'OUTBOX_POLL_MS', 500, { min: 10 }),
     outboxBatchSize: readInt(env, 'OUTBOX_BATCH_SIZE', 500, { min: 1, max: 10000 }),
     healthCheckMs: readInt(env, 'HEALTH_CHECK_MS', 1000, { min: 50 }),

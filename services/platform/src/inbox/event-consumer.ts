@@ -65,6 +65,8 @@ export interface EventConsumerOptions {
   queue: string;
   handlers: readonly AnyEventHandler[];
   prefetch: number;
+  /** Batches start at most once per this many ms (SubscriptionSpec.batchWindowMs; 0: no window). */
+  batchWindowMs?: number;
   /** Deliveries of one event before it is dead-lettered. */
   maxAttempts: number;
   logger: Logger;
@@ -135,7 +137,7 @@ export class EventConsumer {
     if (this.subscription) return;
     this.stopping = false;
     this.subscription = await this.options.bus.subscribe(
-      { queue: this.options.queue, bindings: this.bindings, prefetch: this.options.prefetch },
+      { queue: this.options.queue, bindings: this.bindings, prefetch: this.options.prefetch, batchWindowMs: this.options.batchWindowMs },
       (batch) => this.process(batch),
     );
   }

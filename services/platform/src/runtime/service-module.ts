@@ -33,8 +33,12 @@ export interface ServiceParts {
    * read model is rebuilt from once old outbox rows are pruned. Every publisher has one.
    */
   readonly snapshot?: readonly StateSnapshot[];
-  /** The service consumes events into this inbox. */
-  readonly consumer?: { readonly inbox: InboxTable; readonly handlers: readonly AnyEventHandler[] };
+  /**
+   * The service consumes events into this inbox. A read model names the batch window its pages
+   * can lag by (SubscriptionSpec.batchWindowMs; EVENTS_BATCH_WINDOW_MS overrides it); the
+   * chain's own consumers leave it out and apply each batch as soon as it arrives.
+   */
+  readonly consumer?: { readonly inbox: InboxTable; readonly handlers: readonly AnyEventHandler[]; readonly batchWindowMs?: number };
   /** Background work, started after the server and stopped before it. */
   readonly tasks?: readonly PeriodicTask[];
   /** Releases what the composition root opened (clients of other services), last at stop. */

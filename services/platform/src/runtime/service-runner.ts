@@ -103,6 +103,7 @@ export async function runService<Overrides>(
         queue: module.name,
         handlers: parts.consumer.handlers,
         prefetch: config.eventPrefetch,
+        batchWindowMs: config.eventBatchWindowMs ?? parts.consumer.batchWindowMs ?? 0,
         maxAttempts: config.eventMaxAttempts,
         logger: logger.child({ component: 'consumer' }),
         afterCommit: () => relay?.wake(),
