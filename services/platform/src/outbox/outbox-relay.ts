@@ -1,7 +1,7 @@
 import { asc, isNull, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus/event-bus.js';
 import { BuiltQuery, equalsAny } from '../db/built-query.js';
-import type { Database } from '../db/database.js';
+import { type Database, rowsOf } from '../db/database.js';
 import { settledWithin, TRANSACTION_DEADLINE_MS } from '../db/transaction-deadline.js';
 import type { Logger } from '../logging/logger.js';
 import { tallyBy } from '../metrics/batch-tally.js';
@@ -22,6 +22,7 @@ export interface OutboxRelayOptions {
   logger: Logger;
 }
 
+const LOCK_BUSY_RETRY_MS = 25;
 const MAX_BACKOFF_MS = 5000;
 
 /**
@@ -32,13 +33,6 @@ const MAX_BACKOFF_MS = 5000;
  * Latency: a service calls wake() after each commit, so a quiet system publishes at once;
  * under load each pass takes everything waiting (up to batchSize) for one confirm round trip.
  * Polling (pollMs) picks up rows another replica or a crashed process left behind.
- *
- * A replica woken while another holds the lock waits for it (pg_advisory_xact_lock) and runs
- * its pass the moment the other commits. It used to try the lock and, finding it taken, sleep
- * 25 ms: the rows it had just committed, which the other's pass had not read, waited out that
- * sleep, in any relay hop of a mission's chain that was unlucky (docs/performance.md, stop 26).
- * A replica that dies holding the lock releases it with its connection; one that hangs holds
- * the other up to the transaction deadline.
  */
 export class OutboxRelay {
   private running?: Promise<void>;
@@ -87,7 +81,7 @@ export class OutboxRelay {
   private async loop(): Promise<void> {
     while (!this.stopped) {
       this.woken = false;
-      let published: number;
+      let published: number | 'locked';
       try {
         published = await this.publishBatch();
         this.failures = 0;
@@ -99,15 +93,16 @@ export class OutboxRelay {
         continue;
       }
       if (published === this.options.batchSize || this.woken) continue;
-      await this.sleep(this.options.pollMs);
+      await this.sleep(published === 'locked' ? LOCK_BUSY_RETRY_MS : this.options.pollMs);
     }
   }
 
-  /** Returns how many rows it published. */
-  private async publishBatch(): Promise<number> {
+  /** Returns how many rows it published, or 'locked' when another replica holds the lock. */
+  private async publishBatch(): Promise<number | 'locked'> {
     const { db, bus, batchSize } = this.options;
     const published = db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${this.lockKey})`);
+      const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${this.lockKey}) as locked`));
+      if (!lock?.locked) return 'locked';
       const rows = await this.unpublished.run(tx, { limit: batchSize });
       if (rows.length === 0) return 0;
       const events = rows.map((row) => ({ ...eventOfRow(row), traceparent: row.traceparent ?? undefined }));
