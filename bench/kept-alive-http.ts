@@ -22,9 +22,18 @@ export interface HttpCall {
   readonly readBody?: boolean;
 }
 
+/**
+ * How long a connection may sit idle in the pool before the caller closes it: under the
+ * gateway's (Node's default keepAliveTimeout, 5 s), so the caller closes an idle connection
+ * first. Otherwise a call that takes a connection just as the server closes it fails with
+ * ECONNRESET, which the bench counted as the platform's error: it happened in the deployed
+ * bench's mixed load, whose calls start after a pause of several seconds.
+ */
+const IDLE_CONNECTION_MS = 4_000;
+
 /** Connections of one caller pool: at most maxSockets open, each kept alive between calls. */
 export function keptAliveAgent(maxSockets: number): Agent {
-  return new Agent({ keepAlive: true, maxSockets });
+  return new Agent({ keepAlive: true, maxSockets, timeout: IDLE_CONNECTION_MS });
 }
 
 /** One HTTP/1.1 request on a kept-alive connection; resolves once the body is read. */
