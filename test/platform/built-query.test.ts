@@ -119,6 +119,18 @@ for (const kind of ['postgres', 'pglite'] as const) {
       expect(await SEEN_BY.run(handle.db, { id: rolledBack, by: new Date(seenAt.getTime() - 1) })).to.deep.equal([]);
     });
 
+    it('runs started together in a transaction reach the database in the order they were started', async () => {
+      // What the outbox relay relies on when it sends its lock and its read at once (the read
+      // must run after the lock): each run adds its own amount and returns the running total,
+      // so the totals show the order the statements ran in.
+      const id = randomUUID();
+      await ADD_PROBE.run(handle.db, { id, value: 0, seenAt: null });
+      const amounts = Array.from({ length: 12 }, (_, i) => 2 ** i);
+      const totals = await handle.db.transaction((tx) => Promise.all(amounts.map((by) => MOVE_PROBE.run(tx, { id, by }))));
+      let running = 0;
+      expect(totals.map(([row]) => row.value)).to.deep.equal(amounts.map((by) => (running += by)));
+    });
+
     it('refuses a run that leaves a placeholder without a value, and changes nothing', async () => {
       const id = randomUUID();
       let refused: Error | undefined;

@@ -1,7 +1,7 @@
 import { asc, isNull, sql } from 'drizzle-orm';
 import type { EventBus } from '../bus/event-bus.js';
 import { BuiltQuery, equalsAny } from '../db/built-query.js';
-import { type Database, rowsOf } from '../db/database.js';
+import type { Database } from '../db/database.js';
 import { settledWithin, TRANSACTION_DEADLINE_MS } from '../db/transaction-deadline.js';
 import type { Logger } from '../logging/logger.js';
 import { tallyBy } from '../metrics/batch-tally.js';
@@ -41,12 +41,16 @@ export class OutboxRelay {
   private sleeper?: { resolve: () => void; timer: NodeJS.Timeout };
   private failures = 0;
   private readonly lockKey: number;
+  private readonly tryLock: BuiltQuery<{ locked: boolean }[]>;
   private readonly unpublished: BuiltQuery<OutboxTable['$inferSelect'][]>;
   private readonly markPublished: BuiltQuery<unknown>;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.lockKey = hashLockKey(`outbox:${options.serviceName}`);
     const { table, serviceName } = options;
+    this.tryLock = new BuiltQuery(`${serviceName}_outbox_try_lock`, (executor) =>
+      executor.select({ locked: sql<boolean>`pg_try_advisory_xact_lock(${sql.placeholder('key')}::bigint)` }).from(sql`(select 1) as one`),
+    );
     this.unpublished = new BuiltQuery(`${serviceName}_outbox_unpublished`, (executor) =>
       executor.select().from(table).where(isNull(table.publishedAt)).orderBy(asc(table.seq)).limit(sql.placeholder('limit')),
     );
@@ -101,9 +105,15 @@ export class OutboxRelay {
   private async publishBatch(): Promise<number | 'locked'> {
     const { db, bus, batchSize } = this.options;
     const published = db.transaction(async (tx) => {
-      const [lock] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(${this.lockKey}) as locked`));
+      // The lock and the read in one round trip: sent together on the transaction's connection
+      // (both BuiltQuery runs, so they reach Postgres in this order), and Postgres runs the read
+      // after the lock statement, on a snapshot taken once the lock is held. Read without the
+      // lock, the rows are dropped.
+      const [[lock], rows] = await Promise.all([
+        this.tryLock.run(tx, { key: this.lockKey }),
+        this.unpublished.run(tx, { limit: batchSize }),
+      ]);
       if (!lock?.locked) return 'locked';
-      const rows = await this.unpublished.run(tx, { limit: batchSize });
       if (rows.length === 0) return 0;
       const events = rows.map((row) => ({ ...eventOfRow(row), traceparent: row.traceparent ?? undefined }));
       const publishing = tracePublish(this.options.serviceName, events);
