@@ -9,7 +9,8 @@
  *      have done by then in a system that has run for a few minutes (--history 300: a fresh one);
  *   2. sustained: AchieveMission as fast as C callers can, achieve -> wallet per mission
  *      (wallet.credited events), CPU seconds per 1,000 missions by process;
- *   3. latency: open loop at half of that sustained maximum;
+ *   3. latency: open loop at half of that sustained maximum; after each of 2 and 3, the time
+ *      each hop of the chain took, read from the rows the services wrote (bench/chain-stages.ts);
  *   4. mixed: missions + exchanges (a tenth of the mission rate) + My Page reads (half of it) at
  *      once, open loop; by default at half the ceiling-derived rate (--ceiling-rate R: the
  *      one-transaction ceiling; the deployed target is 15% of it, the mixed load runs at half of
@@ -30,6 +31,7 @@ import { DevTokenClient } from '../services/identity/src/dev-token-client.js';
 import { SERVICE_MODULES } from '../services/launcher/src/service-modules.js';
 import { hostInfo, summarize } from './bench-report.js';
 import { type AchieveMission, ChainBench } from './chain-bench.js';
+import { chainStages, describeStages } from './chain-stages.js';
 import { keptAliveAgent, send } from './kept-alive-http.js';
 import { type LatencyStats, latencyStats } from './latency-stats.js';
 import { runOpenLoop } from './open-loop-driver.js';
@@ -233,10 +235,13 @@ async function drive(system: TestSystem, groups: ProcessGroup[], options: Deploy
       const summary = summarize(await bench.run(profile));
       await waitForQuiet(system);
       const spent = cpuSpent(before, cpuSnapshot(groups));
+      // The phase's missions (ChainBench's event code names the phase), hop by hop.
+      const stagesMs = await chainStages(system, `bench-${profile.phase}-`);
       log(
         `[deployed ${profile.phase}] ${summary.completedPerSecond}/s credited, achieve -> wallet p50 ${summary.achieveToWalletMs.p50} ms p99 ${summary.achieveToWalletMs.p99} ms`,
       );
-      return { ...summary, cpuPer1000Missions: perThousand(spent, summary.completed) };
+      log(`[deployed ${profile.phase}] ${describeStages(stagesMs)}`);
+      return { ...summary, cpuPer1000Missions: perThousand(spent, summary.completed), stagesMs };
     };
     const sustained = await measured({ phase: 'throughput', count: q ? 3000 : 8000, rate: 0, concurrency: options.concurrency });
     const halfRate = Math.max(10, Math.round(sustained.completedPerSecond / 2));
