@@ -1,4 +1,5 @@
 import { Metadata, ServerInterceptingCall, type ServerInterceptor, status } from '@grpc/grpc-js';
+import { unchangedCall } from '../grpc/unchanged-call.js';
 import type { Logger } from '../logging/logger.js';
 import { type AccessPolicies, CallerRole, type MethodAccessPolicy } from './access-policy.js';
 import { Caller } from './caller.js';
@@ -36,7 +37,7 @@ export function callerOf(call: { metadata: Metadata }): Caller {
 export function authInterceptor(deps: { verifier: TokenVerifier; policies: AccessPolicies; logger: Logger }): ServerInterceptor {
   return (methodDescriptor, call) => {
     const path = methodDescriptor.path;
-    if (!deps.policies.isPlatform(path)) return new ServerInterceptingCall(call);
+    if (!deps.policies.isPlatform(path)) return unchangedCall(call);
     const policy = deps.policies.forPath(path);
     // The message waits for the metadata's verdict: grpc-js hands it to this listener as soon
     // as it arrives, possibly before the token is verified. A token seen before is decided at

@@ -9,6 +9,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '../logging/logger.js';
 import { LIVENESS_HEALTH_SERVICE } from '../runtime/database-health.js';
+import { CHANNELZ_OFF } from './channel-options.js';
 import { loadFileDescriptors } from './descriptor-set.js';
 import { metricsServerInterceptor } from './metrics-interceptor.js';
 import { tracingServerInterceptor } from './tracing-interceptors.js';
@@ -45,6 +46,7 @@ export async function startGrpcServer(options: {
 }): Promise<RunningGrpcServer> {
   const server = new Server({
     'grpc.max_receive_message_length': 4 * 1024 * 1024,
+    ...CHANNELZ_OFF,
     // Telemetry first, so every call is traced and counted, refused ones included; then the access check.
     interceptors: [tracingServerInterceptor, metricsServerInterceptor, ...(options.interceptors ?? [])],
   });

@@ -2,6 +2,7 @@ import { status as GrpcStatus, ServerInterceptingCall, type ServerInterceptor } 
 import { metricsEnabled } from '../metrics/metrics-registry.js';
 import { grpcHandled, grpcHandlingSeconds } from '../metrics/platform-metrics.js';
 import { perMethod } from './per-method.js';
+import { unchangedCall } from './unchanged-call.js';
 
 /**
  * RED metrics per RPC: rate and errors from grpc_server_handled_total (by status code),
@@ -10,7 +11,7 @@ import { perMethod } from './per-method.js';
  * as CANCELLED.
  */
 export const metricsServerInterceptor: ServerInterceptor = (method, call) => {
-  if (!metricsEnabled()) return new ServerInterceptingCall(call);
+  if (!metricsEnabled()) return unchangedCall(call);
   const labels = methodLabels(method.path);
   const started = performance.now();
   let recorded = false;

@@ -10,6 +10,7 @@ import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } fro
 import { contextFromTraceparent, traceparentOf } from '../telemetry/trace-context.js';
 import { tracer, tracingEnabled } from '../telemetry/tracing.js';
 import { perMethod } from './per-method.js';
+import { unchangedCall } from './unchanged-call.js';
 
 const TRACEPARENT = 'traceparent';
 
@@ -28,7 +29,7 @@ function endWithStatus(span: Span, code: number, details?: string): void {
  * span's context, so the handler, and the interceptors after this one, run in it.
  */
 export const tracingServerInterceptor: ServerInterceptor = (method, call) => {
-  if (!tracingEnabled()) return new ServerInterceptingCall(call);
+  if (!tracingEnabled()) return unchangedCall(call);
   let span: Span | undefined;
   let spanContext: Context = context.active();
   const inSpan = (deliver: () => void) => context.with(spanContext, deliver);
