@@ -38,9 +38,11 @@ WORKDIR /app
 ENV npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm npm ci --omit=dev --ignore-scripts
-# Without scripts patch-package did not run here: take the driver as patched in the deps stage
-# (patches/postgres+3.4.9.patch: a closed connection must not crash the process).
+# Without scripts patch-package did not run here: take the packages as patched in the deps stage
+# (patches/postgres+3.4.9.patch: a closed connection must not crash the process;
+# patches/@grpc+grpc-js+1.14.7.patch: a call need not capture its caller's stack).
 COPY --from=deps /app/node_modules/postgres ./node_modules/postgres
+COPY --from=deps /app/node_modules/@grpc/grpc-js ./node_modules/@grpc/grpc-js
 
 FROM ${NODE_IMAGE} AS runtime
 # npm and corepack are not needed to run and only widen the attack surface.

@@ -10,7 +10,7 @@ import { type Context, context, type Span, SpanKind, SpanStatusCode, trace } fro
 import { contextFromTraceparent, traceparentOf } from '../telemetry/trace-context.js';
 import { tracer, tracingEnabled } from '../telemetry/tracing.js';
 import { perMethod } from './per-method.js';
-import { unchangedCall } from './unchanged-call.js';
+import { unchangedCall, unchangedClientCall } from './unchanged-call.js';
 
 const TRACEPARENT = 'traceparent';
 
@@ -58,8 +58,9 @@ export const tracingServerInterceptor: ServerInterceptor = (method, call) => {
 
 /** A CLIENT span per outgoing call made inside a traced context; its traceparent goes in the metadata. */
 export const tracingClientInterceptor: Interceptor = (options, nextCall) => {
+  if (!tracingEnabled()) return unchangedClientCall(nextCall(options));
   const parent = context.active();
-  if (!tracingEnabled() || !trace.getSpan(parent)) return new InterceptingCall(nextCall(options));
+  if (!trace.getSpan(parent)) return unchangedClientCall(nextCall(options));
   const path = options.method_definition.path;
   const span = tracer().startSpan(path.slice(1), { kind: SpanKind.CLIENT, attributes: rpcAttributes(path) }, parent);
   return new InterceptingCall(nextCall(options), {

@@ -1,4 +1,7 @@
-import type { ServerInterceptingCall, ServerInterceptingCallInterface } from '@grpc/grpc-js';
+import type { InterceptingCall, Interceptor, ServerInterceptingCall, ServerInterceptingCallInterface } from '@grpc/grpc-js';
+
+/** What a client interceptor's `nextCall` returns (grpc-js does not export the interface's name). */
+type NextInterceptingCall = ReturnType<Parameters<Interceptor>[1]>;
 
 /**
  * What a server interceptor with nothing to do on a call returns: the call it was given, as it
@@ -11,4 +14,13 @@ import type { ServerInterceptingCall, ServerInterceptingCallInterface } from '@g
  */
 export function unchangedCall(call: ServerInterceptingCallInterface): ServerInterceptingCall {
   return call as ServerInterceptingCall;
+}
+
+/**
+ * The same for a client interceptor with nothing to do: the next call in the chain, as it is
+ * (grpc-js composes a client's interceptors with reduceRight over `nextCall` and then uses only
+ * the methods of InterceptingCallInterface; getInterceptingCall in its client-interceptors.js).
+ */
+export function unchangedClientCall(call: NextInterceptingCall): InterceptingCall {
+  return call as InterceptingCall;
 }
