@@ -41,7 +41,7 @@ export interface SubscriptionSpec {
    * settled). The first event after a quiet spell goes at once; under a steady stream each batch
    * waits out the rest of the window (or until prefetch events are in hand), so it holds what
    * came meanwhile. Batch size then grows with the rate instead of the CPU each event costs. For
-   * read models, whose pages may lag by tens of milliseconds; see pacedBatchStart.
+   * read models, whose pages may lag by tens of milliseconds (BatchWindow, batch-window.ts).
    */
   readonly batchWindowMs?: number;
 }

@@ -30,14 +30,19 @@ function firstControlText(message: unknown): string | undefined {
   if (Array.isArray(message)) {
     for (let index = 0; index < message.length; index += 1) {
       const below = firstControlText(message[index]);
-      if (below !== undefined) return `[${index}]${below === '' || below.startsWith('[') ? below : `.${below}`}`;
+      if (below !== undefined) return under(`[${index}]`, below);
     }
     return undefined;
   }
   if (message === null || typeof message !== 'object' || message instanceof Uint8Array || message instanceof Date) return undefined;
   for (const [key, value] of Object.entries(message)) {
     const below = firstControlText(value);
-    if (below !== undefined) return `${protoName(key)}${below === '' || below.startsWith('[') ? below : `.${below}`}`;
+    if (below !== undefined) return under(protoName(key), below);
   }
   return undefined;
+}
+
+/** A path below a step: `items` + `[0]` is `items[0]`, `items` + `name` is `items.name`. */
+function under(step: string, below: string): string {
+  return below === '' || below.startsWith('[') ? `${step}${below}` : `${step}.${below}`;
 }
